@@ -1,0 +1,18 @@
+"""skembed: scikit-learn compatible embedding transformers.
+
+Word2Vec for text, entity embeddings for categorical columns, Item2Vec for
+baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
+numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
+a small numpy/numba neural net).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import _numba_config  # noqa: F401  (must run before any kernel import)
+
+try:
+    __version__ = version("skembed")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

@@ -1,0 +1,314 @@
+"""The SGNS driver: epoch loop, learning-rate schedule, threads, progress.
+
+Arrays in, arrays out, no input validation (the estimators validate). The
+kernels in :mod:`skembed._kernels` do one epoch over one CSR block.
+
+Two entry points:
+
+* :func:`train_sgns`, a plain function used by every estimator (and by the
+  benchmarks), and
+* :class:`_BaseSGNS`, the estimator base that declares the shared
+  hyper-parameters and their constraints and calls :func:`train_sgns` with
+  them.
+"""
+
+import sys
+import time
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
+
+from . import _kernels
+from ._compat import Interval, StrOptions
+from ._validation import effective_threads, numba_threads
+from ._vocab import keep_probabilities, noise_distribution
+
+__all__ = ["SGNSResult", "_BaseSGNS", "train_sgns"]
+
+_MODES = {
+    "window": _kernels.MODE_WINDOW,
+    "set": _kernels.MODE_SET,
+    "shuffle": _kernels.MODE_SHUFFLE,
+}
+
+#: tokens per work chunk; fixed (not derived from n_jobs) so that the random
+#: streams, and hence serial results, never depend on the thread count.
+CHUNK_TOKENS = 8192
+
+
+@dataclass
+class SGNSResult:
+    """What :func:`train_sgns` returns.
+
+    Attributes
+    ----------
+    w_in : ndarray of float32, shape (n_tokens, n_components)
+        Input ("syn0") vectors: the embedding.
+    w_out : ndarray of float32, shape (n_tokens, n_components)
+        Output ("syn1neg") vectors, used for recommendation scores.
+    loss_curve : list of float
+        Mean loss per (centre, target) pair of each epoch.
+    n_words : int
+        Effective (post-subsampling) tokens trained over all epochs.
+    n_pairs : int
+        Positive training pairs over all epochs.
+    seconds : float
+        Wall time spent in the kernels.
+    """
+
+    w_in: np.ndarray
+    w_out: np.ndarray
+    loss_curve: list
+    n_words: int
+    n_pairs: int
+    seconds: float
+
+
+def _as_blocks(corpus):
+    """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
+    if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
+        corpus[0], np.ndarray
+    ):
+        return (corpus,)
+    return corpus
+
+
+def _init_vectors(rng, n_tokens, n_components):
+    """word2vec's initialisation: uniform in ``[-0.5, 0.5) / n_components``."""
+    w = rng.random_sample((n_tokens, n_components)).astype(np.float32)
+    w -= 0.5
+    w /= n_components
+    return w
+
+
+def train_sgns(
+    corpus,
+    counts,
+    *,
+    n_components=100,
+    sg=True,
+    context="window",
+    window=5,
+    shrink_window=True,
+    negative=5,
+    ns_exponent=0.75,
+    sample=1e-3,
+    n_epochs=5,
+    learning_rate=0.025,
+    min_learning_rate=1e-4,
+    shared_negatives=True,
+    random_state=None,
+    n_jobs=None,
+    verbose=0,
+    init=None,
+    init_out=None,
+    total_tokens=None,
+    name="SGNS",
+):
+    """Train skip-gram / CBOW with negative sampling on an integer corpus.
+
+    Parameters
+    ----------
+    corpus : tuple (indptr, ids) or re-iterable of such tuples
+        CSR blocks: ``indptr`` int64 of shape ``(n_sentences + 1,)``, ``ids``
+        int32 token ids in ``[0, len(counts))``. A re-iterable of blocks
+        (a list, or an object whose ``__iter__`` streams blocks from disk)
+        is walked once per epoch, so a corpus need not fit in memory.
+    counts : array-like of int, shape (n_tokens,)
+        Corpus frequency of each token id (subsampling and noise).
+    n_components : int
+        Vector dimension.
+    sg : bool
+        Skip-gram (True) or CBOW (False, mean of the context).
+    context : {"window", "set", "shuffle"}
+        "window": a sliding window of ``window`` tokens each side, randomly
+        shrunk per centre when ``shrink_window`` (word2vec's default).
+        "set": every other token of the sentence is context (Item2Vec); no
+        window, no shrinking. "shuffle": each sentence is shuffled anew each
+        epoch, then a fixed window of ``window`` is used.
+    window, negative : int
+    shrink_window : bool
+    ns_exponent : float
+        Exponent of the noise distribution ``count ** ns_exponent``.
+    sample : float
+        Subsampling threshold (0 disables).
+    n_epochs : int
+    learning_rate, min_learning_rate : float
+        Linear decay from the first to the second over all epochs.
+    shared_negatives : bool
+        Skip-gram only: draw the negatives once per centre token and share
+        them across its context window (Ji et al. 2016), accumulating the
+        output-vector gradients of the window; ``False`` draws fresh negatives
+        for every pair as word2vec.c does.
+    random_state : int, RandomState or None
+    n_jobs : int or None
+        Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
+        fixed ``random_state``); more runs lock-free Hogwild threads.
+    verbose : int
+        0 silent; 1 prints a line per epoch.
+    init, init_out : ndarray, optional
+        Initial input / output vectors (fine-tuning pretrained vectors).
+        Copied, never modified in place.
+    total_tokens : int, optional
+        Raw tokens per epoch, for the learning-rate schedule; defaults to
+        ``sum(counts)`` (exact when the counts came from this corpus).
+    name : str
+        Prefix of the progress lines.
+
+    Returns
+    -------
+    SGNSResult
+    """
+    rng = check_random_state(random_state)
+    counts = np.asarray(counts, dtype=np.int64)
+    n_tokens = counts.shape[0]
+    if init is None:
+        w_in = _init_vectors(rng, n_tokens, n_components)
+    else:
+        w_in = np.array(init, dtype=np.float32, order="C", copy=True)
+    if init_out is None:
+        w_out = np.zeros((n_tokens, n_components), dtype=np.float32)
+    else:
+        w_out = np.array(init_out, dtype=np.float32, order="C", copy=True)
+    keep = keep_probabilities(counts, sample)
+    nprob, nalias = _kernels.alias_table(noise_distribution(counts, ns_exponent))
+    sig, logsig = _kernels.sigmoid_tables()
+    seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
+    mode = _MODES[context]
+    shrink = bool(shrink_window) and mode == _kernels.MODE_WINDOW
+    per_epoch = int(total_tokens if total_tokens is not None else counts.sum())
+    total = float(max(per_epoch * n_epochs, 1))
+    threads = effective_threads(n_jobs)
+    epoch_fn = (
+        _kernels.sgns_epoch_parallel if threads > 1 else _kernels.sgns_epoch_serial
+    )
+    blocks = _as_blocks(corpus)
+
+    loss_curve = []
+    n_words_total = 0
+    n_pairs_total = 0
+    seconds = 0.0
+    with numba_threads(n_jobs):
+        for epoch in range(n_epochs):
+            t0 = time.perf_counter()
+            epoch_loss = 0.0
+            epoch_pairs = 0
+            epoch_words = 0
+            pos = epoch * per_epoch
+            chunk_index = 0
+            for indptr, ids in blocks:
+                indptr = np.ascontiguousarray(indptr, dtype=np.int64)
+                ids = np.ascontiguousarray(ids, dtype=np.int32)
+                if indptr.shape[0] < 2 or ids.shape[0] == 0:
+                    continue
+                starts = _kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
+                n_chunks = starts.shape[0] - 1
+                sizes = indptr[starts[1:]] - indptr[starts[:-1]]
+                chunk_pos = pos + np.concatenate(([0], np.cumsum(sizes)[:-1]))
+                chunk_seeds = np.array(
+                    [
+                        _kernels.seed_for(seed, epoch, chunk_index + c)
+                        for c in range(n_chunks)
+                    ],
+                    dtype=np.uint64,
+                )
+                max_len = int(np.diff(indptr).max())
+                losses = np.zeros(n_chunks, dtype=np.float64)
+                pairs = np.zeros(n_chunks, dtype=np.int64)
+                words = np.zeros(n_chunks, dtype=np.int64)
+                epoch_fn(
+                    indptr, ids, starts, chunk_pos.astype(np.int64), chunk_seeds,
+                    w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
+                    shrink, int(negative), bool(shared_negatives),
+                    float(learning_rate), float(min_learning_rate), total, sig,
+                    logsig, max_len, losses, pairs, words,
+                )
+                epoch_loss += losses.sum()
+                epoch_pairs += int(pairs.sum())
+                epoch_words += int(words.sum())
+                pos += int(indptr[-1] - indptr[0])
+                chunk_index += n_chunks
+            elapsed = time.perf_counter() - t0
+            seconds += elapsed
+            mean_loss = epoch_loss / epoch_pairs if epoch_pairs else float("nan")
+            loss_curve.append(float(mean_loss))
+            n_words_total += epoch_words
+            n_pairs_total += epoch_pairs
+            if epoch_words == 0 and epoch == 0:
+                import warnings
+
+                warnings.warn(
+                    f"{name}: the first epoch saw no training token (empty "
+                    "corpus, or an exhausted generator passed as corpus?).",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            if verbose:
+                print(
+                    f"[{name}] epoch {epoch + 1}/{n_epochs}  loss={mean_loss:.4f}  "
+                    f"lr={learning_rate - (learning_rate - min_learning_rate) * min(1.0, pos / total):.5f}  "
+                    f"words/s={epoch_words / max(elapsed, 1e-9):,.0f}  "
+                    f"threads={threads}",
+                    file=sys.stdout,
+                    flush=True,
+                )
+    return SGNSResult(w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds)
+
+
+class _BaseSGNS(TransformerMixin, BaseEstimator):
+    """Shared hyper-parameters of the SGNS estimators.
+
+    Subclasses extend ``_parameter_constraints`` with
+    ``{**_BaseSGNS._parameter_constraints, ...}`` and call
+    :meth:`_fit_sgns` from ``fit``.
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "negative": [Interval(Integral, 1, None, closed="left")],
+        "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "sample": [Interval(Real, 0, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    #: keyword arguments of :func:`train_sgns` read from same-named params
+    _sgns_params = (
+        "n_components",
+        "window",
+        "negative",
+        "ns_exponent",
+        "sample",
+        "n_epochs",
+        "learning_rate",
+        "n_jobs",
+        "verbose",
+    )
+
+    def _fit_sgns(self, corpus, counts, rng, **overrides):
+        """Train with this estimator's parameters; ``overrides`` win."""
+        kwargs = {
+            p: getattr(self, p) for p in self._sgns_params if hasattr(self, p)
+        }
+        kwargs.update(overrides)
+        return train_sgns(
+            corpus, counts, random_state=rng, name=type(self).__name__, **kwargs
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        tags.non_deterministic = effective_threads(self.n_jobs) > 1
+        return tags
+
+
+# `StrOptions` is re-exported for subclasses that declare a `context` option.
+_CONTEXT_OPTIONS = StrOptions(set(_MODES))

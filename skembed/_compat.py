@@ -1,0 +1,28 @@
+"""The one module that imports scikit-learn's private helpers.
+
+Everything skembed needs from ``sklearn`` internals is re-exported here, so a
+change in a scikit-learn release is fixed in one place (the pattern of
+skrub's ``_sklearn_compat.py``).
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    Options,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import validate_data
+
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_fit_context",
+    "validate_data",
+    "validate_params",
+]

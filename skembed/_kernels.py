@@ -1,0 +1,397 @@
+"""numba kernels of the skip-gram-with-negative-sampling engine.
+
+Only numpy and numba are imported here: plain arrays and scalars in, arrays
+updated in place, scalars out. No validation, no printing, no Python objects.
+Randomness comes only from explicit 64-bit seeds (splitmix64, a
+counter-based generator), so results never depend on numba's per-thread
+global RNG state.
+
+Layout of a training corpus: a CSR pair ``indptr`` (int64, one entry per
+sentence plus one) and ``ids`` (int32 token ids). Work is cut into *chunks*
+of whole sentences by the driver; each chunk gets its own seed derived from
+(seed, epoch, chunk index), so the serial kernel is bit-reproducible and the
+parallel kernel differs from it only by Hogwild races between threads.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from ._numba_config import CACHE
+
+MODE_WINDOW = 0
+MODE_SET = 1
+MODE_SHUFFLE = 2
+
+_MAX_EXP = 6.0
+_TABLE_SIZE = 1024
+_TABLE_SCALE = _TABLE_SIZE / (2.0 * _MAX_EXP)
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_U32 = np.uint64(0xFFFFFFFF)
+
+
+def sigmoid_tables():
+    """Sigmoid and log-sigmoid of the ``_TABLE_SIZE`` bin centres of [-6, 6]."""
+    x = (np.arange(_TABLE_SIZE) + 0.5) / _TABLE_SCALE - _MAX_EXP
+    sig = 1.0 / (1.0 + np.exp(-x))
+    return sig.astype(np.float32), np.log(sig).astype(np.float32)
+
+
+@njit(nogil=True, cache=CACHE)
+def splitmix64(x):
+    """Finalizer of splitmix64: a well-mixed 64-bit function of ``x``."""
+    z = np.uint64(x)
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(nogil=True, cache=CACHE)
+def seed_for(seed, a, b):
+    """Seed of a sub-stream ``(a, b)`` (e.g. epoch and chunk) of ``seed``."""
+    z = splitmix64(np.uint64(seed) ^ splitmix64(np.uint64(a) * _GOLDEN))
+    return splitmix64(z ^ splitmix64(np.uint64(b) + _GOLDEN))
+
+
+@njit(nogil=True, inline="always")
+def _next(state):
+    """Advance a splitmix64 stream: returns ``(new_state, random_uint64)``."""
+    state = state + _GOLDEN
+    return state, splitmix64(state)
+
+
+@njit(nogil=True, inline="always")
+def _below(z, n):
+    """Map a random uint64 to an integer in ``[0, n)`` (n < 2**32)."""
+    return np.int64(((z >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+
+
+@njit(nogil=True, inline="always")
+def _uniform(z):
+    """Map a random uint64 to a float in ``[0, 1)``."""
+    return (z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(nogil=True, inline="always")
+def _alias_draw(z, prob, alias):
+    n = prob.shape[0]
+    i = _below(z, n)
+    u = (z & _U32) * (1.0 / 4294967296.0)
+    if u < prob[i]:
+        return i
+    return np.int64(alias[i])
+
+
+@njit(nogil=True, cache=CACHE)
+def alias_table(p):
+    """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
+
+    Returns ``(prob float32, alias int32)``: draw ``i`` uniformly, keep it
+    with probability ``prob[i]``, else take ``alias[i]``. O(n) memory and
+    build time, O(1) per draw.
+    """
+    n = p.shape[0]
+    prob = np.empty(n, dtype=np.float32)
+    alias = np.arange(n).astype(np.int32)
+    scaled = p * n
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    ns = 0
+    nl = 0
+    for i in range(n):
+        if scaled[i] < 1.0:
+            small[ns] = i
+            ns += 1
+        else:
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        nl -= 1
+        g = large[nl]
+        prob[s] = scaled[s]
+        alias[s] = g
+        scaled[g] = (scaled[g] + scaled[s]) - 1.0
+        if scaled[g] < 1.0:
+            small[ns] = g
+            ns += 1
+        else:
+            large[nl] = g
+            nl += 1
+    for k in range(nl):
+        prob[large[k]] = 1.0
+    for k in range(ns):  # only round-off leaves entries here
+        prob[small[k]] = 1.0
+    return prob, alias
+
+
+@njit(nogil=True, cache=CACHE)
+def alias_sample(prob, alias, seed, n):
+    """Draw ``n`` samples from an alias table (for tests and diagnostics)."""
+    out = np.empty(n, dtype=np.int64)
+    state = np.uint64(seed)
+    for k in range(n):
+        state, z = _next(state)
+        out[k] = _alias_draw(z, prob, alias)
+    return out
+
+
+@njit(nogil=True, inline="always")
+def _sig_index(f):
+    if f <= -_MAX_EXP:
+        return 0
+    if f >= _MAX_EXP:
+        return _TABLE_SIZE - 1
+    return int((f + _MAX_EXP) * _TABLE_SCALE)
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def _train_chunk(
+    indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
+    sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
+):
+    """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
+
+    ``pos0`` is the number of tokens (over all epochs) before this chunk and
+    ``total`` the number of tokens of the whole run: the learning rate decays
+    linearly from ``lr0`` to ``lr_min`` with the raw token position, so it is
+    the same whatever the number of threads.
+    """
+    dim = w_in.shape[1]
+    n_targets = negative + 1
+    state = np.uint64(seed)
+    loss = 0.0
+    n_pairs = 0
+    n_words = 0
+    pos = pos0
+    lr_span = lr0 - lr_min
+    for s in range(s_begin, s_end):
+        start = indptr[s]
+        stop = indptr[s + 1]
+        # learning rate for this sentence (raw position, before subsampling)
+        progress = pos / total
+        if progress > 1.0:
+            progress = 1.0
+        lr = lr0 - lr_span * progress
+        pos += stop - start
+        # frequent-token subsampling into buf
+        m = 0
+        for t in range(start, stop):
+            w = ids[t]
+            kp = keep[w]
+            if kp < 1.0:
+                state, z = _next(state)
+                if _uniform(z) >= kp:
+                    continue
+            buf[m] = w
+            m += 1
+        n_words += m
+        if m < 2:
+            continue
+        if mode == MODE_SHUFFLE:
+            for i in range(m - 1, 0, -1):
+                state, z = _next(state)
+                j = _below(z, i + 1)
+                tmp = buf[i]
+                buf[i] = buf[j]
+                buf[j] = tmp
+        for i in range(m):
+            w = buf[i]
+            if mode == MODE_SET:
+                lo = 0
+                hi = m
+            else:
+                b = window
+                if shrink and window > 1:
+                    state, z = _next(state)
+                    b = 1 + _below(z, window)
+                lo = i - b
+                if lo < 0:
+                    lo = 0
+                hi = i + b + 1
+                if hi > m:
+                    hi = m
+            # targets: the centre token, then shared negatives
+            targets[0] = w
+            for k in range(1, n_targets):
+                state, z = _next(state)
+                t = _alias_draw(z, nprob, nalias)
+                targets[k] = -1 if t == w else t
+            if sg:
+                if shared_negatives:
+                    for k in range(n_targets):
+                        for d in range(dim):
+                            grad[k, d] = 0.0
+                first = True
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        neu1e[d] = 0.0
+                    if not shared_negatives:
+                        if first:
+                            first = False
+                        else:
+                            # word2vec.c: fresh negatives for every pair
+                            for k in range(1, n_targets):
+                                state, z = _next(state)
+                                t = _alias_draw(z, nprob, nalias)
+                                targets[k] = -1 if t == w else t
+                    for k in range(n_targets):
+                        t = targets[k]
+                        if t < 0:
+                            continue
+                        f = 0.0
+                        for d in range(dim):
+                            f += w_in[c, d] * w_out[t, d]
+                        idx = _sig_index(f)
+                        if k == 0:
+                            g = (1.0 - sig[idx]) * lr
+                            loss -= logsig[idx]
+                        else:
+                            g = -sig[idx] * lr
+                            loss -= logsig[_TABLE_SIZE - 1 - idx]
+                        for d in range(dim):
+                            neu1e[d] += g * w_out[t, d]
+                        if shared_negatives:
+                            for d in range(dim):
+                                grad[k, d] += g * w_in[c, d]
+                        else:
+                            for d in range(dim):
+                                w_out[t, d] += g * w_in[c, d]
+                    for d in range(dim):
+                        w_in[c, d] += neu1e[d]
+                    n_pairs += 1
+                if shared_negatives:
+                    for k in range(n_targets):
+                        t = targets[k]
+                        if t < 0:
+                            continue
+                        for d in range(dim):
+                            w_out[t, d] += grad[k, d]
+            else:  # CBOW: mean of the context predicts the centre
+                for d in range(dim):
+                    neu1[d] = 0.0
+                    neu1e[d] = 0.0
+                cnt = 0
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        neu1[d] += w_in[c, d]
+                    cnt += 1
+                if cnt == 0:
+                    continue
+                inv = 1.0 / cnt
+                for d in range(dim):
+                    neu1[d] *= inv
+                for k in range(n_targets):
+                    t = targets[k]
+                    if t < 0:
+                        continue
+                    f = 0.0
+                    for d in range(dim):
+                        f += neu1[d] * w_out[t, d]
+                    idx = _sig_index(f)
+                    if k == 0:
+                        g = (1.0 - sig[idx]) * lr
+                        loss -= logsig[idx]
+                    else:
+                        g = -sig[idx] * lr
+                        loss -= logsig[_TABLE_SIZE - 1 - idx]
+                    for d in range(dim):
+                        neu1e[d] += g * w_out[t, d]
+                        w_out[t, d] += g * neu1[d]
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        w_in[c, d] += neu1e[d]
+                n_pairs += 1
+    return loss, n_pairs, n_words
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def _epoch_body(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
+):
+    dim = w_in.shape[1]
+    buf = np.empty(max_len, dtype=np.int32)
+    targets = np.empty(negative + 1, dtype=np.int64)
+    grad = np.empty((negative + 1, dim), dtype=np.float32)
+    neu1 = np.empty(dim, dtype=np.float32)
+    neu1e = np.empty(dim, dtype=np.float32)
+    loss, n_pairs, n_words = _train_chunk(
+        indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
+        nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+        lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
+        buf, targets, grad, neu1, neu1e,
+    )
+    losses[c] = loss
+    pairs[c] = n_pairs
+    words[c] = n_words
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def sgns_epoch_serial(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,
+):
+    """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
+    for c in range(chunk_starts.shape[0] - 1):
+        _epoch_body(
+            indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
+            keep, nprob, nalias, sg, mode, window, shrink, negative,
+            shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+            losses, pairs, words,
+        )
+
+
+@njit(nogil=True, fastmath=True, parallel=True, cache=CACHE)
+def sgns_epoch_parallel(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,
+):
+    """One pass over a CSR block, chunks spread over threads (Hogwild)."""
+    for c in prange(chunk_starts.shape[0] - 1):
+        _epoch_body(
+            indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
+            keep, nprob, nalias, sg, mode, window, shrink, negative,
+            shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+            losses, pairs, words,
+        )
+
+
+@njit(nogil=True, cache=CACHE)
+def chunk_boundaries(indptr, chunk_tokens):
+    """Cut sentences into chunks of about ``chunk_tokens`` tokens.
+
+    Returns ``starts`` (sentence index of each chunk start, plus the end):
+    whole sentences only, so a long sentence forms a chunk of its own and is
+    never split or truncated.
+    """
+    n = indptr.shape[0] - 1
+    out = np.empty(n + 1, dtype=np.int64)
+    k = 0
+    out[0] = 0
+    acc = 0
+    for s in range(n):
+        acc += indptr[s + 1] - indptr[s]
+        if acc >= chunk_tokens and s + 1 < n:
+            k += 1
+            out[k] = s + 1
+            acc = 0
+    k += 1
+    out[k] = n
+    return out[: k + 1].copy()

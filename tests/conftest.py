@@ -1,0 +1,34 @@
+"""Shared fixtures: small corpora, baskets and graphs generated in code."""
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def global_random_seed():
+    """A fixed seed (sklearn's fixture of the same name draws from a range)."""
+    return 42
+
+
+def planted_synonym_corpus(n_sentences=600, seed=0):
+    """Sentences where words of the same topic co-occur.
+
+    Four topics of six words each; a sentence draws 8 words from one topic,
+    plus a word from a shared filler vocabulary. Words of a topic must end up
+    nearest neighbours of each other.
+    """
+    rng = np.random.RandomState(seed)
+    topics = [[f"t{t}w{i}" for i in range(6)] for t in range(4)]
+    filler = [f"f{i}" for i in range(10)]
+    sentences = []
+    for _ in range(n_sentences):
+        topic = topics[rng.randint(len(topics))]
+        words = list(rng.choice(topic, size=8)) + [filler[rng.randint(len(filler))]]
+        rng.shuffle(words)
+        sentences.append(words)
+    return sentences, topics
+
+
+@pytest.fixture
+def planted_corpus():
+    return planted_synonym_corpus()
