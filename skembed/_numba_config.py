@@ -30,15 +30,15 @@ def _writable(path):
         return False
 
 
-def _configure_cache():
+def _configure_cache(package_dir=None, writable=_writable):
     from numba.core import config
 
     if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
         return False
     if config.CACHE_DIR:  # NUMBA_CACHE_DIR given by the user
-        return _writable(config.CACHE_DIR)
-    here = os.path.dirname(os.path.abspath(__file__))
-    if _writable(os.path.join(here, "__pycache__")):
+        return writable(config.CACHE_DIR)
+    here = package_dir or os.path.dirname(os.path.abspath(__file__))
+    if writable(os.path.join(here, "__pycache__")):
         return True
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(
         os.path.expanduser("~"), ".cache"
@@ -47,7 +47,7 @@ def _configure_cache():
         os.path.join(xdg, "skembed", "numba"),
         os.path.join(tempfile.gettempdir(), f"skembed-numba-{os.getuid()}"),
     ):
-        if _writable(candidate):
+        if writable(candidate):
             # numba reads config.CACHE_DIR when a cached function is first
             # decorated, so setting it here (before _kernels is imported) works.
             config.CACHE_DIR = candidate

@@ -1,47 +1,61 @@
 import os
-import shutil
-import stat
 import subprocess
 import sys
 import textwrap
 
+import pytest
+from numba.core import config
+
 import skembed
+from skembed import _numba_config
 
 
 def test_version_is_a_string():
     assert isinstance(skembed.__version__, str) and skembed.__version__
 
 
-def test_import_from_read_only_location(tmp_path):
-    """Importing skembed (and compiling a cached kernel) works read-only."""
-    src = os.path.dirname(skembed.__file__)
-    dst = tmp_path / "site" / "skembed"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
-    for root, dirs, files in os.walk(tmp_path / "site"):
-        for name in dirs + files:
-            path = os.path.join(root, name)
-            mode = os.stat(path).st_mode
-            os.chmod(path, mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    os.chmod(tmp_path / "site", 0o555)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
-    env["PYTHONPATH"] = str(tmp_path / "site")
-    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+@pytest.fixture
+def restore_numba_cache_dir(monkeypatch):
+    saved = config.CACHE_DIR
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    config.CACHE_DIR = ""
+    yield
+    config.CACHE_DIR = saved
+
+
+def test_cache_falls_back_to_user_dir_when_install_is_read_only(
+    tmp_path, monkeypatch, restore_numba_cache_dir
+):
+    pkg = str(tmp_path / "site" / "skembed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+    def writable(path):  # the install folder is read-only, the rest is not
+        return not path.startswith(pkg) and _numba_config._writable(path)
+
+    assert _numba_config._configure_cache(pkg, writable) is True
+    assert config.CACHE_DIR == str(tmp_path / "xdg" / "skembed" / "numba")
+
+
+def test_cache_disabled_when_nothing_is_writable(monkeypatch, restore_numba_cache_dir):
+    assert _numba_config._configure_cache("/nonexistent", lambda p: False) is False
+    assert config.CACHE_DIR == ""
+
+
+def test_kernels_compile_with_an_unwritable_cache(tmp_path):
+    """A subprocess whose only cache choices fail still imports and runs."""
     code = textwrap.dedent(
         """
-        import skembed, skembed._numba_config as c
+        import skembed._numba_config as c
+        c.CACHE = c._configure_cache("/nonexistent", lambda p: False)
         from skembed import _kernels
         import numpy as np
-        print(c.CACHE, bool(_kernels.splitmix64(np.uint64(1))))
+        print(c.CACHE, int(_kernels.splitmix64(np.uint64(1))) > 0)
         """
     )
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True,
-            cwd=tmp_path,
-        )
-    finally:
-        for root, dirs, files in os.walk(tmp_path / "site"):
-            os.chmod(root, 0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "True"]
-    assert (tmp_path / "xdg" / "skembed" / "numba").is_dir()
+    assert out.stdout.split() == ["False", "True"]
