@@ -178,3 +178,25 @@ def test_empty_corpus_warns():
         res = train_sgns((np.array([0, 0]), np.zeros(0, np.int32)), np.array([1]),
                          n_components=4, n_epochs=1)
     assert np.isnan(res.loss_curve[0])
+
+
+def test_bit_identical_across_processes():
+    """Same seed, n_jobs=1: the same bytes in two fresh interpreters."""
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, numpy as np\n"
+        "from skembed._base import train_sgns\n"
+        "rng = np.random.RandomState(0)\n"
+        "ids = rng.randint(0, 40, 3000).astype(np.int32)\n"
+        "r = train_sgns((np.arange(0, 3001, 30), ids), np.bincount(ids),"
+        " n_components=8, n_epochs=2, random_state=11)\n"
+        "print(hashlib.sha256(r.w_in.tobytes() + r.w_out.tobytes()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, check=True).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(digests) == 1 and len(digests.pop()) == 64
