@@ -224,7 +224,7 @@ def train_sgns(
                     w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
                     shrink, int(negative), bool(shared_negatives),
                     float(learning_rate), float(min_learning_rate), total, sig,
-                    logsig, max_len, losses, pairs, words,
+                    logsig, max_len, losses, pairs, words, threads,
                 )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())
