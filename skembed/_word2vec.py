@@ -500,7 +500,10 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         n_words = self.embedding_.shape[0]
         if self.pooling == "tfidf":
             ones = np.ones(ids.shape[0], dtype=np.int32)
-            docs = sp.csr_matrix((ones, ids, indptr), shape=(n_docs, n_words))
+            # copies: sum_duplicates sorts the index arrays in place
+            docs = sp.csr_matrix(
+                (ones, ids.copy(), indptr.copy()), shape=(n_docs, n_words)
+            )
             docs.sum_duplicates()
             df = np.bincount(docs.indices, minlength=n_words)
             self.idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
