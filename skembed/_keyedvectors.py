@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["KeyedVectors"]
+__all__ = ["KeyedVectors", "load_vectors"]
 
 
 def _as_vectors(vectors, n_keys):
@@ -912,3 +912,60 @@ class KeyedVectors:
 
         keys, vectors, counts = read_npz(path)
         return cls(keys, vectors, counts=counts)
+
+
+_FORMATS = ("auto", "word2vec", "word2vec_binary", "glove", "fasttext", "npz")
+
+
+def load_vectors(path, format="auto", *, limit=None, encoding="utf8",
+                 unicode_errors="strict", on_duplicate="error"):
+    """Load a vector file, detecting its format.
+
+    Parameters
+    ----------
+    path : str, path-like or file object
+        ``.gz``/``.bz2``/``.xz`` paths are decompressed. With
+        ``format="auto"``, a file object must be seekable (or have ``peek``).
+    format : {"auto", "word2vec", "word2vec_binary", "glove", "fasttext", "npz"}, \
+default="auto"
+        ``"word2vec"``: text with a ``"<n> <dim>"`` header (also fastText
+        ``.vec``, alias ``"fasttext"``); ``"word2vec_binary"``: the binary
+        format; ``"glove"``: text without header; ``"npz"``: the file
+        :meth:`KeyedVectors.save` writes. ``"auto"`` looks at the first bytes:
+        an npz (zip) signature, a header line followed by a text line of the
+        announced width (text) or by raw bytes (binary), or a first line of a
+        key and numbers (GloVe).
+    limit, encoding, unicode_errors, on_duplicate
+        As in :meth:`KeyedVectors.load_word2vec_format` (ignored for npz).
+
+    Returns
+    -------
+    KeyedVectors
+
+    Examples
+    --------
+    >>> import io
+    >>> from skembed import load_vectors
+    >>> glove = io.BytesIO(b"the 0.1 0.2\\nof 0.3 0.4\\n")
+    >>> kv = load_vectors(glove)
+    >>> kv.index_to_key, kv.vector_size
+    (['the', 'of'], 2)
+    """
+    from ._io import read_word2vec, sniff_format
+
+    if format not in _FORMATS:
+        raise ValueError(f"format must be one of {_FORMATS}; got {format!r}.")
+    if format == "auto":
+        format = sniff_format(path)
+    if format == "npz":
+        return KeyedVectors.load(path)
+    keys, vectors = read_word2vec(
+        path,
+        binary=format == "word2vec_binary",
+        no_header=format == "glove",
+        limit=limit,
+        encoding=encoding,
+        unicode_errors=unicode_errors,
+        on_duplicate=on_duplicate,
+    )
+    return KeyedVectors(keys, vectors)
