@@ -9,7 +9,7 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
-from ._keyedvectors import KeyedVectors
+from ._keyedvectors import KeyedVectors, load_vectors
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -17,4 +17,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["KeyedVectors", "Word2VecVectorizer", "__version__"]
+__all__ = ["KeyedVectors", "Word2VecVectorizer", "load_vectors", "__version__"]
