@@ -390,6 +390,9 @@ def test_chinese_planted_character_pairs_are_neighbours():
     hits = [_nearest(vec, p[0], chars) == p[1] for p in pairs]
     hits += [_nearest(vec, p[1], chars) == p[0] for p in pairs]
     assert np.mean(hits) >= 0.9
+    # the bigram of a planted word is among the nearest keys of its characters
+    top = [k for k, _ in vec.wv_.most_similar("苹", topn=3)]
+    assert "苹果" in top or "果" in top
     # and documents about the same words end up close
     X = vec.transform(["我买了苹果", "苹果很好吃", "学生和老师"])
     cos = X @ X.T / np.outer(np.linalg.norm(X, axis=1), np.linalg.norm(X, axis=1))
@@ -422,18 +425,23 @@ def test_pretrained_without_fine_tune(docs, tmp_path):
     )
 
 
-def test_pretrained_from_file(docs, tmp_path):
-    import skembed
-
-    if not hasattr(skembed, "load_vectors"):
-        pytest.skip("skembed.load_vectors not available yet (branch kv)")
+@pytest.mark.parametrize("fmt", ["text", "binary", "glove"])
+def test_pretrained_from_file(docs, tmp_path, fmt):
     trained = _small(n_components=6).fit(docs)
-    path = tmp_path / "vectors.txt"
-    _write_text_vectors(path, trained.wv_.index_to_key, trained.embedding_)
+    path = tmp_path / f"vectors.{fmt}"
+    if fmt == "text":  # written by hand: the reader is not tested by the writer
+        _write_text_vectors(path, trained.wv_.index_to_key, trained.embedding_)
+    else:
+        trained.wv_.save_word2vec_format(
+            path, binary=fmt == "binary", write_header=fmt != "glove"
+        )
     vec = Word2VecVectorizer(vectors=str(path)).fit(docs)
+    assert vec.wv_.index_to_key == trained.wv_.index_to_key
     np.testing.assert_allclose(vec.embedding_, trained.embedding_, atol=1e-6)
+    np.testing.assert_allclose(vec.transform(docs), trained.transform(docs), atol=1e-6)
     vec = Word2VecVectorizer(vectors=path, fine_tune=2, random_state=0).fit(docs)
     assert len(vec.loss_curve_) == 2
+    assert not np.allclose(vec.embedding_, trained.embedding_)
 
 
 def test_pretrained_fine_tune(docs):
