@@ -193,6 +193,13 @@ def run(quick):
     pretrain = dict(tokens=n_tok, docs=len(unlabelled), ours=ours_pre,
                     gensim=gensim_pre, vocab=len(ours.vocabulary_),
                     gvocab=len(gmodel.wv))
+    # word-similarity quality of both, with gensim's own evaluation code
+    ours_kv = gensim.models.KeyedVectors(100)
+    ours_kv.add_vectors(ours.wv_.index_to_key, ours.embedding_)
+    for key, kv in (("ours", ours_kv), ("gensim", gmodel.wv)):
+        for bench in ("wordsim353.tsv", "simlex999.txt"):
+            _pearson, spearman, _oov = kv.evaluate_word_pairs(str(DATA / bench))
+            pretrain[f"{key}_{bench.split('.')[0]}"] = float(spearman[0])
     print(pretrain, flush=True)
 
     for name, (X, y, _) in datasets.items():
@@ -276,12 +283,15 @@ def write(rows, pretrain, speed, n_short, n_short_tokens, epochs, pre_epochs, qu
         "LogisticRegression for TF-IDF. 5-fold stratified CV (seed 0).\n"
     )
     lines.append("## Pretraining on unlabelled text\n")
-    lines.append("| trainer | vocabulary | CPU s | CPU ratio to gensim |")
-    lines.append("|---|---:|---:|---:|")
+    lines.append("| trainer | vocabulary | CPU s | CPU ratio to gensim "
+                 "| WordSim353 Spearman | SimLex-999 Spearman |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
     lines.append(f"| skembed Word2VecVectorizer.fit | {pretrain['vocab']:,} | "
-                 f"{pretrain['ours']:.1f} | {pretrain['ours'] / pretrain['gensim']:.2f} |")
+                 f"{pretrain['ours']:.1f} | {pretrain['ours'] / pretrain['gensim']:.2f} | "
+                 f"{pretrain['ours_wordsim353']:.3f} | {pretrain['ours_simlex999']:.3f} |")
     lines.append(f"| gensim Word2Vec (workers=1) | {pretrain['gvocab']:,} | "
-                 f"{pretrain['gensim']:.1f} | 1.00 |\n")
+                 f"{pretrain['gensim']:.1f} | 1.00 | "
+                 f"{pretrain['gensim_wordsim353']:.3f} | {pretrain['gensim_simlex999']:.3f} |\n")
     lines.append("## Classification (5-fold CV)\n")
     for data in dict.fromkeys(r["data"] for r in rows):
         sub = [r for r in rows if r["data"] == data]

@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -613,6 +614,13 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         return out
 
     def _pool(self, indptr, ids):
+        needed = {"tfidf": "idf_", "sif": "sif_component_"}.get(self.pooling)
+        if needed is not None and not hasattr(self, needed):
+            raise NotFittedError(
+                f"pooling={self.pooling!r} needs {needed}, learnt in fit; this "
+                "vectorizer was fitted with another pooling. Fit it again after "
+                "set_params(pooling=...)."
+            )
         n_docs = indptr.shape[0] - 1
         empty = np.flatnonzero(np.diff(indptr) == 0)
         if empty.size:

@@ -154,6 +154,15 @@ def test_bad_inputs_and_not_fitted(docs):
         _small(pooling="median").fit(docs)
 
 
+def test_pooling_changed_after_fit_asks_for_refit(docs):
+    vec = _small().fit(docs)
+    vec.set_params(pooling="tfidf")
+    with pytest.raises(NotFittedError, match="idf_"):
+        vec.transform(docs)
+    vec.set_params(pooling="max")
+    assert vec.transform(docs).shape == (len(docs), 8)
+
+
 def test_set_output_pandas_keeps_series_index(docs):
     series = pd.Series(docs[:30], index=np.arange(100, 130))
     vec = _small().set_output(transform="pandas")
