@@ -258,8 +258,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     Memory: ``fit`` reads the documents once, tokenising each and keeping
     only its token ids (4 bytes per token) and the dictionary of distinct
     words; the strings are not kept, so ``X`` may be a generator or a list
-    of file names with ``input="filename"``. The int32 corpus is held in
-    memory for the epochs.
+    of file names with ``input="filename"``, or an open text file with one
+    document per line (``fit(open("corpus.txt"))``). The int32 corpus is
+    held in memory for the epochs (it is not re-read from disk).
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per

@@ -292,6 +292,14 @@ def test_generator_input_is_read_once(docs):
     np.testing.assert_array_equal(X, _small().fit_transform(docs))
 
 
+def test_fit_streams_an_open_file_line_by_line(tmp_path, docs):
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(docs), encoding="utf-8")
+    with open(path, encoding="utf-8") as lines:
+        X = _small().fit_transform(lines)
+    np.testing.assert_allclose(X, _small().fit_transform(docs), rtol=1e-6)
+
+
 def test_filename_input_and_decoding(tmp_path, docs):
     paths = []
     for i, d in enumerate(docs[:40]):
