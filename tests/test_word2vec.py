@@ -416,6 +416,15 @@ def test_chinese_planted_character_pairs_are_neighbours():
     assert cos[0, 1] > cos[0, 2]
 
 
+def test_jieba_tokenizer_in_the_vectorizer():
+    pytest.importorskip("jieba")
+    docs = ["我来到北京清华大学", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院"] * 5
+    vec = Word2VecVectorizer(tokenizer="jieba", n_components=4, min_count=1,
+                             n_epochs=1, random_state=0).fit(docs)
+    assert "北京" in vec.vocabulary_ and "京" not in vec.vocabulary_
+    assert vec.transform(docs).shape == (15, 4)
+
+
 # --------------------------------------------------------------- pretrained
 def _write_text_vectors(path, keys, vectors):
     with open(path, "w", encoding="utf-8") as fh:
