@@ -32,7 +32,6 @@ Run (from the repository root)::
 """
 
 import argparse
-import bz2
 import datetime
 import os
 import pickle
@@ -57,11 +56,11 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from skembed import Word2VecVectorizer  # noqa: E402
-from skembed._text import build_analyzer  # noqa: E402
-
 import gensim  # noqa: E402
 from gensim.models import Word2Vec  # noqa: E402
+
+from skembed import Word2VecVectorizer  # noqa: E402
+from skembed._text import build_analyzer  # noqa: E402
 
 DATA = Path(gensim.__file__).parent / "test" / "test_data"
 RESULTS = Path(__file__).resolve().parent / "results" / "text.md"
@@ -99,7 +98,7 @@ def load_newsgroup_paragraphs():
     """
     docs, labels, _ = load_newsgroups()
     texts, targets, groups = [], [], []
-    for post_id, (post, label) in enumerate(zip(docs, labels)):
+    for post_id, (post, label) in enumerate(zip(docs, labels, strict=True)):
         for para in post.split("\n\n"):
             if len(ANALYZE(para)) >= 5:
                 texts.append(" ".join(para.split()))
@@ -121,7 +120,9 @@ def load_unlabelled():
     """Token lists of lee_background.cor and the Wikipedia extract."""
     docs = [
         ANALYZE(line)
-        for line in (DATA / "lee_background.cor").read_text("utf-8", "replace").splitlines()
+        for line in (DATA / "lee_background.cor")
+        .read_text("utf-8", "replace")
+        .splitlines()
     ]
     from gensim.corpora.wikicorpus import WikiCorpus
 
@@ -137,8 +138,9 @@ def load_unlabelled():
 class GensimMeanVectorizer(TransformerMixin, BaseEstimator):
     """What users write today: gensim Word2Vec in fit, a Python mean loop."""
 
-    def __init__(self, *, vector_size=100, window=5, min_count=5, epochs=5,
-                 seed=0, wv=None):
+    def __init__(
+        self, *, vector_size=100, window=5, min_count=5, epochs=5, seed=0, wv=None
+    ):
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -152,9 +154,16 @@ class GensimMeanVectorizer(TransformerMixin, BaseEstimator):
             return self
         tokens = [ANALYZE(d) for d in X]
         model = Word2Vec(
-            tokens, vector_size=self.vector_size, window=self.window,
-            min_count=self.min_count, epochs=self.epochs, sg=1, negative=5,
-            sample=1e-3, workers=1, seed=self.seed,
+            tokens,
+            vector_size=self.vector_size,
+            window=self.window,
+            min_count=self.min_count,
+            epochs=self.epochs,
+            sg=1,
+            negative=5,
+            sample=1e-3,
+            workers=1,
+            seed=self.seed,
         )
         self.wv_ = model.wv
         return self
@@ -206,8 +215,9 @@ def run(quick):
     hyper = dict(n_components=100, window=5, min_count=2, n_epochs=epochs)
     datasets = {
         "mini_newsgroup (200 posts)": load_newsgroups(),
-        "mini_newsgroup paragraphs (short texts, grouped by post)":
-            load_newsgroup_paragraphs(),
+        "mini_newsgroup paragraphs (short texts, grouped by post)": (
+            load_newsgroup_paragraphs()
+        ),
         "pang_lee_polarity (200 sentences)": load_polarity(),
     }
 
@@ -215,17 +225,32 @@ def run(quick):
     unlabelled = load_unlabelled()
     n_tok = sum(map(len, unlabelled))
     t0 = cpu()
-    ours = Word2VecVectorizer(n_components=100, min_count=5, n_epochs=pre_epochs,
-                              random_state=0).fit(unlabelled)
+    ours = Word2VecVectorizer(
+        n_components=100, min_count=5, n_epochs=pre_epochs, random_state=0
+    ).fit(unlabelled)
     ours_pre = cpu() - t0
     t0 = cpu()
-    gmodel = Word2Vec(unlabelled, vector_size=100, window=5, min_count=5,
-                      epochs=pre_epochs, sg=1, negative=5, sample=1e-3,
-                      workers=1, seed=0)
+    gmodel = Word2Vec(
+        unlabelled,
+        vector_size=100,
+        window=5,
+        min_count=5,
+        epochs=pre_epochs,
+        sg=1,
+        negative=5,
+        sample=1e-3,
+        workers=1,
+        seed=0,
+    )
     gensim_pre = cpu() - t0
-    pretrain = dict(tokens=n_tok, docs=len(unlabelled), ours=ours_pre,
-                    gensim=gensim_pre, vocab=len(ours.vocabulary_),
-                    gvocab=len(gmodel.wv))
+    pretrain = dict(
+        tokens=n_tok,
+        docs=len(unlabelled),
+        ours=ours_pre,
+        gensim=gensim_pre,
+        vocab=len(ours.vocabulary_),
+        gvocab=len(gmodel.wv),
+    )
     # word-similarity quality of both, with gensim's own evaluation code
     ours_kv = gensim.models.KeyedVectors(100)
     ours_kv.add_vectors(ours.wv_.index_to_key, ours.embedding_)
@@ -239,30 +264,70 @@ def run(quick):
         groups = extra if isinstance(extra, np.ndarray) else None
         print(f"== {name}: {len(X)} docs", flush=True)
 
-        def add(method, setting, make):
+        def add(method, setting, make, X=X, y=y, groups=groups, name=name):
             a, s, f, t = cv_scores(make, X, y, groups)
-            rows.append(dict(data=name, method=method, setting=setting,
-                             acc=a, std=s, fit=f, transform=t))
-            print(f"  {method:32s} {setting:10s} acc={a:.3f}±{s:.3f} "
-                  f"fit={f:.2f}s transform={t:.3f}s", flush=True)
+            rows.append(
+                dict(
+                    data=name,
+                    method=method,
+                    setting=setting,
+                    acc=a,
+                    std=s,
+                    fit=f,
+                    transform=t,
+                )
+            )
+            print(
+                f"  {method:32s} {setting:10s} acc={a:.3f}±{s:.3f} "
+                f"fit={f:.2f}s transform={t:.3f}s",
+                flush=True,
+            )
 
-        add("TfidfVectorizer", "-", lambda: make_pipeline(
-            TfidfVectorizer(), LogisticRegression(max_iter=1000)))
+        add(
+            "TfidfVectorizer",
+            "-",
+            lambda: make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)),
+        )
         for pooling in POOLINGS:
-            add(f"Word2VecVectorizer({pooling})", "in-fold", lambda p=pooling: make_pipeline(
-                Word2VecVectorizer(pooling=p, random_state=0, **hyper),
-                StandardScaler(), LogisticRegression(max_iter=1000)))
-        add("gensim Word2Vec + mean (by hand)", "in-fold", lambda: make_pipeline(
-            GensimMeanVectorizer(vector_size=100, window=5, min_count=2,
-                                 epochs=epochs),
-            StandardScaler(), LogisticRegression(max_iter=1000)))
+            add(
+                f"Word2VecVectorizer({pooling})",
+                "in-fold",
+                lambda p=pooling: make_pipeline(
+                    Word2VecVectorizer(pooling=p, random_state=0, **hyper),
+                    StandardScaler(),
+                    LogisticRegression(max_iter=1000),
+                ),
+            )
+        add(
+            "gensim Word2Vec + mean (by hand)",
+            "in-fold",
+            lambda: make_pipeline(
+                GensimMeanVectorizer(
+                    vector_size=100, window=5, min_count=2, epochs=epochs
+                ),
+                StandardScaler(),
+                LogisticRegression(max_iter=1000),
+            ),
+        )
         for pooling in POOLINGS:
-            add(f"Word2VecVectorizer({pooling})", "pretrained", lambda p=pooling: make_pipeline(
-                Word2VecVectorizer(pooling=p, vectors=ours.wv_),
-                StandardScaler(), LogisticRegression(max_iter=1000)))
-        add("gensim Word2Vec + mean (by hand)", "pretrained", lambda: make_pipeline(
-            GensimMeanVectorizer(wv=gmodel.wv),
-            StandardScaler(), LogisticRegression(max_iter=1000)))
+            add(
+                f"Word2VecVectorizer({pooling})",
+                "pretrained",
+                lambda p=pooling: make_pipeline(
+                    Word2VecVectorizer(pooling=p, vectors=ours.wv_),
+                    StandardScaler(),
+                    LogisticRegression(max_iter=1000),
+                ),
+            )
+        add(
+            "gensim Word2Vec + mean (by hand)",
+            "pretrained",
+            lambda: make_pipeline(
+                GensimMeanVectorizer(wv=gmodel.wv),
+                StandardScaler(),
+                LogisticRegression(max_iter=1000),
+            ),
+        )
 
     # transform speed on many short documents
     texts = [" ".join(t) for t in unlabelled]
@@ -300,7 +365,8 @@ def write(rows, pretrain, speed, n_short, n_short_tokens, epochs, pre_epochs, qu
     lines = []
     lines.append(f"# Text benchmark ({datetime.date.today().isoformat()})\n")
     lines.append(
-        "Command: `python benchmarks/bench_text.py" + (" --quick" if quick else "")
+        "Command: `python benchmarks/bench_text.py"
+        + (" --quick" if quick else "")
         + "` (from the repository root; data: gensim's bundled test data).\n"
     )
     lines.append(
@@ -318,27 +384,42 @@ def write(rows, pretrain, speed, n_short, n_short_tokens, epochs, pre_epochs, qu
         "LogisticRegression for TF-IDF. 5-fold stratified CV (seed 0).\n"
     )
     lines.append("## Pretraining on unlabelled text\n")
-    lines.append("| trainer | vocabulary | CPU s | CPU ratio to gensim "
-                 "| WordSim353 Spearman | SimLex-999 Spearman |")
+    lines.append(
+        "| trainer | vocabulary | CPU s | CPU ratio to gensim "
+        "| WordSim353 Spearman | SimLex-999 Spearman |"
+    )
     lines.append("|---|---:|---:|---:|---:|---:|")
-    lines.append(f"| skembed Word2VecVectorizer.fit | {pretrain['vocab']:,} | "
-                 f"{pretrain['ours']:.1f} | {pretrain['ours'] / pretrain['gensim']:.2f} | "
-                 f"{pretrain['ours_wordsim353']:.3f} | {pretrain['ours_simlex999']:.3f} |")
-    lines.append(f"| gensim Word2Vec (workers=1) | {pretrain['gvocab']:,} | "
-                 f"{pretrain['gensim']:.1f} | 1.00 | "
-                 f"{pretrain['gensim_wordsim353']:.3f} | {pretrain['gensim_simlex999']:.3f} |\n")
+    lines.append(
+        f"| skembed Word2VecVectorizer.fit | {pretrain['vocab']:,} | "
+        f"{pretrain['ours']:.1f} | {pretrain['ours'] / pretrain['gensim']:.2f} | "
+        f"{pretrain['ours_wordsim353']:.3f} | {pretrain['ours_simlex999']:.3f} |"
+    )
+    lines.append(
+        f"| gensim Word2Vec (workers=1) | {pretrain['gvocab']:,} | "
+        f"{pretrain['gensim']:.1f} | 1.00 | "
+        f"{pretrain['gensim_wordsim353']:.3f} | {pretrain['gensim_simlex999']:.3f} |\n"
+    )
     lines.append("## Classification (5-fold CV)\n")
     for data in dict.fromkeys(r["data"] for r in rows):
         sub = [r for r in rows if r["data"] == data]
-        gensim_fit = {r["setting"]: r["fit"] for r in sub if r["method"].startswith("gensim")}
+        gensim_fit = {
+            r["setting"]: r["fit"] for r in sub if r["method"].startswith("gensim")
+        }
         n_docs = next(len(X) for key, (X, _, _) in DATASETS.items() if key == data)
         lines.append(f"### {data}: {n_docs:,} documents\n")
-        lines.append("| features | vectors | accuracy | fit CPU s / fold | fit ratio to gensim | transform CPU s / fold |")
+        lines.append(
+            "| features | vectors | accuracy | fit CPU s / fold "
+            "| fit ratio to gensim | transform CPU s / fold |"
+        )
         lines.append("|---|---|---:|---:|---:|---:|")
         for r in sub:
-            ratio = (f"{r['fit'] / gensim_fit[r['setting']]:.2f}"
-                     if r["setting"] in gensim_fit and gensim_fit[r["setting"]] > 0
-                     and r["setting"] == "in-fold" else "-")
+            ratio = (
+                f"{r['fit'] / gensim_fit[r['setting']]:.2f}"
+                if r["setting"] in gensim_fit
+                and gensim_fit[r["setting"]] > 0
+                and r["setting"] == "in-fold"
+                else "-"
+            )
             lines.append(
                 f"| {r['method']} | {r['setting']} | {r['acc']:.3f} ± {r['std']:.3f} | "
                 f"{r['fit']:.3f} | {ratio} | {r['transform']:.4f} |"

@@ -198,8 +198,7 @@ def build_analyzer(
         tokenize = tokenizer
     else:
         raise ValueError(
-            "tokenizer must be None, 'cjk', 'jieba' or a callable; got "
-            f"{tokenizer!r}."
+            f"tokenizer must be None, 'cjk', 'jieba' or a callable; got {tokenizer!r}."
         )
 
     if preprocessor is not None:
@@ -274,8 +273,9 @@ def check_documents(X, *, param="X"):
     return X
 
 
-def iter_documents(X, analyze, *, input="content", encoding="utf-8",
-                   decode_error="strict", param="X"):
+def iter_documents(
+    X, analyze, *, input="content", encoding="utf-8", decode_error="strict", param="X"
+):
     """Yield the token list of each document of ``X``.
 
     ``input`` is scikit-learn's: ``"content"`` (each item is the text),

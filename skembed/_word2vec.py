@@ -439,9 +439,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             )
             n_docs = indptr.shape[0] - 1
             if n_docs == 0:
-                raise ValueError(
-                    "X is empty: fit needs at least one document."
-                )
+                raise ValueError("X is empty: fit needs at least one document.")
             if not keys:
                 raise ValueError(
                     f"After pruning, no words remain: no token of the {n_docs} "
@@ -475,7 +473,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                         "Cannot fine-tune: no token of X is in the vocabulary of "
                         "the pretrained vectors."
                     )
-                epochs = self.n_epochs if self.fine_tune is True else int(self.fine_tune)
+                epochs = (
+                    self.n_epochs if self.fine_tune is True else int(self.fine_tune)
+                )
                 result = self._fit_sgns(
                     (indptr, ids),
                     counts,

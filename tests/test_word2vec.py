@@ -112,7 +112,9 @@ def test_refit_pickle_joblib_identical(docs, pooling, tmp_path):
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(vec)).transform(docs), X)
     joblib.dump(vec, tmp_path / "vec.joblib")
-    np.testing.assert_array_equal(joblib.load(tmp_path / "vec.joblib").transform(docs), X)
+    np.testing.assert_array_equal(
+        joblib.load(tmp_path / "vec.joblib").transform(docs), X
+    )
     np.testing.assert_array_equal(clone(vec).fit(docs).transform(docs), X)
 
 
@@ -129,8 +131,9 @@ def test_transform_commutes_with_reorder_and_subset(docs):
     vec = _small(pooling="sif").fit(docs)
     X = vec.transform(docs)
     order = np.random.RandomState(0).permutation(len(docs))[:50]
-    np.testing.assert_allclose(vec.transform([docs[i] for i in order]), X[order],
-                               rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        vec.transform([docs[i] for i in order]), X[order], rtol=1e-6, atol=1e-7
+    )
 
 
 def test_bad_inputs_and_not_fitted(docs):
@@ -177,15 +180,20 @@ def test_set_output_pandas_keeps_series_index(docs):
 
 def test_grid_search_in_pipeline(labelled):
     X, y = labelled
-    pipe = Pipeline([
-        ("w2v", _small(n_epochs=5)),
-        ("scale", StandardScaler()),
-        ("clf", LogisticRegression()),
-    ])
+    pipe = Pipeline(
+        [
+            ("w2v", _small(n_epochs=5)),
+            ("scale", StandardScaler()),
+            ("clf", LogisticRegression()),
+        ]
+    )
     grid = GridSearchCV(
         pipe,
-        {"w2v__window": [2, 5], "w2v__n_components": [8, 16],
-         "w2v__pooling": ["mean", "sif"]},
+        {
+            "w2v__window": [2, 5],
+            "w2v__n_components": [8, 16],
+            "w2v__pooling": ["mean", "sif"],
+        },
         cv=3,
     )
     grid.fit(X, y)
@@ -220,8 +228,9 @@ def test_mean_tfidf_sif_max_exact_values(fixed):
     np.testing.assert_allclose(vec.idf_, sk.idf_)
     out = vec.transform(docs)
     w = np.array([idf[0], idf[1], idf[1]])
-    np.testing.assert_allclose(out[0], (w[0] * E[0] + w[1] * E[1] + w[2] * E[1]) / w.sum(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        out[0], (w[0] * E[0] + w[1] * E[1] + w[2] * E[1]) / w.sum(), rtol=1e-6
+    )
     np.testing.assert_allclose(out[1], E[2], rtol=1e-6)
 
     vec = Word2VecVectorizer(vectors=kv, pooling="sif", sif_alpha=0.5).fit(train)
@@ -229,10 +238,16 @@ def test_mean_tfidf_sif_max_exact_values(fixed):
     p = counts / counts.sum()
     a = 0.5 / (0.5 + p)
     np.testing.assert_allclose(vec.sif_weights_, a, rtol=1e-6)
-    raw = np.array([(a[0] * E[0] + a[1] * E[1]) * 0 + (a[0] * E[0] + 2 * a[1] * E[1]) / 3,
-                    a[2] * E[2], [0, 0]])
-    train_raw = np.array([(2 * a[0] * E[0] + a[1] * E[1]) / 3,
-                          (a[1] * E[1] + a[2] * E[2]) / 2, [0, 0]])
+    raw = np.array(
+        [
+            (a[0] * E[0] + 2 * a[1] * E[1]) / 3,
+            a[2] * E[2],
+            [0, 0],
+        ]
+    )
+    train_raw = np.array(
+        [(2 * a[0] * E[0] + a[1] * E[1]) / 3, (a[1] * E[1] + a[2] * E[2]) / 2, [0, 0]]
+    )
     _, _, vt = np.linalg.svd(train_raw)
     u = vt[0]
     np.testing.assert_allclose(np.abs(vec.sif_component_), np.abs(u), rtol=1e-5)
@@ -352,7 +367,7 @@ def test_vocabulary_matches_gensim(docs):
     model.build_vocab(tokens)
     keys, counts, _, _ = scan_corpus(tokens, min_count=5)
     # same words and counts; the order of ties may differ
-    assert dict(zip(keys, counts.tolist())) == {
+    assert dict(zip(keys, counts.tolist(), strict=True)) == {
         k: model.wv.get_vecattr(k, "count") for k in model.wv.index_to_key
     }
     assert np.all(np.diff(counts) <= 0)
@@ -383,8 +398,14 @@ def test_planted_synonyms_recovered(planted_corpus, algorithm):
     sentences, topics = planted_corpus
     # CBOW needs more passes on this tiny corpus (so does gensim's)
     n_epochs = 5 if algorithm == "skipgram" else 10
-    vec = Word2VecVectorizer(n_components=16, min_count=1, n_epochs=n_epochs,
-                             window=3, algorithm=algorithm, random_state=0)
+    vec = Word2VecVectorizer(
+        n_components=16,
+        min_count=1,
+        n_epochs=n_epochs,
+        window=3,
+        algorithm=algorithm,
+        random_state=0,
+    )
     vec.fit(sentences)
     words = [w for topic in topics for w in topic]
     topic_of = {w: t for t, topic in enumerate(topics) for w in topic}
@@ -400,8 +421,9 @@ def test_chinese_planted_character_pairs_are_neighbours():
     for _ in range(400):
         words = list(rng.choice(pairs, 6))
         docs.append("".join(words) + "。")  # no spaces, as Chinese is written
-    vec = Word2VecVectorizer(n_components=16, min_count=1, n_epochs=5,
-                             random_state=0).fit(docs)
+    vec = Word2VecVectorizer(
+        n_components=16, min_count=1, n_epochs=5, random_state=0
+    ).fit(docs)
     chars = [c for p in pairs for c in p]
     assert set(chars) <= set(vec.vocabulary_)
     hits = [_nearest(vec, p[0], chars) == p[1] for p in pairs]
@@ -418,9 +440,14 @@ def test_chinese_planted_character_pairs_are_neighbours():
 
 def test_jieba_tokenizer_in_the_vectorizer():
     pytest.importorskip("jieba")
-    docs = ["我来到北京清华大学", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院"] * 5
-    vec = Word2VecVectorizer(tokenizer="jieba", n_components=4, min_count=1,
-                             n_epochs=1, random_state=0).fit(docs)
+    docs = [
+        "我来到北京清华大学",
+        "他来到了网易杭研大厦",
+        "小明硕士毕业于中国科学院",
+    ] * 5
+    vec = Word2VecVectorizer(
+        tokenizer="jieba", n_components=4, min_count=1, n_epochs=1, random_state=0
+    ).fit(docs)
     assert "北京" in vec.vocabulary_ and "京" not in vec.vocabulary_
     assert vec.transform(docs).shape == (15, 4)
 
@@ -429,7 +456,7 @@ def test_jieba_tokenizer_in_the_vectorizer():
 def _write_text_vectors(path, keys, vectors):
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(f"{len(keys)} {vectors.shape[1]}\n")
-        for k, v in zip(keys, vectors):
+        for k, v in zip(keys, vectors, strict=True):
             fh.write(k + " " + " ".join(f"{x:.6f}" for x in v) + "\n")
 
 
@@ -447,7 +474,8 @@ def test_pretrained_without_fine_tune(docs, tmp_path):
     gkv.add_vectors(keys, E)
     np.testing.assert_allclose(
         Word2VecVectorizer(vectors=gkv).fit(docs).transform(docs),
-        trained.transform(docs), rtol=1e-6,
+        trained.transform(docs),
+        rtol=1e-6,
     )
 
 
