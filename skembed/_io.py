@@ -125,15 +125,16 @@ def _peek(file, n=1 << 16):
     if isinstance(file, (str, os.PathLike)):
         with _Opened(file, "r") as f:
             return f.read(n)
-    if hasattr(file, "peek") and not isinstance(file, io.TextIOBase):
-        return file.peek(n)[:n]
-    if hasattr(file, "seek") and hasattr(file, "tell"):
+    seekable = getattr(file, "seekable", None)
+    if seekable is not None and seekable():
         pos = file.tell()
         data = file.read(n)
         file.seek(pos)
         if isinstance(data, str):
             data = data.encode("utf8")
         return data
+    if hasattr(file, "peek") and not isinstance(file, io.TextIOBase):
+        return file.peek(n)[:n]
     raise ValueError(
         f"Cannot detect the format of {_name(file)}: it is a non-seekable "
         "stream. Pass format='word2vec', 'word2vec_binary' or 'glove'."
@@ -636,6 +637,8 @@ def sniff_format(file):
         tokens = line.split()
         if len(tokens) == d + 1 and _all_numbers(tokens[1:]):
             return "word2vec"
+        if len(tokens) == 2 and _all_numbers(tokens[1:]):
+            return "glove"  # "<key> <number>" lines: 1-d vectors, no header
         if not rest.strip():
             return "word2vec"  # header only
         space = rest.find(b" ")

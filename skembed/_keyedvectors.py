@@ -87,7 +87,7 @@ class KeyedVectors:
                 f"{type(keys).__name__}; got {keys!r}."
             )
         keys = list(keys)
-        self.vectors = _as_vectors(vectors, len(keys))
+        self._vectors = _as_vectors(vectors, len(keys))
         key_to_index = {}
         for i, key in enumerate(keys):
             try:
@@ -116,6 +116,21 @@ class KeyedVectors:
         self._normed = None
 
     # ------------------------------------------------------------------ basics
+    @property
+    def vectors(self):
+        """The vectors, shape (n_keys, vector_size), C-contiguous float32.
+
+        Assigning a new array validates it (one row per key) and drops the
+        cached unit vectors; after editing rows in place, call
+        ``fill_norms(force=True)``.
+        """
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, value):
+        self._vectors = _as_vectors(value, len(self.index_to_key))
+        self._normed = None
+
     @property
     def vector_size(self):
         """Number of dimensions of the vectors."""

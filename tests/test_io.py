@@ -283,6 +283,7 @@ def test_gensim_reads_ours_and_we_read_gensims(tmp_path, kv, gensim_kv, binary):
                                                       binary=binary))
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # gensim leaks a file
 def test_gensim_reads_our_glove(tmp_path, kv):
     from gensim.models import KeyedVectors as GensimKV
 
@@ -291,6 +292,7 @@ def test_gensim_reads_our_glove(tmp_path, kv):
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # gensim leaks a file
 @pytest.mark.parametrize(
     "name, kwargs, fmt",
     [
@@ -448,6 +450,13 @@ def test_no_pickle_in_io_module():
     import skembed._keyedvectors as kv_module
 
     for module in (io_module, kv_module):
-        source = open(module.__file__, encoding="utf8").read()
+        with open(module.__file__, encoding="utf8") as f:
+            source = f.read()
         assert "import pickle" not in source
         assert "allow_pickle=True" not in source
+
+
+def test_sniff_one_dimensional_glove():
+    data = b"1 2\n3 4\n"
+    assert sniff_format(io.BytesIO(data)) == "glove"
+    assert load_vectors(io.BytesIO(data)).index_to_key == ["1", "3"]

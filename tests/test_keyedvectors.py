@@ -342,3 +342,15 @@ def test_save_load_npz(tmp_path, kv):
     assert loaded.index_to_key == kv.index_to_key
     np.testing.assert_array_equal(loaded.vectors, kv.vectors)
     np.testing.assert_array_equal(loaded.counts, kv.counts)
+
+
+def test_vectors_setter_validates_and_drops_cache(kv):
+    normed = kv.get_normed_vectors()
+    kv.vectors = np.ones((4, 2), dtype=np.float64)
+    assert kv.vectors.dtype == np.float32 and kv.vector_size == 2
+    assert kv.get_normed_vectors() is not normed
+    with pytest.raises(ValueError, match="5 rows but 4 keys"):
+        kv.vectors = np.ones((5, 2))
+    kv.vectors[0] = [3.0, 4.0]  # in place: refresh explicitly
+    kv.fill_norms(force=True)
+    np.testing.assert_allclose(kv.get_vector("cat", norm=True), [0.6, 0.8])
