@@ -16,9 +16,9 @@ import numpy as np
 from skembed import KeyedVectors
 
 
-def cpu(fn):
+def cpu(fn, *args, **kwargs):
     start = time.process_time()
-    out = fn()
+    out = fn(*args, **kwargs)
     return time.process_time() - start, out
 
 
@@ -38,13 +38,21 @@ def main(n=100_000, d=300):
         body = buf.getvalue().split(b"\n")
         with open(text, "wb") as f:
             f.write(f"{n} {d}\n".encode())
-            f.write(b"".join(k.encode() + b" " + line + b"\n" for k, line in zip(keys, body)))
+            f.write(
+                b"".join(
+                    k.encode() + b" " + line + b"\n"
+                    for k, line in zip(keys, body, strict=False)
+                )
+            )
         binary = os.path.join(tmp, "vectors.bin")
         KeyedVectors(keys, vectors).save_word2vec_format(binary, binary=True)
 
-        for label, path, is_bin in (("text load", text, False), ("binary load", binary, True)):
-            ours, kv = cpu(lambda: KeyedVectors.load_word2vec_format(path, binary=is_bin))
-            theirs, g = cpu(lambda: GensimKV.load_word2vec_format(path, binary=is_bin))
+        for label, path, is_bin in (
+            ("text load", text, False),
+            ("binary load", binary, True),
+        ):
+            ours, kv = cpu(KeyedVectors.load_word2vec_format, path, binary=is_bin)
+            theirs, g = cpu(GensimKV.load_word2vec_format, path, binary=is_bin)
             assert kv.index_to_key == g.index_to_key
             assert np.array_equal(kv.vectors, g.vectors)
             rows.append((label, ours, theirs))
@@ -52,8 +60,9 @@ def main(n=100_000, d=300):
         gk.add_vectors(keys, vectors)
         kv = KeyedVectors(keys, vectors)
         for label, is_bin in (("text save", False), ("binary save", True)):
-            ours, _ = cpu(lambda: kv.save_word2vec_format(os.path.join(tmp, "o"), binary=is_bin))
-            theirs, _ = cpu(lambda: gk.save_word2vec_format(os.path.join(tmp, "g"), binary=is_bin))
+            out = os.path.join(tmp, "out")
+            ours, _ = cpu(kv.save_word2vec_format, out, binary=is_bin)
+            theirs, _ = cpu(gk.save_word2vec_format, out, binary=is_bin)
             rows.append((label, ours, theirs))
     lines = [
         f"# Vector file I/O: skembed vs gensim ({n} x {d}, CPU seconds)",

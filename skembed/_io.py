@@ -83,9 +83,7 @@ class _Opened:
             self._close = f
             return f
         if isinstance(file, io.TextIOBase) or (
-            "r" in self.mode
-            and hasattr(file, "read")
-            and isinstance(file.read(0), str)
+            "r" in self.mode and hasattr(file, "read") and isinstance(file.read(0), str)
         ):
             buffer = getattr(file, "buffer", None)
             if buffer is not None:
@@ -317,11 +315,13 @@ def _decode_keys_lines(raw_keys, encoding, unicode_errors, name, line_nos):
     try:
         return [k.decode(encoding, unicode_errors) for k in raw_keys]
     except UnicodeDecodeError:
-        for k, line_no in zip(raw_keys, line_nos):
+        for k, line_no in zip(raw_keys, line_nos, strict=True):
             try:
                 k.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                hint = "Pass unicode_errors='replace' or 'ignore', or the right encoding=."
+                hint = (
+                    "Pass unicode_errors='replace' or 'ignore', or the right encoding=."
+                )
                 if _looks_binary(k):
                     hint = "This looks like a binary file: load it with binary=True."
                 raise _error(
@@ -360,7 +360,8 @@ def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
                     name,
                     f"line {first_line_no - 1}",
                     f"{expected} vectors, as the header announces",
-                    f"only {len(keys)} (is the file truncated, or the header count wrong?)",
+                    f"only {len(keys)} (is the file truncated, or the header "
+                    "count wrong?)",
                 )
             raise _error(
                 name,
@@ -451,7 +452,7 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
     try:
         keys = [k.decode(encoding, unicode_errors) for k in raw_keys]
     except UnicodeDecodeError:
-        for k, off in zip(raw_keys, offsets):
+        for k, off in zip(raw_keys, offsets, strict=True):
             try:
                 k.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
@@ -460,7 +461,8 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
                     f"byte offset {off}",
                     f"a key in {encoding}",
                     f"{_show(k)} ({exc.reason})",
-                    "Pass unicode_errors='replace' or 'ignore', or the right encoding=.",
+                    "Pass unicode_errors='replace' or 'ignore', or the right "
+                    "encoding=.",
                 ) from None
         raise  # pragma: no cover
     return keys, vectors, offsets
@@ -484,7 +486,7 @@ def _dedupe(keys, vectors, where, name, on_duplicate, unit):
             "row(s) in all). Pass on_duplicate='first' or 'last' to keep one."
         )
     drop = np.zeros(len(keys), dtype=bool)
-    for j, i in duplicates:
+    for _, i in duplicates:
         drop[i] = True
         if on_duplicate == "last":
             vectors[index[keys[i]]] = vectors[i]
@@ -593,12 +595,12 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
     n, d = vectors.shape
     with _Opened(file, "w") as f:
         if write_header:
-            f.write(f"{n} {d}\n".encode("utf8"))
+            f.write(f"{n} {d}\n".encode())
         if binary:
             little = vectors.astype("<f4", copy=False)
             parts = []
             for i, text in enumerate(texts):
-                parts.append(f"{text} ".encode("utf8"))
+                parts.append(f"{text} ".encode())
                 parts.append(little[i].tobytes())
                 if len(parts) >= 2 * _BLOCK_LINES:
                     f.write(b"".join(parts))
@@ -606,7 +608,7 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
             f.write(b"".join(parts))
         else:
             lines = []
-            for text, row in zip(texts, vectors):
+            for text, row in zip(texts, vectors, strict=True):
                 lines.append(f"{text} {' '.join(map(str, row))}\n")
                 if len(lines) >= _BLOCK_LINES:
                     f.write("".join(lines).encode("utf8"))
@@ -642,8 +644,10 @@ def sniff_format(file):
         if not rest.strip():
             return "word2vec"  # header only
         space = rest.find(b" ")
-        if space > 0 and (_looks_binary(rest[space + 1 : space + 1 + 4 * d])
-                          or not _all_numbers(tokens[1:])):
+        if space > 0 and (
+            _looks_binary(rest[space + 1 : space + 1 + 4 * d])
+            or not _all_numbers(tokens[1:])
+        ):
             return "word2vec_binary"
         return "word2vec"
     tokens = first.split()
@@ -691,7 +695,7 @@ def _encode_key(key):
 def _decode_key(obj):
     if isinstance(obj, str):
         return obj
-    (tag, value), = obj.items()
+    ((tag, value),) = obj.items()
     if tag == "i":
         return int(value)
     if tag == "f":

@@ -101,7 +101,9 @@ def test_limit(tmp_path, kv):
         small = KeyedVectors.load_word2vec_format(path, binary=binary, limit=3)
         assert small.index_to_key == KEYS[:3]
         np.testing.assert_array_equal(small.vectors, kv.vectors[:3])
-        assert len(KeyedVectors.load_word2vec_format(path, binary=binary, limit=99)) == 10
+        assert (
+            len(KeyedVectors.load_word2vec_format(path, binary=binary, limit=99)) == 10
+        )
     kv.save_word2vec_format(tmp_path / "g", write_header=False)
     assert len(load_vectors(tmp_path / "g", limit=4)) == 4
 
@@ -119,7 +121,8 @@ def test_word2vec_c_binary_with_newlines():
     """word2vec.c writes a newline after each vector; gensim does not."""
     vectors = np.arange(6, dtype="<f4").reshape(2, 3)
     data = b"2 3\n" + b"".join(
-        k + b" " + v.tobytes() + b"\n" for k, v in zip([b"ab", b"\xe4\xb8\xad"], vectors)
+        k + b" " + v.tobytes() + b"\n"
+        for k, v in zip([b"ab", b"\xe4\xb8\xad"], vectors, strict=True)
     )
     kv = KeyedVectors.load_word2vec_format(io.BytesIO(data), binary=True)
     assert kv.index_to_key == ["ab", "中"]
@@ -204,8 +207,9 @@ def test_npz_errors(tmp_path):
 _key_chars = st.characters(
     blacklist_categories=("Cs",), blacklist_characters="\x00"
 ).filter(lambda c: not c.isspace())
-_keys = st.lists(st.text(_key_chars, min_size=1, max_size=8), min_size=1, max_size=12,
-                 unique=True)
+_keys = st.lists(
+    st.text(_key_chars, min_size=1, max_size=8), min_size=1, max_size=12, unique=True
+)
 
 
 @st.composite
@@ -279,11 +283,14 @@ def test_gensim_reads_ours_and_we_read_gensims(tmp_path, kv, gensim_kv, binary):
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
     gensim_kv.save_word2vec_format(tmp_path / "theirs.gz", binary=binary)
-    assert_same(kv, KeyedVectors.load_word2vec_format(tmp_path / "theirs.gz",
-                                                      binary=binary))
+    assert_same(
+        kv, KeyedVectors.load_word2vec_format(tmp_path / "theirs.gz", binary=binary)
+    )
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # gensim leaks a file
+@pytest.mark.filterwarnings(
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # gensim leaks a file
 def test_gensim_reads_our_glove(tmp_path, kv):
     from gensim.models import KeyedVectors as GensimKV
 
@@ -292,7 +299,9 @@ def test_gensim_reads_our_glove(tmp_path, kv):
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # gensim leaks a file
+@pytest.mark.filterwarnings(
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # gensim leaks a file
 @pytest.mark.parametrize(
     "name, kwargs, fmt",
     [
@@ -318,7 +327,9 @@ def test_gensim_test_files(name, kwargs, fmt):
 def test_gensim_truncated_test_file():
     """gensim's pretrained.vec announces 3 vectors and holds 1: an EOFError there."""
     path = gensim_data("pretrained.vec")
-    with pytest.raises(ValueError, match=r"pretrained\.vec, line 1: expected 3 vectors.*only 1"):
+    with pytest.raises(
+        ValueError, match=r"pretrained\.vec, line 1: expected 3 vectors.*only 1"
+    ):
         KeyedVectors.load_word2vec_format(path)
     assert len(KeyedVectors.load_word2vec_format(path, limit=1)) == 1
 
@@ -330,7 +341,13 @@ def load_bytes(data, name="bad.txt", tmp_path=None, **kwargs):
     return KeyedVectors.load_word2vec_format(path, **kwargs)
 
 
-BIN = b"2 2\n" + b"ab " + np.float32([1, 2]).tobytes() + b"cd " + np.float32([3, 4]).tobytes()
+BIN = (
+    b"2 2\n"
+    + b"ab "
+    + np.float32([1, 2]).tobytes()
+    + b"cd "
+    + np.float32([3, 4]).tobytes()
+)
 
 
 @pytest.mark.parametrize(
@@ -338,29 +355,101 @@ BIN = b"2 2\n" + b"ab " + np.float32([1, 2]).tobytes() + b"cd " + np.float32([3,
     [
         (b"", {}, r"bad\.txt: the file is empty"),
         (b"", {"no_header": True}, r"bad\.txt: the file holds no vectors"),
-        (b"the 0.1 0.2\n", {}, r"bad\.txt, line 1: expected a header .*found b'the 0\.1 0\.2'.*no_header=True"),
+        (
+            b"the 0.1 0.2\n",
+            {},
+            r"bad\.txt, line 1: expected a header .*found b'the 0\.1 0\.2'.*no_header=True",  # noqa: E501
+        ),
         (b"2 x\n", {}, r"line 1: expected a header"),
         (b"1 0\n", {}, r"line 1: expected a vector size >= 1"),
         (b"3 2\na 1 2\nb 3 4\n", {}, r"line 1: expected 3 vectors.*found only 2"),
-        (b"1 2\na 1 2\nb 3 4\n", {}, r"line 3: expected no more vectors after the 1 .*'b'"),
-        (b"2 3\na 1 2 3\nb 3 4\n", {}, r"line 3: expected a key followed by 3 numbers; found 2 numbers in b'b 3 4'"),
-        (b"2 2\na 1 2\nb 3 4 5\n", {}, r"line 3: expected a key followed by 2 numbers; found 3"),
-        (b"2 2\na 1 2\nb 3 x4\n", {}, r"line 3: expected a number as value 2 of 2; found b'x4'"),
+        (
+            b"1 2\na 1 2\nb 3 4\n",
+            {},
+            r"line 3: expected no more vectors after the 1 .*'b'",
+        ),
+        (
+            b"2 3\na 1 2 3\nb 3 4\n",
+            {},
+            r"line 3: expected a key followed by 3 numbers; found 2 numbers in b'b 3 4'",  # noqa: E501
+        ),
+        (
+            b"2 2\na 1 2\nb 3 4 5\n",
+            {},
+            r"line 3: expected a key followed by 2 numbers; found 3",
+        ),
+        (
+            b"2 2\na 1 2\nb 3 x4\n",
+            {},
+            r"line 3: expected a number as value 2 of 2; found b'x4'",
+        ),
         (b"2 2\na 1 2\n 3 4\n", {}, r"line 3: expected a key at the start of the line"),
-        (b"3 2\na 1 2\n\nb 3 4\n", {}, r"line 3: expected a key followed by numbers \(empty lines"),
-        (b"2 2\na 1 2\na 3 4\n", {}, r"line 3: expected unique keys; found 'a' again \(first at line 2"),
-        (b"a 1 2\nb 1\n", {"no_header": True}, r"line 2: expected a key followed by 2 numbers; found 1"),
-        (b"a\n", {"no_header": True}, r"line 1: expected a key followed by at least one number"),
-        (b"1 2\n\xff\xfe 1 2\n", {}, r"line 2: expected a key in utf8; found b'\\xff\\xfe'"),
-        (BIN[:-1], {"binary": True}, r"byte offset 15: expected vector 2 of 2 \(b'cd'\): 8 bytes \(2 float32\); found only 7 bytes"),
-        (BIN[:-9], {"binary": True}, r"byte offset 15: expected vector 2 of 2: a key followed by a space; found b'cd' and then the end of the file"),
-        (BIN[:15], {"binary": True}, r"byte offset 15: expected vector 2 of 2: a key followed by a space; found the end of the file"),
-        (BIN + b"ef ", {"binary": True}, r"byte offset 26: expected the end of the file after the 2 vectors .*found more data: b'ef'"),
-        (b"2 2\nab " + np.float32([1, 2]).tobytes() + b"ab " + np.float32([3, 4]).tobytes(), {"binary": True},
-         r"byte offset 15: expected unique keys; found 'ab' again \(first at byte offset 4"),
-        (b"2 3\nab 0.125 0.25 0.5\ncd 0.125 0.25 0.5\n", {"binary": True}, r"byte offset \d+: expected vector 2 of 2: a key followed by a space and 3 float32.*binary=False"),
-        (b"2 2\nab " + np.float32([1, 2]).tobytes() + b"\ncd " + np.float32([3, 4]).tobytes(), {},
-         r"bad\.txt, line 2: .*binary=True"),
+        (
+            b"3 2\na 1 2\n\nb 3 4\n",
+            {},
+            r"line 3: expected a key followed by numbers \(empty lines",
+        ),
+        (
+            b"2 2\na 1 2\na 3 4\n",
+            {},
+            r"line 3: expected unique keys; found 'a' again \(first at line 2",
+        ),
+        (
+            b"a 1 2\nb 1\n",
+            {"no_header": True},
+            r"line 2: expected a key followed by 2 numbers; found 1",
+        ),
+        (
+            b"a\n",
+            {"no_header": True},
+            r"line 1: expected a key followed by at least one number",
+        ),
+        (
+            b"1 2\n\xff\xfe 1 2\n",
+            {},
+            r"line 2: expected a key in utf8; found b'\\xff\\xfe'",
+        ),
+        (
+            BIN[:-1],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2 \(b'cd'\): 8 bytes \(2 float32\); found only 7 bytes",  # noqa: E501
+        ),
+        (
+            BIN[:-9],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2: a key followed by a space; found b'cd' and then the end of the file",  # noqa: E501
+        ),
+        (
+            BIN[:15],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2: a key followed by a space; found the end of the file",  # noqa: E501
+        ),
+        (
+            BIN + b"ef ",
+            {"binary": True},
+            r"byte offset 26: expected the end of the file after the 2 vectors .*found more data: b'ef'",  # noqa: E501
+        ),
+        (
+            b"2 2\nab "
+            + np.float32([1, 2]).tobytes()
+            + b"ab "
+            + np.float32([3, 4]).tobytes(),
+            {"binary": True},
+            r"byte offset 15: expected unique keys; found 'ab' again \(first at byte offset 4",  # noqa: E501
+        ),
+        (
+            b"2 3\nab 0.125 0.25 0.5\ncd 0.125 0.25 0.5\n",
+            {"binary": True},
+            r"byte offset \d+: expected vector 2 of 2: a key followed by a space and 3 float32.*binary=False",  # noqa: E501
+        ),
+        (
+            b"2 2\nab "
+            + np.float32([1, 2]).tobytes()
+            + b"\ncd "
+            + np.float32([3, 4]).tobytes(),
+            {},
+            r"bad\.txt, line 2: .*binary=True",
+        ),
     ],
 )
 def test_malformed(tmp_path, data, kwargs, match):
@@ -393,17 +482,27 @@ def test_argument_errors(tmp_path):
         load_vectors(io.BytesIO(b"a 1\n"), format="w2v")
     with pytest.raises(ValueError, match="empty"):
         load_vectors(io.BytesIO(b""))
-    with pytest.raises(ValueError, match="line 1: expected a header '<n_vectors> <vector_size>' or a key"):
+    with pytest.raises(
+        ValueError,
+        match="line 1: expected a header '<n_vectors> <vector_size>' or a key",
+    ):
         load_vectors(io.BytesIO(b"hello world\n"))
-    with pytest.raises(ValueError, match="write_header=False is only supported for text"):
-        KeyedVectors(["a"], [[1.0]]).save_word2vec_format(io.BytesIO(), binary=True,
-                                                          write_header=False)
+    with pytest.raises(
+        ValueError, match="write_header=False is only supported for text"
+    ):
+        KeyedVectors(["a"], [[1.0]]).save_word2vec_format(
+            io.BytesIO(), binary=True, write_header=False
+        )
 
 
-@pytest.mark.parametrize("key", ["two words", "tab\tkey", "new\nline", "", "nb\u00a0sp"])
+@pytest.mark.parametrize(
+    "key", ["two words", "tab\tkey", "new\nline", "", "nb\u00a0sp"]
+)
 def test_save_rejects_keys_with_whitespace(key):
     kv = KeyedVectors([key, "ok"], np.ones((2, 2)))
-    with pytest.raises(ValueError, match=re.escape(repr(key)) + r" \(row 0\).*no whitespace"):
+    with pytest.raises(
+        ValueError, match=re.escape(repr(key)) + r" \(row 0\).*no whitespace"
+    ):
         kv.save_word2vec_format(io.BytesIO())
 
 
@@ -441,7 +540,10 @@ def test_large_file_blocks(tmp_path):
     lines = path.read_bytes().split(b"\n")
     lines[9001] = lines[9001] + b" 0.5"
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(ValueError, match=r"big\.txt, line 9002: expected a key followed by 3 numbers; found 4"):
+    with pytest.raises(
+        ValueError,
+        match=r"big\.txt, line 9002: expected a key followed by 3 numbers; found 4",
+    ):
         load_vectors(path)
 
 

@@ -48,7 +48,9 @@ def test_normed_vectors(kv):
     np.testing.assert_allclose(np.linalg.norm(normed[:3], axis=1), 1, rtol=1e-6)
     np.testing.assert_array_equal(normed[3], 0)
     assert kv.get_normed_vectors() is normed
-    np.testing.assert_allclose(np.linalg.norm(kv.get_vector("car", norm=True)), 1, rtol=1e-6)
+    np.testing.assert_allclose(
+        np.linalg.norm(kv.get_vector("car", norm=True)), 1, rtol=1e-6
+    )
     # replacing the vectors drops the cache
     kv.vectors = kv.vectors * 2
     assert kv.get_normed_vectors() is not normed
@@ -123,8 +125,12 @@ def test_most_similar_matches_gensim(gensim_pair, kwargs):
 def test_most_similar_raw_vectors_and_topn_none(gensim_pair):
     kv, g = gensim_pair
     vec = kv["w4"] * 3 + 1
-    assert_same_results(kv.most_similar(positive=[vec, "w2"]), g.most_similar(positive=[vec, "w2"]))
-    assert_same_results(kv.similar_by_vector(vec, topn=5), g.similar_by_vector(vec, topn=5))
+    assert_same_results(
+        kv.most_similar(positive=[vec, "w2"]), g.most_similar(positive=[vec, "w2"])
+    )
+    assert_same_results(
+        kv.similar_by_vector(vec, topn=5), g.similar_by_vector(vec, topn=5)
+    )
     ours = kv.most_similar("w1", topn=None)
     assert ours.shape == (300,)
     np.testing.assert_allclose(ours, g.most_similar("w1", topn=None), atol=1e-6)
@@ -136,28 +142,39 @@ def test_most_similar_raw_vectors_and_topn_none(gensim_pair):
 @pytest.mark.filterwarnings("ignore:Call to deprecated:DeprecationWarning")
 def test_most_similar_cosmul_matches_gensim(gensim_pair):
     kv, g = gensim_pair
-    for pos, neg in [(["w1", "w2"], ["w3"]), (["w1"], []), (["w4", "w8", "w9"], ["w2", "w5"])]:
+    for pos, neg in [
+        (["w1", "w2"], ["w3"]),
+        (["w1"], []),
+        (["w4", "w8", "w9"], ["w2", "w5"]),
+    ]:
         assert_same_results(
-            kv.most_similar_cosmul(pos, neg, topn=8), g.most_similar_cosmul(pos, neg, topn=8)
+            kv.most_similar_cosmul(pos, neg, topn=8),
+            g.most_similar_cosmul(pos, neg, topn=8),
         )
 
 
 def test_pairwise_similarities_match_gensim(gensim_pair):
     kv, g = gensim_pair
-    assert kv.similarity("w1", "w2") == pytest.approx(float(g.similarity("w1", "w2")), abs=1e-6)
-    assert kv.distance("w1", "w2") == pytest.approx(float(g.distance("w1", "w2")), abs=1e-6)
+    assert kv.similarity("w1", "w2") == pytest.approx(
+        float(g.similarity("w1", "w2")), abs=1e-6
+    )
+    assert kv.distance("w1", "w2") == pytest.approx(
+        float(g.distance("w1", "w2")), abs=1e-6
+    )
     assert isinstance(kv.similarity("w1", "w2"), float)
     assert kv.n_similarity(["w1", "w2"], ["w3", "w4", "w5"]) == pytest.approx(
         float(g.n_similarity(["w1", "w2"], ["w3", "w4", "w5"])), abs=1e-6
     )
-    np.testing.assert_allclose(kv.distances("w1", ["w2", "w3"]),
-                               g.distances("w1", ["w2", "w3"]), atol=1e-6)
+    np.testing.assert_allclose(
+        kv.distances("w1", ["w2", "w3"]), g.distances("w1", ["w2", "w3"]), atol=1e-6
+    )
     np.testing.assert_allclose(kv.distances("w1"), g.distances("w1"), atol=1e-6)
     words = ["w1", "w2", "w3", "w200"]
     assert kv.doesnt_match(words) == g.doesnt_match(words)
     np.testing.assert_allclose(
         kv.get_mean_vector(["w1", "w2"], weights=[1, 3]),
-        g.get_mean_vector(["w1", "w2"], weights=[1, 3]), atol=1e-6,
+        g.get_mean_vector(["w1", "w2"], weights=[1, 3]),
+        atol=1e-6,
     )
 
 
@@ -171,7 +188,9 @@ def test_zero_vectors_never_nan(kv):
     assert not np.isnan(result).any() and (result == 0).all()
     assert kv.similarity("zero", "cat") == 0.0
     assert not np.isnan(kv.most_similar_cosmul("cat", topn=None)).any()
-    assert not np.isnan(kv.most_similar(positive=["cat"], negative=["cat"], topn=None)).any()
+    assert not np.isnan(
+        kv.most_similar(positive=["cat"], negative=["cat"], topn=None)
+    ).any()
 
 
 def test_item_keys(kv):
@@ -195,7 +214,9 @@ def test_similarity_errors(kv):
         kv.most_similar(np.ones(4))
     with pytest.raises(ValueError, match="topn must be an int or None"):
         kv.most_similar("cat", topn=1.5)
-    with pytest.raises(ValueError, match="restrict_vocab must be None or a positive int"):
+    with pytest.raises(
+        ValueError, match="restrict_vocab must be None or a positive int"
+    ):
         kv.most_similar("cat", restrict_vocab=0)
     with pytest.raises(TypeError, match="unhashable|must hold keys"):
         kv.most_similar([["cat"]])
@@ -301,7 +322,12 @@ def _check_analogies(kv, g, path, kwargs):
 @pytest.mark.parametrize("name", ["wordsim353.tsv", "simlex999.txt"])
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"restrict_vocab": 1500}, {"case_insensitive": False}, {"dummy4unknown": True}],
+    [
+        {},
+        {"restrict_vocab": 1500},
+        {"case_insensitive": False},
+        {"dummy4unknown": True},
+    ],
 )
 def test_evaluate_word_pairs_matches_gensim(eval_pair, name, kwargs):
     kv, g = eval_pair
