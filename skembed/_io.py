@@ -239,9 +239,10 @@ def _parse_floats_slow(rests, d, name, first_line_no, lines):
 class _TextBlocks:
     """Parse text lines into keys and float64 vectors, a block at a time."""
 
-    def __init__(self, name, d, encoding, unicode_errors):
+    def __init__(self, name, d, encoding, unicode_errors, datatype):
         self.name, self.d = name, d
         self.encoding, self.unicode_errors = encoding, unicode_errors
+        self.datatype = np.dtype(datatype)
         self.keys, self.blocks, self.line_nos = [], [], []
         self.blank_line = None
 
@@ -300,7 +301,10 @@ class _TextBlocks:
                 raw_keys, self.encoding, self.unicode_errors, self.name, line_nos
             )
         )
-        self.blocks.append(values)
+        with np.errstate(over="ignore"):  # beyond float32 range: +-inf
+            if self.datatype != values.dtype:  # round as the caller asks
+                values = values.astype(self.datatype)
+            self.blocks.append(values.astype(np.float32))
         self.line_nos.extend(line_nos)
 
 
@@ -334,8 +338,8 @@ def _decode_keys_lines(raw_keys, encoding, unicode_errors, name, line_nos):
         raise  # pragma: no cover
 
 
-def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
-    parser = _TextBlocks(name, d, encoding, unicode_errors)
+def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors, datatype):
+    parser = _TextBlocks(name, d, encoding, unicode_errors, datatype)
     block, block_start, line_no = [], first_line_no, first_line_no
     n_read = 0
     cap = limit if limit is not None else None
@@ -380,11 +384,16 @@ def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
 
 
 # -------------------------------------------------------------- binary read
-def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
+def _read_binary(
+    f, name, n, d, header_bytes, limit, encoding, unicode_errors, datatype
+):
     if limit is not None:
         n = min(n, limit)
     nbytes = 4 * d
-    vectors = np.empty((n, d), dtype=np.float32)
+    # vectors go to blocks: a lying header cannot make us allocate more than
+    # the file holds
+    blocks, cap, j = [], min(n, 4 * _BLOCK_LINES), 0
+    block = np.empty((cap, d), dtype=np.float32)
     raw_keys, offsets = [], []
     buf = b""
     base = header_bytes  # file offset of buf[0]
@@ -437,7 +446,11 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
             )
         raw_keys.append(stripped)
         offsets.append(base + pos + len(key) - len(stripped))
-        vectors[i] = np.frombuffer(buf, dtype="<f4", count=d, offset=space + 1)
+        if j == len(block):
+            blocks.append(block)
+            block, j = np.empty((min(n - i, cap), d), dtype=np.float32), 0
+        block[j] = np.frombuffer(buf, dtype="<f4", count=d, offset=space + 1)
+        j += 1
         pos = space + 1 + nbytes
     if limit is None or n < limit:
         rest = buf[pos:] + (b"" if eof else f.read(_BINARY_CHUNK))
@@ -465,6 +478,10 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
                     "encoding=.",
                 ) from None
         raise  # pragma: no cover
+    blocks.append(block)
+    vectors = np.concatenate(blocks) if len(blocks) > 1 else block
+    if np.dtype(datatype) != vectors.dtype:
+        vectors = vectors.astype(datatype).astype(np.float32)
     return keys, vectors, offsets
 
 
@@ -527,7 +544,7 @@ def read_word2vec(
     with _Opened(file, "r", encoding) as f:
         if no_header:
             keys, values, where = _read_text(
-                f, name, None, None, 1, limit, encoding, unicode_errors
+                f, name, None, None, 1, limit, encoding, unicode_errors, datatype
             )
             unit = "line"
         else:
@@ -539,18 +556,24 @@ def read_word2vec(
                 keys, values, where = [], np.empty((0, d)), []
             elif binary:
                 keys, values, where = _read_binary(
-                    f, name, n, d, len(header), limit, encoding, unicode_errors
+                    f,
+                    name,
+                    n,
+                    d,
+                    len(header),
+                    limit,
+                    encoding,
+                    unicode_errors,
+                    datatype,
                 )
                 unit = "byte offset"
             else:
                 keys, values, where = _read_text(
-                    f, name, n, d, 2, limit, encoding, unicode_errors
+                    f, name, n, d, 2, limit, encoding, unicode_errors, datatype
                 )
                 unit = "line"
     if keys:
         keys, values = _dedupe(keys, values, where, name, on_duplicate, unit)
-    if np.dtype(datatype) != values.dtype:
-        values = values.astype(datatype)
     return keys, np.ascontiguousarray(values, dtype=np.float32)
 
 

@@ -723,7 +723,7 @@ class KeyedVectors:
                 section["incorrect"].append(None)  # placeholder keeps order
         normed = self.get_normed_vectors()[:end]
         results = {}
-        batch = 512
+        batch = max(1, min(512, (1 << 23) // max(end, 1)))  # <= 32 MB of scores
         for start in range(0, len(queries), batch):
             chunk = queries[start : start + batch]
             idx = np.array([q[2] for q in chunk], dtype=np.intp)

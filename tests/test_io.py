@@ -562,3 +562,29 @@ def test_sniff_one_dimensional_glove():
     data = b"1 2\n3 4\n"
     assert sniff_format(io.BytesIO(data)) == "glove"
     assert load_vectors(io.BytesIO(data)).index_to_key == ["1", "3"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_lying_header_does_not_allocate(binary):
+    kv = KeyedVectors(["a", "b"], [[1.0, 2.0], [3.0, 4.0]])
+    buf = io.BytesIO()
+    kv.save_word2vec_format(buf, binary=binary)
+    data = buf.getvalue().replace(b"2 2\n", b"1000000000000 2\n", 1)
+    with pytest.raises(ValueError, match="(of|expected) 1000000000000( vectors)?"):
+        KeyedVectors.load_word2vec_format(io.BytesIO(data), binary=binary)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=False, width=64), min_size=1, max_size=20),
+    st.sampled_from(["%r", "%.3e", "%.6g", "%.17g", "%f", "%.0f", "%E"]),
+)
+def test_property_text_numbers_parse_like_numpy(values, fmt):
+    """Any decimal notation reads as np.float32(text) (what gensim does)."""
+    tokens = [fmt % v for v in values]
+    line = ("k " + " ".join(tokens) + "\n").encode()
+    data = f"1 {len(values)}\n".encode() + line
+    with np.errstate(over="ignore"):
+        expected = np.array([np.float32(t) for t in tokens])
+    _, vectors = read_word2vec(io.BytesIO(data))
+    np.testing.assert_array_equal(vectors[0], expected)
