@@ -69,10 +69,8 @@ class SGNSResult:
 
 def _as_blocks(corpus):
     """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
-    if (
-        isinstance(corpus, tuple)
-        and len(corpus) == 2
-        and isinstance(corpus[0], np.ndarray)
+    if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
+        corpus[0], np.ndarray
     ):
         return (corpus,)
     return corpus
@@ -222,31 +220,11 @@ def train_sgns(
                 pairs = np.zeros(n_chunks, dtype=np.int64)
                 words = np.zeros(n_chunks, dtype=np.int64)
                 epoch_fn(
-                    indptr,
-                    ids,
-                    starts,
-                    chunk_pos.astype(np.int64),
-                    chunk_seeds,
-                    w_in,
-                    w_out,
-                    keep,
-                    nprob,
-                    nalias,
-                    bool(sg),
-                    mode,
-                    int(window),
-                    shrink,
-                    int(negative),
-                    bool(shared_negatives),
-                    float(learning_rate),
-                    float(min_learning_rate),
-                    total,
-                    sig,
-                    logsig,
-                    max_len,
-                    losses,
-                    pairs,
-                    words,
+                    indptr, ids, starts, chunk_pos.astype(np.int64), chunk_seeds,
+                    w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
+                    shrink, int(negative), bool(shared_negatives),
+                    float(learning_rate), float(min_learning_rate), total, sig,
+                    logsig, max_len, losses, pairs, words,
                 )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())
@@ -317,7 +295,9 @@ class _BaseSGNS(TransformerMixin, BaseEstimator):
 
     def _fit_sgns(self, corpus, counts, rng, **overrides):
         """Train with this estimator's parameters; ``overrides`` win."""
-        kwargs = {p: getattr(self, p) for p in self._sgns_params if hasattr(self, p)}
+        kwargs = {
+            p: getattr(self, p) for p in self._sgns_params if hasattr(self, p)
+        }
         kwargs.update(overrides)
         return train_sgns(
             corpus, counts, random_state=rng, name=type(self).__name__, **kwargs

@@ -54,10 +54,7 @@ def test_kernels_compile_with_an_unwritable_cache(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
     out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True,
         cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr
