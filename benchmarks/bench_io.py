@@ -16,10 +16,15 @@ import numpy as np
 from skembed import KeyedVectors
 
 
-def cpu(fn, *args, **kwargs):
-    start = time.process_time()
-    out = fn(*args, **kwargs)
-    return time.process_time() - start, out
+def cpu(fn, *args, repeat=3, **kwargs):
+    """Least CPU time of ``repeat`` runs (the box is shared) and the result."""
+    best = float("inf")
+    for _ in range(repeat):
+        out = None
+        start = time.process_time()
+        out = fn(*args, **kwargs)
+        best = min(best, time.process_time() - start)
+    return best, out
 
 
 def main(n=100_000, d=300):
@@ -65,7 +70,7 @@ def main(n=100_000, d=300):
             theirs, _ = cpu(gk.save_word2vec_format, out, binary=is_bin)
             rows.append((label, ours, theirs))
     lines = [
-        f"# Vector file I/O: skembed vs gensim ({n} x {d}, CPU seconds)",
+        f"# Vector file I/O: skembed vs gensim ({n} x {d}, least CPU s of 3 runs)",
         "",
         "| operation | skembed (CPU s) | gensim (CPU s) | speed-up |",
         "|---|---|---|---|",

@@ -28,6 +28,7 @@ import json
 import lzma
 import os
 import re
+import sys
 
 import numpy as np
 
@@ -392,10 +393,12 @@ def _read_binary(
     nbytes = 4 * d
     # vectors go to blocks: a lying header cannot make us allocate more than
     # the file holds
-    blocks, cap, j = [], min(n, 4 * _BLOCK_LINES), 0
+    blocks, cap, j = [], min(n, 16 * _BLOCK_LINES), 0
     block = np.empty((cap, d), dtype=np.float32)
+    out = memoryview(block).cast("B")
     raw_keys, offsets = [], []
     buf = b""
+    view = memoryview(buf)
     base = header_bytes  # file offset of buf[0]
     pos = 0
     eof = False
@@ -432,6 +435,7 @@ def _read_binary(
                 eof = True
             base += pos
             buf = buf[pos:] + chunk
+            view = memoryview(buf)
             pos = 0
         key = buf[pos:space]
         stripped = key.lstrip(b"\n")  # word2vec.c ends each vector with "\n"
@@ -446,12 +450,13 @@ def _read_binary(
             )
         raw_keys.append(stripped)
         offsets.append(base + pos + len(key) - len(stripped))
-        if j == len(block):
+        if j == cap:
             blocks.append(block)
             block, j = np.empty((min(n - i, cap), d), dtype=np.float32), 0
-        block[j] = np.frombuffer(buf, dtype="<f4", count=d, offset=space + 1)
-        j += 1
+            out = memoryview(block).cast("B")
         pos = space + 1 + nbytes
+        out[j * nbytes : (j + 1) * nbytes] = view[space + 1 : pos]
+        j += 1
     if limit is None or n < limit:
         rest = buf[pos:] + (b"" if eof else f.read(_BINARY_CHUNK))
         if rest.strip():
@@ -480,6 +485,8 @@ def _read_binary(
         raise  # pragma: no cover
     blocks.append(block)
     vectors = np.concatenate(blocks) if len(blocks) > 1 else block
+    if sys.byteorder == "big":  # the format stores little-endian float32
+        vectors = vectors.byteswap()
     if np.dtype(datatype) != vectors.dtype:
         vectors = vectors.astype(datatype).astype(np.float32)
     return keys, vectors, offsets
