@@ -37,6 +37,19 @@ class KeyedVectors:
     ``key_to_index`` map rows to keys and back. Similarity queries use cosine
     similarity, with the conventions of gensim's ``KeyedVectors``.
 
+    ``kv[key]`` is the vector of one key and ``kv[[key1, key2]]`` (a list or
+    an array of keys) a 2-D array of rows; any other hashable, a tuple
+    included, is looked up as one key. A missing key raises ``KeyError``;
+    ``key in kv``, ``kv.get_vector(key, default=...)`` and
+    ``kv.get_indices(keys)`` avoid it. Integers are keys, never row numbers.
+    ``len(kv)`` is the number of keys and iterating yields the keys in row
+    order.
+
+    Files: :meth:`load_word2vec_format` / :meth:`save_word2vec_format` (word2vec
+    text and binary, GloVe, fastText ``.vec``, byte-compatible with gensim),
+    :func:`load_vectors` (format detection) and :meth:`save` / :meth:`load`
+    (a pickle-free ``.npz``).
+
     Parameters
     ----------
     keys : sequence of hashable
@@ -78,6 +91,12 @@ class KeyedVectors:
     False
     >>> kv.get_index("car")
     2
+    >>> kv[["car", "cat"]].shape
+    (2, 2)
+    >>> kv.get_indices(["cat", "cow"])
+    array([ 0, -1])
+    >>> kv.most_similar("cat", topn=1)
+    [('dog', 0.99...)]
     """
 
     def __init__(self, keys, vectors, *, counts=None):
@@ -190,6 +209,32 @@ class KeyedVectors:
             ) from None
 
     _NO_DEFAULT = object()
+
+    def get_indices(self, keys, default=-1):
+        """Rows of several keys as an int array, ``default`` for missing ones.
+
+        Parameters
+        ----------
+        keys : iterable of hashable
+        default : int, default=-1
+
+        Returns
+        -------
+        rows : ndarray of shape (n_keys,), dtype intp
+        """
+        if isinstance(keys, str):
+            raise ValueError(
+                f"get_indices expects an iterable of keys; got the str {keys!r} "
+                "(use get_index for one key)."
+            )
+        get = self.key_to_index.get
+        try:
+            return np.fromiter((get(k, default) for k in keys), dtype=np.intp)
+        except TypeError:
+            rows = []
+            for k in keys:
+                rows.append(self.get_index(k, default))
+            return np.asarray(rows, dtype=np.intp)
 
     def get_vector(self, key, norm=False, *, default=_NO_DEFAULT):
         """The vector of ``key`` (a copy-free view of its row).

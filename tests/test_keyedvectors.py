@@ -380,3 +380,12 @@ def test_vectors_setter_validates_and_drops_cache(kv):
     kv.vectors[0] = [3.0, 4.0]  # in place: refresh explicitly
     kv.fill_norms(force=True)
     np.testing.assert_allclose(kv.get_vector("cat", norm=True), [0.6, 0.8])
+
+
+def test_get_indices(kv):
+    np.testing.assert_array_equal(kv.get_indices(["car", "cow", "cat"]), [2, -1, 0])
+    np.testing.assert_array_equal(kv.get_indices(iter(["cow"]), default=9), [9])
+    assert kv.get_indices([]).shape == (0,)
+    np.testing.assert_array_equal(kv.get_indices(["cat", ["unhashable"]]), [0, -1])
+    with pytest.raises(ValueError, match="use get_index for one key"):
+        kv.get_indices("cat")
