@@ -250,6 +250,17 @@ class KeyedVectors:
         Returns
         -------
         vector : ndarray of shape (vector_size,), dtype float32
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a", "b"], [[3.0, 4.0], [0.0, 0.0]])
+        >>> kv.get_vector("a", norm=True)
+        array([0.6, 0.8], dtype=float32)
+        >>> kv.get_vector("b", norm=True)
+        array([0., 0.], dtype=float32)
+        >>> kv.get_vector("zz", default=None) is None
+        True
         """
         i = self.get_index(key)
         if i is None:
