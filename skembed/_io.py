@@ -43,7 +43,9 @@ __all__ = [
 _BLOCK_LINES = 4096
 _BINARY_CHUNK = 1 << 20
 _ON_DUPLICATE = ("error", "first", "last")
-_WHITESPACE = re.compile(r"\s")
+# the separators of the formats (word2vec.c splits words on space, tab and
+# newline); other Unicode spaces such as U+3000 are fine inside keys
+_WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NPZ_MAGIC = b"PK\x03\x04"
 
 
@@ -591,8 +593,8 @@ def _check_keys_for_file(keys):
         if not text or _WHITESPACE.search(text):
             raise ValueError(
                 f"Key {key!r} (row {i}) cannot be written to a word2vec file: keys "
-                "must be non-empty and contain no whitespace (space, tab, "
-                "newline). Replace it first, e.g. key.replace(' ', '_')."
+                "must be non-empty and contain no ASCII whitespace (space, tab, "
+                "newline, CR, VT, FF). Replace it first, e.g. key.replace(' ', '_')."
             )
         out.append(text)
     if len(set(out)) != len(out):
