@@ -227,6 +227,8 @@ def _parse_floats_slow(rests, d, name, first_line_no, lines):
             )
         for j, token in enumerate(tokens):
             try:
+                if b"_" in token:  # float() takes "1_0"; numpy and gensim do not
+                    raise ValueError(token)
                 out[i, j] = float(token)
             except ValueError:
                 raise _error(

@@ -385,6 +385,7 @@ BIN = (
             r"line 3: expected a number as value 2 of 2; found b'x4'",
         ),
         (b"2 2\na 1 2\n 3 4\n", {}, r"line 3: expected a key at the start of the line"),
+        (b"1 2\na 1 2_0\n", {}, r"line 2: expected a number as value 2 of 2; found b'2_0'"),
         (
             b"3 2\na 1 2\n\nb 3 4\n",
             {},
