@@ -344,7 +344,7 @@ class KeyedVectors:
         return [value]
 
     def _query_item(self, item, default_weight, name):
-        """``(row or None, vector, weight, is_key)`` for one query item."""
+        """``(row or None, vector, weight)`` for one query item."""
         if isinstance(item, np.ndarray):
             return None, self._check_raw_vector(item, name), default_weight
         if item in self:
