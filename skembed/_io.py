@@ -28,6 +28,7 @@ import json
 import lzma
 import os
 import re
+import sys
 
 import numpy as np
 
@@ -42,7 +43,9 @@ __all__ = [
 _BLOCK_LINES = 4096
 _BINARY_CHUNK = 1 << 20
 _ON_DUPLICATE = ("error", "first", "last")
-_WHITESPACE = re.compile(r"\s")
+# the separators of the formats (word2vec.c splits words on space, tab and
+# newline); other Unicode spaces such as U+3000 are fine inside keys
+_WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NPZ_MAGIC = b"PK\x03\x04"
 
 
@@ -83,9 +86,7 @@ class _Opened:
             self._close = f
             return f
         if isinstance(file, io.TextIOBase) or (
-            "r" in self.mode
-            and hasattr(file, "read")
-            and isinstance(file.read(0), str)
+            "r" in self.mode and hasattr(file, "read") and isinstance(file.read(0), str)
         ):
             buffer = getattr(file, "buffer", None)
             if buffer is not None:
@@ -125,15 +126,16 @@ def _peek(file, n=1 << 16):
     if isinstance(file, (str, os.PathLike)):
         with _Opened(file, "r") as f:
             return f.read(n)
-    if hasattr(file, "peek") and not isinstance(file, io.TextIOBase):
-        return file.peek(n)[:n]
-    if hasattr(file, "seek") and hasattr(file, "tell"):
+    seekable = getattr(file, "seekable", None)
+    if seekable is not None and seekable():
         pos = file.tell()
         data = file.read(n)
         file.seek(pos)
         if isinstance(data, str):
             data = data.encode("utf8")
         return data
+    if hasattr(file, "peek") and not isinstance(file, io.TextIOBase):
+        return file.peek(n)[:n]
     raise ValueError(
         f"Cannot detect the format of {_name(file)}: it is a non-seekable "
         "stream. Pass format='word2vec', 'word2vec_binary' or 'glove'."
@@ -225,6 +227,8 @@ def _parse_floats_slow(rests, d, name, first_line_no, lines):
             )
         for j, token in enumerate(tokens):
             try:
+                if b"_" in token:  # float() takes "1_0"; numpy and gensim do not
+                    raise ValueError(token)
                 out[i, j] = float(token)
             except ValueError:
                 raise _error(
@@ -240,9 +244,10 @@ def _parse_floats_slow(rests, d, name, first_line_no, lines):
 class _TextBlocks:
     """Parse text lines into keys and float64 vectors, a block at a time."""
 
-    def __init__(self, name, d, encoding, unicode_errors):
+    def __init__(self, name, d, encoding, unicode_errors, datatype):
         self.name, self.d = name, d
         self.encoding, self.unicode_errors = encoding, unicode_errors
+        self.datatype = np.dtype(datatype)
         self.keys, self.blocks, self.line_nos = [], [], []
         self.blank_line = None
 
@@ -301,7 +306,10 @@ class _TextBlocks:
                 raw_keys, self.encoding, self.unicode_errors, self.name, line_nos
             )
         )
-        self.blocks.append(values)
+        with np.errstate(over="ignore"):  # beyond float32 range: +-inf
+            if self.datatype != values.dtype:  # round as the caller asks
+                values = values.astype(self.datatype)
+            self.blocks.append(values.astype(np.float32))
         self.line_nos.extend(line_nos)
 
 
@@ -316,11 +324,13 @@ def _decode_keys_lines(raw_keys, encoding, unicode_errors, name, line_nos):
     try:
         return [k.decode(encoding, unicode_errors) for k in raw_keys]
     except UnicodeDecodeError:
-        for k, line_no in zip(raw_keys, line_nos):
+        for k, line_no in zip(raw_keys, line_nos, strict=True):
             try:
                 k.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                hint = "Pass unicode_errors='replace' or 'ignore', or the right encoding=."
+                hint = (
+                    "Pass unicode_errors='replace' or 'ignore', or the right encoding=."
+                )
                 if _looks_binary(k):
                     hint = "This looks like a binary file: load it with binary=True."
                 raise _error(
@@ -333,8 +343,8 @@ def _decode_keys_lines(raw_keys, encoding, unicode_errors, name, line_nos):
         raise  # pragma: no cover
 
 
-def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
-    parser = _TextBlocks(name, d, encoding, unicode_errors)
+def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors, datatype):
+    parser = _TextBlocks(name, d, encoding, unicode_errors, datatype)
     block, block_start, line_no = [], first_line_no, first_line_no
     n_read = 0
     cap = limit if limit is not None else None
@@ -359,7 +369,8 @@ def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
                     name,
                     f"line {first_line_no - 1}",
                     f"{expected} vectors, as the header announces",
-                    f"only {len(keys)} (is the file truncated, or the header count wrong?)",
+                    f"only {len(keys)} (is the file truncated, or the header "
+                    "count wrong?)",
                 )
             raise _error(
                 name,
@@ -378,13 +389,20 @@ def _read_text(f, name, n, d, first_line_no, limit, encoding, unicode_errors):
 
 
 # -------------------------------------------------------------- binary read
-def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
+def _read_binary(
+    f, name, n, d, header_bytes, limit, encoding, unicode_errors, datatype
+):
     if limit is not None:
         n = min(n, limit)
     nbytes = 4 * d
-    vectors = np.empty((n, d), dtype=np.float32)
+    # vectors go to blocks: a lying header cannot make us allocate more than
+    # the file holds
+    blocks, cap, j = [], min(n, 16 * _BLOCK_LINES), 0
+    block = np.empty((cap, d), dtype=np.float32)
+    out = memoryview(block).cast("B")
     raw_keys, offsets = [], []
     buf = b""
+    view = memoryview(buf)
     base = header_bytes  # file offset of buf[0]
     pos = 0
     eof = False
@@ -421,6 +439,7 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
                 eof = True
             base += pos
             buf = buf[pos:] + chunk
+            view = memoryview(buf)
             pos = 0
         key = buf[pos:space]
         stripped = key.lstrip(b"\n")  # word2vec.c ends each vector with "\n"
@@ -435,8 +454,13 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
             )
         raw_keys.append(stripped)
         offsets.append(base + pos + len(key) - len(stripped))
-        vectors[i] = np.frombuffer(buf, dtype="<f4", count=d, offset=space + 1)
+        if j == cap:
+            blocks.append(block)
+            block, j = np.empty((min(n - i, cap), d), dtype=np.float32), 0
+            out = memoryview(block).cast("B")
         pos = space + 1 + nbytes
+        out[j * nbytes : (j + 1) * nbytes] = view[space + 1 : pos]
+        j += 1
     if limit is None or n < limit:
         rest = buf[pos:] + (b"" if eof else f.read(_BINARY_CHUNK))
         if rest.strip():
@@ -450,7 +474,7 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
     try:
         keys = [k.decode(encoding, unicode_errors) for k in raw_keys]
     except UnicodeDecodeError:
-        for k, off in zip(raw_keys, offsets):
+        for k, off in zip(raw_keys, offsets, strict=True):
             try:
                 k.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
@@ -459,9 +483,16 @@ def _read_binary(f, name, n, d, header_bytes, limit, encoding, unicode_errors):
                     f"byte offset {off}",
                     f"a key in {encoding}",
                     f"{_show(k)} ({exc.reason})",
-                    "Pass unicode_errors='replace' or 'ignore', or the right encoding=.",
+                    "Pass unicode_errors='replace' or 'ignore', or the right "
+                    "encoding=.",
                 ) from None
         raise  # pragma: no cover
+    blocks.append(block)
+    vectors = np.concatenate(blocks) if len(blocks) > 1 else block
+    if sys.byteorder == "big":  # the format stores little-endian float32
+        vectors = vectors.byteswap()
+    if np.dtype(datatype) != vectors.dtype:
+        vectors = vectors.astype(datatype).astype(np.float32)
     return keys, vectors, offsets
 
 
@@ -483,7 +514,7 @@ def _dedupe(keys, vectors, where, name, on_duplicate, unit):
             "row(s) in all). Pass on_duplicate='first' or 'last' to keep one."
         )
     drop = np.zeros(len(keys), dtype=bool)
-    for j, i in duplicates:
+    for _, i in duplicates:
         drop[i] = True
         if on_duplicate == "last":
             vectors[index[keys[i]]] = vectors[i]
@@ -524,7 +555,7 @@ def read_word2vec(
     with _Opened(file, "r", encoding) as f:
         if no_header:
             keys, values, where = _read_text(
-                f, name, None, None, 1, limit, encoding, unicode_errors
+                f, name, None, None, 1, limit, encoding, unicode_errors, datatype
             )
             unit = "line"
         else:
@@ -536,18 +567,24 @@ def read_word2vec(
                 keys, values, where = [], np.empty((0, d)), []
             elif binary:
                 keys, values, where = _read_binary(
-                    f, name, n, d, len(header), limit, encoding, unicode_errors
+                    f,
+                    name,
+                    n,
+                    d,
+                    len(header),
+                    limit,
+                    encoding,
+                    unicode_errors,
+                    datatype,
                 )
                 unit = "byte offset"
             else:
                 keys, values, where = _read_text(
-                    f, name, n, d, 2, limit, encoding, unicode_errors
+                    f, name, n, d, 2, limit, encoding, unicode_errors, datatype
                 )
                 unit = "line"
     if keys:
         keys, values = _dedupe(keys, values, where, name, on_duplicate, unit)
-    if np.dtype(datatype) != values.dtype:
-        values = values.astype(datatype)
     return keys, np.ascontiguousarray(values, dtype=np.float32)
 
 
@@ -558,8 +595,8 @@ def _check_keys_for_file(keys):
         if not text or _WHITESPACE.search(text):
             raise ValueError(
                 f"Key {key!r} (row {i}) cannot be written to a word2vec file: keys "
-                "must be non-empty and contain no whitespace (space, tab, "
-                "newline). Replace it first, e.g. key.replace(' ', '_')."
+                "must be non-empty and contain no ASCII whitespace (space, tab, "
+                "newline, CR, VT, FF). Replace it first, e.g. key.replace(' ', '_')."
             )
         out.append(text)
     if len(set(out)) != len(out):
@@ -592,12 +629,12 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
     n, d = vectors.shape
     with _Opened(file, "w") as f:
         if write_header:
-            f.write(f"{n} {d}\n".encode("utf8"))
+            f.write(f"{n} {d}\n".encode())
         if binary:
             little = vectors.astype("<f4", copy=False)
             parts = []
             for i, text in enumerate(texts):
-                parts.append(f"{text} ".encode("utf8"))
+                parts.append(f"{text} ".encode())
                 parts.append(little[i].tobytes())
                 if len(parts) >= 2 * _BLOCK_LINES:
                     f.write(b"".join(parts))
@@ -605,7 +642,7 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
             f.write(b"".join(parts))
         else:
             lines = []
-            for text, row in zip(texts, vectors):
+            for text, row in zip(texts, vectors, strict=True):
                 lines.append(f"{text} {' '.join(map(str, row))}\n")
                 if len(lines) >= _BLOCK_LINES:
                     f.write("".join(lines).encode("utf8"))
@@ -636,11 +673,15 @@ def sniff_format(file):
         tokens = line.split()
         if len(tokens) == d + 1 and _all_numbers(tokens[1:]):
             return "word2vec"
+        if len(tokens) == 2 and _all_numbers(tokens[1:]):
+            return "glove"  # "<key> <number>" lines: 1-d vectors, no header
         if not rest.strip():
             return "word2vec"  # header only
         space = rest.find(b" ")
-        if space > 0 and (_looks_binary(rest[space + 1 : space + 1 + 4 * d])
-                          or not _all_numbers(tokens[1:])):
+        if space > 0 and (
+            _looks_binary(rest[space + 1 : space + 1 + 4 * d])
+            or not _all_numbers(tokens[1:])
+        ):
             return "word2vec_binary"
         return "word2vec"
     tokens = first.split()
@@ -688,7 +729,7 @@ def _encode_key(key):
 def _decode_key(obj):
     if isinstance(obj, str):
         return obj
-    (tag, value), = obj.items()
+    ((tag, value),) = obj.items()
     if tag == "i":
         return int(value)
     if tag == "f":

@@ -37,6 +37,19 @@ class KeyedVectors:
     ``key_to_index`` map rows to keys and back. Similarity queries use cosine
     similarity, with the conventions of gensim's ``KeyedVectors``.
 
+    ``kv[key]`` is the vector of one key and ``kv[[key1, key2]]`` (a list or
+    an array of keys) a 2-D array of rows; any other hashable, a tuple
+    included, is looked up as one key. A missing key raises ``KeyError``;
+    ``key in kv``, ``kv.get_vector(key, default=...)`` and
+    ``kv.get_indices(keys)`` avoid it. Integers are keys, never row numbers.
+    ``len(kv)`` is the number of keys and iterating yields the keys in row
+    order.
+
+    Files: :meth:`load_word2vec_format` / :meth:`save_word2vec_format` (word2vec
+    text and binary, GloVe, fastText ``.vec``, byte-compatible with gensim),
+    :func:`load_vectors` (format detection) and :meth:`save` / :meth:`load`
+    (a pickle-free ``.npz``).
+
     Parameters
     ----------
     keys : sequence of hashable
@@ -78,6 +91,12 @@ class KeyedVectors:
     False
     >>> kv.get_index("car")
     2
+    >>> kv[["car", "cat"]].shape
+    (2, 2)
+    >>> kv.get_indices(["cat", "cow"])
+    array([ 0, -1])
+    >>> kv.most_similar("cat", topn=1)
+    [('dog', 0.99...)]
     """
 
     def __init__(self, keys, vectors, *, counts=None):
@@ -87,7 +106,7 @@ class KeyedVectors:
                 f"{type(keys).__name__}; got {keys!r}."
             )
         keys = list(keys)
-        self.vectors = _as_vectors(vectors, len(keys))
+        self._vectors = _as_vectors(vectors, len(keys))
         key_to_index = {}
         for i, key in enumerate(keys):
             try:
@@ -117,6 +136,21 @@ class KeyedVectors:
 
     # ------------------------------------------------------------------ basics
     @property
+    def vectors(self):
+        """The vectors, shape (n_keys, vector_size), C-contiguous float32.
+
+        Assigning a new array validates it (one row per key) and drops the
+        cached unit vectors; after editing rows in place, call
+        ``fill_norms(force=True)``.
+        """
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, value):
+        self._vectors = _as_vectors(value, len(self.index_to_key))
+        self._normed = None
+
+    @property
     def vector_size(self):
         """Number of dimensions of the vectors."""
         return self.vectors.shape[1]
@@ -139,8 +173,7 @@ class KeyedVectors:
 
     def __repr__(self):
         return (
-            f"<{type(self).__name__}: {len(self)} keys, "
-            f"vector_size={self.vector_size}>"
+            f"<{type(self).__name__}: {len(self)} keys, vector_size={self.vector_size}>"
         )
 
     def _missing(self, key):
@@ -177,6 +210,32 @@ class KeyedVectors:
 
     _NO_DEFAULT = object()
 
+    def get_indices(self, keys, default=-1):
+        """Rows of several keys as an int array, ``default`` for missing ones.
+
+        Parameters
+        ----------
+        keys : iterable of hashable
+        default : int, default=-1
+
+        Returns
+        -------
+        rows : ndarray of shape (n_keys,), dtype intp
+        """
+        if isinstance(keys, str):
+            raise ValueError(
+                f"get_indices expects an iterable of keys; got the str {keys!r} "
+                "(use get_index for one key)."
+            )
+        get = self.key_to_index.get
+        try:
+            return np.fromiter((get(k, default) for k in keys), dtype=np.intp)
+        except TypeError:
+            rows = []
+            for k in keys:
+                rows.append(self.get_index(k, default))
+            return np.asarray(rows, dtype=np.intp)
+
     def get_vector(self, key, norm=False, *, default=_NO_DEFAULT):
         """The vector of ``key`` (a copy-free view of its row).
 
@@ -191,6 +250,17 @@ class KeyedVectors:
         Returns
         -------
         vector : ndarray of shape (vector_size,), dtype float32
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a", "b"], [[3.0, 4.0], [0.0, 0.0]])
+        >>> kv.get_vector("a", norm=True)
+        array([0.6, 0.8], dtype=float32)
+        >>> kv.get_vector("b", norm=True)
+        array([0., 0.], dtype=float32)
+        >>> kv.get_vector("zz", default=None) is None
+        True
         """
         i = self.get_index(key)
         if i is None:
@@ -274,7 +344,7 @@ class KeyedVectors:
         return [value]
 
     def _query_item(self, item, default_weight, name):
-        """``(row or None, vector, weight, is_key)`` for one query item."""
+        """``(row or None, vector, weight)`` for one query item."""
         if isinstance(item, np.ndarray):
             return None, self._check_raw_vector(item, name), default_weight
         if item in self:
@@ -333,8 +403,14 @@ class KeyedVectors:
                 break
         return out
 
-    def get_mean_vector(self, keys, weights=None, pre_normalize=True,
-                        post_normalize=False, ignore_missing=True):
+    def get_mean_vector(
+        self,
+        keys,
+        weights=None,
+        pre_normalize=True,
+        post_normalize=False,
+        ignore_missing=True,
+    ):
         """Weighted mean of the vectors of ``keys`` (and/or raw vectors).
 
         As gensim: each key's vector is unit-normed first when
@@ -355,7 +431,9 @@ class KeyedVectors:
             keys = [keys]
         keys = list(keys)
         if not keys:
-            raise ValueError("get_mean_vector: keys is empty; expected at least one key.")
+            raise ValueError(
+                "get_mean_vector: keys is empty; expected at least one key."
+            )
         weights = (
             np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
         )
@@ -366,7 +444,7 @@ class KeyedVectors:
             )
         mean = np.zeros(self.vector_size, dtype=np.float64)
         total = 0.0
-        for key, w in zip(keys, weights):
+        for key, w in zip(keys, weights, strict=True):
             if isinstance(key, np.ndarray):
                 vec = self._check_raw_vector(key, "keys")
             elif key in self:
@@ -427,7 +505,10 @@ class KeyedVectors:
         mean = np.zeros(self.vector_size, dtype=np.float32)
         total = 0.0
         exclude = set()
-        for items, sign, name in ((positive, 1.0, "positive"), (negative, -1.0, "negative")):
+        for items, sign, name in (
+            (positive, 1.0, "positive"),
+            (negative, -1.0, "negative"),
+        ):
             for item in items:
                 row, vec, weight = self._query_item(item, sign, name)
                 if row is not None:
@@ -452,16 +533,21 @@ class KeyedVectors:
         [('x', 0.99...)]
         """
         vector = self._check_raw_vector(vector, "vector")
-        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
+        return self.most_similar(
+            positive=[vector], topn=topn, restrict_vocab=restrict_vocab
+        )
 
     def similar_by_key(self, key, topn=10, restrict_vocab=None):
         """Keys most similar to ``key`` (the key itself excluded)."""
-        return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
+        return self.most_similar(
+            positive=[key], topn=topn, restrict_vocab=restrict_vocab
+        )
 
     similar_by_word = similar_by_key
 
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10,
-                            restrict_vocab=None):
+    def most_similar_cosmul(
+        self, positive=None, negative=None, topn=10, restrict_vocab=None
+    ):
         """Most similar keys by the multiplicative objective 3CosMul.
 
         Levy and Goldberg (2014): similarities are shifted to [0, 1], the
@@ -499,8 +585,11 @@ class KeyedVectors:
 
         pos = shifted(positive, "positive")
         neg = shifted(negative, "negative")
-        scores = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg \
+        scores = (
+            np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
+            if neg
             else np.prod(pos, axis=0) / 1.000001
+        )
         return self._top(scores.astype(np.float32), topn, exclude)
 
     def similarity(self, key1, key2):
@@ -513,7 +602,9 @@ class KeyedVectors:
         >>> round(kv.similarity("a", "b"), 4)
         0.7071
         """
-        return float(self.get_vector(key1, norm=True) @ self.get_vector(key2, norm=True))
+        return float(
+            self.get_vector(key1, norm=True) @ self.get_vector(key2, norm=True)
+        )
 
     def distance(self, key1, key2):
         """Cosine distance, ``1 - similarity(key1, key2)``."""
@@ -535,14 +626,19 @@ class KeyedVectors:
         for keys, name in ((keys1, "keys1"), (keys2, "keys2")):
             if isinstance(keys, str) or len(keys) == 0:
                 raise ValueError(
-                    f"n_similarity: {name} must be a non-empty list of keys; got {keys!r}."
+                    f"n_similarity: {name} must be a non-empty list of keys; "
+                    f"got {keys!r}."
                 )
-        mean1 = self.get_mean_vector(list(keys1), pre_normalize=False, ignore_missing=False)
-        mean2 = self.get_mean_vector(list(keys2), pre_normalize=False, ignore_missing=False)
+        mean1 = self.get_mean_vector(
+            list(keys1), pre_normalize=False, ignore_missing=False
+        )
+        mean2 = self.get_mean_vector(
+            list(keys2), pre_normalize=False, ignore_missing=False
+        )
         return float(self._unit(mean1) @ self._unit(mean2))
 
     def distances(self, key_or_vector, other_keys=()):
-        """Cosine distances from a key or vector to ``other_keys`` (default: all rows)."""
+        """Cosine distances from a key or vector to ``other_keys`` (default: all)."""
         if isinstance(key_or_vector, np.ndarray):
             vec = self._unit(self._check_raw_vector(key_or_vector, "key_or_vector"))
         else:
@@ -565,36 +661,48 @@ class KeyedVectors:
         'car'
         """
         if isinstance(keys, str):
-            raise ValueError(f"doesnt_match expects a list of keys; got the str {keys!r}.")
+            raise ValueError(
+                f"doesnt_match expects a list of keys; got the str {keys!r}."
+            )
         keys = list(keys)
         used = [k for k in keys if k in self]
         if len(used) != len(keys):
             missing = [k for k in keys if k not in self]
             warnings.warn(
-                f"doesnt_match: ignoring keys not present: {missing!r}.", UserWarning,
+                f"doesnt_match: ignoring keys not present: {missing!r}.",
+                UserWarning,
                 stacklevel=2,
             )
         if not used:
-            raise ValueError("doesnt_match: none of the keys is present; cannot choose one.")
+            raise ValueError(
+                "doesnt_match: none of the keys is present; cannot choose one."
+            )
         vectors = self.get_normed_vectors()[[self.key_to_index[k] for k in used]]
         mean = self._unit(vectors.mean(axis=0))
         dists = vectors @ mean
         try:
-            return min(zip(dists.tolist(), used))[1]
+            return min(zip(dists.tolist(), used, strict=True))[1]
         except TypeError:  # keys of mixed, unorderable types
             return used[int(np.argmin(dists))]
 
     # ------------------------------------------------------------- evaluation
     def _ok_vocab(self, restrict_vocab, case_insensitive):
         ok = {}
-        for i, key in enumerate(self.index_to_key[: self._check_restrict(restrict_vocab)]):
+        for i, key in enumerate(
+            self.index_to_key[: self._check_restrict(restrict_vocab)]
+        ):
             if not isinstance(key, str):
                 continue
             ok.setdefault(key.upper() if case_insensitive else key, i)
         return ok
 
-    def evaluate_word_analogies(self, analogies, restrict_vocab=300000,
-                                case_insensitive=True, dummy4unknown=False):
+    def evaluate_word_analogies(
+        self,
+        analogies,
+        restrict_vocab=300000,
+        case_insensitive=True,
+        dummy4unknown=False,
+    ):
         """Accuracy on word analogies ``a : b :: c : d`` (3CosAdd), as gensim.
 
         The file is in the ``questions-words.txt`` format: sections start
@@ -632,7 +740,7 @@ class KeyedVectors:
         >>> score, sections[0]["correct"]
         (1.0, [('MAN', 'WOMAN', 'KING', 'QUEEN')])
         """
-        from ._io import _Opened, _name
+        from ._io import _name, _Opened
 
         name = _name(analogies)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -643,8 +751,11 @@ class KeyedVectors:
             for line_no, raw in enumerate(f):
                 line = raw.decode("utf8")
                 if line.startswith(": "):
-                    section = {"section": line.lstrip(": ").strip(), "correct": [],
-                               "incorrect": []}
+                    section = {
+                        "section": line.lstrip(": ").strip(),
+                        "correct": [],
+                        "incorrect": [],
+                    }
                     sections.append(section)
                     continue
                 if section is None:
@@ -655,7 +766,11 @@ class KeyedVectors:
                 words = line.split()
                 if len(words) != 4:
                     continue
-                quad = tuple(w.upper() for w in words) if case_insensitive else tuple(words)
+                quad = (
+                    tuple(w.upper() for w in words)
+                    if case_insensitive
+                    else tuple(words)
+                )
                 if not all(w in ok for w in quad):
                     if dummy4unknown:
                         section["incorrect"].append(quad)
@@ -664,7 +779,7 @@ class KeyedVectors:
                 section["incorrect"].append(None)  # placeholder keeps order
         normed = self.get_normed_vectors()[:end]
         results = {}
-        batch = 512
+        batch = max(1, min(512, (1 << 23) // max(end, 1)))  # <= 32 MB of scores
         for start in range(0, len(queries), batch):
             chunk = queries[start : start + batch]
             idx = np.array([q[2] for q in chunk], dtype=np.intp)
@@ -677,7 +792,7 @@ class KeyedVectors:
                 top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
             else:
                 top = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
-            for row, (sec, quad, ids) in enumerate(chunk):
+            for row, (_, quad, ids) in enumerate(chunk):
                 cand = top[row][np.argsort(-scores[row, top[row]], kind="stable")]
                 cand = [c for c in cand if c not in ids][:5]
                 ignore = set(quad[:3])
@@ -709,9 +824,15 @@ class KeyedVectors:
         score = len(total["correct"]) / n if n else 0.0
         return score, sections
 
-    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000,
-                            case_insensitive=True, dummy4unknown=False,
-                            encoding="utf8"):
+    def evaluate_word_pairs(
+        self,
+        pairs,
+        delimiter="\t",
+        restrict_vocab=300000,
+        case_insensitive=True,
+        dummy4unknown=False,
+        encoding="utf8",
+    ):
         """Correlation of cosine similarities with human similarity judgements.
 
         The file holds ``word1<delimiter>word2<delimiter>score`` lines; lines
@@ -740,12 +861,12 @@ class KeyedVectors:
         """
         from scipy import stats
 
-        from ._io import _Opened, _name
+        from ._io import _name, _Opened
 
         name = _name(pairs)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
         normed = self.get_normed_vectors()
-        gold, rows_a, rows_b, dummies = [], [], [], []
+        gold, rows_a, rows_b = [], [], []
         oov = 0
         with _Opened(pairs, "r", encoding) as f:
             for raw in f:
@@ -793,9 +914,18 @@ class KeyedVectors:
 
     # ------------------------------------------------------------------- I/O
     @classmethod
-    def load_word2vec_format(cls, path, binary=False, no_header=False, limit=None,
-                             encoding="utf8", unicode_errors="strict",
-                             datatype=np.float32, *, on_duplicate="error"):
+    def load_word2vec_format(
+        cls,
+        path,
+        binary=False,
+        no_header=False,
+        limit=None,
+        encoding="utf8",
+        unicode_errors="strict",
+        datatype=np.float32,
+        *,
+        on_duplicate="error",
+    ):
         """Load vectors from a word2vec text/binary, GloVe or fastText ``.vec`` file.
 
         Reads the files gensim and word2vec.c write (binary records with or
@@ -848,8 +978,14 @@ class KeyedVectors:
         from ._io import read_word2vec
 
         keys, vectors = read_word2vec(
-            path, binary=binary, no_header=no_header, limit=limit, encoding=encoding,
-            unicode_errors=unicode_errors, datatype=datatype, on_duplicate=on_duplicate,
+            path,
+            binary=binary,
+            no_header=no_header,
+            limit=limit,
+            encoding=encoding,
+            unicode_errors=unicode_errors,
+            datatype=datatype,
+            on_duplicate=on_duplicate,
         )
         return cls(keys, vectors)
 
@@ -880,8 +1016,13 @@ class KeyedVectors:
         """
         from ._io import write_word2vec
 
-        write_word2vec(path, self.index_to_key, self.vectors, binary=binary,
-                       write_header=write_header)
+        write_word2vec(
+            path,
+            self.index_to_key,
+            self.vectors,
+            binary=binary,
+            write_header=write_header,
+        )
 
     def save(self, path):
         """Save to a ``.npz`` file (vectors, counts, keys as JSON), no pickle.
@@ -917,8 +1058,15 @@ class KeyedVectors:
 _FORMATS = ("auto", "word2vec", "word2vec_binary", "glove", "fasttext", "npz")
 
 
-def load_vectors(path, format="auto", *, limit=None, encoding="utf8",
-                 unicode_errors="strict", on_duplicate="error"):
+def load_vectors(
+    path,
+    format="auto",
+    *,
+    limit=None,
+    encoding="utf8",
+    unicode_errors="strict",
+    on_duplicate="error",
+):
     """Load a vector file, detecting its format.
 
     Parameters

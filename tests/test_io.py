@@ -16,6 +16,7 @@ from skembed import KeyedVectors, load_vectors
 from skembed._io import read_word2vec, sniff_format, write_word2vec
 
 KEYS = ["the", "中文", "日本語", "naïve", "a,b", "#x", "'q'", '"', "1", "nan"]
+KEYS += ["nb\u00a0sp", "全角\u3000空格", "\x00nul", "sep\x1c\x85\u2028"]
 
 
 def gensim_data(name):
@@ -54,15 +55,15 @@ def test_round_trip_paths(tmp_path, kv, binary, suffix):
     assert_same(kv, loaded)
     assert load_vectors(path).index_to_key == KEYS
     if suffix == ".gz":
-        assert gzip.open(path).read(3) == b"10 "
+        assert gzip.open(path).read(3) == b"14 "
     if suffix == ".bz2":
-        assert bz2.open(path).read(3) == b"10 "
+        assert bz2.open(path).read(3) == b"14 "
 
 
 def test_round_trip_headerless(tmp_path, kv):
     path = tmp_path / "glove.txt"
     kv.save_word2vec_format(path, write_header=False)
-    assert not path.read_bytes().startswith(b"10 7")
+    assert not path.read_bytes().startswith(b"14 7")
     assert_same(kv, KeyedVectors.load_word2vec_format(path, no_header=True))
     assert sniff_format(path) == "glove"
     assert_same(kv, load_vectors(path))
@@ -101,7 +102,9 @@ def test_limit(tmp_path, kv):
         small = KeyedVectors.load_word2vec_format(path, binary=binary, limit=3)
         assert small.index_to_key == KEYS[:3]
         np.testing.assert_array_equal(small.vectors, kv.vectors[:3])
-        assert len(KeyedVectors.load_word2vec_format(path, binary=binary, limit=99)) == 10
+        assert (
+            len(KeyedVectors.load_word2vec_format(path, binary=binary, limit=99)) == 14
+        )
     kv.save_word2vec_format(tmp_path / "g", write_header=False)
     assert len(load_vectors(tmp_path / "g", limit=4)) == 4
 
@@ -109,8 +112,8 @@ def test_limit(tmp_path, kv):
 def test_text_format_details(kv):
     buf = io.BytesIO()
     kv.save_word2vec_format(buf)
-    lines = buf.getvalue().decode("utf8").splitlines()
-    assert lines[0] == "10 7"
+    lines = buf.getvalue().decode("utf8").split("\n")
+    assert lines[0] == "14 7"
     assert lines[2].startswith("中文 ")
     assert lines[5].split(" ")[1:3] == ["1e-30", "3e+20"]  # numpy's shortest repr
 
@@ -119,7 +122,8 @@ def test_word2vec_c_binary_with_newlines():
     """word2vec.c writes a newline after each vector; gensim does not."""
     vectors = np.arange(6, dtype="<f4").reshape(2, 3)
     data = b"2 3\n" + b"".join(
-        k + b" " + v.tobytes() + b"\n" for k, v in zip([b"ab", b"\xe4\xb8\xad"], vectors)
+        k + b" " + v.tobytes() + b"\n"
+        for k, v in zip([b"ab", b"\xe4\xb8\xad"], vectors, strict=True)
     )
     kv = KeyedVectors.load_word2vec_format(io.BytesIO(data), binary=True)
     assert kv.index_to_key == ["ab", "中"]
@@ -202,10 +206,11 @@ def test_npz_errors(tmp_path):
 
 # ---------------------------------------------------------------- hypothesis
 _key_chars = st.characters(
-    blacklist_categories=("Cs",), blacklist_characters="\x00"
-).filter(lambda c: not c.isspace())
-_keys = st.lists(st.text(_key_chars, min_size=1, max_size=8), min_size=1, max_size=12,
-                 unique=True)
+    blacklist_categories=("Cs",), blacklist_characters=" \t\n\r\x0b\x0c"
+)
+_keys = st.lists(
+    st.text(_key_chars, min_size=1, max_size=8), min_size=1, max_size=12, unique=True
+)
 
 
 @st.composite
@@ -279,10 +284,14 @@ def test_gensim_reads_ours_and_we_read_gensims(tmp_path, kv, gensim_kv, binary):
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
     gensim_kv.save_word2vec_format(tmp_path / "theirs.gz", binary=binary)
-    assert_same(kv, KeyedVectors.load_word2vec_format(tmp_path / "theirs.gz",
-                                                      binary=binary))
+    assert_same(
+        kv, KeyedVectors.load_word2vec_format(tmp_path / "theirs.gz", binary=binary)
+    )
 
 
+@pytest.mark.filterwarnings(
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # gensim leaks a file
 def test_gensim_reads_our_glove(tmp_path, kv):
     from gensim.models import KeyedVectors as GensimKV
 
@@ -291,6 +300,9 @@ def test_gensim_reads_our_glove(tmp_path, kv):
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
 
+@pytest.mark.filterwarnings(
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # gensim leaks a file
 @pytest.mark.parametrize(
     "name, kwargs, fmt",
     [
@@ -316,7 +328,9 @@ def test_gensim_test_files(name, kwargs, fmt):
 def test_gensim_truncated_test_file():
     """gensim's pretrained.vec announces 3 vectors and holds 1: an EOFError there."""
     path = gensim_data("pretrained.vec")
-    with pytest.raises(ValueError, match=r"pretrained\.vec, line 1: expected 3 vectors.*only 1"):
+    with pytest.raises(
+        ValueError, match=r"pretrained\.vec, line 1: expected 3 vectors.*only 1"
+    ):
         KeyedVectors.load_word2vec_format(path)
     assert len(KeyedVectors.load_word2vec_format(path, limit=1)) == 1
 
@@ -328,7 +342,13 @@ def load_bytes(data, name="bad.txt", tmp_path=None, **kwargs):
     return KeyedVectors.load_word2vec_format(path, **kwargs)
 
 
-BIN = b"2 2\n" + b"ab " + np.float32([1, 2]).tobytes() + b"cd " + np.float32([3, 4]).tobytes()
+BIN = (
+    b"2 2\n"
+    + b"ab "
+    + np.float32([1, 2]).tobytes()
+    + b"cd "
+    + np.float32([3, 4]).tobytes()
+)
 
 
 @pytest.mark.parametrize(
@@ -336,29 +356,102 @@ BIN = b"2 2\n" + b"ab " + np.float32([1, 2]).tobytes() + b"cd " + np.float32([3,
     [
         (b"", {}, r"bad\.txt: the file is empty"),
         (b"", {"no_header": True}, r"bad\.txt: the file holds no vectors"),
-        (b"the 0.1 0.2\n", {}, r"bad\.txt, line 1: expected a header .*found b'the 0\.1 0\.2'.*no_header=True"),
+        (
+            b"the 0.1 0.2\n",
+            {},
+            r"bad\.txt, line 1: expected a header .*found b'the 0\.1 0\.2'.*no_header=True",  # noqa: E501
+        ),
         (b"2 x\n", {}, r"line 1: expected a header"),
         (b"1 0\n", {}, r"line 1: expected a vector size >= 1"),
         (b"3 2\na 1 2\nb 3 4\n", {}, r"line 1: expected 3 vectors.*found only 2"),
-        (b"1 2\na 1 2\nb 3 4\n", {}, r"line 3: expected no more vectors after the 1 .*'b'"),
-        (b"2 3\na 1 2 3\nb 3 4\n", {}, r"line 3: expected a key followed by 3 numbers; found 2 numbers in b'b 3 4'"),
-        (b"2 2\na 1 2\nb 3 4 5\n", {}, r"line 3: expected a key followed by 2 numbers; found 3"),
-        (b"2 2\na 1 2\nb 3 x4\n", {}, r"line 3: expected a number as value 2 of 2; found b'x4'"),
+        (
+            b"1 2\na 1 2\nb 3 4\n",
+            {},
+            r"line 3: expected no more vectors after the 1 .*'b'",
+        ),
+        (
+            b"2 3\na 1 2 3\nb 3 4\n",
+            {},
+            r"line 3: expected a key followed by 3 numbers; found 2 numbers in b'b 3 4'",  # noqa: E501
+        ),
+        (
+            b"2 2\na 1 2\nb 3 4 5\n",
+            {},
+            r"line 3: expected a key followed by 2 numbers; found 3",
+        ),
+        (
+            b"2 2\na 1 2\nb 3 x4\n",
+            {},
+            r"line 3: expected a number as value 2 of 2; found b'x4'",
+        ),
         (b"2 2\na 1 2\n 3 4\n", {}, r"line 3: expected a key at the start of the line"),
-        (b"3 2\na 1 2\n\nb 3 4\n", {}, r"line 3: expected a key followed by numbers \(empty lines"),
-        (b"2 2\na 1 2\na 3 4\n", {}, r"line 3: expected unique keys; found 'a' again \(first at line 2"),
-        (b"a 1 2\nb 1\n", {"no_header": True}, r"line 2: expected a key followed by 2 numbers; found 1"),
-        (b"a\n", {"no_header": True}, r"line 1: expected a key followed by at least one number"),
-        (b"1 2\n\xff\xfe 1 2\n", {}, r"line 2: expected a key in utf8; found b'\\xff\\xfe'"),
-        (BIN[:-1], {"binary": True}, r"byte offset 15: expected vector 2 of 2 \(b'cd'\): 8 bytes \(2 float32\); found only 7 bytes"),
-        (BIN[:-9], {"binary": True}, r"byte offset 15: expected vector 2 of 2: a key followed by a space; found b'cd' and then the end of the file"),
-        (BIN[:15], {"binary": True}, r"byte offset 15: expected vector 2 of 2: a key followed by a space; found the end of the file"),
-        (BIN + b"ef ", {"binary": True}, r"byte offset 26: expected the end of the file after the 2 vectors .*found more data: b'ef'"),
-        (b"2 2\nab " + np.float32([1, 2]).tobytes() + b"ab " + np.float32([3, 4]).tobytes(), {"binary": True},
-         r"byte offset 15: expected unique keys; found 'ab' again \(first at byte offset 4"),
-        (b"2 3\nab 0.125 0.25 0.5\ncd 0.125 0.25 0.5\n", {"binary": True}, r"byte offset \d+: expected vector 2 of 2: a key followed by a space and 3 float32.*binary=False"),
-        (b"2 2\nab " + np.float32([1, 2]).tobytes() + b"\ncd " + np.float32([3, 4]).tobytes(), {},
-         r"bad\.txt, line 2: .*binary=True"),
+        (b"1 2\na 1 2_0\n", {}, r"line 2: expected a number as value 2 of 2; found b'2_0'"),
+        (
+            b"3 2\na 1 2\n\nb 3 4\n",
+            {},
+            r"line 3: expected a key followed by numbers \(empty lines",
+        ),
+        (
+            b"2 2\na 1 2\na 3 4\n",
+            {},
+            r"line 3: expected unique keys; found 'a' again \(first at line 2",
+        ),
+        (
+            b"a 1 2\nb 1\n",
+            {"no_header": True},
+            r"line 2: expected a key followed by 2 numbers; found 1",
+        ),
+        (
+            b"a\n",
+            {"no_header": True},
+            r"line 1: expected a key followed by at least one number",
+        ),
+        (
+            b"1 2\n\xff\xfe 1 2\n",
+            {},
+            r"line 2: expected a key in utf8; found b'\\xff\\xfe'",
+        ),
+        (
+            BIN[:-1],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2 \(b'cd'\): 8 bytes \(2 float32\); found only 7 bytes",  # noqa: E501
+        ),
+        (
+            BIN[:-9],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2: a key followed by a space; found b'cd' and then the end of the file",  # noqa: E501
+        ),
+        (
+            BIN[:15],
+            {"binary": True},
+            r"byte offset 15: expected vector 2 of 2: a key followed by a space; found the end of the file",  # noqa: E501
+        ),
+        (
+            BIN + b"ef ",
+            {"binary": True},
+            r"byte offset 26: expected the end of the file after the 2 vectors .*found more data: b'ef'",  # noqa: E501
+        ),
+        (
+            b"2 2\nab "
+            + np.float32([1, 2]).tobytes()
+            + b"ab "
+            + np.float32([3, 4]).tobytes(),
+            {"binary": True},
+            r"byte offset 15: expected unique keys; found 'ab' again \(first at byte offset 4",  # noqa: E501
+        ),
+        (
+            b"2 3\nab 0.125 0.25 0.5\ncd 0.125 0.25 0.5\n",
+            {"binary": True},
+            r"byte offset \d+: expected vector 2 of 2: a key followed by a space and 3 float32.*binary=False",  # noqa: E501
+        ),
+        (
+            b"2 2\nab "
+            + np.float32([1, 2]).tobytes()
+            + b"\ncd "
+            + np.float32([3, 4]).tobytes(),
+            {},
+            r"bad\.txt, line 2: .*binary=True",
+        ),
     ],
 )
 def test_malformed(tmp_path, data, kwargs, match):
@@ -391,17 +484,27 @@ def test_argument_errors(tmp_path):
         load_vectors(io.BytesIO(b"a 1\n"), format="w2v")
     with pytest.raises(ValueError, match="empty"):
         load_vectors(io.BytesIO(b""))
-    with pytest.raises(ValueError, match="line 1: expected a header '<n_vectors> <vector_size>' or a key"):
+    with pytest.raises(
+        ValueError,
+        match="line 1: expected a header '<n_vectors> <vector_size>' or a key",
+    ):
         load_vectors(io.BytesIO(b"hello world\n"))
-    with pytest.raises(ValueError, match="write_header=False is only supported for text"):
-        KeyedVectors(["a"], [[1.0]]).save_word2vec_format(io.BytesIO(), binary=True,
-                                                          write_header=False)
+    with pytest.raises(
+        ValueError, match="write_header=False is only supported for text"
+    ):
+        KeyedVectors(["a"], [[1.0]]).save_word2vec_format(
+            io.BytesIO(), binary=True, write_header=False
+        )
 
 
-@pytest.mark.parametrize("key", ["two words", "tab\tkey", "new\nline", "", "nb\u00a0sp"])
+@pytest.mark.parametrize(
+    "key", ["two words", "tab\tkey", "new\nline", "", "cr\r", "ff\x0c"]
+)
 def test_save_rejects_keys_with_whitespace(key):
     kv = KeyedVectors([key, "ok"], np.ones((2, 2)))
-    with pytest.raises(ValueError, match=re.escape(repr(key)) + r" \(row 0\).*no whitespace"):
+    with pytest.raises(
+        ValueError, match=re.escape(repr(key)) + r" \(row 0\).*no ASCII whitespace"
+    ):
         kv.save_word2vec_format(io.BytesIO())
 
 
@@ -439,7 +542,10 @@ def test_large_file_blocks(tmp_path):
     lines = path.read_bytes().split(b"\n")
     lines[9001] = lines[9001] + b" 0.5"
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(ValueError, match=r"big\.txt, line 9002: expected a key followed by 3 numbers; found 4"):
+    with pytest.raises(
+        ValueError,
+        match=r"big\.txt, line 9002: expected a key followed by 3 numbers; found 4",
+    ):
         load_vectors(path)
 
 
@@ -448,6 +554,39 @@ def test_no_pickle_in_io_module():
     import skembed._keyedvectors as kv_module
 
     for module in (io_module, kv_module):
-        source = open(module.__file__, encoding="utf8").read()
+        with open(module.__file__, encoding="utf8") as f:
+            source = f.read()
         assert "import pickle" not in source
         assert "allow_pickle=True" not in source
+
+
+def test_sniff_one_dimensional_glove():
+    data = b"1 2\n3 4\n"
+    assert sniff_format(io.BytesIO(data)) == "glove"
+    assert load_vectors(io.BytesIO(data)).index_to_key == ["1", "3"]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_lying_header_does_not_allocate(binary):
+    kv = KeyedVectors(["a", "b"], [[1.0, 2.0], [3.0, 4.0]])
+    buf = io.BytesIO()
+    kv.save_word2vec_format(buf, binary=binary)
+    data = buf.getvalue().replace(b"2 2\n", b"1000000000000 2\n", 1)
+    with pytest.raises(ValueError, match="(of|expected) 1000000000000( vectors)?"):
+        KeyedVectors.load_word2vec_format(io.BytesIO(data), binary=binary)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=False, width=64), min_size=1, max_size=20),
+    st.sampled_from(["%r", "%.3e", "%.6g", "%.17g", "%f", "%.0f", "%E"]),
+)
+def test_property_text_numbers_parse_like_numpy(values, fmt):
+    """Any decimal notation reads as np.float32(text) (what gensim does)."""
+    tokens = [fmt % v for v in values]
+    line = ("k " + " ".join(tokens) + "\n").encode()
+    data = f"1 {len(values)}\n".encode() + line
+    with np.errstate(over="ignore"):
+        expected = np.array([np.float32(t) for t in tokens])
+    _, vectors = read_word2vec(io.BytesIO(data))
+    np.testing.assert_array_equal(vectors[0], expected)
