@@ -521,3 +521,18 @@ def test_verbose_progress(docs, capsys):
     _small(verbose=1).fit(docs)
     out = capsys.readouterr().out
     assert "[Word2VecVectorizer]" in out and "epoch 2/2" in out and "vocabulary" in out
+
+
+@pytest.mark.parametrize("selector", ["text", ["text"]])
+def test_column_transformer_with_a_text_column(selector):
+    from sklearn.compose import ColumnTransformer
+
+    df = pd.DataFrame(
+        {"text": ["a cat sat", "the dog ran", "cat and dog"] * 5, "x": range(15)}
+    )
+    ct = ColumnTransformer(
+        [("w2v", _small(n_components=4), selector)], remainder="passthrough"
+    ).set_output(transform="pandas")
+    out = ct.fit_transform(df)
+    assert out.shape == (15, 5)
+    assert out.columns[0] == "w2v__word2vecvectorizer0"
