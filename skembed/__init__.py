@@ -9,10 +9,12 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._keyedvectors import KeyedVectors, load_vectors
+from ._word2vec import Word2VecVectorizer
 
 try:
     __version__ = version("skembed")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["KeyedVectors", "Word2VecVectorizer", "load_vectors", "__version__"]
