@@ -199,7 +199,7 @@ def _word2vec(args):
         analyzer=_lower_split if args.lowercase else str.split,
         n_components=args.size, window=args.window, negative=args.negative,
         min_count=args.min_count, sample=args.sample, n_epochs=args.iter,
-        sg=not args.cbow,
+        algorithm="cbow" if args.cbow else "skipgram",
         learning_rate=args.alpha if args.alpha else (0.05 if args.cbow else 0.025),
         n_jobs=args.threads, random_state=args.seed, verbose=0 if args.quiet else 1,
     )
