@@ -25,6 +25,9 @@ MODE_SHUFFLE = 2
 _MAX_EXP = 6.0
 _TABLE_SIZE = 1024
 _TABLE_SCALE = _TABLE_SIZE / (2.0 * _MAX_EXP)
+#: skip-gram with shared negatives applies the accumulated output-vector
+#: gradients every this many pairs (a window of <= 16 each side is unchanged)
+_FLUSH_PAIRS = 32
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -153,6 +156,7 @@ def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
     sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
+    max_context=0,
 ):
     """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
 
@@ -160,6 +164,14 @@ def _train_chunk(
     ``total`` the number of tokens of the whole run: the learning rate decays
     linearly from ``lr0`` to ``lr_min`` with the raw token position, so it is
     the same whatever the number of threads.
+
+    ``max_context`` (set mode only, 0 = no cap): when a sentence has more
+    than ``max_context + 1`` tokens, each centre trains on ``max_context``
+    context tokens drawn uniformly (with replacement) from the rest of the
+    sentence instead of all of them, so a sentence of ``m`` tokens costs
+    ``O(m * max_context)`` instead of ``O(m**2)``. Shared-negative output
+    gradients are flushed every ``_FLUSH_PAIRS`` pairs, so a huge context
+    (a 20,000-item basket) stays numerically stable.
     """
     dim = w_in.shape[1]
     n_targets = negative + 1
@@ -201,9 +213,12 @@ def _train_chunk(
                 buf[j] = tmp
         for i in range(m):
             w = buf[i]
+            sampled = False
             if mode == MODE_SET:
                 lo = 0
                 hi = m
+                if max_context > 0 and m - 1 > max_context:
+                    sampled = True
             else:
                 b = window
                 if shrink and window > 1:
@@ -215,6 +230,7 @@ def _train_chunk(
                 hi = i + b + 1
                 if hi > m:
                     hi = m
+            n_ctx = max_context if sampled else hi - lo
             # targets: the centre token, then shared negatives
             targets[0] = w
             for k in range(1, n_targets):
@@ -227,9 +243,17 @@ def _train_chunk(
                         for d in range(dim):
                             grad[k, d] = 0.0
                 first = True
-                for j in range(lo, hi):
-                    if j == i:
-                        continue
+                n_acc = 0
+                for jj in range(n_ctx):
+                    if sampled:
+                        state, z = _next(state)
+                        j = _below(z, m - 1)
+                        if j >= i:
+                            j += 1
+                    else:
+                        j = lo + jj
+                        if j == i:
+                            continue
                     c = buf[j]
                     for d in range(dim):
                         neu1e[d] = 0.0
@@ -267,6 +291,19 @@ def _train_chunk(
                     for d in range(dim):
                         w_in[c, d] += neu1e[d]
                     n_pairs += 1
+                    if shared_negatives:
+                        n_acc += 1
+                        if n_acc == _FLUSH_PAIRS:
+                            # apply the accumulated output gradients now: a
+                            # huge shared context would otherwise diverge
+                            n_acc = 0
+                            for k in range(n_targets):
+                                t = targets[k]
+                                if t < 0:
+                                    continue
+                                for d in range(dim):
+                                    w_out[t, d] += grad[k, d]
+                                    grad[k, d] = 0.0
                 if shared_negatives:
                     for k in range(n_targets):
                         t = targets[k]
@@ -279,9 +316,17 @@ def _train_chunk(
                     neu1[d] = 0.0
                     neu1e[d] = 0.0
                 cnt = 0
-                for j in range(lo, hi):
-                    if j == i:
-                        continue
+                cstate = state  # replayed below for the same sampled context
+                for jj in range(n_ctx):
+                    if sampled:
+                        state, z = _next(state)
+                        j = _below(z, m - 1)
+                        if j >= i:
+                            j += 1
+                    else:
+                        j = lo + jj
+                        if j == i:
+                            continue
                     c = buf[j]
                     for d in range(dim):
                         neu1[d] += w_in[c, d]
@@ -308,9 +353,16 @@ def _train_chunk(
                     for d in range(dim):
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
-                for j in range(lo, hi):
-                    if j == i:
-                        continue
+                for jj in range(n_ctx):
+                    if sampled:
+                        cstate, z = _next(cstate)
+                        j = _below(z, m - 1)
+                        if j >= i:
+                            j += 1
+                    else:
+                        j = lo + jj
+                        if j == i:
+                            continue
                     c = buf[j]
                     for d in range(dim):
                         w_in[c, d] += neu1e[d]
@@ -323,6 +375,7 @@ def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
+    max_context,
 ):
     dim = w_in.shape[1]
     buf = np.empty(max_len, dtype=np.int32)
@@ -334,7 +387,7 @@ def _epoch_body(
         indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
         nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
         lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
-        buf, targets, grad, neu1, neu1e,
+        buf, targets, grad, neu1, neu1e, max_context,
     )
     losses[c] = loss
     pairs[c] = n_pairs
@@ -346,6 +399,7 @@ def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,
+    max_context=0,
 ):
     """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
     for c in range(chunk_starts.shape[0] - 1):
@@ -353,7 +407,7 @@ def sgns_epoch_serial(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
             shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words,
+            losses, pairs, words, max_context,
         )
 
 
@@ -362,6 +416,7 @@ def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,
+    max_context=0,
 ):
     """One pass over a CSR block, chunks spread over threads (Hogwild)."""
     for c in prange(chunk_starts.shape[0] - 1):
@@ -369,7 +424,7 @@ def sgns_epoch_parallel(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
             shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words,
+            losses, pairs, words, max_context,
         )
 
 
