@@ -15,4 +15,6 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+from ._item2vec import Item2VecTransformer, baskets_from_frame
+
+__all__ = ["Item2VecTransformer", "__version__", "baskets_from_frame"]
