@@ -135,10 +135,11 @@ def train_sgns(
     max_context : int or None
         "set" context only: cap on the context tokens trained per centre.
         ``None`` (or 0) trains every pair of a sentence, ``O(m**2)`` for a
-        sentence of ``m`` tokens. With a cap, a centre of a sentence longer
-        than ``max_context + 1`` gets ``max_context`` context tokens drawn
-        uniformly with replacement from the rest of its sentence, anew each
-        epoch, so the cost is ``O(m * max_context)`` and no token is dropped.
+        sentence of ``m`` tokens. With a cap, a sentence longer than
+        ``max_context + 1`` is shuffled anew each epoch and each centre gets
+        the ``max_context`` tokens nearest to it on the shuffled ring: cost
+        ``O(m * max_context)``, and every token is still context of exactly
+        ``max_context`` centres (none is dropped).
     ns_exponent : float
         Exponent of the noise distribution ``count ** ns_exponent``.
     sample : float

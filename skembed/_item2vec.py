@@ -217,11 +217,12 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     max_context : int or None, default=None
         ``"set"`` only. ``None`` trains every pair of every basket, which costs
         ``O(m**2)`` for a basket of ``m`` items. An int caps the context of
-        each centre item to that many items drawn uniformly (with
-        replacement, anew each epoch) from the rest of a longer basket:
-        ``O(m * max_context)``, and every item still trains. Use it for
-        baskets of thousands of items (one basket of 20,000 items takes
-        about 20 CPU-seconds per epoch at 8 dimensions without a cap).
+        each centre item: a longer basket is shuffled anew each epoch and
+        each item takes the ``max_context`` items nearest to it on the
+        shuffled ring as context, ``O(m * max_context)``; every item still
+        trains, as centre and as context. Use it for baskets of thousands of
+        items (one basket of 20,000 items costs about 20 CPU-seconds per
+        epoch at 8 dimensions without a cap).
     negative : int, default=5
         Negative samples per positive pair.
     ns_exponent : float, default=0.75
@@ -254,6 +255,15 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         that handle missing values natively, such as
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier`).
         ``"error"`` raises a ``ValueError`` naming unknown items.
+    baskets : iterable of baskets or DataFrame, default=None
+        Training data held as a parameter. When set, :meth:`fit` trains on
+        it and ignores ``X``, so that a column of item ids inside a
+        :class:`~sklearn.compose.ColumnTransformer` or a
+        :class:`~sklearn.pipeline.Pipeline` gets vectors learnt from the
+        baskets (trained inside the pipeline, hence tunable by
+        :class:`~sklearn.model_selection.GridSearchCV`), as
+        ``Node2VecEmbedder(graph=G)`` does for node ids. Fitting on the id
+        column alone would see baskets of one item and learn nothing.
     basket_col, item_col : hashable, default=None
         Long-format input: when both are set and ``X`` is a DataFrame with
         those columns, its rows are (basket, item) events grouped into
@@ -348,9 +358,10 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "max_context": [Interval(Integral, 1, None, closed="left"), None],
         "pooling": [StrOptions({"mean", "sum", "tfidf"})],
         "handle_unknown": [StrOptions({"zeros", "nan", "error"})],
-        "basket_col": [Hashable, None],
-        "item_col": [Hashable, None],
-        "order_col": [Hashable, None],
+        "baskets": "no_validation",
+        "basket_col": "no_validation",
+        "item_col": "no_validation",
+        "order_col": "no_validation",
     }
 
     def __init__(
@@ -369,6 +380,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         learning_rate=0.025,
         pooling="mean",
         handle_unknown="zeros",
+        baskets=None,
         basket_col=None,
         item_col=None,
         order_col=None,
@@ -389,6 +401,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.learning_rate = learning_rate
         self.pooling = pooling
         self.handle_unknown = handle_unknown
+        self.baskets = baskets
         self.basket_col = basket_col
         self.item_col = item_col
         self.order_col = order_col
@@ -508,6 +521,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         X : iterable of baskets, or DataFrame
             Baskets of hashable item ids (see Notes of the class), or a
             long-format DataFrame with ``basket_col`` / ``item_col``.
+            Ignored when the ``baskets`` parameter is set.
         y : None
             Ignored.
 
@@ -515,7 +529,10 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         -------
         self : Item2VecTransformer
         """
-        baskets, _, n_missing = self._baskets(X)
+        if self.baskets is not None:
+            baskets, _, n_missing = self._baskets(self.baskets, param="baskets")
+        else:
+            baskets, _, n_missing = self._baskets(X)
         counter, _ = count_tokens(baskets)
         vocab = build_vocabulary(counter, min_count=self.min_count)
         if len(vocab) == 0:

@@ -87,6 +87,22 @@ def _alias_draw(z, prob, alias):
     return np.int64(alias[i])
 
 
+@njit(nogil=True, inline="always")
+def _ring_neighbour(i, jj, m):
+    """The ``jj``-th context position of centre ``i`` on a ring of ``m``:
+    i+1, i-1, i+2, i-2, ... (distinct and != i while jj < m - 1)."""
+    off = jj // 2 + 1
+    if jj % 2 == 0:
+        j = i + off
+        if j >= m:
+            j -= m
+    else:
+        j = i - off
+        if j < 0:
+            j += m
+    return j
+
+
 @njit(nogil=True, cache=CACHE)
 def alias_table(p):
     """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
@@ -166,10 +182,11 @@ def _train_chunk(
     the same whatever the number of threads.
 
     ``max_context`` (set mode only, 0 = no cap): when a sentence has more
-    than ``max_context + 1`` tokens, each centre trains on ``max_context``
-    context tokens drawn uniformly (with replacement) from the rest of the
-    sentence instead of all of them, so a sentence of ``m`` tokens costs
-    ``O(m * max_context)`` instead of ``O(m**2)``. Shared-negative output
+    than ``max_context + 1`` tokens, it is shuffled (anew each epoch) and
+    each centre trains on the ``max_context`` tokens nearest to it on the
+    shuffled ring (half each side) instead of all the others: ``O(m *
+    max_context)`` instead of ``O(m**2)``, every token is context of exactly
+    ``max_context`` centres, and each pair is a uniform random subset. Shared-negative output
     gradients are flushed every ``_FLUSH_PAIRS`` pairs, so a huge context
     (a 20,000-item basket) stays numerically stable.
     """
@@ -204,7 +221,8 @@ def _train_chunk(
         n_words += m
         if m < 2:
             continue
-        if mode == MODE_SHUFFLE:
+        capped = mode == MODE_SET and max_context > 0 and m - 1 > max_context
+        if mode == MODE_SHUFFLE or capped:
             for i in range(m - 1, 0, -1):
                 state, z = _next(state)
                 j = _below(z, i + 1)
@@ -213,12 +231,9 @@ def _train_chunk(
                 buf[j] = tmp
         for i in range(m):
             w = buf[i]
-            sampled = False
             if mode == MODE_SET:
                 lo = 0
                 hi = m
-                if max_context > 0 and m - 1 > max_context:
-                    sampled = True
             else:
                 b = window
                 if shrink and window > 1:
@@ -230,7 +245,7 @@ def _train_chunk(
                 hi = i + b + 1
                 if hi > m:
                     hi = m
-            n_ctx = max_context if sampled else hi - lo
+            n_ctx = max_context if capped else hi - lo
             # targets: the centre token, then shared negatives
             targets[0] = w
             for k in range(1, n_targets):
@@ -245,11 +260,8 @@ def _train_chunk(
                 first = True
                 n_acc = 0
                 for jj in range(n_ctx):
-                    if sampled:
-                        state, z = _next(state)
-                        j = _below(z, m - 1)
-                        if j >= i:
-                            j += 1
+                    if capped:
+                        j = _ring_neighbour(i, jj, m)
                     else:
                         j = lo + jj
                         if j == i:
@@ -316,13 +328,9 @@ def _train_chunk(
                     neu1[d] = 0.0
                     neu1e[d] = 0.0
                 cnt = 0
-                cstate = state  # replayed below for the same sampled context
                 for jj in range(n_ctx):
-                    if sampled:
-                        state, z = _next(state)
-                        j = _below(z, m - 1)
-                        if j >= i:
-                            j += 1
+                    if capped:
+                        j = _ring_neighbour(i, jj, m)
                     else:
                         j = lo + jj
                         if j == i:
@@ -354,11 +362,8 @@ def _train_chunk(
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
                 for jj in range(n_ctx):
-                    if sampled:
-                        cstate, z = _next(cstate)
-                        j = _below(z, m - 1)
-                        if j >= i:
-                            j += 1
+                    if capped:
+                        j = _ring_neighbour(i, jj, m)
                     else:
                         j = lo + jj
                         if j == i:
