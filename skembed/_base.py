@@ -236,7 +236,7 @@ def train_sgns(
                     w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
                     shrink, int(negative), bool(shared_negatives),
                     float(learning_rate), float(min_learning_rate), total, sig,
-                    logsig, max_len, losses, pairs, words, max_ctx,
+                    logsig, max_len, losses, pairs, words, threads, max_ctx,
                 )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())

@@ -7,6 +7,7 @@ need: keep probabilities for frequent-token subsampling and the noise
 distribution for negative sampling.
 """
 
+from array import array
 from collections import Counter
 
 import numpy as np
@@ -99,8 +100,8 @@ def encode(sequences, key_to_index, *, drop_empty=False):
     ids : ndarray of int32, shape (indptr[-1],)
     """
     get = key_to_index.get
-    lengths = []
-    flat = []
+    lengths = array("q")
+    flat = array("i")  # 4 bytes a token, not a Python int object each
     for seq in sequences:
         row = [i for i in map(get, seq) if i is not None]
         if drop_empty and not row:
@@ -108,8 +109,8 @@ def encode(sequences, key_to_index, *, drop_empty=False):
         lengths.append(len(row))
         flat.extend(row)
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    return indptr, np.asarray(flat, dtype=np.int32)
+    np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=indptr[1:])
+    return indptr, np.frombuffer(flat, dtype=np.int32).copy()
 
 
 def keep_probabilities(counts, sample):
