@@ -9,12 +9,18 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._item2vec import Item2VecTransformer, baskets_from_frame
+from ._keyedvectors import KeyedVectors, load_vectors
 
 try:
     __version__ = version("skembed")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from ._item2vec import Item2VecTransformer, baskets_from_frame
-
-__all__ = ["Item2VecTransformer", "__version__", "baskets_from_frame"]
+__all__ = [
+    "Item2VecTransformer",
+    "KeyedVectors",
+    "__version__",
+    "baskets_from_frame",
+    "load_vectors",
+]
