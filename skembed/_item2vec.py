@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseSGNS
 from ._compat import Interval, StrOptions, _fit_context, _get_output_config
+from ._keyedvectors import KeyedVectors
 from ._validation import check_sequence_input
 from ._vocab import build_vocabulary, count_tokens
 
@@ -297,6 +298,10 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     output_vectors_ : ndarray of float32, shape (n_items, n_components)
         Output (context) vectors; ``item_vectors_[i] @ output_vectors_[j]`` is
         the trained log-odds that ``j`` shares a basket with ``i``.
+    wv_ : KeyedVectors
+        The item vectors as a :class:`~skembed.KeyedVectors` (gensim-like
+        ``most_similar``, ``similarity``, ``save_word2vec_format`` for str
+        ids), sharing memory with ``item_vectors_``.
     idf_ : ndarray of float64, shape (n_items,)
         Inverse basket frequency used by ``pooling="tfidf"``.
     n_baskets_ : int
@@ -309,6 +314,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     See Also
     --------
     baskets_from_frame : Group a long-format frame into baskets.
+    KeyedVectors : The type of ``wv_``.
 
     Notes
     -----
@@ -575,6 +581,9 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.item_vectors_ = result.w_in
         self.embedding_ = self.item_vectors_
         self.output_vectors_ = result.w_out
+        self.wv_ = KeyedVectors(
+            self.items_.tolist(), self.item_vectors_, counts=self.item_counts_
+        )
         self.loss_curve_ = result.loss_curve
         self._n_features_out = self.n_components
         return self

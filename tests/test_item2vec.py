@@ -381,6 +381,21 @@ def test_most_similar(fitted):
         fitted.most_similar("c1_0", topn=0)
 
 
+def test_wv_keyed_vectors(fitted):
+    from skembed import KeyedVectors
+
+    assert isinstance(fitted.wv_, KeyedVectors)
+    assert fitted.wv_.index_to_key == fitted.items_.tolist()
+    np.testing.assert_array_equal(fitted.wv_["c0_1"],
+                                  fitted.item_vectors_[fitted.vocabulary_["c0_1"]])
+    ours = fitted.most_similar("c0_1", topn=4)
+    theirs = fitted.wv_.most_similar("c0_1", topn=4)
+    assert [k for k, _ in ours] == [k for k, _ in theirs]
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs],
+                               rtol=1e-5)
+    np.testing.assert_array_equal(fitted.wv_.counts, fitted.item_counts_)
+
+
 # -------------------------------------------------------------- recommend
 def test_recommend_api(fitted, data):
     items, scores = fitted.recommend(["c2_0", "c2_1"], k=4)
