@@ -89,8 +89,7 @@ def metrics(rec, truth):
 
 def top_k(scores, k):
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1,
-                       kind="stable")
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
     return np.take_along_axis(part, order, axis=1)
 
 
@@ -100,8 +99,10 @@ def interaction_matrix(histories, item_index):
         for it in hist:
             rows.append(u)
             cols.append(item_index[it])
-    X = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                      shape=(len(histories), len(item_index)))
+    X = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(len(histories), len(item_index)),
+    )
     X.data[:] = 1.0
     X.sum_duplicates()
     X.data[:] = 1.0
@@ -182,9 +183,9 @@ def warm_up():
     Item2VecTransformer(n_components=4, n_epochs=1, random_state=0).fit(
         [[1, 2, 3], [2, 3]]
     )
-    Item2VecTransformer(
-        n_components=4, n_epochs=1, random_state=0, max_context=1
-    ).fit([[1, 2, 3], [2, 3]])
+    Item2VecTransformer(n_components=4, n_epochs=1, random_state=0, max_context=1).fit(
+        [[1, 2, 3], [2, 3]]
+    )
 
 
 def recommendation_benchmark(inter, params, k=10, variants=True, gensim=True):
@@ -202,10 +203,20 @@ def recommendation_benchmark(inter, params, k=10, variants=True, gensim=True):
 
     def add(name, rec, cpu=None, note=""):
         r, n = metrics(rec, truth)
-        rows.append({"method": name, "recall@10": r, "ndcg@10": n,
-                     "train CPU s": cpu, "note": note})
-        print(f"{name:45s} recall@10={r:.4f} ndcg@10={n:.4f}"
-              + (f" cpu={cpu:.2f}s" if cpu is not None else ""), flush=True)
+        rows.append(
+            {
+                "method": name,
+                "recall@10": r,
+                "ndcg@10": n,
+                "train CPU s": cpu,
+                "note": note,
+            }
+        )
+        print(
+            f"{name:45s} recall@10={r:.4f} ndcg@10={n:.4f}"
+            + (f" cpu={cpu:.2f}s" if cpu is not None else ""),
+            flush=True,
+        )
 
     add("popularity", item_arr[rec_popularity(X, k)])
     add("item-item cosine (co-occurrence)", item_arr[rec_itemknn(X, k)])
@@ -217,9 +228,12 @@ def recommendation_benchmark(inter, params, k=10, variants=True, gensim=True):
         w_in = model.wv.vectors[rows_g]
         w_out = model.syn1neg[rows_g]
         for scoring in ("inout", "cosine"):
-            add(f"gensim Word2Vec as item2vec ({scoring})",
-                item_arr[rec_vectors(w_in, w_out, X, k, scoring)], gensim_cpu,
-                "window=longest basket, shrink_windows=False, workers=1")
+            add(
+                f"gensim Word2Vec as item2vec ({scoring})",
+                item_arr[rec_vectors(w_in, w_out, X, k, scoring)],
+                gensim_cpu,
+                "window=longest basket, shrink_windows=False, workers=1",
+            )
 
     configs = [("set", {"context": "set"})]
     if variants:
@@ -246,33 +260,41 @@ def feature_benchmark(inter, items, users, params, seed=0):
 
     genres = items["class"].fillna("").str.get_dummies(sep=" ")
     items_tab = pd.concat(
-        [items[["item_id"]],
-         pd.to_numeric(items["release_year"], errors="coerce").rename("year"),
-         genres.add_prefix("g_")], axis=1)
+        [
+            items[["item_id"]],
+            pd.to_numeric(items["release_year"], errors="coerce").rename("year"),
+            genres.add_prefix("g_"),
+        ],
+        axis=1,
+    )
     users_tab = users[["user_id", "age"]].assign(
         gender=(users["gender"] == "M").astype(int),
         occupation=users["occupation"].astype("category").cat.codes,
     )
     df = inter.merge(items_tab, on="item_id", how="left").merge(
-        users_tab, on="user_id", how="left")
+        users_tab, on="user_id", how="left"
+    )
     ts = pd.to_datetime(df["timestamp"], unit="s")
     df["hour"] = ts.dt.hour
     df["weekday"] = ts.dt.weekday
     y = (df["rating"] >= 4).to_numpy().astype(int)
     rng = np.random.RandomState(seed)
     is_test = rng.rand(len(df)) < 0.2
-    tab_cols = [c for c in df.columns
-                if c not in ("user_id", "item_id", "rating", "timestamp")]
+    tab_cols = [
+        c for c in df.columns if c not in ("user_id", "item_id", "rating", "timestamp")
+    ]
     tab = df[tab_cols].to_numpy(dtype=np.float64)
     cat_mask = np.array([c in ("gender", "occupation") for c in tab_cols])
 
     # item vectors from the co-occurrence of the training rows only (no
     # ratings used); unknown items -> NaN, which HGB handles natively
     train_rows = df.loc[~is_test]
-    baskets = baskets_from_frame(train_rows, "user_id", "item_id",
-                                 order_col="timestamp")
-    i2v = Item2VecTransformer(**{**params, "n_components": 32},
-                              handle_unknown="nan", random_state=0, n_jobs=1)
+    baskets = baskets_from_frame(
+        train_rows, "user_id", "item_id", order_col="timestamp"
+    )
+    i2v = Item2VecTransformer(
+        **{**params, "n_components": 32}, handle_unknown="nan", random_state=0, n_jobs=1
+    )
     i2v.fit(baskets)
     item_vec = i2v.transform(df["item_id"])
     user_vec_by_id = pd.DataFrame(i2v.transform(baskets), index=baskets.index)
@@ -281,13 +303,20 @@ def feature_benchmark(inter, items, users, params, seed=0):
     results = []
     for name, Xf, cats in [
         ("tabular", tab, cat_mask),
-        ("tabular + item vectors", np.hstack([tab, item_vec]),
-         np.r_[cat_mask, np.zeros(item_vec.shape[1], bool)]),
-        ("tabular + item + user vectors", np.hstack([tab, item_vec, user_vec]),
-         np.r_[cat_mask, np.zeros(item_vec.shape[1] * 2, bool)]),
+        (
+            "tabular + item vectors",
+            np.hstack([tab, item_vec]),
+            np.r_[cat_mask, np.zeros(item_vec.shape[1], bool)],
+        ),
+        (
+            "tabular + item + user vectors",
+            np.hstack([tab, item_vec, user_vec]),
+            np.r_[cat_mask, np.zeros(item_vec.shape[1] * 2, bool)],
+        ),
     ]:
         clf = HistGradientBoostingClassifier(
-            max_iter=300, categorical_features=cats, random_state=0)
+            max_iter=300, categorical_features=cats, random_state=0
+        )
         t0 = time.process_time()
         clf.fit(Xf[~is_test], y[~is_test])
         cpu = time.process_time() - t0
@@ -329,11 +358,17 @@ def write_report(path, args, params, rows, ratios, feats, argv):
     ]
     for r in rows:
         cpu = "" if r["train CPU s"] is None else f"{r['train CPU s']:.1f}"
-        lines.append(f"| {r['method']} | {r['recall@10']:.4f} | "
-                     f"{r['ndcg@10']:.4f} | {cpu} | {r['note']} |")
+        lines.append(
+            f"| {r['method']} | {r['recall@10']:.4f} | "
+            f"{r['ndcg@10']:.4f} | {cpu} | {r['note']} |"
+        )
     if ratios:
-        lines += ["", "Train CPU time ratio skembed / gensim (same epochs, "
-                  "1 thread; lower is better):", ""]
+        lines += [
+            "",
+            "Train CPU time ratio skembed / gensim (same epochs, "
+            "1 thread; lower is better):",
+            "",
+        ]
         lines += [f"- {label}: **{ratio:.2f}x**" for label, ratio in ratios]
     if feats:
         lines += [
@@ -363,12 +398,14 @@ def main(argv=None):
     p.add_argument("--negative", type=int, default=5)
     p.add_argument("--ns-exponent", type=float, default=0.75)
     p.add_argument("--learning-rate", type=float, default=0.025)
-    p.add_argument("--quick", action="store_true",
-                   help="2 epochs, no variants, no features")
+    p.add_argument(
+        "--quick", action="store_true", help="2 epochs, no variants, no features"
+    )
     p.add_argument("--no-gensim", action="store_true")
     p.add_argument("--no-features", action="store_true")
-    p.add_argument("--out", default=str(
-        Path(__file__).parent / "results" / "item2vec.md"))
+    p.add_argument(
+        "--out", default=str(Path(__file__).parent / "results" / "item2vec.md")
+    )
     args = p.parse_args(argv)
     params = {
         "n_components": args.dim,
@@ -382,15 +419,23 @@ def main(argv=None):
     inter, items, users = load()
     warm_up()
     rows, ratios = recommendation_benchmark(
-        inter, params, variants=not args.quick, gensim=not args.no_gensim)
+        inter, params, variants=not args.quick, gensim=not args.no_gensim
+    )
     for label, ratio in ratios:
         print(f"CPU ratio skembed/gensim ({label}): {ratio:.2f}")
     feats = None
     if not (args.quick or args.no_features):
         feats = feature_benchmark(inter, items, users, params)
     shown = {k: v for k, v in params.items() if k not in ("sample", "min_count")}
-    write_report(args.out, args, shown, rows, ratios, feats,
-                 ["benchmarks/bench_item2vec.py", *argv])
+    write_report(
+        args.out,
+        args,
+        shown,
+        rows,
+        ratios,
+        feats,
+        ["benchmarks/bench_item2vec.py", *argv],
+    )
 
 
 if __name__ == "__main__":

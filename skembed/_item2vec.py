@@ -138,8 +138,11 @@ def baskets_from_frame(frame, basket_col, item_col, order_col=None):
             "frame must be a pandas DataFrame in long format (one row per "
             f"basket and item); got {type(frame).__name__}."
         )
-    for name, col in (("basket_col", basket_col), ("item_col", item_col),
-                      ("order_col", order_col)):
+    for name, col in (
+        ("basket_col", basket_col),
+        ("item_col", item_col),
+        ("order_col", order_col),
+    ):
         if col is None and name != "order_col":
             raise ValueError(f"{name} must name a column of the frame; got None.")
         if col is not None and col not in frame.columns:
@@ -418,10 +421,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     # ------------------------------------------------------------------ input
     def _long_format(self, X):
         pd = _pandas()
-        return (
-            isinstance(X, pd.DataFrame)
-            and self.basket_col is not None
-        )
+        return isinstance(X, pd.DataFrame) and self.basket_col is not None
 
     def _baskets(self, X, param="X"):
         """Parse ``X`` -> (list of lists of items, index or None, n_missing)."""
@@ -465,9 +465,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         else:
             cells = check_sequence_input(X, what="baskets", param=param)
         if len(cells) == 0:
-            raise ValueError(
-                f"{param} is empty: at least one basket is required."
-            )
+            raise ValueError(f"{param} is empty: at least one basket is required.")
         missing = [0]
         baskets = [_cell_items(c, i, param, missing) for i, c in enumerate(cells)]
         return baskets, index, missing[0]
@@ -475,10 +473,12 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     def _encode(self, baskets, handle_unknown):
         """Baskets -> CSR of known rows + per-basket counts of known items."""
         get = self.vocabulary_.get
-        lengths = np.fromiter((len(b) for b in baskets), dtype=np.int64,
-                              count=len(baskets))
+        lengths = np.fromiter(
+            (len(b) for b in baskets), dtype=np.int64, count=len(baskets)
+        )
         flat = np.fromiter(
-            (get(x, -1) for b in baskets for x in b), dtype=np.int64,
+            (get(x, -1) for b in baskets for x in b),
+            dtype=np.int64,
             count=int(lengths.sum()),
         )
         known = flat >= 0
@@ -513,9 +513,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             w = (w / np.repeat(sums, counts)).astype(np.float32)
         else:
             w = (1.0 / np.repeat(np.maximum(counts, 1), counts)).astype(np.float32)
-        return sp.csr_matrix(
-            (w, ids, indptr), shape=(n, self.items_.shape[0])
-        )
+        return sp.csr_matrix((w, ids, indptr), shape=(n, self.items_.shape[0]))
 
     # -------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -556,7 +554,9 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             sp.csr_matrix(
                 (np.ones(ids.shape[0], dtype=np.float32), ids, indptr),
                 shape=(n_baskets, len(vocab)),
-            ).tocsc().indptr
+            )
+            .tocsc()
+            .indptr
         )
         self.idf_ = np.log((1.0 + n_baskets) / (1.0 + df)) + 1.0
         self.n_baskets_ = n_baskets
@@ -623,13 +623,12 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         Z = np.asarray(pool @ self.item_vectors_, dtype=np.float32)
         if self.handle_unknown == "nan":
             Z[counts == 0] = np.nan
-        if index is not None and _get_output_config("transform", self)[
-            "dense"
-        ] == "pandas":
+        if (
+            index is not None
+            and _get_output_config("transform", self)["dense"] == "pandas"
+        ):
             pd = _pandas()
-            return pd.DataFrame(
-                Z, index=index, columns=self.get_feature_names_out()
-            )
+            return pd.DataFrame(Z, index=index, columns=self.get_feature_names_out())
         return Z
 
     # -------------------------------------------------------------- queries
@@ -671,16 +670,19 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         sims = unit @ unit[row]
         sims[row] = -np.inf
         top = self._top_k(sims[None, :], min(topn, len(sims) - 1))[0]
-        return [(self.items_[j].item() if self.items_.dtype != object
-                 else self.items_[j], float(sims[j])) for j in top]
+        return [
+            (
+                self.items_[j].item()
+                if self.items_.dtype != object
+                else self.items_[j],
+                float(sims[j]),
+            )
+            for j in top
+        ]
 
     @staticmethod
     def _check_k(k, name):
-        if (
-            not isinstance(k, numbers.Integral)
-            or isinstance(k, bool)
-            or k < 1
-        ):
+        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
             raise ValueError(f"{name} must be a positive int; got {k!r}.")
         return int(k)
 
@@ -692,9 +694,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         if k < scores.shape[1]:
             part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         else:
-            part = np.broadcast_to(
-                np.arange(scores.shape[1]), scores.shape
-            ).copy()
+            part = np.broadcast_to(np.arange(scores.shape[1]), scores.shape).copy()
         order = np.argsort(
             -np.take_along_axis(scores, part, axis=1), axis=1, kind="stable"
         )
@@ -730,8 +730,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
         return items[0], scores[0]
 
-    def recommend_batch(self, baskets, k=10, *, exclude_seen=True,
-                        scoring="inout"):
+    def recommend_batch(self, baskets, k=10, *, exclude_seen=True, scoring="inout"):
         """Top-``k`` items for many baskets at once (matrix products).
 
         Parameters
@@ -757,9 +756,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         check_is_fitted(self)
         k = self._check_k(k, "k")
         if scoring not in ("inout", "cosine"):
-            raise ValueError(
-                f"scoring must be 'inout' or 'cosine'; got {scoring!r}."
-            )
+            raise ValueError(f"scoring must be 'inout' or 'cosine'; got {scoring!r}.")
         if not isinstance(exclude_seen, (bool, np.bool_)):
             raise ValueError(f"exclude_seen must be a bool; got {exclude_seen!r}.")
         baskets_list, _, _ = self._baskets(baskets, param="baskets")
@@ -791,16 +788,12 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 scores[cold] = popularity
             if exclude_seen:
                 lo, hi = indptr[start], indptr[stop]
-                seen_rows = np.repeat(
-                    np.arange(stop - start), counts[start:stop]
-                )
+                seen_rows = np.repeat(np.arange(stop - start), counts[start:stop])
                 scores[seen_rows, ids[lo:hi]] = -np.inf
             top = self._top_k(scores, k)
             out_rows[start:stop] = top
             top_scores = np.take_along_axis(scores, top, axis=1)
-            top_scores[cold] = np.where(
-                np.isneginf(top_scores[cold]), -np.inf, np.nan
-            )
+            top_scores[cold] = np.where(np.isneginf(top_scores[cold]), -np.inf, np.nan)
             out_scores[start:stop] = top_scores
         return self.items_[out_rows], out_scores
 

@@ -186,9 +186,10 @@ def _train_chunk(
     each centre trains on the ``max_context`` tokens nearest to it on the
     shuffled ring (half each side) instead of all the others: ``O(m *
     max_context)`` instead of ``O(m**2)``, every token is context of exactly
-    ``max_context`` centres, and each pair is a uniform random subset. Shared-negative output
-    gradients are flushed every ``_FLUSH_PAIRS`` pairs, so a huge context
-    (a 20,000-item basket) stays numerically stable.
+    ``max_context`` centres, and the pairs are a uniform random subset.
+    Shared-negative output gradients are flushed every ``_FLUSH_PAIRS``
+    pairs, so a huge context (a 20,000-item basket) stays numerically
+    stable.
     """
     dim = w_in.shape[1]
     n_targets = negative + 1

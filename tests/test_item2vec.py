@@ -35,15 +35,17 @@ from skembed._base import train_sgns
 FAST = dict(n_components=8, n_epochs=5, random_state=0)
 
 
-def planted_baskets(n_baskets=300, n_clusters=4, cluster_size=8, size=6,
-                    noise=0.0, seed=0, prefix="c"):
+def planted_baskets(
+    n_baskets=300, n_clusters=4, cluster_size=8, size=6, noise=0.0, seed=0, prefix="c"
+):
     """Baskets drawn from one cluster of items each (Zipf-ish popularity).
 
     Returns (baskets, clusters, labels): item ids ``f"{prefix}{c}_{i}"``.
     """
     rng = np.random.RandomState(seed)
-    clusters = [[f"{prefix}{c}_{i}" for i in range(cluster_size)]
-                for c in range(n_clusters)]
+    clusters = [
+        [f"{prefix}{c}_{i}" for i in range(cluster_size)] for c in range(n_clusters)
+    ]
     p = 1.0 / np.arange(1, cluster_size + 1)
     p /= p.sum()
     everything = [it for c in clusters for it in c]
@@ -119,7 +121,8 @@ def test_refit_identical_and_pickle(data, tmp_path):
     d = joblib.load(tmp_path / "i2v.joblib")
     np.testing.assert_array_equal(d.transform(X), a.transform(X))
     np.testing.assert_array_equal(
-        d.recommend_batch(X[:5], 3)[0], a.recommend_batch(X[:5], 3)[0])
+        d.recommend_batch(X[:5], 3)[0], a.recommend_batch(X[:5], 3)[0]
+    )
 
 
 def test_transform_commutes_with_reorder_and_subset(fitted, data):
@@ -158,11 +161,13 @@ def test_no_item_after_min_count():
 
 def test_not_fitted():
     est = Item2VecTransformer()
-    for call in (lambda: est.transform([["a"]]),
-                 lambda: est.most_similar("a"),
-                 lambda: est.recommend(["a"]),
-                 lambda: est.recommend_batch([["a"]]),
-                 lambda: est.get_feature_names_out()):
+    for call in (
+        lambda: est.transform([["a"]]),
+        lambda: est.most_similar("a"),
+        lambda: est.recommend(["a"]),
+        lambda: est.recommend_batch([["a"]]),
+        lambda: est.get_feature_names_out(),
+    ):
         with pytest.raises(NotFittedError):
             call()
 
@@ -202,8 +207,9 @@ def test_input_forms_agree(data):
     }
     for name, form in forms.items():
         est = Item2VecTransformer(**FAST).fit(form)
-        np.testing.assert_array_equal(est.item_vectors_, ref.item_vectors_,
-                                      err_msg=name)
+        np.testing.assert_array_equal(
+            est.item_vectors_, ref.item_vectors_, err_msg=name
+        )
         if name != "generator":
             np.testing.assert_array_equal(est.transform(form), Z, err_msg=name)
 
@@ -211,9 +217,11 @@ def test_input_forms_agree(data):
 def test_scalar_cells_are_baskets_of_one(fitted):
     ids = ["c0_0", "c1_3", "c2_1"]
     np.testing.assert_array_equal(
-        fitted.transform(ids), fitted.transform([[i] for i in ids]))
+        fitted.transform(ids), fitted.transform([[i] for i in ids])
+    )
     np.testing.assert_array_equal(
-        fitted.transform(pd.DataFrame({"item": ids})), fitted.transform(ids))
+        fitted.transform(pd.DataFrame({"item": ids})), fitted.transform(ids)
+    )
     rows = [fitted.vocabulary_[i] for i in ids]
     np.testing.assert_array_equal(fitted.transform(ids), fitted.item_vectors_[rows])
 
@@ -233,7 +241,8 @@ def test_any_hashable_item_ids():
 
 def test_missing_items_skipped_and_counted():
     est = Item2VecTransformer(**FAST).fit(
-        [["a", None, "b"], ["b", np.nan, pd.NA], [None]])
+        [["a", None, "b"], ["b", np.nan, pd.NA], [None]]
+    )
     assert est.n_missing_items_ == 4
     assert set(est.vocabulary_) == {"a", "b"}
     Z = est.transform([["a", None], [np.nan], np.nan])
@@ -242,19 +251,21 @@ def test_missing_items_skipped_and_counted():
 
 
 def test_long_format_frame():
-    log = pd.DataFrame({
-        "user": ["u1", "u2", "u1", "u2", "u1", "u3"],
-        "item": ["a", "b", "c", "a", "b", "c"],
-        "t": [3, 1, 1, 2, 2, 5],
-    })
+    log = pd.DataFrame(
+        {
+            "user": ["u1", "u2", "u1", "u2", "u1", "u3"],
+            "item": ["a", "b", "c", "a", "b", "c"],
+            "t": [3, 1, 1, 2, 2, 5],
+        }
+    )
     baskets = baskets_from_frame(log, "user", "item", order_col="t")
-    assert baskets.to_dict() == {"u1": ["c", "b", "a"], "u2": ["b", "a"],
-                                 "u3": ["c"]}
+    assert baskets.to_dict() == {"u1": ["c", "b", "a"], "u2": ["b", "a"], "u3": ["c"]}
     assert baskets.index.name == "user"
     unordered = baskets_from_frame(log, "user", "item")
     assert unordered["u1"] == ["a", "c", "b"]
-    est = Item2VecTransformer(basket_col="user", item_col="item", order_col="t",
-                              context="sequence", **FAST).fit(log)
+    est = Item2VecTransformer(
+        basket_col="user", item_col="item", order_col="t", context="sequence", **FAST
+    ).fit(log)
     ref = Item2VecTransformer(context="sequence", **FAST).fit(baskets)
     np.testing.assert_array_equal(est.item_vectors_, ref.item_vectors_)
     Z = est.transform(log)
@@ -270,8 +281,9 @@ def test_long_format_frame():
     with pytest.raises(ValueError, match="order_col='when'"):
         baskets_from_frame(log, "user", "item", order_col="when")
     with pytest.raises(ValueError, match="missing basket ids"):
-        baskets_from_frame(log.assign(user=[None, "u2", "u1", "u2", "u1", "u3"]),
-                           "user", "item")
+        baskets_from_frame(
+            log.assign(user=[None, "u2", "u1", "u2", "u1", "u3"]), "user", "item"
+        )
     with pytest.raises(TypeError, match="DataFrame"):
         baskets_from_frame([["a"]], "user", "item")
 
@@ -285,17 +297,23 @@ def test_pooling_exact_values(fitted):
     np.testing.assert_allclose(mean, V[rows].mean(axis=0), rtol=1e-5, atol=1e-7)
     s = clone(fitted).set_params(pooling="sum")
     s.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
-    np.testing.assert_allclose(s.transform([b])[0], V[rows].sum(axis=0),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        s.transform([b])[0], V[rows].sum(axis=0), rtol=1e-5, atol=1e-7
+    )
     t = clone(fitted).set_params(pooling="tfidf")
     t.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
     w = fitted.idf_[rows]
-    np.testing.assert_allclose(t.transform([b])[0], (w[:, None] * V[rows]).sum(0)
-                               / w.sum(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        t.transform([b])[0],
+        (w[:, None] * V[rows]).sum(0) / w.sum(),
+        rtol=1e-5,
+        atol=1e-7,
+    )
     # idf: log((1 + n) / (1 + df)) + 1
     n = fitted.n_baskets_
     assert np.all(fitted.idf_ >= 1.0)
-    assert fitted.idf_[fitted.vocabulary_["c0_7"]] > fitted.idf_[fitted.vocabulary_["c0_0"]]
+    idf = dict(zip(fitted.items_.tolist(), fitted.idf_, strict=True))
+    assert idf["c0_7"] > idf["c0_0"]
     assert n == 300
 
 
@@ -340,8 +358,9 @@ def _cluster_purity(est, clusters, topn=3):
 @pytest.mark.parametrize("context", ["set", "sequence", "shuffle"])
 def test_planted_clusters_recovered(context):
     baskets, clusters, _ = planted_baskets(n_baskets=400, noise=0.1, seed=3)
-    est = Item2VecTransformer(n_components=16, n_epochs=10, context=context,
-                              window=2, random_state=0).fit(baskets)
+    est = Item2VecTransformer(
+        n_components=16, n_epochs=10, context=context, window=2, random_state=0
+    ).fit(baskets)
     assert _cluster_purity(est, clusters) >= 0.9
 
 
@@ -354,8 +373,9 @@ def test_set_context_ignores_order():
         mid = list(rng.choice([f"m{i}" for i in range(20)], size=6, replace=False))
         k = rng.randint(3)
         baskets.append([f"a{k}"] + mid + [f"b{k}"])
-    kw = dict(n_components=16, n_epochs=15, random_state=0, window=1,
-              shrink_window=False)
+    kw = dict(
+        n_components=16, n_epochs=15, random_state=0, window=1, shrink_window=False
+    )
     set_ = Item2VecTransformer(context="set", **kw).fit(baskets)
     seq = Item2VecTransformer(context="sequence", **kw).fit(baskets)
 
@@ -386,13 +406,13 @@ def test_wv_keyed_vectors(fitted):
 
     assert isinstance(fitted.wv_, KeyedVectors)
     assert fitted.wv_.index_to_key == fitted.items_.tolist()
-    np.testing.assert_array_equal(fitted.wv_["c0_1"],
-                                  fitted.item_vectors_[fitted.vocabulary_["c0_1"]])
+    np.testing.assert_array_equal(
+        fitted.wv_["c0_1"], fitted.item_vectors_[fitted.vocabulary_["c0_1"]]
+    )
     ours = fitted.most_similar("c0_1", topn=4)
     theirs = fitted.wv_.most_similar("c0_1", topn=4)
     assert [k for k, _ in ours] == [k for k, _ in theirs]
-    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs],
-                               rtol=1e-5)
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
     np.testing.assert_array_equal(fitted.wv_.counts, fitted.item_counts_)
 
 
@@ -418,8 +438,9 @@ def test_recommend_api(fitted, data):
     q = fitted.item_vectors_[rows].mean(axis=0)
     full = fitted.output_vectors_ @ q
     i1, s1 = fitted.recommend(b, k=3)
-    np.testing.assert_allclose(s1, full[[fitted.vocabulary_[i] for i in i1]],
-                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        s1, full[[fitted.vocabulary_[i] for i in i1]], rtol=1e-4, atol=1e-6
+    )
     # k capped by the catalogue; padding marked -inf when all items are seen
     everything = fitted.items_.tolist()
     ii, ss = fitted.recommend(everything[:-2], k=100)
@@ -445,22 +466,22 @@ def test_recommend_cold_start_and_errors(fitted):
 @pytest.mark.slow
 @pytest.mark.parametrize("scoring", ["inout", "cosine"])
 def test_recommend_beats_popularity(scoring):
-    baskets, _, _ = planted_baskets(n_baskets=600, n_clusters=6, cluster_size=10,
-                                    size=6, noise=0.05, seed=7)
-    rng = np.random.RandomState(0)
+    baskets, _, _ = planted_baskets(
+        n_baskets=600, n_clusters=6, cluster_size=10, size=6, noise=0.05, seed=7
+    )
     held = [b[-1] for b in baskets]
     train = [b[:-1] for b in baskets]
-    est = Item2VecTransformer(n_components=16, n_epochs=10, random_state=0,
-                              ns_exponent=0.0).fit(train)
+    est = Item2VecTransformer(
+        n_components=16, n_epochs=10, random_state=0, ns_exponent=0.0
+    ).fit(train)
     rec, _ = est.recommend_batch(train, k=3, scoring=scoring)
-    recall = np.mean([h in r for h, r in zip(held, rec.tolist())])
+    recall = np.mean([h in r for h, r in zip(held, rec.tolist(), strict=True)])
     counts = pd.Series([i for b in train for i in b]).value_counts()
     pop = []
     for b in train:
         ranked = [i for i in counts.index if i not in b][:3]
         pop.append(ranked)
-    pop_recall = np.mean([h in r for h, r in zip(held, pop)])
-    assert rng is not None
+    pop_recall = np.mean([h in r for h, r in zip(held, pop, strict=True)])
     assert recall > pop_recall + 0.2, (recall, pop_recall)
 
 
@@ -476,8 +497,9 @@ def test_20000_item_basket_loses_nothing():
     m = 20_000
     basket = [f"i{j}" for j in range(m)]
     t0 = time.process_time()
-    est = Item2VecTransformer(n_components=4, n_epochs=2, max_context=10,
-                              random_state=0).fit([basket, basket[:3]])
+    est = Item2VecTransformer(
+        n_components=4, n_epochs=2, max_context=10, random_state=0
+    ).fit([basket, basket[:3]])
     assert time.process_time() - t0 < 30
     assert len(est.items_) == m
     # every item was a centre (its output vector moved from 0) and a context
@@ -496,8 +518,15 @@ def test_engine_set_exact_all_pairs_and_stable():
     indptr = np.array([0, m], dtype=np.int64)
     ids = np.arange(m, dtype=np.int32)
     counts = np.ones(m, dtype=np.int64)
-    r = train_sgns((indptr, ids), counts, n_components=4, context="set",
-                   n_epochs=1, sample=0, random_state=0)
+    r = train_sgns(
+        (indptr, ids),
+        counts,
+        n_components=4,
+        context="set",
+        n_epochs=1,
+        sample=0,
+        random_state=0,
+    )
     assert r.n_pairs == m * (m - 1)
     assert np.isfinite(r.w_in).all() and np.isfinite(r.w_out).all()
     assert np.abs(r.w_out).max() < 1e3
@@ -510,8 +539,9 @@ def test_engine_max_context(sg):
     indptr = np.r_[0, np.cumsum(lens)].astype(np.int64)
     ids = rng.randint(0, 40, indptr[-1]).astype(np.int32)
     counts = np.bincount(ids, minlength=40)
-    kw = dict(n_components=8, context="set", sample=0, n_epochs=2,
-              random_state=1, sg=sg)
+    kw = dict(
+        n_components=8, context="set", sample=0, n_epochs=2, random_state=1, sg=sg
+    )
     exact = train_sgns((indptr, ids), counts, **kw)
     big_cap = train_sgns((indptr, ids), counts, max_context=int(lens.max()), **kw)
     # a cap no sentence reaches changes nothing, bit for bit
@@ -519,15 +549,22 @@ def test_engine_max_context(sg):
     np.testing.assert_array_equal(exact.w_out, big_cap.w_out)
     capped = train_sgns((indptr, ids), counts, max_context=5, **kw)
     # a 2,000-token sentence: every token is context of exactly 5 centres
-    one = train_sgns((np.array([0, 2000], dtype=np.int64),
-                      np.arange(2000, dtype=np.int32)),
-                     np.ones(2000, dtype=np.int64), n_components=4,
-                     context="set", sample=0, n_epochs=1, random_state=0,
-                     max_context=5, sg=sg)
+    one = train_sgns(
+        (np.array([0, 2000], dtype=np.int64), np.arange(2000, dtype=np.int32)),
+        np.ones(2000, dtype=np.int64),
+        n_components=4,
+        context="set",
+        sample=0,
+        n_epochs=1,
+        random_state=0,
+        max_context=5,
+        sg=sg,
+    )
     assert one.n_pairs == (2000 * 5 if sg else 2000)
     if sg:
-        expected = sum(m * min(m - 1, 5) if m - 1 > 5 else m * (m - 1)
-                       for m in lens) * 2
+        expected = (
+            sum(m * min(m - 1, 5) if m - 1 > 5 else m * (m - 1) for m in lens) * 2
+        )
         assert capped.n_pairs == expected
     assert np.isfinite(capped.w_in).all()
     again = train_sgns((indptr, ids), counts, max_context=5, **kw)
@@ -540,17 +577,28 @@ def test_engine_max_context(sg):
 def test_grid_search_in_pipeline():
     baskets, _, labels = planted_baskets(n_baskets=240, noise=0.1, seed=5)
     y = (labels >= 2).astype(int)
-    pipe = Pipeline([
-        ("i2v", Item2VecTransformer(n_epochs=5, random_state=0)),
-        ("clf", LogisticRegression()),
-    ])
-    grid = GridSearchCV(pipe, {"i2v__n_components": [4, 8],
-                               "i2v__context": ["set", "sequence"],
-                               "i2v__window": [2]}, cv=3)
+    pipe = Pipeline(
+        [
+            ("i2v", Item2VecTransformer(n_epochs=5, random_state=0)),
+            ("clf", LogisticRegression()),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe,
+        {
+            "i2v__n_components": [4, 8],
+            "i2v__context": ["set", "sequence"],
+            "i2v__window": [2],
+        },
+        cv=3,
+    )
     grid.fit(baskets, y)
     assert grid.best_score_ > 0.9
-    assert set(grid.best_params_) == {"i2v__n_components", "i2v__context",
-                                      "i2v__window"}
+    assert set(grid.best_params_) == {
+        "i2v__n_components",
+        "i2v__context",
+        "i2v__window",
+    }
     assert grid.predict(baskets[:5]).shape == (5,)
 
 
@@ -561,11 +609,18 @@ def test_column_transformer_item_id_column():
     ids = [it for it in label for _ in range(5)]
     frame = pd.DataFrame({"item_id": ids, "noise": rng.randn(len(ids))})
     y = np.array([label[i] for i in ids])
-    ct = ColumnTransformer([
-        ("items", Item2VecTransformer(baskets=baskets, n_components=8,
-                                      n_epochs=10, random_state=0), ["item_id"]),
-        ("num", "passthrough", ["noise"]),
-    ])
+    ct = ColumnTransformer(
+        [
+            (
+                "items",
+                Item2VecTransformer(
+                    baskets=baskets, n_components=8, n_epochs=10, random_state=0
+                ),
+                ["item_id"],
+            ),
+            ("num", "passthrough", ["noise"]),
+        ]
+    )
     Xt = ct.fit_transform(frame)
     assert Xt.shape == (len(ids), 9)
     names = ct.get_feature_names_out()
