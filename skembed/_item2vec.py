@@ -508,7 +508,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             w = np.ones(ids.shape[0], dtype=np.float32)
         elif pooling == "tfidf":
             w = self.idf_[ids]
-            sums = np.add.reduceat(w, indptr[:-1]) if w.size else np.zeros(n)
+            rows = np.repeat(np.arange(n), counts)
+            sums = np.bincount(rows, weights=w, minlength=n)
             sums = np.where(counts > 0, sums, 1.0)
             w = (w / np.repeat(sums, counts)).astype(np.float32)
         else:

@@ -309,9 +309,19 @@ def test_pooling_exact_values(fitted):
         rtol=1e-5,
         atol=1e-7,
     )
+    # empty and unknown-only baskets anywhere (also last) pool to zeros
+    Z = t.transform([[], b, ["unknown"], []])
+    np.testing.assert_array_equal(Z[[0, 2, 3]], 0.0)
+    np.testing.assert_allclose(Z[1], t.transform([b])[0])
     # idf: log((1 + n) / (1 + df)) + 1
     n = fitted.n_baskets_
     assert np.all(fitted.idf_ >= 1.0)
+    baskets = planted_baskets()[0]
+    for item in ("c0_0", "c2_5"):
+        df = sum(item in b for b in baskets)
+        assert np.isclose(
+            fitted.idf_[fitted.vocabulary_[item]], np.log((1 + n) / (1 + df)) + 1
+        )
     idf = dict(zip(fitted.items_.tolist(), fitted.idf_, strict=True))
     assert idf["c0_7"] > idf["c0_0"]
     assert n == 300
