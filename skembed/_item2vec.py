@@ -701,7 +701,9 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
         return np.take_along_axis(part, order, axis=1)
 
-    def recommend(self, basket, k=10, *, exclude_seen=True, scoring="inout"):
+    def recommend(
+        self, basket, k=10, *, exclude_seen=True, scoring="inout", last_n=None
+    ):
         """Top-``k`` items for one basket (a user's history, a session).
 
         Parameters
@@ -717,6 +719,13 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             item's output vector, i.e. the trained log-odds of co-occurrence
             (ranks best in our MovieLens measurements). ``"cosine"``: cosine
             between the mean of the unit input vectors and each item.
+        last_n : int, default=None
+            Query with the last ``last_n`` known items of the basket only
+            (the most recent ones of a time-ordered history or session);
+            ``None`` uses them all. ``exclude_seen`` still excludes the whole
+            basket. On MovieLens-100K leave-last-out, ``last_n=3`` with
+            ``context="sequence"`` nearly doubles Recall@10 (see
+            ``benchmarks/results/item2vec.md``).
 
         Returns
         -------
@@ -727,11 +736,13 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             frequent items (cold start), with NaN scores.
         """
         items, scores = self.recommend_batch(
-            [basket], k, exclude_seen=exclude_seen, scoring=scoring
+            [basket], k, exclude_seen=exclude_seen, scoring=scoring, last_n=last_n
         )
         return items[0], scores[0]
 
-    def recommend_batch(self, baskets, k=10, *, exclude_seen=True, scoring="inout"):
+    def recommend_batch(
+        self, baskets, k=10, *, exclude_seen=True, scoring="inout", last_n=None
+    ):
         """Top-``k`` items for many baskets at once (matrix products).
 
         Parameters
@@ -743,6 +754,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         exclude_seen : bool, default=True
             Never recommend an item already in its basket.
         scoring : {"inout", "cosine"}, default="inout"
+            See :meth:`recommend`.
+        last_n : int, default=None
             See :meth:`recommend`.
 
         Returns
@@ -760,11 +773,21 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             raise ValueError(f"scoring must be 'inout' or 'cosine'; got {scoring!r}.")
         if not isinstance(exclude_seen, (bool, np.bool_)):
             raise ValueError(f"exclude_seen must be a bool; got {exclude_seen!r}.")
+        if last_n is not None:
+            last_n = self._check_k(last_n, "last_n")
         baskets_list, _, _ = self._baskets(baskets, param="baskets")
         indptr, ids, counts = self._encode(baskets_list, "zeros")
         n_items = self.items_.shape[0]
         k = min(k, n_items)
-        pool = self._pool_matrix(indptr, ids, counts, "mean")
+        if last_n is None:
+            pool = self._pool_matrix(indptr, ids, counts, "mean")
+        else:
+            ends = np.repeat(indptr[1:], counts)
+            recent = np.arange(ids.shape[0]) >= ends - last_n
+            q_counts = np.minimum(counts, last_n)
+            q_indptr = np.zeros_like(indptr)
+            np.cumsum(q_counts, out=q_indptr[1:])
+            pool = self._pool_matrix(q_indptr, ids[recent], q_counts, "mean")
         if scoring == "inout":
             targets = self.output_vectors_
             source = self.item_vectors_

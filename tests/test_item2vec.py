@@ -459,6 +459,22 @@ def test_recommend_api(fitted, data):
     assert np.isneginf(ss[2:]).all()
 
 
+def test_recommend_last_n(fitted):
+    b = ["c0_0", "c0_1", "zz", "c3_0", "c3_1"]
+    # last_n=2 queries with the last two known items, excludes all seen
+    items, scores = fitted.recommend(b, k=4, last_n=2)
+    ref_items, ref_scores = fitted.recommend(["c3_0", "c3_1"], k=6)
+    keep = [i for i in ref_items.tolist() if i not in b][:4]
+    assert items.tolist() == keep
+    assert not set(b) & set(items.tolist())
+    full, _ = fitted.recommend(b, k=4, last_n=100)
+    np.testing.assert_array_equal(full, fitted.recommend(b, k=4)[0])
+    bi, _ = fitted.recommend_batch([b, [], ["c1_0"]], k=3, last_n=1)
+    assert bi.shape == (3, 3)
+    with pytest.raises(ValueError, match="last_n must be a positive int"):
+        fitted.recommend(b, last_n=0)
+
+
 def test_recommend_cold_start_and_errors(fitted):
     items, scores = fitted.recommend(["never-seen"], k=3)
     np.testing.assert_array_equal(items, fitted.items_[:3])  # most frequent
