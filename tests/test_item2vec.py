@@ -475,6 +475,19 @@ def test_recommend_last_n(fitted):
         fitted.recommend(b, last_n=0)
 
 
+def test_recommend_scalar_and_long_frame(fitted):
+    np.testing.assert_array_equal(
+        fitted.recommend("c1_1", k=3)[0], fitted.recommend(["c1_1"], k=3)[0]
+    )
+    log = pd.DataFrame({"user": [1, 1, 2], "item": ["c0_0", "c0_1", "c2_2"]})
+    est = clone(fitted).set_params(basket_col="user", item_col="item")
+    est.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
+    items, _ = est.recommend_batch(log, k=2)
+    np.testing.assert_array_equal(
+        items, fitted.recommend_batch([["c0_0", "c0_1"], ["c2_2"]], k=2)[0]
+    )
+
+
 def test_recommend_cold_start_and_errors(fitted):
     items, scores = fitted.recommend(["never-seen"], k=3)
     np.testing.assert_array_equal(items, fitted.items_[:3])  # most frequent
