@@ -288,7 +288,7 @@ def feature_benchmark(inter, items, users, params, seed=0):
     )
     ts = pd.to_datetime(df["timestamp"], unit="s")
     df["hour"] = ts.dt.hour
-    df["weekday"] = ts.dt.weekday
+    df["weekday"] = ts.dt.day_of_week
     y = (df["rating"] >= 4).to_numpy().astype(int)
     rng = np.random.RandomState(seed)
     is_test = rng.rand(len(df)) < 0.2
