@@ -12,15 +12,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[demo]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,demo]"
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,demo,bench]"
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -38,3 +38,7 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+
+# `make docs`: offline HTML build (warnings are errors), gallery executed.
+docs: $(VENV)/.installed-test
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html

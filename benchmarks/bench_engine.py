@@ -93,7 +93,7 @@ def evaluate(keys, vectors):
     return float(analogy), float(spearman[0]), float(oov)
 
 
-def worker(impl, sg, threads, epochs, corpus_path):
+def worker(impl, sg, threads, epochs, corpus_path, seed=1):
     """Train once and print a JSON line with timings, RSS and quality."""
     sentences = read_corpus(corpus_path)
     raw = sum(map(len, sentences))
@@ -104,9 +104,10 @@ def worker(impl, sg, threads, epochs, corpus_path):
             vector_size=PARAMS["dim"], window=PARAMS["window"],
             negative=PARAMS["negative"], min_count=PARAMS["min_count"],
             sample=PARAMS["sample"], alpha=PARAMS["alpha"], min_alpha=1e-4,
-            sg=int(sg), hs=0, workers=threads, seed=1, epochs=epochs,
+            sg=int(sg), hs=0, workers=threads, seed=seed, epochs=epochs,
         )
         model.build_vocab(sentences)
+        rss_imports = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         c0, t0 = time.process_time(), time.perf_counter()
         effective, _ = model.train(
             sentences, total_examples=len(sentences), epochs=epochs
@@ -125,22 +126,24 @@ def worker(impl, sg, threads, epochs, corpus_path):
         # warm the JIT cache outside the timed region (a cached load)
         train_sgns((np.array([0, 2]), np.array([0, 1], np.int32)), np.array([1, 1]), sample=0,
                    n_components=PARAMS["dim"], n_epochs=1, n_jobs=threads, sg=sg)
+        rss_imports = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         c0, t0 = time.process_time(), time.perf_counter()
         res = train_sgns(
             (indptr, ids), vocab.counts, n_components=PARAMS["dim"],
             window=PARAMS["window"], negative=PARAMS["negative"],
             sample=PARAMS["sample"], learning_rate=PARAMS["alpha"], sg=sg,
-            n_epochs=epochs, random_state=1, n_jobs=threads,
+            n_epochs=epochs, random_state=seed, n_jobs=threads,
         )
         cpu, wall = time.process_time() - c0, time.perf_counter() - t0
         effective = res.n_words
         keys, vectors = vocab.index_to_key, res.w_in
-    analogy, ws353, oov = evaluate(keys, vectors)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    analogy, ws353, oov = evaluate(keys, vectors)
     print(json.dumps(dict(
         impl=impl, mode="SG" if sg else "CBOW", threads=threads, epochs=epochs,
         raw_words=raw, effective_words=int(effective), train_cpu_s=cpu,
-        train_wall_s=wall, eff_words_per_cpu_s=effective / cpu,
+        train_wall_s=wall, eff_words_per_cpu_s=effective / cpu, seed=seed,
+        rss_after_imports_mb=rss_imports,
         eff_words_per_wall_s=effective / wall, peak_rss_mb=rss, analogy=analogy,
         ws353=ws353, ws353_oov=oov,
     )))
@@ -153,7 +156,7 @@ def run(args):
         print("building corpus ...", flush=True)
         n = build_corpus(corpus)
         print(f"corpus: {n:,} tokens -> {corpus}", flush=True)
-    threads_list = [1] if args.quick else [1, 2]
+    threads_list = [1] if args.quick or args.one_thread else [1, 2]
     epochs = 2 if args.quick else 5
     rows = []
     for sg in (True, False):
@@ -161,7 +164,7 @@ def run(args):
             for impl in ("gensim", "skembed"):
                 for rep in range(args.repeat):
                     cmd = [sys.executable, __file__, "--worker", impl, str(int(sg)),
-                           str(threads), str(epochs), str(corpus)]
+                           str(threads), str(epochs), str(corpus), str(1 + rep)]
                     out = subprocess.run(cmd, capture_output=True, text=True,
                                          env={**os.environ, "OMP_NUM_THREADS": "1"})
                     if out.returncode:
@@ -173,9 +176,21 @@ def run(args):
     write_table(rows, args, corpus)
 
 
+def _cell(rows, impl, mode, threads):
+    return [r for r in rows if (r["impl"], r["mode"], r["threads"]) == (impl, mode, threads)]
+
+
 def _best(rows, impl, mode, threads):
-    sel = [r for r in rows if (r["impl"], r["mode"], r["threads"]) == (impl, mode, threads)]
+    sel = _cell(rows, impl, mode, threads)
     return max(sel, key=lambda r: r["eff_words_per_cpu_s"]) if sel else None
+
+
+def _mean_sd(values):
+    import statistics
+
+    if len(values) == 1:
+        return f"{values[0]:.4f}"
+    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
 
 
 def write_table(rows, args, corpus):
@@ -185,21 +200,25 @@ def write_table(rows, args, corpus):
     import skembed
 
     load = os.getloadavg()
+    reps = args.repeat
     lines = [
         f"\n## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — "
         f"`python benchmarks/bench_engine.py{' --quick' if args.quick else ''}"
-        f"{f' --repeat {args.repeat}' if args.repeat != 1 else ''}`\n",
+        f"{f' --repeat {reps}' if reps != 1 else ''}`\n",
         f"skembed {skembed.__version__}, gensim {gensim.__version__}, numba "
         f"{numba.__version__}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, load average at end {load[0]:.1f}. Corpus "
         f"{rows[0]['raw_words']:,} tokens ({corpus.name}); dim 100, window 5, "
         "negative 5, min_count 5, sample 1e-3, "
-        f"{rows[0]['epochs']} epochs. Best of {args.repeat} run(s) per cell. "
+        f"{rows[0]['epochs']} epochs. {reps} run(s) per cell with seeds "
+        f"1..{reps}: speed is the best run, quality the mean ± sd over seeds. "
         "Speed is effective words per CPU-second of the training call "
-        "(robust on a shared machine); wall figures depend on load.\n",
+        "(robust on a shared machine); wall figures depend on the load. "
+        "RSS: peak of the process; 'training' is what training added after "
+        "the imports, corpus and vocabulary.\n",
         "| mode | threads | impl | eff. words / CPU-s | ratio vs gensim | "
-        "eff. words / wall-s | peak RSS MB | analogy acc. | WS353 ρ |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "eff. words / wall-s | peak RSS MB | training RSS MB | analogy acc. | WS353 ρ |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in ("SG", "CBOW"):
         for threads in sorted({r["threads"] for r in rows}):
@@ -208,12 +227,15 @@ def write_table(rows, args, corpus):
                 r = _best(rows, impl, mode, threads)
                 if r is None:
                     continue
+                cell = _cell(rows, impl, mode, threads)
                 ratio = r["eff_words_per_cpu_s"] / g["eff_words_per_cpu_s"]
                 lines.append(
                     f"| {mode} | {threads} | {impl} | "
                     f"{r['eff_words_per_cpu_s']:,.0f} | {ratio:.2f} | "
                     f"{r['eff_words_per_wall_s']:,.0f} | {r['peak_rss_mb']:.0f} | "
-                    f"{r['analogy']:.4f} | {r['ws353']:.3f} |"
+                    f"{r['peak_rss_mb'] - r['rss_after_imports_mb']:.0f} | "
+                    f"{_mean_sd([c['analogy'] for c in cell])} | "
+                    f"{_mean_sd([c['ws353'] for c in cell])} |"
                 )
     for mode in ("SG", "CBOW"):
         one, two = _best(rows, "skembed", mode, 1), _best(rows, "skembed", mode, 2)
@@ -232,13 +254,16 @@ def write_table(rows, args, corpus):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--worker", nargs=5, metavar=("IMPL", "SG", "THREADS",
-                                                      "EPOCHS", "CORPUS"))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per cell, with seeds 1..N (quality mean ± sd)")
+    parser.add_argument("--one-thread", action="store_true",
+                        help="skip the 2-thread runs")
+    parser.add_argument("--worker", nargs=6, metavar=("IMPL", "SG", "THREADS",
+                                                      "EPOCHS", "CORPUS", "SEED"))
     args = parser.parse_args()
     if args.worker:
-        impl, sg, threads, epochs, corpus = args.worker
-        worker(impl, bool(int(sg)), int(threads), int(epochs), corpus)
+        impl, sg, threads, epochs, corpus, seed = args.worker
+        worker(impl, bool(int(sg)), int(threads), int(epochs), corpus, int(seed))
     else:
         run(args)
 

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
 from ._item2vec import Item2VecTransformer, baskets_from_frame
 from ._keyedvectors import KeyedVectors, load_vectors
+from ._word2vec import Word2VecVectorizer
 
 try:
     __version__ = version("skembed")
@@ -20,6 +21,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "Item2VecTransformer",
     "KeyedVectors",
+    "Word2VecVectorizer",
     "__version__",
     "baskets_from_frame",
     "load_vectors",

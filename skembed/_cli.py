@@ -1,0 +1,313 @@
+"""Command line: ``python -m skembed`` / ``skembed``.
+
+Three subcommands with the flags their users already type:
+
+* ``word2vec``: the flags of Mikolov's ``word2vec.c`` (``-train``, ``-output``,
+  ``-size``, ``-window``, ``-negative``, ``-min-count``, ``-sample``,
+  ``-iter``, ``-threads``, ``-cbow``, ``-binary``, ``-alpha``, ``-seed``);
+* ``node2vec``: pecanpy's flags (``--input``, ``--output``, ``--dimensions``,
+  ``--walk-length``, ``--num-walks``, ``--window-size``, ``--epochs``,
+  ``--p``, ``--q``, ``--weighted``, ``--directed``, ``--workers``);
+* ``item2vec``: one basket per line, items separated by white space.
+
+Each writes vectors in the word2vec text (or binary) format that gensim's
+``KeyedVectors.load_word2vec_format`` reads.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+__all__ = ["main"]
+
+
+class CLIError(Exception):
+    """A user error: printed as ``skembed <command>: error: ...``, exit 2."""
+
+
+def _log(args, message):
+    if not args.quiet:
+        print(f"[skembed {args.command}] {message}", file=sys.stderr, flush=True)
+
+
+def _input_files(path, what="-train"):
+    if not os.path.exists(path):
+        raise CLIError(f"{what} {path!r}: no such file or directory")
+    if os.path.isdir(path):
+        files = sorted(
+            os.path.join(root, f)
+            for root, _, names in os.walk(path)
+            for f in names
+            if not f.startswith(".")
+        )
+        if not files:
+            raise CLIError(f"{what} {path!r}: the directory holds no file")
+        return files
+    return [path]
+
+
+class _Lines:
+    """Re-iterable over the non-empty lines of text files (streamed)."""
+
+    def __init__(self, files, encoding, errors):
+        self.files, self.encoding, self.errors = files, encoding, errors
+
+    def __iter__(self):
+        for name in self.files:
+            with open(name, encoding=self.encoding, errors=self.errors) as f:
+                for line in f:
+                    if line.strip():
+                        yield line
+
+
+def _add_common(p):
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("--encoding", default="utf-8", help="input encoding (utf-8)")
+    p.add_argument(
+        "--decode-errors", default="strict", choices=["strict", "replace", "ignore"],
+        help="what to do with bytes that are not valid in --encoding (strict)",
+    )
+
+
+def _add(p, *names, **kw):
+    """Accept ``-flag`` (word2vec.c style) and ``--flag`` spellings."""
+    flags = []
+    for n in names:
+        flags += [n] if n.startswith("--") else [n, "-" + n]
+    p.add_argument(*flags, **kw)
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="skembed",
+        description="Train embeddings from the command line; vectors are written "
+        "in the word2vec text/binary format (gensim's load_word2vec_format reads "
+        "them).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    w = sub.add_parser(
+        "word2vec", help="word vectors from a text file or directory",
+        description="Train word2vec (skip-gram or CBOW, negative sampling) on "
+        "text: one sentence per line, tokens separated by white space (as "
+        "word2vec.c). A directory means every file in it.",
+    )
+    _add(w, "-train", dest="train", required=True, metavar="PATH",
+         help="text file or directory")
+    _add(w, "-output", dest="output", required=True, metavar="FILE",
+         help="where to write the vectors")
+    _add(w, "-size", dest="size", type=int, default=100, help="dimensions (100)")
+    _add(w, "-window", dest="window", type=int, default=5, help="window (5)")
+    _add(w, "-negative", dest="negative", type=int, default=5,
+         help="negative samples (5)")
+    _add(w, "-min-count", dest="min_count", type=int, default=5,
+         help="discard rarer words (5)")
+    _add(w, "-sample", dest="sample", type=float, default=1e-3,
+         help="subsampling threshold (1e-3; 0 disables)")
+    _add(w, "-iter", dest="iter", type=int, default=5, help="epochs (5)")
+    _add(w, "-alpha", dest="alpha", type=float, default=None,
+         help="start learning rate (0.025 skip-gram, 0.05 CBOW)")
+    _add(w, "-threads", dest="threads", type=int, default=1,
+         help="threads (1 is reproducible; -1 all cores)")
+    _add(w, "-cbow", dest="cbow", type=int, choices=[0, 1], default=0,
+         help="1 for CBOW, 0 for skip-gram (0)")
+    _add(w, "-binary", dest="binary", type=int, choices=[0, 1], default=0,
+         help="1 writes the binary format (0)")
+    _add(w, "-seed", dest="seed", type=int, default=1, help="random seed (1)")
+    _add(w, "-lowercase", dest="lowercase", type=int, choices=[0, 1], default=0,
+         help="1 lowercases the text first (0, as word2vec.c)")
+    _add_common(w)
+
+    n = sub.add_parser(
+        "node2vec", help="node vectors from an edge list",
+        description="Node2vec (DeepWalk when p = q = 1) on an edge list: one "
+        "edge per line, 'src dst' or 'src dst weight', separated by white space, "
+        "commas or tabs; lines starting with # are comments.",
+    )
+    n.add_argument("--input", required=True, metavar="FILE", help="edge list")
+    n.add_argument("--output", required=True, metavar="FILE", help="vectors file")
+    n.add_argument("--dimensions", type=int, default=128, help="dimensions (128)")
+    n.add_argument("--walk-length", type=int, default=80,
+                   help="nodes per walk (80)")
+    n.add_argument("--num-walks", type=int, default=10,
+                   help="walks per node (10)")
+    n.add_argument("--window-size", type=int, default=10, help="window (10)")
+    n.add_argument("--epochs", type=int, default=1, help="epochs (1)")
+    n.add_argument("--p", type=float, default=1.0, help="return parameter (1)")
+    n.add_argument("--q", type=float, default=1.0, help="in-out parameter (1)")
+    n.add_argument("--weighted", action="store_true", help="read a weight column")
+    n.add_argument("--directed", action="store_true", help="directed graph")
+    n.add_argument("--workers", type=int, default=1, help="threads (1)")
+    n.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    n.add_argument("--binary", action="store_true", help="binary output")
+    _add_common(n)
+
+    i = sub.add_parser(
+        "item2vec", help="item vectors from baskets",
+        description="Item2vec: one basket (session, playlist) per line, item "
+        "ids separated by white space. By default every other item of the "
+        "basket is context (--context set).",
+    )
+    i.add_argument("--input", required=True, metavar="PATH",
+                   help="basket file or directory")
+    i.add_argument("--output", required=True, metavar="FILE", help="vectors file")
+    i.add_argument("--dimensions", type=int, default=64, help="dimensions (64)")
+    i.add_argument("--context", choices=["set", "sequence", "shuffle"],
+                   default="set", help="context of an item (set)")
+    i.add_argument("--window", type=int, default=5,
+                   help="window for sequence/shuffle (5)")
+    i.add_argument("--negative", type=int, default=5, help="negatives (5)")
+    i.add_argument("--min-count", type=int, default=1,
+                   help="discard rarer items (1)")
+    i.add_argument("--epochs", type=int, default=None,
+                   help="epochs (the estimator's default)")
+    i.add_argument("--workers", type=int, default=1, help="threads (1)")
+    i.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    i.add_argument("--binary", action="store_true", help="binary output")
+    _add_common(i)
+    return parser
+
+
+def _check_positive(args, **values):
+    for flag, value in values.items():
+        if value is not None and value <= 0:
+            raise CLIError(f"{flag} must be positive, got {value}")
+
+
+def _save(kv, path, binary, args):
+    try:
+        kv.save_word2vec_format(path, binary=bool(binary))
+    except OSError as exc:
+        raise CLIError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+    _log(args, f"wrote {len(kv):,} vectors of {kv.vector_size} dimensions to {path}")
+
+
+def _lower_split(text):
+    return text.lower().split()
+
+
+def _word2vec(args):
+    from . import Word2VecVectorizer
+
+    _check_positive(args, **{"-size": args.size, "-window": args.window,
+                             "-negative": args.negative, "-iter": args.iter,
+                             "-min-count": args.min_count})
+    files = _input_files(args.train)
+    lines = _Lines(files, args.encoding, args.decode_errors)
+    model = Word2VecVectorizer(
+        analyzer=_lower_split if args.lowercase else str.split,
+        n_components=args.size, window=args.window, negative=args.negative,
+        min_count=args.min_count, sample=args.sample, n_epochs=args.iter,
+        algorithm="cbow" if args.cbow else "skipgram",
+        learning_rate=args.alpha if args.alpha else (0.05 if args.cbow else 0.025),
+        n_jobs=args.threads, random_state=args.seed, verbose=0 if args.quiet else 1,
+    )
+    _log(args, f"training on {len(files)} file(s)")
+    t0 = time.perf_counter()
+    try:
+        model.fit(lines)
+    except UnicodeDecodeError as exc:
+        raise CLIError(
+            f"-train: bytes not valid {args.encoding} ({exc.reason}); pass "
+            "--encoding or --decode-errors replace"
+        ) from exc
+    _log(args, f"trained {len(model.wv_):,} words in {time.perf_counter() - t0:.1f}s")
+    _save(model.wv_, args.output, args.binary, args)
+
+
+def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
+    """Read 'src dst [weight]' lines; returns (src, dst, weight or None)."""
+    src, dst, weights = [], [], []
+    with open(path, encoding=encoding, errors=errors) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.replace(",", " ").split()
+            need = 3 if weighted else 2
+            if len(parts) < need or len(parts) > 3:
+                raise CLIError(
+                    f"--input {path!r}, line {lineno}: expected "
+                    f"{'src dst weight' if weighted else 'src dst [weight]'}, "
+                    f"got {line[:80]!r}"
+                )
+            src.append(parts[0])
+            dst.append(parts[1])
+            if weighted:
+                try:
+                    w = float(parts[2])
+                except ValueError:
+                    raise CLIError(
+                        f"--input {path!r}, line {lineno}: weight {parts[2]!r} "
+                        "is not a number"
+                    ) from None
+                weights.append(w)
+    if not src:
+        raise CLIError(f"--input {path!r}: no edge found")
+    return src, dst, (weights if weighted else None)
+
+
+def _node2vec(args):
+    import numpy as np
+    import pandas as pd
+
+    from . import KeyedVectors, Node2VecEmbedder
+
+    _check_positive(args, **{"--dimensions": args.dimensions,
+                             "--walk-length": args.walk_length,
+                             "--num-walks": args.num_walks,
+                             "--window-size": args.window_size,
+                             "--epochs": args.epochs, "--p": args.p, "--q": args.q})
+    _input_files(args.input, "--input")
+    src, dst, weights = read_edgelist(args.input, args.weighted, args.encoding,
+                                      args.decode_errors)
+    edges = pd.DataFrame({"source": src, "target": dst})
+    if weights is not None:
+        edges["weight"] = np.asarray(weights, dtype=np.float64)
+    _log(args, f"read {len(edges):,} edges")
+    model = Node2VecEmbedder(
+        n_components=args.dimensions, walk_length=args.walk_length,
+        n_walks=args.num_walks, window=args.window_size, n_epochs=args.epochs,
+        p=args.p, q=args.q, directed=args.directed, n_jobs=args.workers,
+        random_state=args.seed, verbose=0 if args.quiet else 1,
+    )
+    vectors = model.fit_transform(edges)
+    kv = KeyedVectors([str(n) for n in model.nodes_], vectors)
+    _save(kv, args.output, args.binary, args)
+
+
+def _item2vec(args):
+    from . import Item2VecTransformer
+
+    _check_positive(args, **{"--dimensions": args.dimensions,
+                             "--window": args.window, "--negative": args.negative,
+                             "--min-count": args.min_count, "--epochs": args.epochs})
+    files = _input_files(args.input, "--input")
+    baskets = [line.split() for line in _Lines(files, args.encoding,
+                                               args.decode_errors)]
+    if not baskets:
+        raise CLIError(f"--input {args.input!r}: no basket found")
+    _log(args, f"read {len(baskets):,} baskets")
+    params = dict(
+        n_components=args.dimensions, context=args.context, window=args.window,
+        negative=args.negative, min_count=args.min_count, n_jobs=args.workers,
+        random_state=args.seed, verbose=0 if args.quiet else 1,
+    )
+    if args.epochs is not None:
+        params["n_epochs"] = args.epochs
+    model = Item2VecTransformer(**params).fit(baskets)
+    _save(model.wv_, args.output, args.binary, args)
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    run = {"word2vec": _word2vec, "node2vec": _node2vec, "item2vec": _item2vec}
+    try:
+        run[args.command](args)
+    except CLIError as exc:
+        parser.exit(2, f"skembed {args.command}: error: {exc}\n")
+    except (ValueError, TypeError) as exc:  # estimator parameter/input errors
+        parser.exit(2, f"skembed {args.command}: error: {exc}\n")
+    return 0

@@ -1,0 +1,655 @@
+"""Word2VecVectorizer: raw text to pooled word2vec document vectors."""
+
+import itertools
+import os
+import sys
+from array import array
+from collections import defaultdict
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import ClassNamePrefixFeaturesOutMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import _BaseSGNS
+from ._compat import Interval, StrOptions, _fit_context
+from ._keyedvectors import KeyedVectors
+from ._pool_kernels import max_pool
+from ._text import build_analyzer, check_documents, iter_documents
+
+__all__ = ["Word2VecVectorizer"]
+
+_INT32 = "i" if array("i").itemsize == 4 else "l"
+
+
+def _drop_unknown(indptr, ids):
+    """Remove the ``-1`` entries of a CSR corpus, fixing ``indptr``."""
+    known = ids >= 0
+    if known.all():
+        return indptr, ids
+    kept = np.zeros(ids.shape[0] + 1, dtype=np.int64)
+    np.cumsum(known, out=kept[1:])
+    return kept[indptr], ids[known]
+
+
+def _csr_from_lengths(lengths, buf):
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    if lengths:
+        np.cumsum(lengths, out=indptr[1:])
+    ids = np.frombuffer(buf, dtype=np.int32) if len(buf) else np.zeros(0, np.int32)
+    return indptr, ids
+
+
+def encode_known(token_lists, key_to_index):
+    """Map token lists to a CSR corpus of known ids; unknown tokens dropped.
+
+    One C-level dictionary lookup per token (``map`` + ``array.extend``),
+    no Python bytecode per token.
+    """
+    get = key_to_index.get
+    minus_one = itertools.repeat(-1)
+    buf = array(_INT32)
+    lengths = []
+    for tokens in token_lists:
+        lengths.append(len(tokens))
+        buf.extend(map(get, tokens, minus_one))
+    indptr, ids = _csr_from_lengths(lengths, buf)
+    return _drop_unknown(indptr, ids)
+
+
+def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
+    """Count and encode a corpus in a single pass over the documents.
+
+    Every token gets a provisional id on first sight (one dictionary lookup
+    per token); the provisional ids are written to one int32 buffer, the
+    strings are not kept. At the end the vocabulary is the tokens seen at
+    least ``min_count`` times, most frequent first (ties: first appearance),
+    and the buffer is re-mapped to those ids with one numpy gather.
+
+    ``max_vocab_size`` bounds the dictionary during the scan as gensim and
+    word2vec.c do: when it is exceeded, tokens seen at most ``min_reduce``
+    times so far are forgotten and ``min_reduce`` grows by one. Occurrences
+    of a forgotten token before it was forgotten are lost (gensim loses
+    them from the counts only).
+
+    Returns
+    -------
+    keys : list of str
+    counts : ndarray of int64
+    indptr : ndarray of int64, shape (n_documents + 1,)
+    ids : ndarray of int32
+    """
+    provisional = defaultdict(itertools.count().__next__)
+    lookup = provisional.__getitem__
+    buf = array(_INT32)
+    lengths = []
+    min_reduce = 1
+    for tokens in token_lists:
+        lengths.append(len(tokens))
+        buf.extend(map(lookup, tokens))
+        if max_vocab_size is not None and len(provisional) > max_vocab_size:
+            seen = np.bincount(np.frombuffer(buf, dtype=np.int32))
+            for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
+                del provisional[key]
+            min_reduce += 1
+    indptr, ids = _csr_from_lengths(lengths, buf)
+    n_provisional = int(ids.max()) + 1 if ids.size else 0
+    seen = np.bincount(ids, minlength=n_provisional)
+    alive_keys = list(provisional.keys())
+    alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
+    alive_counts = seen[alive_ids]
+    kept = np.flatnonzero(alive_counts >= min_count)
+    order = kept[np.argsort(-alive_counts[kept], kind="stable")]
+    remap = np.full(n_provisional, -1, dtype=np.int32)
+    remap[alive_ids[order]] = np.arange(order.shape[0], dtype=np.int32)
+    indptr, ids = _drop_unknown(indptr, remap[ids])
+    keys = [alive_keys[j] for j in order]
+    return keys, alive_counts[order].astype(np.int64), indptr, ids
+
+
+class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
+    """Convert raw text to document vectors pooled from word2vec vectors.
+
+    A sibling of :class:`~sklearn.feature_extraction.text.TfidfVectorizer`:
+    ``fit`` tokenises the documents like scikit-learn's vectorizers and
+    trains word2vec (skip-gram or CBOW with negative sampling) on them, or
+    loads pretrained vectors; ``transform`` pools the vectors of each
+    document's words into one dense row (mean, TF-IDF-weighted mean, SIF or
+    max). Works in a :class:`~sklearn.pipeline.Pipeline` and
+    :class:`~sklearn.model_selection.GridSearchCV`, pickles, and never
+    outputs NaN.
+
+    Read more in the :ref:`User Guide <word2vec>`.
+
+    Parameters
+    ----------
+    n_components : int, default=100
+        Dimension of the word vectors (gensim: ``vector_size``). Ignored
+        when ``vectors`` is given: the width is the vectors'.
+    algorithm : {"skipgram", "cbow"}, default="skipgram"
+        Skip-gram or CBOW (mean of the context; gensim's ``cbow_mean=1``).
+        gensim: ``sg=1`` / ``sg=0``. gensim's default is CBOW; skip-gram is
+        the default here because it is much better on the small corpora a
+        text column usually is.
+    window : int, default=5
+        Maximum distance between a word and a context word; the effective
+        window is drawn uniformly in ``[1, window]`` per word, as word2vec.
+    negative : int, default=5
+        Noise words per positive pair (negative sampling).
+    min_count : int, default=5
+        Words seen fewer times in the training documents are dropped from the
+        vocabulary (and are out-of-vocabulary in ``transform``).
+    sample : float, default=1e-3
+        Frequent-word subsampling threshold; 0 disables.
+    n_epochs : int, default=5
+        Passes over the corpus (gensim: ``epochs``).
+    learning_rate : float, default=0.025
+        Initial SGD step, decayed linearly to 1e-4 (gensim: ``alpha``).
+    ns_exponent : float, default=0.75
+        Exponent of the word-frequency noise distribution.
+    max_vocab_size : int or None, default=None
+        Bound on distinct words held while scanning (prunes the rarest, as
+        gensim's parameter of the same name); ``None`` means no bound.
+    pooling : {"mean", "tfidf", "sif", "max"}, default="mean"
+        How word vectors become a document vector. ``"mean"``: mean over
+        the document's known tokens (repeats count). ``"tfidf"``: mean
+        weighted by the idf learnt in ``fit`` (smoothed as scikit-learn's:
+        ``ln((1 + n) / (1 + df)) + 1``), so each token weighs tf-idf.
+        ``"sif"``: Arora et al. (2017): tokens weighted by
+        ``sif_alpha / (sif_alpha + p(w))`` with ``p`` the training
+        frequency, summed and divided by the number of known tokens, then
+        the projection on the first principal component of the training
+        documents' vectors (learnt in ``fit``) is removed. ``"max"``:
+        element-wise maximum.
+    sif_alpha : float, default=1e-3
+        The ``a`` of SIF weights.
+    norm : {"l2"} or None, default=None
+        Normalise each output row to unit L2 norm (zero rows stay zero).
+    handle_empty : {"zeros", "error"}, default="zeros"
+        A document without any in-vocabulary token gives a zero row
+        (counted, and reported when ``verbose``), or raises ``ValueError``.
+    vectors : str, path, KeyedVectors or None, default=None
+        Pretrained vectors instead of training: a file in word2vec text or
+        binary, GloVe or fastText ``.vec`` format (read with
+        :func:`skembed.load_vectors`), a :class:`skembed.KeyedVectors`, or
+        any object with ``index_to_key`` and ``vectors`` (such as gensim's
+        ``KeyedVectors``). ``fit`` then only learns the pooling statistics
+        (idf, SIF) on ``X``, unless ``fine_tune``.
+    fine_tune : bool or int, default=False
+        With ``vectors``: continue training them on ``X`` for ``n_epochs``
+        (``True``) or this many epochs. The vocabulary stays the
+        pretrained one (words outside it are ignored).
+    input : {"content", "filename", "file"}, default="content"
+        As in scikit-learn: the items of ``X`` are the texts, paths of files
+        to read, or objects with a ``read`` method.
+    encoding : str, default="utf-8"
+        Encoding of bytes and files.
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What to do with bytes that do not decode; ``"strict"`` raises a
+        ``ValueError`` naming the document.
+    lowercase : bool, default=True
+        Lower-case before tokenising.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression of a word (outside CJK runs).
+    stop_words : {"english"}, list or None, default=None
+        Words removed after tokenising ("english": scikit-learn's list).
+    preprocessor : callable or None, default=None
+        ``str -> str``, replaces lower-casing.
+    tokenizer : {None, "cjk", "jieba"} or callable, default=None
+        ``None``: documents containing a Chinese, Japanese or Korean
+        character are split by the built-in CJK rule (each run of CJK
+        characters gives its characters and character bigrams, other text
+        gives words by ``token_pattern``), other documents by
+        ``token_pattern`` alone. ``"cjk"``: the CJK rule for every document.
+        ``"jieba"``: jieba word segmentation (``pip install
+        "skembed[zh]"``). A callable ``str -> list of str``.
+    analyzer : "word" or callable, default="word"
+        A callable ``str -> list of str`` replaces preprocessing,
+        tokenising and stop words.
+    random_state : int, RandomState instance or None, default=None
+        Seed of initialisation, subsampling, windows and negatives (gensim:
+        ``seed``). With ``n_jobs=None`` or 1 the result is bit-identical for
+        a fixed seed.
+    n_jobs : int or None, default=None
+        Training threads (gensim: ``workers``). ``None`` means 1; more
+        threads train lock-free (Hogwild) and are not reproducible.
+    verbose : int, default=0
+        Print the vocabulary size, one line per epoch, and the number of
+        documents without a known token.
+
+    Attributes
+    ----------
+    wv_ : KeyedVectors
+        The word vectors (``most_similar``, ``similarity``, saving), with the
+        training counts of the fitted documents.
+    vocabulary_ : dict
+        Word -> row of ``embedding_``.
+    embedding_ : ndarray of float32, shape (n_words, n_components)
+        The word vectors (``wv_.vectors``).
+    loss_curve_ : list of float
+        Mean training loss per epoch; empty when pretrained vectors were
+        not fine-tuned.
+    idf_ : ndarray of float64, shape (n_words,)
+        Inverse document frequency (``pooling="tfidf"`` only).
+    sif_weights_ : ndarray of float32, shape (n_words,)
+        ``a / (a + p(w))`` (``pooling="sif"`` only).
+    sif_component_ : ndarray of float32, shape (n_components,)
+        Unit first principal component removed by SIF (``pooling="sif"``
+        only; zeros when the training documents have no known token).
+    n_empty_ : int
+        Documents without a known token in the last ``fit`` /
+        ``fit_transform``.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.TfidfVectorizer : The sparse baseline.
+    KeyedVectors : The fitted ``wv_``.
+
+    Notes
+    -----
+    gensim names: ``vector_size`` = ``n_components``, ``sg`` =
+    ``algorithm``, ``epochs`` = ``n_epochs``, ``alpha`` = ``learning_rate``,
+    ``workers`` = ``n_jobs``, ``seed`` = ``random_state``; the other
+    training parameters and all defaults but the algorithm are gensim's.
+
+    Memory: ``fit`` reads the documents once, tokenising each and keeping
+    only its token ids (4 bytes per token) and the dictionary of distinct
+    words; the strings are not kept, so ``X`` may be a generator or a list
+    of file names with ``input="filename"``, or an open text file with one
+    document per line (``fit(open("corpus.txt"))``). The int32 corpus is
+    held in memory for the epochs (it is not re-read from disk).
+
+    ``transform`` tokenises, looks each token up once, and pools with one
+    sparse-matrix product (or a compiled max kernel): no Python loop per
+    token beyond the tokeniser.
+
+    References
+    ----------
+    .. [1] Mikolov et al. (2013). "Distributed Representations of Words and
+       Phrases and their Compositionality". NeurIPS.
+    .. [2] Arora, Liang, Ma (2017). "A Simple but Tough-to-Beat Baseline for
+       Sentence Embeddings". ICLR.
+
+    Examples
+    --------
+    >>> from skembed import Word2VecVectorizer
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+    ...         "cats and dogs", "我爱北京天安门"]
+    >>> vec = Word2VecVectorizer(n_components=8, min_count=1, random_state=0)
+    >>> X = vec.fit_transform(docs)
+    >>> X.shape
+    (4, 8)
+    >>> vec.get_feature_names_out()[:2]
+    array(['word2vecvectorizer0', 'word2vecvectorizer1'], dtype=object)
+    >>> "北京" in vec.vocabulary_
+    True
+    >>> vec.transform(["unknown words only"]).any()
+    np.False_
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSGNS._parameter_constraints,
+        "algorithm": [StrOptions({"skipgram", "cbow"})],
+        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
+        "pooling": [StrOptions({"mean", "tfidf", "sif", "max"})],
+        "sif_alpha": [Interval(Real, 0, None, closed="neither")],
+        "norm": [StrOptions({"l2"}), None],
+        "handle_empty": [StrOptions({"zeros", "error"})],
+        "vectors": "no_validation",  # validated in fit (path, KeyedVectors, duck type)
+        "fine_tune": ["boolean", Interval(Integral, 1, None, closed="left")],
+        "input": [StrOptions({"content", "filename", "file"})],
+        "encoding": [str],
+        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "stop_words": [StrOptions({"english"}), list, None],
+        "preprocessor": [callable, None],
+        "tokenizer": [StrOptions({"cjk", "jieba"}), callable, None],
+        "analyzer": [StrOptions({"word"}), callable],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_components=100,
+        algorithm="skipgram",
+        window=5,
+        negative=5,
+        min_count=5,
+        sample=1e-3,
+        n_epochs=5,
+        learning_rate=0.025,
+        ns_exponent=0.75,
+        max_vocab_size=None,
+        pooling="mean",
+        sif_alpha=1e-3,
+        norm=None,
+        handle_empty="zeros",
+        vectors=None,
+        fine_tune=False,
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        lowercase=True,
+        token_pattern=r"(?u)\b\w\w+\b",
+        stop_words=None,
+        preprocessor=None,
+        tokenizer=None,
+        analyzer="word",
+        random_state=None,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.algorithm = algorithm
+        self.window = window
+        self.negative = negative
+        self.min_count = min_count
+        self.sample = sample
+        self.n_epochs = n_epochs
+        self.learning_rate = learning_rate
+        self.ns_exponent = ns_exponent
+        self.max_vocab_size = max_vocab_size
+        self.pooling = pooling
+        self.sif_alpha = sif_alpha
+        self.norm = norm
+        self.handle_empty = handle_empty
+        self.vectors = vectors
+        self.fine_tune = fine_tune
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.stop_words = stop_words
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ input
+    def build_analyzer(self):
+        """Return the callable ``str -> list of str`` used on raw text.
+
+        Returns
+        -------
+        analyzer : callable
+        """
+        return build_analyzer(
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            stop_words=self.stop_words,
+            preprocessor=self.preprocessor,
+            tokenizer=self.tokenizer,
+            analyzer=self.analyzer,
+        )
+
+    def _token_lists(self, X):
+        docs = check_documents(X)
+        return iter_documents(
+            docs,
+            self.build_analyzer(),
+            input=self.input,
+            encoding=self.encoding,
+            decode_error=self.decode_error,
+        )
+
+    def _log(self, message):
+        if self.verbose:
+            print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
+
+    def _pretrained(self):
+        vectors = self.vectors
+        if isinstance(vectors, KeyedVectors):
+            return vectors
+        if isinstance(vectors, (str, os.PathLike)):
+            try:
+                from . import load_vectors
+            except ImportError as exc:  # pragma: no cover - until _io lands
+                raise ImportError(
+                    "Loading vectors from a file needs skembed.load_vectors, "
+                    "which this build of skembed lacks."
+                ) from exc
+            return load_vectors(vectors)
+        if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
+            return KeyedVectors(list(vectors.index_to_key), vectors.vectors)
+        raise TypeError(
+            "vectors must be None, a path to a vectors file, a "
+            "skembed.KeyedVectors or an object with index_to_key and vectors "
+            f"attributes (such as gensim's KeyedVectors); got "
+            f"{type(vectors).__name__}."
+        )
+
+    # -------------------------------------------------------------------- fit
+    def _fit(self, X):
+        """Fit and return the training corpus ``(indptr, ids)``."""
+        token_lists = self._token_lists(X)
+        rng = check_random_state(self.random_state)
+        sg = self.algorithm == "skipgram"
+        if self.vectors is None:
+            keys, counts, indptr, ids = scan_corpus(
+                token_lists,
+                min_count=self.min_count,
+                max_vocab_size=self.max_vocab_size,
+            )
+            n_docs = indptr.shape[0] - 1
+            if n_docs == 0:
+                raise ValueError("X is empty: fit needs at least one document.")
+            if not keys:
+                raise ValueError(
+                    f"After pruning, no words remain: no token of the {n_docs} "
+                    f"documents occurs min_count={self.min_count} times. Try a "
+                    "lower min_count, or check the tokenisation "
+                    "(build_analyzer())."
+                )
+            self._log(
+                f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+            )
+            result = self._fit_sgns((indptr, ids), counts, rng, sg=sg)
+            self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
+            self.loss_curve_ = list(result.loss_curve)
+        else:
+            pretrained = self._pretrained()
+            indptr, ids = encode_known(token_lists, pretrained.key_to_index)
+            n_docs = indptr.shape[0] - 1
+            if n_docs == 0:
+                raise ValueError("X is empty: fit needs at least one document.")
+            counts = np.bincount(ids, minlength=len(pretrained)).astype(np.int64)
+            self._log(
+                f"{n_docs:,} documents, {ids.shape[0]:,} tokens found in the "
+                f"{len(pretrained):,} pretrained vectors"
+            )
+            vectors = pretrained.vectors
+            self.loss_curve_ = []
+            if self.fine_tune is not False:
+                if ids.shape[0] == 0:
+                    raise ValueError(
+                        "Cannot fine-tune: no token of X is in the vocabulary of "
+                        "the pretrained vectors."
+                    )
+                epochs = (
+                    self.n_epochs if self.fine_tune is True else int(self.fine_tune)
+                )
+                result = self._fit_sgns(
+                    (indptr, ids),
+                    counts,
+                    rng,
+                    sg=sg,
+                    n_epochs=epochs,
+                    n_components=pretrained.vector_size,
+                    init=vectors,
+                )
+                vectors = result.w_in
+                self.loss_curve_ = list(result.loss_curve)
+            self.wv_ = KeyedVectors(pretrained.index_to_key, vectors, counts=counts)
+        self.vocabulary_ = self.wv_.key_to_index
+        self.embedding_ = self.wv_.vectors
+        self._n_features_out = self.embedding_.shape[1]
+        self._fit_pooling(indptr, ids)
+        return indptr, ids
+
+    def _fit_pooling(self, indptr, ids):
+        for name in ("idf_", "sif_weights_", "sif_component_"):
+            if hasattr(self, name):
+                delattr(self, name)
+        n_docs = indptr.shape[0] - 1
+        n_words = self.embedding_.shape[0]
+        if self.pooling == "tfidf":
+            ones = np.ones(ids.shape[0], dtype=np.int32)
+            # copies: sum_duplicates sorts the index arrays in place
+            docs = sp.csr_matrix(
+                (ones, ids.copy(), indptr.copy()), shape=(n_docs, n_words)
+            )
+            docs.sum_duplicates()
+            df = np.bincount(docs.indices, minlength=n_words)
+            self.idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+        elif self.pooling == "sif":
+            counts = self.wv_.counts.astype(np.float64)
+            total = counts.sum()
+            p = counts / total if total > 0 else counts
+            self.sif_weights_ = (self.sif_alpha / (self.sif_alpha + p)).astype(
+                np.float32
+            )
+            pooled = self._weighted_sum(indptr, ids)
+            gram = pooled.T.astype(np.float64) @ pooled.astype(np.float64)
+            _, eigvecs = np.linalg.eigh(gram)
+            u = eigvecs[:, -1]
+            if not np.any(gram):
+                u = np.zeros_like(u)
+            elif u[np.argmax(np.abs(u))] < 0:
+                u = -u
+            self.sif_component_ = u.astype(np.float32)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the word vectors (or load them) and the pooling statistics.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or token lists
+            Documents: a list, array, pandas Series, generator, or file
+            names / file objects with ``input="filename"`` / ``"file"``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2VecVectorizer
+            The fitted vectorizer.
+        """
+        indptr, ids = self._fit(X)
+        self.n_empty_ = int(np.count_nonzero(np.diff(indptr) == 0))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit, then return the document vectors of ``X``.
+
+        Equal to ``fit(X).transform(X)``, but tokenises ``X`` only once (so
+        ``X`` may be a generator).
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or token lists
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of float32, shape (n_documents, n_components)
+        """
+        indptr, ids = self._fit(X)
+        out, self.n_empty_ = self._pool(indptr, ids)
+        return out
+
+    # -------------------------------------------------------------- transform
+    def transform(self, X):
+        """Pool the vectors of each document's words.
+
+        Out-of-vocabulary tokens are skipped; a document without any known
+        token gives a zero row (or raises with ``handle_empty="error"``).
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or token lists
+
+        Returns
+        -------
+        ndarray of float32, shape (n_documents, n_components)
+        """
+        check_is_fitted(self, "wv_")
+        indptr, ids = encode_known(self._token_lists(X), self.vocabulary_)
+        if indptr.shape[0] == 1:
+            raise ValueError("X is empty: transform needs at least one document.")
+        out, _ = self._pool(indptr, ids)
+        return out
+
+    def _weighted_sum(self, indptr, ids):
+        """SIF/mean/tfidf pooling before normalisation and PC removal."""
+        n_docs = indptr.shape[0] - 1
+        n_words, dim = self.embedding_.shape
+        lengths = np.diff(indptr)
+        if self.pooling == "mean" or self.pooling == "sif":
+            weights = (
+                np.ones(ids.shape[0], dtype=np.float32)
+                if self.pooling == "mean"
+                else self.sif_weights_[ids]
+            )
+            denominator = lengths.astype(np.float64)
+        else:  # tfidf
+            weights = self.idf_[ids].astype(np.float32)
+            cumulative = np.zeros(ids.shape[0] + 1, dtype=np.float64)
+            np.cumsum(weights, out=cumulative[1:])
+            denominator = cumulative[indptr[1:]] - cumulative[indptr[:-1]]
+        matrix = sp.csr_matrix((weights, ids, indptr), shape=(n_docs, n_words))
+        out = np.asarray(matrix @ self.embedding_, dtype=np.float32)
+        scale = np.zeros(n_docs, dtype=np.float32)
+        np.divide(1.0, denominator, out=scale, where=denominator > 0, casting="unsafe")
+        out *= scale[:, None]
+        return out
+
+    def _pool(self, indptr, ids):
+        needed = {"tfidf": "idf_", "sif": "sif_component_"}.get(self.pooling)
+        if needed is not None and not hasattr(self, needed):
+            raise NotFittedError(
+                f"pooling={self.pooling!r} needs {needed}, learnt in fit; this "
+                "vectorizer was fitted with another pooling. Fit it again after "
+                "set_params(pooling=...)."
+            )
+        n_docs = indptr.shape[0] - 1
+        empty = np.flatnonzero(np.diff(indptr) == 0)
+        if empty.size:
+            if self.handle_empty == "error":
+                raise ValueError(
+                    f"{empty.size} of {n_docs} documents have no token in the "
+                    f"vocabulary (the first is X[{empty[0]}]). Use "
+                    "handle_empty='zeros' to get zero vectors for them."
+                )
+            self._log(
+                f"{empty.size:,} of {n_docs:,} documents have no known token: "
+                "zero vectors"
+            )
+        if self.pooling == "max":
+            out = max_pool(indptr, ids, self.embedding_)
+        else:
+            out = self._weighted_sum(indptr, ids)
+            if self.pooling == "sif":
+                u = self.sif_component_
+                out -= np.outer(out @ u, u)
+        if self.norm == "l2":
+            norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
+            nonzero = norms > 0
+            out[nonzero] /= norms[nonzero, None].astype(np.float32)
+        return out, int(empty.size)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
