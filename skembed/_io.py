@@ -47,6 +47,7 @@ _ON_DUPLICATE = ("error", "first", "last")
 # newline); other Unicode spaces such as U+3000 are fine inside keys
 _WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NPZ_MAGIC = b"PK\x03\x04"
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors write
 
 
 # --------------------------------------------------------------------- files
@@ -256,6 +257,8 @@ class _TextBlocks:
         for i, line in enumerate(lines):
             line_no = first_line_no + i
             stripped = line.rstrip()
+            if line_no == 1 and stripped.startswith(_BOM):
+                stripped = stripped[len(_BOM) :]
             if not stripped:
                 if self.blank_line is None:
                     self.blank_line = line_no
@@ -560,6 +563,11 @@ def read_word2vec(
             unit = "line"
         else:
             header = f.readline()
+            if header.startswith(_BOM):
+                header = header[len(_BOM) :]
+                header_bytes = len(header) + len(_BOM)
+            else:
+                header_bytes = len(header)
             if not header:
                 raise ValueError(f"{name}: the file is empty; expected a header line.")
             n, d = _parse_header(header, name)
@@ -571,7 +579,7 @@ def read_word2vec(
                     name,
                     n,
                     d,
-                    len(header),
+                    header_bytes,
                     limit,
                     encoding,
                     unicode_errors,
@@ -658,6 +666,8 @@ def sniff_format(file):
     """
     name = _name(file)
     head = _peek(file)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
     if not head.strip():
         raise ValueError(f"{name}: the file is empty; expected vectors.")
     if head.startswith(_NPZ_MAGIC):

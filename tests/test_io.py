@@ -385,7 +385,11 @@ BIN = (
             r"line 3: expected a number as value 2 of 2; found b'x4'",
         ),
         (b"2 2\na 1 2\n 3 4\n", {}, r"line 3: expected a key at the start of the line"),
-        (b"1 2\na 1 2_0\n", {}, r"line 2: expected a number as value 2 of 2; found b'2_0'"),
+        (
+            b"1 2\na 1 2_0\n",
+            {},
+            r"line 2: expected a number as value 2 of 2; found b'2_0'",
+        ),
         (
             b"3 2\na 1 2\n\nb 3 4\n",
             {},
@@ -590,3 +594,9 @@ def test_property_text_numbers_parse_like_numpy(values, fmt):
         expected = np.array([np.float32(t) for t in tokens])
     _, vectors = read_word2vec(io.BytesIO(data))
     np.testing.assert_array_equal(vectors[0], expected)
+
+
+@pytest.mark.parametrize("data", [b"1 2\na 1 2\n", b"a 1 2\n"])
+def test_utf8_bom_is_skipped(data):
+    kv = load_vectors(io.BytesIO(b"\xef\xbb\xbf" + data))
+    assert kv.index_to_key == ["a"]
