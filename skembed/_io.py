@@ -33,6 +33,8 @@ import sys
 import numpy as np
 
 __all__ = [
+    "read_vocab",
+    "write_vocab",
     "read_word2vec",
     "write_word2vec",
     "sniff_format",
@@ -656,6 +658,40 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
                     f.write("".join(lines).encode("utf8"))
                     lines = []
             f.write("".join(lines).encode("utf8"))
+
+
+def write_vocab(file, keys, counts):
+    """Write ``"<key> <count>"`` lines (word2vec.c's ``-save-vocab`` format)."""
+    texts = _check_keys_for_file(keys)
+    with _Opened(file, "w") as f:
+        f.write(
+            "".join(
+                f"{t} {int(c)}\n" for t, c in zip(texts, counts, strict=True)
+            ).encode("utf8")
+        )
+
+
+def read_vocab(file, *, encoding="utf8", unicode_errors="strict"):
+    """Read a ``"<key> <count>"`` vocabulary file into a dict."""
+    name = _name(file)
+    table = {}
+    with _Opened(file, "r", encoding) as f:
+        for line_no, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise _error(
+                    name,
+                    f"line {line_no}",
+                    "'<key> <count>' with an integer count",
+                    _show(line.rstrip(b"\r\n")),
+                )
+            key = parts[0].decode(encoding, unicode_errors)
+            if key in table:
+                raise _error(name, f"line {line_no}", "unique keys", f"{key!r} again")
+            table[key] = int(parts[1])
+    return table
 
 
 def sniff_format(file):

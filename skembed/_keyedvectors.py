@@ -925,6 +925,7 @@ class KeyedVectors:
         datatype=np.float32,
         *,
         on_duplicate="error",
+        fvocab=None,
     ):
         """Load vectors from a word2vec text/binary, GloVe or fastText ``.vec`` file.
 
@@ -952,6 +953,10 @@ class KeyedVectors:
             A key appearing twice is an error by default; ``"first"`` keeps
             the first vector (gensim's behaviour), ``"last"`` the last one
             (at the position of the first).
+        fvocab : path or file object, default=None
+            A vocabulary file of ``"<key> <count>"`` lines (word2vec.c's
+            ``-save-vocab``, gensim's ``fvocab``) giving ``counts``. Keys it
+            lacks get count 0, with a warning.
 
         Returns
         -------
@@ -987,9 +992,25 @@ class KeyedVectors:
             datatype=datatype,
             on_duplicate=on_duplicate,
         )
-        return cls(keys, vectors)
+        counts = None
+        if fvocab is not None:
+            from ._io import read_vocab
 
-    def save_word2vec_format(self, path, binary=False, write_header=True):
+            table = read_vocab(fvocab, encoding=encoding, unicode_errors=unicode_errors)
+            counts = np.array([table.get(k, 0) for k in keys], dtype=np.int64)
+            missing = [k for k in keys if k not in table]
+            if missing:
+                warnings.warn(
+                    f"{len(missing)} key(s) are not in the vocabulary file "
+                    f"(e.g. {missing[0]!r}); their count is 0.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        return cls(keys, vectors, counts=counts)
+
+    def save_word2vec_format(
+        self, path, binary=False, write_header=True, *, fvocab=None
+    ):
         """Write the vectors in the word2vec text or binary format.
 
         Files are byte-identical to gensim's ``save_word2vec_format`` for the
@@ -1001,6 +1022,11 @@ class KeyedVectors:
         Keys must be non-empty and free of whitespace (a ``ValueError`` names
         the first bad one; replace spaces, e.g. with ``"_"``, before saving).
         Non-str keys are written as ``str(key)`` and load back as str.
+
+        Rows are written in their order (gensim sorts by count when it knows
+        counts; the files match when rows are sorted by decreasing count, as
+        the estimators' vocabularies are). ``fvocab`` writes ``counts`` to a
+        ``"<key> <count>"`` vocabulary file as gensim and word2vec.c do.
 
         Examples
         --------
@@ -1016,6 +1042,10 @@ class KeyedVectors:
         """
         from ._io import write_word2vec
 
+        if fvocab is not None and self.counts is None:
+            raise ValueError(
+                "fvocab was given but this KeyedVectors has no counts to write."
+            )
         write_word2vec(
             path,
             self.index_to_key,
@@ -1023,6 +1053,10 @@ class KeyedVectors:
             binary=binary,
             write_header=write_header,
         )
+        if fvocab is not None:
+            from ._io import write_vocab
+
+            write_vocab(fvocab, self.index_to_key, self.counts)
 
     def save(self, path):
         """Save to a ``.npz`` file (vectors, counts, keys as JSON), no pickle.

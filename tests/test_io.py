@@ -600,3 +600,36 @@ def test_property_text_numbers_parse_like_numpy(values, fmt):
 def test_utf8_bom_is_skipped(data):
     kv = load_vectors(io.BytesIO(b"\xef\xbb\xbf" + data))
     assert kv.index_to_key == ["a"]
+
+
+def test_fvocab_round_trip_and_gensim(tmp_path, kv):
+    gensim = pytest.importorskip("gensim")
+    counts = np.arange(len(KEYS), 0, -1) * 10  # decreasing: gensim keeps order
+    ours = KeyedVectors(KEYS, kv.vectors, counts=counts)
+    ours.save_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt")
+    g = gensim.models.KeyedVectors(kv.vector_size)
+    g.add_vectors(KEYS, kv.vectors)
+    for key, c in zip(KEYS, counts, strict=True):
+        g.set_vecattr(key, "count", int(c))
+    g.save_word2vec_format(tmp_path / "g.txt", fvocab=tmp_path / "gvocab.txt")
+    assert (tmp_path / "vocab.txt").read_bytes() == (
+        tmp_path / "gvocab.txt"
+    ).read_bytes()
+    assert (tmp_path / "v.txt").read_bytes() == (tmp_path / "g.txt").read_bytes()
+    loaded = KeyedVectors.load_word2vec_format(
+        tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt"
+    )
+    np.testing.assert_array_equal(loaded.counts, counts)
+    (tmp_path / "part.txt").write_bytes(b"the 5\n")
+    with pytest.warns(UserWarning, match="13 key\\(s\\) are not in the vocabulary"):
+        part = KeyedVectors.load_word2vec_format(
+            tmp_path / "v.txt", fvocab=tmp_path / "part.txt"
+        )
+    assert part.counts[0] == 5 and part.counts[1] == 0
+    (tmp_path / "bad.txt").write_bytes(b"the 5\nof x\n")
+    with pytest.raises(ValueError, match=r"bad\.txt, line 2: expected '<key> <count>'"):
+        KeyedVectors.load_word2vec_format(
+            tmp_path / "v.txt", fvocab=tmp_path / "bad.txt"
+        )
+    with pytest.raises(ValueError, match="no counts to write"):
+        kv.save_word2vec_format(tmp_path / "x.txt", fvocab=tmp_path / "y.txt")
