@@ -338,6 +338,13 @@ class KeyedVectors:
         state["_normed"] = state["_norms"] = None
         return state
 
+    def __setstate__(self, state):
+        state = dict(state)
+        if "vectors" in state:  # pickled by the first release of this class
+            state["_vectors"] = state.pop("vectors")
+        state["_normed"] = state["_norms"] = None
+        self.__dict__.update(state)
+
     # ------------------------------------------------------------ similarity
     def _check_restrict(self, restrict_vocab):
         if restrict_vocab is None:
