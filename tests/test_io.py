@@ -633,3 +633,52 @@ def test_fvocab_round_trip_and_gensim(tmp_path, kv):
         )
     with pytest.raises(ValueError, match="no counts to write"):
         kv.save_word2vec_format(tmp_path / "x.txt", fvocab=tmp_path / "y.txt")
+
+
+def _valid_or_value_error(data, **kwargs):
+    """Loading arbitrary bytes gives vectors or a ValueError, nothing else."""
+    try:
+        keys, vectors = read_word2vec(io.BytesIO(data), **kwargs)
+    except ValueError:
+        return None
+    assert len(keys) == len(vectors)
+    return keys, vectors
+
+
+@settings(max_examples=40, deadline=None)
+@given(_tables(), st.booleans(), st.data())
+def test_property_damaged_files_raise_value_error(table, binary, data):
+    keys, vectors = table
+    buf = io.BytesIO()
+    write_word2vec(buf, keys, vectors, binary=binary)
+    raw = buf.getvalue()
+    cut = data.draw(st.integers(0, len(raw) - 2))
+    truncated = _valid_or_value_error(raw[:cut], binary=binary)
+    if binary:  # text cut inside the last number can still be a valid file
+        assert truncated is None
+    flips = data.draw(st.lists(st.integers(0, len(raw) - 1), max_size=3))
+    damaged = bytearray(raw)
+    for i in flips:
+        damaged[i] = data.draw(st.integers(0, 255))
+    _valid_or_value_error(bytes(damaged), binary=binary)
+    _valid_or_value_error(bytes(damaged), no_header=True)
+
+
+def test_binary_reads_records_with_newlines_property_style():
+    rng = np.random.default_rng(5)
+    for d in (1, 3, 50):
+        vectors = rng.standard_normal((20, d)).astype("<f4")
+        keys = [f"k{i}" for i in range(20)]
+        data = f"20 {d}\n".encode() + b"".join(
+            k.encode() + b" " + v.tobytes() + b"\n"
+            for k, v in zip(keys, vectors, strict=True)
+        )
+        read_keys, read = read_word2vec(io.BytesIO(data), binary=True)
+        assert read_keys == keys
+        np.testing.assert_array_equal(read, vectors)
+
+
+def test_binary_lying_vector_size():
+    data = b"2 1000000000000\nab " + np.float32([1, 2]).tobytes()
+    with pytest.raises(ValueError, match="4000000000000 bytes"):
+        read_word2vec(io.BytesIO(data), binary=True)
