@@ -1160,6 +1160,12 @@ default="auto"
     -------
     KeyedVectors
 
+    Notes
+    -----
+    fastText's ``.bin`` models (with subword n-grams) are not read: use the
+    ``.vec`` file published next to them. Nothing here unpickles: the npz
+    format stores keys as JSON and is loaded with ``allow_pickle=False``.
+
     Examples
     --------
     >>> import io
