@@ -103,6 +103,19 @@ def _ring_neighbour(i, jj, m):
     return j
 
 
+@njit(nogil=True, inline="always")
+def _context_at(capped, i, jj, lo, m):
+    """Position of the ``jj``-th context token of centre ``i``, or -1 to skip.
+
+    Capped set contexts walk the shuffled ring around ``i``; other contexts
+    walk ``lo, lo + 1, ...`` and skip the centre itself.
+    """
+    if capped:
+        return _ring_neighbour(i, jj, m)
+    j = lo + jj
+    return -1 if j == i else j
+
+
 @njit(nogil=True, cache=CACHE)
 def alias_table(p):
     """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
@@ -261,12 +274,9 @@ def _train_chunk(
                 first = True
                 n_acc = 0
                 for jj in range(n_ctx):
-                    if capped:
-                        j = _ring_neighbour(i, jj, m)
-                    else:
-                        j = lo + jj
-                        if j == i:
-                            continue
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
                     c = buf[j]
                     for d in range(dim):
                         neu1e[d] = 0.0
@@ -330,12 +340,9 @@ def _train_chunk(
                     neu1e[d] = 0.0
                 cnt = 0
                 for jj in range(n_ctx):
-                    if capped:
-                        j = _ring_neighbour(i, jj, m)
-                    else:
-                        j = lo + jj
-                        if j == i:
-                            continue
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
                     c = buf[j]
                     for d in range(dim):
                         neu1[d] += w_in[c, d]
@@ -363,12 +370,9 @@ def _train_chunk(
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
                 for jj in range(n_ctx):
-                    if capped:
-                        j = _ring_neighbour(i, jj, m)
-                    else:
-                        j = lo + jj
-                        if j == i:
-                            continue
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
                     c = buf[j]
                     for d in range(dim):
                         w_in[c, d] += neu1e[d]
