@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
 from ._keyedvectors import KeyedVectors, load_vectors
+from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -17,4 +18,12 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["KeyedVectors", "Word2VecVectorizer", "load_vectors", "__version__"]
+__all__ = [
+    "DeepWalkEmbedder",
+    "EdgeFeatures",
+    "KeyedVectors",
+    "Node2VecEmbedder",
+    "Word2VecVectorizer",
+    "load_vectors",
+    "__version__",
+]

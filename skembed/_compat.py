@@ -26,3 +26,7 @@ __all__ = [
     "validate_data",
     "validate_params",
 ]
+
+from sklearn.utils._set_output import _get_output_config  # noqa: E402
+
+__all__ += ["_get_output_config"]

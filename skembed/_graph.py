@@ -356,3 +356,392 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
 def graph_fingerprint(A, nodes):
     """A content hash of a validated graph (for caches keyed by the graph)."""
     return joblib.hash((A.shape, A.indptr, A.indices, A.data, nodes))
+
+
+# ---------------------------------------------------------------------------
+# Node-id columns and the fit/transform plumbing shared by graph embedders
+# ---------------------------------------------------------------------------
+
+
+def _is_dataframe(X):
+    return hasattr(X, "iloc") and hasattr(X, "columns")
+
+
+def as_node_ids(X, *, param="X"):
+    """A column of node ids -> 1-D array (object or numeric), validated.
+
+    Accepts a list, a 1-D array, a pandas Series, a one-column DataFrame or a
+    ``(n, 1)`` array, or a networkx graph (its nodes). Raises a
+    ``ValueError`` naming ``param`` for a bare string, a scalar, an empty
+    input or more than one column.
+    """
+    what = "node ids"
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{param}: expected an iterable of {what}; got a single string "
+            f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
+        )
+    if X is None or isinstance(X, (numbers.Number, np.generic)):
+        raise ValueError(
+            f"{param}: expected an iterable of {what}; got {type(X).__name__}."
+        )
+    if is_networkx_graph(X):
+        ids = _id_array(list(X))
+    elif _is_dataframe(X):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"{param}: expected one column of {what}; got a DataFrame with "
+                f"{X.shape[1]} columns."
+            )
+        ids = X.iloc[:, 0].to_numpy()
+    elif sp.issparse(X):
+        raise ValueError(
+            f"{param}: expected a 1-D column of {what}; got a sparse matrix of "
+            f"shape {X.shape}."
+        )
+    elif hasattr(X, "__array__") or isinstance(X, np.ndarray):
+        ids = np.asarray(X)
+        if ids.ndim == 2 and ids.shape[1] == 1:
+            ids = ids[:, 0]
+        if ids.ndim != 1:
+            raise ValueError(
+                f"{param}: expected a 1-D column of {what}; got an array of shape "
+                f"{ids.shape}."
+            )
+    else:
+        try:
+            items = list(X)
+        except TypeError as exc:
+            raise ValueError(
+                f"{param}: expected an iterable of {what}; got {type(X).__name__}."
+            ) from exc
+        if items and all(
+            isinstance(x, (list, np.ndarray)) and len(x) == 1 for x in items
+        ):
+            items = [x[0] for x in items]  # [[id], [id]]: a one-column table
+        ids = np.fromiter(items, dtype=object, count=len(items))
+    if ids.shape[0] == 0:
+        raise ValueError(f"{param}: got an empty column of {what} (0 ids).")
+    return ids
+
+
+def lookup_rows(node_index, nodes, ids):
+    """Rows of ``ids`` in the fitted node order; -1 for unknown ids."""
+    if (
+        nodes.dtype.kind == "i"
+        and ids.dtype.kind in "iu"
+        and nodes.shape[0]
+        and nodes[0] == 0
+        and nodes[-1] == nodes.shape[0] - 1
+    ):  # ids 0..n-1 (adjacency input): vectorised
+        ids64 = ids.astype(np.int64)
+        rows = np.where((ids64 >= 0) & (ids64 < nodes.shape[0]), ids64, -1)
+        return rows
+    get = node_index.get
+    out = np.empty(ids.shape[0], dtype=np.int64)
+    for i, x in enumerate(ids.tolist()):
+        try:
+            out[i] = get(x, -1)
+        except TypeError:  # unhashable id
+            out[i] = -1
+    return out
+
+
+def unknown_message(ids, rows, param="X"):
+    bad = ids[rows < 0]
+    shown = ", ".join(repr(x) for x in bad[:5].tolist())
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return (
+        f"{param}: {len(bad)} node id(s) unknown to the fitted graph: {shown}"
+        f"{more}. Use handle_unknown='zeros' or 'neighbors' to embed unknown ids."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Estimator plumbing (input modes, caching, lookups) shared by graph embedders
+# ---------------------------------------------------------------------------
+
+_MEMO = {}  # key -> (embedding, info); in-process cache, bounded below
+_MEMO_ORDER = []
+_MEMO_MAX_ENTRIES = 8
+_MEMO_MAX_BYTES = 512 * 2**20
+
+
+def _memo_get(key):
+    if key in _MEMO:
+        _MEMO_ORDER.remove(key)
+        _MEMO_ORDER.append(key)
+        emb, info = _MEMO[key]
+        return emb.copy(), dict(info)
+    return None
+
+
+def _memo_put(key, emb, info):
+    _MEMO[key] = (emb.copy(), dict(info))
+    _MEMO_ORDER.append(key)
+    while len(_MEMO_ORDER) > _MEMO_MAX_ENTRIES or (
+        len(_MEMO_ORDER) > 1
+        and sum(v[0].nbytes for v in _MEMO.values()) > _MEMO_MAX_BYTES
+    ):
+        del _MEMO[_MEMO_ORDER.pop(0)]
+
+
+def clear_graph_cache():
+    """Empty the in-process cache of graph embeddings (see ``memory=``)."""
+    _MEMO.clear()
+    del _MEMO_ORDER[:]
+
+
+def _looks_like_adjacency(X):
+    """Square numeric matrix input (the sklearn-checkable mode)?"""
+    if sp.issparse(X):
+        return True
+    if isinstance(X, (list, tuple)) or is_networkx_graph(X):
+        return False
+    if _is_dataframe(X):
+        if X.shape[1] in (2, 3):
+            return False
+        return all(dt.kind in "biuf" for dt in X.dtypes)
+    if hasattr(X, "__array__"):
+        arr = np.asarray(X)
+        if arr.dtype.kind not in "biuf":
+            return False
+        if arr.ndim == 2 and arr.shape[0] != arr.shape[1] and arr.shape[1] in (2, 3):
+            return False  # numeric edge list
+        return True
+    return False
+
+
+class _GraphEmbedderMixin:
+    """fit / transform plumbing shared by the graph embedders.
+
+    Subclasses define ``_learn_params`` (names of the parameters the learnt
+    embedding depends on, besides the graph, ``random_state`` and the thread
+    count), ``_learn_function`` (a module-level function
+    ``f(A, params, random_state, n_jobs, verbose, name) -> (embedding, info)``)
+    and have the parameters ``graph``, ``directed``, ``weighted``,
+    ``handle_unknown``, ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
+    """
+
+    # -- training graph -----------------------------------------------------
+    def _training_graph(self, X):
+        from ._compat import validate_data
+
+        if self.graph is not None:
+            A, nodes = check_graph(
+                self.graph, directed=self.directed, weighted=self.weighted,
+                param="graph",
+            )
+            return A, nodes, False, as_node_ids(X)
+        if _looks_like_adjacency(X):
+            Xv = validate_data(
+                self, X, reset=True, accept_sparse=["csr", "csc", "coo"],
+                dtype=[np.float64, np.float32], ensure_min_samples=1,
+                ensure_min_features=1,
+            )
+            if Xv.shape[0] != Xv.shape[1]:
+                raise ValueError(
+                    "X: expected a square adjacency matrix of shape (n_nodes, "
+                    f"n_nodes) or an edge list of shape (n_edges, 2|3); got shape "
+                    f"{Xv.shape} ({Xv.shape[0]} sample(s), {Xv.shape[1]} "
+                    "feature(s))."
+                )
+            A, nodes = check_graph(
+                Xv, directed=self.directed, weighted=self.weighted, param="X"
+            )
+            return A, nodes, True, None
+        A, nodes = check_graph(
+            X, directed=self.directed, weighted=self.weighted, param="X"
+        )
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        return A, nodes, False, None
+
+    # -- learning with caching ----------------------------------------------
+    def _learn_with_cache(self, A):
+        from sklearn.utils.validation import check_memory
+
+        from ._validation import effective_threads
+
+        params = {k: getattr(self, k) for k in self._learn_params}
+        rs = self.random_state
+        deterministic = isinstance(rs, (numbers.Integral, np.integer)) and not isinstance(
+            rs, (bool, np.bool_)
+        )
+        threads = effective_threads(self.n_jobs)
+        learn = type(self)._learn_function
+        name = type(self).__name__
+        memory = self.memory
+        if deterministic and memory is not False and memory is not None:
+            cached = check_memory(memory).cache(learn, ignore=["verbose"])
+            return cached(A, params, int(rs), threads, self.verbose, name)
+        if deterministic and memory is None and self.graph is not None:
+            key = (
+                name, graph_fingerprint(A, None), tuple(sorted(params.items())),
+                int(rs), threads,
+            )
+            hit = _memo_get(key)
+            if hit is not None:
+                if self.verbose:
+                    print(f"[{name}] embedding taken from the in-process cache")
+                return hit
+            emb, info = learn(A, params, int(rs), threads, self.verbose, name)
+            _memo_put(key, emb, info)
+            return emb, info
+        return learn(A, params, rs, threads, self.verbose, name)
+
+    def _fit(self, X):
+        import warnings
+
+        A, nodes, adjacency, ids = self._training_graph(X)
+        where = "graph" if self.graph is not None else "X"
+        if A.nnz == 0:
+            raise ValueError(
+                f"{where}: the graph has {A.shape[0]} node(s) but no edge; there "
+                "is nothing to learn an embedding from."
+            )
+        self.nodes_ = nodes
+        self._node_index = {node: i for i, node in enumerate(nodes.tolist())}
+        if ids is not None and self.handle_unknown == "error":
+            rows = lookup_rows(self._node_index, nodes, ids)
+            if (rows < 0).any():
+                raise ValueError(unknown_message(ids, rows, "X"))
+        emb, info = self._learn_with_cache(A)
+        self.embedding_ = emb
+        self.loss_curve_ = list(info.get("loss_curve", []))
+        self.timings_ = {k: info[k] for k in ("walks", "training") if k in info}
+        isolated = np.asarray(info.get("isolated", np.zeros(0, np.int64)))
+        self.isolated_nodes_ = nodes[isolated]
+        if isolated.size:
+            warnings.warn(
+                f"{type(self).__name__}: {isolated.size} isolated node(s) (no "
+                f"edge) get a zero vector, e.g. {self.isolated_nodes_[:3].tolist()}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._adjacency_input = adjacency
+        self._n_features_out = emb.shape[1]
+        return self
+
+    # -- lookups ------------------------------------------------------------
+    def _neighbour_means(self, unknown_ids, graph):
+        """Weighted mean of fitted neighbours' vectors for each unknown id."""
+        out = np.zeros((len(unknown_ids), self.embedding_.shape[1]), np.float32)
+        if graph is None:
+            return out
+        A2, nodes2 = check_graph(
+            graph, directed=self.directed, weighted=self.weighted, param="graph"
+        )
+        fitted_rows = lookup_rows(self._node_index, self.nodes_, nodes2)
+        index2 = {node: i for i, node in enumerate(nodes2.tolist())}
+        for k, u in enumerate(unknown_ids.tolist()):
+            try:
+                r = index2.get(u)
+            except TypeError:
+                r = None
+            if r is None:
+                continue
+            lo, hi = A2.indptr[r], A2.indptr[r + 1]
+            nb = fitted_rows[A2.indices[lo:hi]]
+            w = A2.data[lo:hi]
+            keep = nb >= 0
+            if keep.any() and w[keep].sum() > 0:
+                out[k] = (w[keep, None] * self.embedding_[nb[keep]]).sum(0) / w[
+                    keep
+                ].sum()
+        return out
+
+    def _transform_rows(self, X):
+        """Adjacency mode: rows of links to the fitted nodes -> mean vectors."""
+        from ._compat import validate_data
+
+        Xv = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc", "coo"],
+            dtype=[np.float64, np.float32],
+        )
+        W = sp.csr_matrix(Xv, dtype=np.float64)
+        _check_weights(W.data, "X")
+        sums = np.asarray(W.sum(axis=1)).ravel()
+        inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
+        out = sp.diags(inv) @ W @ self.embedding_.astype(np.float64)
+        return np.asarray(out, dtype=np.float32)
+
+    def transform(self, X, graph=None):
+        """Embed node ids (or, in adjacency mode, rows of links).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ids,) or (n_ids, 1)
+            Node ids (any hashable). When the estimator was fitted on a square
+            adjacency matrix, ``X`` may also be a matrix of shape
+            ``(n_queries, n_nodes)``: row ``i`` holds the link weights of a
+            query node to the fitted nodes, and its vector is the
+            weight-averaged vector of those nodes (zeros without links).
+        graph : graph, optional
+            Used by ``handle_unknown="neighbors"``: the neighbours of an
+            unknown id in this graph (any form accepted by ``fit``) that were
+            fitted give its vector (weighted mean).
+
+        Returns
+        -------
+        ndarray of float32, shape (n_ids, n_components)
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "embedding_")
+        if getattr(self, "_adjacency_input", False) and (
+            sp.issparse(X)
+            or (
+                not isinstance(X, (list, tuple))
+                and hasattr(X, "__array__")
+                and np.ndim(X) == 2
+                and np.shape(X)[1] > 1
+            )
+        ):
+            return self._transform_rows(X)
+        ids = as_node_ids(X)
+        rows = lookup_rows(self._node_index, self.nodes_, ids)
+        unknown = rows < 0
+        out = self.embedding_[np.where(unknown, 0, rows)]
+        if unknown.any():
+            if self.handle_unknown == "error":
+                raise ValueError(unknown_message(ids, rows, "X"))
+            if self.handle_unknown == "neighbors":
+                out[unknown] = self._neighbour_means(ids[unknown], graph)
+            else:
+                out[unknown] = 0.0
+        return out
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return the vectors.
+
+        With ``graph=None`` (``X`` is the graph) the rows are all nodes in
+        ``nodes_`` order (as a DataFrame indexed by node id under
+        ``set_output(transform="pandas")``); with ``graph=`` set (``X`` is a
+        column of node ids), the rows are ``transform(X)``.
+        """
+        self.fit(X)
+        if self.graph is not None:
+            return self.transform(X)
+        out = self.embedding_.copy()
+        from ._compat import _get_output_config
+
+        if _get_output_config("transform", self)["dense"] == "pandas":
+            import pandas as pd
+
+            return pd.DataFrame(
+                out, index=pd.Index(self.nodes_), columns=self.get_feature_names_out()
+            )
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.graph is None:
+            tags.input_tags.pairwise = True
+            tags.input_tags.sparse = True
+            tags.input_tags.positive_only = True
+        else:
+            tags.input_tags.two_d_array = False
+            tags.input_tags.string = True
+        return tags
