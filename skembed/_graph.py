@@ -94,7 +94,8 @@ def _check_weights(w, param):
         )
     if (w < 0).any():
         raise ValueError(
-            f"{param}: edge weights must be non-negative; got "
+            f"{param}: Negative values in data: edge weights must be "
+            "non-negative; got "
             f"{int((w < 0).sum())} negative weight(s) (e.g. "
             f"{w[w < 0][:3].tolist()})."
         )
@@ -229,9 +230,12 @@ def _columns_of(E, param):
 
 def _factorize(src, dst, param):
     both = np.concatenate([np.asarray(src, dtype=object), np.asarray(dst, dtype=object)])
-    if any(x is None or (isinstance(x, float) and x != x) for x in both):
+    if any(
+        x is None or (isinstance(x, float) and not np.isfinite(x)) for x in both
+    ):
         raise ValueError(
-            f"{param}: node ids must not be missing (None/NaN) in an edge list."
+            f"{param}: node ids must not be missing or infinite (None, NaN, inf) "
+            "in an edge list."
         )
     index = {}
     codes = np.empty(len(both), dtype=np.int64)
@@ -493,7 +497,13 @@ def clear_graph_cache():
 
 
 def _looks_like_adjacency(X):
-    """Square numeric matrix input (the sklearn-checkable mode)?"""
+    """Square (or non-edge-list) 2-D matrix input: the sklearn-checkable mode.
+
+    Sparse matrices always are; NumPy-like arrays are unless they look like
+    an edge list (string ids, or 2/3 columns and not square numeric);
+    DataFrames only when square, numeric and not of 2/3 columns; lists and
+    networkx graphs never are.
+    """
     if sp.issparse(X):
         return True
     if isinstance(X, (list, tuple)) or is_networkx_graph(X):
@@ -504,9 +514,11 @@ def _looks_like_adjacency(X):
         return all(dt.kind in "biuf" for dt in X.dtypes)
     if hasattr(X, "__array__"):
         arr = np.asarray(X)
-        if arr.dtype.kind not in "biuf":
+        if arr.ndim != 2 or arr.dtype.kind in "US":
             return False
-        if arr.ndim == 2 and arr.shape[0] != arr.shape[1] and arr.shape[1] in (2, 3):
+        if arr.dtype.kind == "O":
+            return arr.shape[0] == arr.shape[1] and arr.shape[1] not in (2, 3)
+        if arr.shape[0] != arr.shape[1] and arr.shape[1] in (2, 3):
             return False  # numeric edge list
         return True
     return False
@@ -690,17 +702,24 @@ class _GraphEmbedderMixin:
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "embedding_")
-        if getattr(self, "_adjacency_input", False) and (
+        adjacency = getattr(self, "_adjacency_input", False)
+        if adjacency and (
             sp.issparse(X)
             or (
                 not isinstance(X, (list, tuple))
                 and hasattr(X, "__array__")
-                and np.ndim(X) == 2
-                and np.shape(X)[1] > 1
+                and np.asarray(X).ndim == 2
             )
         ):
             return self._transform_rows(X)
         ids = as_node_ids(X)
+        if adjacency and ids.dtype.kind == "f" and not np.all(np.mod(ids, 1) == 0):
+            raise ValueError(
+                "X: expected integer node ids 0..n_nodes-1 (1-D) or rows of links "
+                "to the fitted nodes (2-D); got 1-D non-integer values. Reshape "
+                "your data with array.reshape(1, -1) if it is a single row of "
+                "links."
+            )
         rows = lookup_rows(self._node_index, self.nodes_, ids)
         unknown = rows < 0
         out = self.embedding_[np.where(unknown, 0, rows)]
