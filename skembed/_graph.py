@@ -679,7 +679,7 @@ class _GraphEmbedderMixin:
         out = sp.diags(inv) @ W @ self.embedding_.astype(np.float64)
         return np.asarray(out, dtype=np.float32)
 
-    def transform(self, X, graph=None):
+    def _transform(self, X, graph=None):
         """Embed node ids (or, in adjacency mode, rows of links).
 
         Parameters
@@ -732,7 +732,7 @@ class _GraphEmbedderMixin:
                 out[unknown] = 0.0
         return out
 
-    def fit_transform(self, X, y=None):
+    def _fit_transform(self, X):
         """Fit, then return the vectors.
 
         With ``graph=None`` (``X`` is the graph) the rows are all nodes in
@@ -742,16 +742,20 @@ class _GraphEmbedderMixin:
         """
         self.fit(X)
         if self.graph is not None:
-            return self.transform(X)
+            return self._transform(X)
         out = self.embedding_.copy()
         from ._compat import _get_output_config
 
         if _get_output_config("transform", self)["dense"] == "pandas":
             import pandas as pd
 
-            return pd.DataFrame(
-                out, index=pd.Index(self.nodes_), columns=self.get_feature_names_out()
+            # rows are nodes: a square DataFrame's row labels, else the node ids
+            index = (
+                X.index
+                if self._adjacency_input and _is_dataframe(X)
+                else pd.Index(self.nodes_)
             )
+            return pd.DataFrame(out, index=index, columns=self.get_feature_names_out())
         return out
 
     def __sklearn_tags__(self):
