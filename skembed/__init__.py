@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
 from ._keyedvectors import KeyedVectors, load_vectors
+from ._line import LINEEmbedder
 from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from ._word2vec import Word2VecVectorizer
 
@@ -22,6 +23,7 @@ __all__ = [
     "DeepWalkEmbedder",
     "EdgeFeatures",
     "KeyedVectors",
+    "LINEEmbedder",
     "Node2VecEmbedder",
     "Word2VecVectorizer",
     "load_vectors",
