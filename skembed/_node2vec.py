@@ -32,13 +32,16 @@ WALK_BLOCK = 16384
 #: walk corpora up to this many bytes are generated once and kept; larger
 #: ones are re-generated block by block on every pass (walks are a pure
 #: function of the seed and the walk index, so every pass sees the same walks)
-KEEP_WALK_BYTES = 256 * 2**20
+KEEP_WALK_BYTES = 16 * 2**20
 
 
 class _WalkCorpus:
     """Re-iterable CSR blocks of random walks, generated on demand."""
 
-    def __init__(self, A, walk_length, n_walks, p, q, seed, perm_seed, n_jobs):
+    def __init__(
+        self, A, walk_length, n_walks, p, q, seed, perm_seed, n_jobs,
+        sampler="rejection", alias_memory_limit=None,
+    ):
         self.indptr = A.indptr
         self.indices = A.indices
         self.n_nodes = A.shape[0]
@@ -63,15 +66,42 @@ class _WalkCorpus:
         self.n_jobs = n_jobs
         self._kept = None
         self.seconds = 0.0
+        self.tables = None
+        if sampler == "alias" and not (self.p == 1.0 and self.q == 1.0):
+            need = int(_walks.alias_table_bytes(self.indptr, self.indices))
+            if alias_memory_limit is not None and need > alias_memory_limit:
+                raise ValueError(
+                    f"sampler='alias' needs {need / 2**20:,.1f} MiB of "
+                    "second-order alias tables for this graph (8 bytes per "
+                    "in-degree x out-degree), above alias_memory_limit="
+                    f"{alias_memory_limit / 2**20:,.1f} MiB. Use "
+                    "sampler='rejection' (same distribution, O(|E|) memory) or "
+                    "raise alias_memory_limit."
+                )
+            t0 = time.perf_counter()
+            with numba_threads(n_jobs):
+                self.tables = _walks.second_order_alias_tables(
+                    self.indptr, self.indices, data, self.weighted, self.p, self.q
+                )
+            self.seconds += time.perf_counter() - t0
 
     def _generate(self):
         for b in range(0, self.starts.shape[0], WALK_BLOCK):
             t0 = time.perf_counter()
-            walks, lengths = _walks.random_walks(
-                self.indptr, self.indices, self.aprob, self.aalias,
-                self.weighted, self.starts[b : b + WALK_BLOCK], self.walk_length,
-                self.p, self.q, self.seed, b,
-            )
+            if self.tables is None:
+                walks, lengths = _walks.random_walks(
+                    self.indptr, self.indices, self.aprob, self.aalias,
+                    self.weighted, self.starts[b : b + WALK_BLOCK],
+                    self.walk_length, self.p, self.q, self.seed, b,
+                )
+            else:
+                offsets, sprob, salias = self.tables
+                walks, lengths = _walks.random_walks_alias(
+                    self.indptr, self.indices, self.aprob, self.aalias,
+                    self.weighted, offsets, sprob, salias,
+                    self.starts[b : b + WALK_BLOCK], self.walk_length, self.seed,
+                    b,
+                )
             if lengths.min() == self.walk_length:  # no truncation: a view
                 indptr = np.arange(
                     0, walks.size + 1, self.walk_length, dtype=np.int64
@@ -114,6 +144,7 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
     corpus = _WalkCorpus(
         A, params["walk_length"], params["n_walks"], params.get("p", 1.0),
         params.get("q", 1.0), walk_seed, perm_seed, n_jobs,
+        params.get("sampler", "rejection"), params.get("alias_memory_limit"),
     )
     counts = corpus.count()
     walk_seconds = corpus.seconds
@@ -291,6 +322,18 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         listing some of them, return zero vectors, or return the weighted
         mean vector of their fitted neighbours in the graph passed as
         ``transform(X, graph=...)`` (zeros when there is none).
+    sampler : {"rejection", "alias"}, default="rejection"
+        How second-order steps are drawn. "rejection": exact rejection
+        sampling in O(|E|) memory (the default; fine for any graph).
+        "alias": precomputed alias tables per edge (pecanpy's PreComp, the
+        reference implementation), O(1) per step but 8 bytes per
+        (in-degree x out-degree) of every node -- Σ deg² for undirected
+        graphs, which explodes on hubs. Same distribution, other random
+        draws. Ignored when ``p == q == 1``.
+    alias_memory_limit : int or None, default=2**30
+        Bytes the alias tables may take; ``sampler="alias"`` raises a
+        ``ValueError`` giving the estimate when they would need more. None
+        removes the limit.
     memory : None, bool, str or joblib.Memory, default=None
         Caching of the learnt embedding, keyed by the graph's content, the
         parameters above and an integer ``random_state`` (never used for
@@ -366,8 +409,12 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         **_WALK_CONSTRAINTS,
         "p": [Interval(Real, 0, None, closed="neither")],
         "q": [Interval(Real, 0, None, closed="neither")],
+        "sampler": [StrOptions({"rejection", "alias"})],
+        "alias_memory_limit": [Interval(Integral, 0, None, closed="left"), None],
     }
-    _learn_params = _BaseWalkEmbedder._learn_params + ("p", "q")
+    _learn_params = _BaseWalkEmbedder._learn_params + (
+        "p", "q", "sampler", "alias_memory_limit",
+    )
 
     def __init__(
         self,
@@ -387,6 +434,8 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         directed=None,
         weighted=None,
         handle_unknown="error",
+        sampler="rejection",
+        alias_memory_limit=2**30,
         memory=None,
         random_state=None,
         n_jobs=None,
@@ -407,6 +456,8 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         self.directed = directed
         self.weighted = weighted
         self.handle_unknown = handle_unknown
+        self.sampler = sampler
+        self.alias_memory_limit = alias_memory_limit
         self.memory = memory
         self.random_state = random_state
         self.n_jobs = n_jobs

@@ -43,9 +43,12 @@ from ._kernels import _below, _next, _uniform, seed_for
 from ._numba_config import CACHE
 
 __all__ = [
+    "alias_table_bytes",
     "node_alias_tables",
     "random_walks",
+    "random_walks_alias",
     "sample_next",
+    "second_order_alias_tables",
     "walks_to_csr",
 ]
 
@@ -115,8 +118,8 @@ def node_alias_tables(indptr, weights):
 
 
 @njit(nogil=True, inline="always")
-def _first_order(indptr, indices, aprob, aalias, weighted, cur, state):
-    """One neighbour of ``cur`` drawn proportionally to the edge weight."""
+def _first_order_pos(indptr, aprob, aalias, weighted, cur, state):
+    """Offset within ``cur``'s row of a neighbour drawn by edge weight."""
     lo = indptr[cur]
     deg = indptr[cur + 1] - lo
     state, z = _next(state)
@@ -125,7 +128,14 @@ def _first_order(indptr, indices, aprob, aalias, weighted, cur, state):
         # the index used the high 32 bits; the coin uses the low 32 bits
         if (z & _U32) * _INV32 >= aprob[lo + i]:
             i = aalias[lo + i]
-    return state, indices[lo + i]
+    return state, i
+
+
+@njit(nogil=True, inline="always")
+def _first_order(indptr, indices, aprob, aalias, weighted, cur, state):
+    """One neighbour of ``cur`` drawn proportionally to the edge weight."""
+    state, i = _first_order_pos(indptr, aprob, aalias, weighted, cur, state)
+    return state, indices[indptr[cur] + i]
 
 
 @njit(nogil=True, inline="always")
@@ -298,3 +308,139 @@ def sample_next(indptr, indices, aprob, aalias, weighted, prev, cur, p, q, n, se
             )
         out[k] = x
     return out
+
+
+# ---------------------------------------------------------------------------
+# Optional precomputed second-order alias tables (O(sum in_deg * out_deg))
+# ---------------------------------------------------------------------------
+
+
+@njit(nogil=True, cache=CACHE)
+def alias_table_bytes(indptr, indices):
+    """Bytes needed by :func:`second_order_alias_tables` for this graph.
+
+    One float32 + one int32 per (edge ``prev -> cur``, out-neighbour of
+    ``cur``), i.e. 8 * sum over nodes of in-degree * out-degree (Σ deg² for
+    an undirected graph), plus an int64 offset per edge.
+    """
+    total = 0
+    for e in range(indices.shape[0]):
+        v = indices[e]
+        total += indptr[v + 1] - indptr[v]
+    return 8 * total + 8 * (indices.shape[0] + 1)
+
+
+@njit(nogil=True, parallel=True, cache=CACHE)
+def second_order_alias_tables(indptr, indices, weights, weighted, p, q):
+    """node2vec transition tables for every edge ``prev -> cur`` (PreComp).
+
+    Returns ``(offsets int64, prob float32, alias int32)``: the table of
+    edge ``e`` (a CSR position) spans ``offsets[e]:offsets[e + 1]`` and has
+    one slot per out-neighbour of ``cur = indices[e]``, weighted
+    ``w(cur, x) * alpha(prev, x)``. Memory: :func:`alias_table_bytes`.
+    """
+    n = indptr.shape[0] - 1
+    n_edges = indices.shape[0]
+    offsets = np.empty(n_edges + 1, dtype=np.int64)
+    offsets[0] = 0
+    max_deg = 0
+    for e in range(n_edges):
+        v = indices[e]
+        d = indptr[v + 1] - indptr[v]
+        offsets[e + 1] = offsets[e] + d
+        if d > max_deg:
+            max_deg = d
+    size = offsets[n_edges]
+    prob = np.ones(size, dtype=np.float32)
+    alias = np.zeros(size, dtype=np.int32)
+    inv_p = 1.0 / p
+    inv_q = 1.0 / q
+    for prev in prange(n):
+        scaled = np.empty(max_deg, dtype=np.float64)
+        small = np.empty(max_deg, dtype=np.int64)
+        large = np.empty(max_deg, dtype=np.int64)
+        for e in range(indptr[prev], indptr[prev + 1]):
+            cur = indices[e]
+            lo = indptr[cur]
+            d = indptr[cur + 1] - lo
+            if d == 0:
+                continue
+            base = offsets[e]
+            total = 0.0
+            for i in range(d):
+                x = indices[lo + i]
+                w = weights[lo + i] if weighted else 1.0
+                if x == prev:
+                    w *= inv_p
+                elif not _has_edge(indptr, indices, prev, x):
+                    w *= inv_q
+                scaled[i] = w
+                total += w
+            ns = 0
+            nl = 0
+            for i in range(d):
+                alias[base + i] = i
+                scaled[i] = scaled[i] * d / total
+                if scaled[i] < 1.0:
+                    small[ns] = i
+                    ns += 1
+                else:
+                    large[nl] = i
+                    nl += 1
+            while ns > 0 and nl > 0:
+                ns -= 1
+                s_ = small[ns]
+                nl -= 1
+                g = large[nl]
+                prob[base + s_] = scaled[s_]
+                alias[base + s_] = g
+                scaled[g] = (scaled[g] + scaled[s_]) - 1.0
+                if scaled[g] < 1.0:
+                    small[ns] = g
+                    ns += 1
+                else:
+                    large[nl] = g
+                    nl += 1
+            for k in range(nl):
+                prob[base + large[k]] = 1.0
+            for k in range(ns):
+                prob[base + small[k]] = 1.0
+    return offsets, prob, alias
+
+
+@njit(nogil=True, parallel=True, cache=CACHE)
+def random_walks_alias(
+    indptr, indices, aprob, aalias, weighted, offsets, sprob, salias, starts,
+    walk_length, seed, first_walk,
+):
+    """As :func:`random_walks`, drawing every second-order step in O(1) from
+    precomputed tables (same distribution, other random streams)."""
+    n_walks = starts.shape[0]
+    walks = np.full((n_walks, walk_length), -1, dtype=np.int32)
+    lengths = np.empty(n_walks, dtype=np.int32)
+    for k in prange(n_walks):
+        state = seed_for(seed, first_walk + k, 0)
+        start = starts[k]
+        walks[k, 0] = start
+        m = 1
+        if walk_length > 1 and indptr[start + 1] > indptr[start]:
+            state, i = _first_order_pos(indptr, aprob, aalias, weighted, start, state)
+            e = indptr[start] + i
+            cur = indices[e]
+            walks[k, 1] = cur
+            m = 2
+            while m < walk_length:
+                lo = indptr[cur]
+                d = indptr[cur + 1] - lo
+                if d == 0:
+                    break
+                state, z = _next(state)
+                j = _below(z, d)
+                if (z & _U32) * _INV32 >= sprob[offsets[e] + j]:
+                    j = salias[offsets[e] + j]
+                e = lo + j
+                cur = indices[e]
+                walks[k, m] = cur
+                m += 1
+        lengths[k] = m
+    return walks, lengths

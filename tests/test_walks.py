@@ -183,3 +183,58 @@ def test_return_parameter_changes_backtracking_rate():
 
     assert backtrack_rate(0.1, 1.0) > 2 * backtrack_rate(1.0, 1.0)
     assert backtrack_rate(10.0, 1.0) < 0.5 * backtrack_rate(1.0, 1.0)
+
+
+def _triples(walks):
+    return walks[:, 0], walks[:, 1], walks[:, 2]
+
+
+@pytest.mark.parametrize("sampler", ["rejection", "alias"])
+@pytest.mark.parametrize("directed", [False, True])
+def test_walk_level_second_steps_match_exact_probabilities(sampler, directed):
+    edges = WEIGHTED_EDGES
+    if directed:
+        edges = edges + [(v, u, w * 1.7) for u, v, w in edges[::2]]
+    A = _csr(edges, 6, directed=directed)
+    ap, aa, weighted = _tables(A)
+    p, q = 0.5, 3.0
+    starts = np.tile(np.arange(6, dtype=np.int32), 40_000)
+    if sampler == "alias":
+        off, sprob, salias = _walks.second_order_alias_tables(
+            A.indptr, A.indices, A.data, weighted, p, q
+        )
+        assert sprob.nbytes + salias.nbytes + off.nbytes == _walks.alias_table_bytes(
+            A.indptr, A.indices
+        )
+        walks, lengths = _walks.random_walks_alias(
+            A.indptr, A.indices, ap, aa, weighted, off, sprob, salias, starts, 3,
+            np.uint64(5), 0,
+        )
+    else:
+        walks, lengths = _walks.random_walks(
+            A.indptr, A.indices, ap, aa, weighted, starts, 3, p, q, np.uint64(5), 0
+        )
+    full = lengths == 3
+    w0, w1, w2 = _triples(walks[full])
+    checked = 0
+    for prev in range(6):
+        for cur in range(6):
+            sel = (w0 == prev) & (w1 == cur)
+            if sel.sum() < 2000:
+                continue
+            expected = exact_node2vec(A, prev, cur, p, q)
+            observed = np.bincount(w2[sel], minlength=6)
+            support = expected > 0
+            assert observed[~support].sum() == 0
+            if support.sum() > 1:
+                stat = chisquare(observed[support], expected[support] * sel.sum())
+                assert stat.pvalue > 1e-4, (prev, cur)
+            checked += 1
+    assert checked >= 8
+
+
+def test_alias_tables_memory_estimate_is_sum_in_times_out_degree():
+    import networkx as nx
+
+    A, _ = check_graph(nx.star_graph(50))  # a hub: Σ deg² = 50² + 50
+    assert _walks.alias_table_bytes(A.indptr, A.indices) == 8 * (50 * 50 + 50) + 8 * 101
