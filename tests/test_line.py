@@ -93,13 +93,16 @@ def test_isolated_nodes_directed_graphs_and_errors():
         est = LINEEmbedder(n_components=4, random_state=0).fit(G)
     assert (est.transform(["iso"]) == 0).all()
     assert np.abs(est.transform([3])).sum() > 0  # only an in-edge: trained
-    assert LINEEmbedder(n_components=1, random_state=0).fit(G).embedding_.shape == (5, 1)
+    with pytest.warns(UserWarning, match="isolated"):
+        one = LINEEmbedder(n_components=1, random_state=0).fit(G)
+    assert one.embedding_.shape == (5, 1)  # "both" with 1 dim: second order only
     with pytest.raises(ValueError, match="'order' parameter"):
         LINEEmbedder(order=3).fit(G)
     with pytest.raises(ValueError, match="non-negative"):
         LINEEmbedder().fit([(0, 1, -1.0)])
     est = LINEEmbedder(n_components=4, order=1, random_state=0, handle_unknown="zeros")
-    est.fit(G)
+    with pytest.warns(UserWarning, match="isolated"):
+        est.fit(G)
     assert (est.transform(["nope"]) == 0).all()
 
 

@@ -575,3 +575,36 @@ def test_link_prediction_with_hadamard_features():
     test_labels = np.r_[np.ones(40), np.zeros(40)]
     auc = roc_auc_score(test_labels, pipe.predict_proba(test_pairs)[:, 1])
     assert auc >= 0.8
+
+
+# ---------------------------------------------------------------------------
+# samplers and memory
+# ---------------------------------------------------------------------------
+
+
+def test_alias_sampler_quality_and_memory_limit(karate):
+    G, y = karate
+    X = Node2VecEmbedder(
+        n_components=16, p=0.5, q=2.0, sampler="alias", random_state=0
+    ).fit_transform(G)
+    acc = cross_val_score(LogisticRegression(max_iter=1000), X, y, cv=5).mean()
+    assert acc >= 0.9
+    with pytest.raises(ValueError, match=r"needs 0.0 MiB.*alias_memory_limit"):
+        Node2VecEmbedder(**SMALL, p=0.5, sampler="alias", alias_memory_limit=100).fit(G)
+    # p = q = 1 needs no second-order table: the limit does not apply
+    Node2VecEmbedder(**SMALL, sampler="alias", alias_memory_limit=0).fit(G)
+
+
+def test_hub_graph_needs_no_sum_deg_squared_memory():
+    """A star with 30,000 leaves: alias tables would take 7 GB; rejection
+    sampling walks it in O(|E|) memory."""
+    from skembed import _walks
+
+    G = nx.star_graph(30_000)
+    A, _ = check_graph(G)
+    assert _walks.alias_table_bytes(A.indptr, A.indices) > 7e9
+    est = Node2VecEmbedder(n_components=4, walk_length=10, n_walks=1, p=0.5, q=2.0,
+                           random_state=0)
+    assert est.fit(G).embedding_.shape == (30_001, 4)
+    with pytest.raises(ValueError, match="MiB of second-order alias tables"):
+        clone(est).set_params(sampler="alias").fit(G)
