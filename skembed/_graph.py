@@ -544,6 +544,7 @@ class _GraphEmbedderMixin:
                 self.graph, directed=self.directed, weighted=self.weighted,
                 param="graph",
             )
+            self._forget_features_in()
             return A, nodes, False, as_node_ids(X)
         if _looks_like_adjacency(X):
             Xv = validate_data(
@@ -565,10 +566,14 @@ class _GraphEmbedderMixin:
         A, nodes = check_graph(
             X, directed=self.directed, weighted=self.weighted, param="X"
         )
+        self._forget_features_in()
+        return A, nodes, False, None
+
+    def _forget_features_in(self):
+        """Only the adjacency mode has input features: drop stale ones."""
         for attr in ("n_features_in_", "feature_names_in_"):
             if hasattr(self, attr):
                 delattr(self, attr)
-        return A, nodes, False, None
 
     # -- learning with caching ----------------------------------------------
     def _learn_with_cache(self, A):
@@ -585,10 +590,11 @@ class _GraphEmbedderMixin:
         learn = type(self)._learn_function
         name = type(self).__name__
         memory = self.memory
-        if deterministic and memory is not False and memory is not None:
+        if deterministic and not isinstance(memory, (bool, type(None))):
             cached = check_memory(memory).cache(learn, ignore=["verbose"])
             return cached(A, params, int(rs), threads, self.verbose, name)
-        if deterministic and memory is None and self.graph is not None:
+        in_process = memory is True or (memory is None and self.graph is not None)
+        if deterministic and in_process:
             key = (
                 name, graph_fingerprint(A, None), tuple(sorted(params.items())),
                 int(rs), threads,

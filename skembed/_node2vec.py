@@ -341,8 +341,10 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         random result). None: with ``graph=`` set, an in-process cache of
         the last few embeddings, so that ``GridSearchCV`` does not re-walk
         and re-train on every fold when only downstream parameters change;
-        no caching otherwise. False: no caching. A path or a
-        ``joblib.Memory``: disk caching, as ``Pipeline(memory=...)``.
+        no caching otherwise. True: the in-process cache in every mode.
+        False: no caching. A path or a ``joblib.Memory``: disk caching, as
+        ``Pipeline(memory=...)``. Cached vectors are copied, so changing a
+        fitted ``embedding_`` never alters the cache.
     random_state : int, RandomState instance or None, default=None
         Seeds the walks, their order and the SGNS initialisation.
     n_jobs : int, default=None

@@ -608,3 +608,27 @@ def test_hub_graph_needs_no_sum_deg_squared_memory():
     assert est.fit(G).embedding_.shape == (30_001, 4)
     with pytest.raises(ValueError, match="MiB of second-order alias tables"):
         clone(est).set_params(sampler="alias").fit(G)
+
+
+def test_memory_true_caches_in_every_mode_and_modes_do_not_leak(karate, monkeypatch):
+    G, _ = karate
+    calls = []
+    learn = _node2vec._node2vec_learn
+
+    def counting(A, params, random_state, n_jobs, verbose, name):
+        calls.append(1)
+        return learn(A, params, random_state, n_jobs, verbose, name)
+
+    monkeypatch.setattr(Node2VecEmbedder, "_learn_function", staticmethod(counting))
+    est = Node2VecEmbedder(**SMALL, memory=True)
+    a = est.fit_transform(G)
+    b = clone(est).fit_transform(G)
+    np.testing.assert_array_equal(a, b)
+    assert len(calls) == 1
+    Node2VecEmbedder(**SMALL).fit(G)  # memory=None, graph=None: not cached
+    assert len(calls) == 2
+    # an adjacency fit then an id-mode fit: no stale n_features_in_
+    est = Node2VecEmbedder(**SMALL).fit(nx.to_numpy_array(G))
+    assert est.n_features_in_ == 34
+    est.set_params(graph=G).fit(np.arange(34))
+    assert not hasattr(est, "n_features_in_")
