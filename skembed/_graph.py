@@ -68,9 +68,9 @@ def _id_array(ids):
     Python objects."""
     ids = list(ids)
     kinds = {type(x) for x in ids}
-    if kinds and all(issubclass(k, (numbers.Integral, np.integer)) for k in kinds) and not any(
-        issubclass(k, (bool, np.bool_)) for k in kinds
-    ):
+    integral = all(issubclass(k, (numbers.Integral, np.integer)) for k in kinds)
+    boolean = any(issubclass(k, (bool, np.bool_)) for k in kinds)
+    if kinds and integral and not boolean:
         return np.asarray(ids, dtype=np.int64)
     return np.fromiter(ids, dtype=object, count=len(ids))
 
@@ -183,7 +183,8 @@ def _from_matrix(A, directed, weighted, param):
         weighted = bool(A.nnz) and not np.all(A.data == 1.0)
     if directed is None:
         directed = bool((A != A.T).nnz)
-    return _finish(A, directed, weighted, symmetrise="max"), np.arange(n, dtype=np.int64)
+    A = _finish(A, directed, weighted, symmetrise="max")
+    return A, np.arange(n, dtype=np.int64)
 
 
 def _columns_of(E, param):
@@ -229,7 +230,9 @@ def _columns_of(E, param):
 
 
 def _factorize(src, dst, param):
-    both = np.concatenate([np.asarray(src, dtype=object), np.asarray(dst, dtype=object)])
+    both = np.concatenate(
+        [np.asarray(src, dtype=object), np.asarray(dst, dtype=object)]
+    )
     if any(
         x is None or (isinstance(x, float) and not np.isfinite(x)) for x in both
     ):
@@ -583,9 +586,9 @@ class _GraphEmbedderMixin:
 
         params = {k: getattr(self, k) for k in self._learn_params}
         rs = self.random_state
-        deterministic = isinstance(rs, (numbers.Integral, np.integer)) and not isinstance(
-            rs, (bool, np.bool_)
-        )
+        deterministic = isinstance(
+            rs, (numbers.Integral, np.integer)
+        ) and not isinstance(rs, (bool, np.bool_))
         threads = effective_threads(self.n_jobs)
         learn = type(self)._learn_function
         name = type(self).__name__

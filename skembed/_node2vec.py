@@ -697,7 +697,9 @@ class EdgeFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                     "set (X only holds node pairs); pass a fitted embedder with "
                     "prefit=True otherwise."
                 )
-            ids = np.concatenate([np.asarray(u, dtype=object), np.asarray(v, dtype=object)])
+            ids = np.concatenate(
+                [np.asarray(u, dtype=object), np.asarray(v, dtype=object)]
+            )
             self.embedder_ = clone(self.embedder).fit(ids)
         self._n_features_out = self.embedder_.embedding_.shape[1]
         return self

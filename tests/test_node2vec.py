@@ -8,7 +8,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -36,8 +35,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
-from skembed import _node2vec
+from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder, _node2vec
 from skembed._graph import check_graph, clear_graph_cache
 
 SMALL = dict(n_components=8, walk_length=10, n_walks=4, random_state=0)
@@ -98,7 +96,7 @@ def test_walk_corpus_identical_for_any_n_jobs(karate, p, q):
         corpus = _node2vec._WalkCorpus(A, 20, 3, p, q, 11, 5, n_jobs)
         corpus.count()
         blocks.append(list(corpus._generate()))
-    for (i1, d1), (i2, d2) in zip(*blocks):
+    for (i1, d1), (i2, d2) in zip(*blocks, strict=True):
         np.testing.assert_array_equal(i1, i2)
         np.testing.assert_array_equal(d1, d2)
 
@@ -242,7 +240,8 @@ def test_adjacency_rows_embed_new_nodes_as_neighbour_means(karate):
         out[0], (est.embedding_[0] + 3 * est.embedding_[1]) / 4, rtol=1e-5
     )
     assert (out[1] == 0).all()
-    np.testing.assert_array_equal(est.transform(np.array([2, 5])), est.embedding_[[2, 5]])
+    ids = np.array([2, 5])
+    np.testing.assert_array_equal(est.transform(ids), est.embedding_[ids])
     with pytest.raises(ValueError, match="X has 3 features"):
         est.transform(np.ones((2, 3)))
     with pytest.raises(ValueError, match="Reshape your data"):
@@ -493,7 +492,8 @@ def test_lfr_communities_recovered():
     from sklearn.preprocessing import normalize
 
     G, y, k = _lfr(0.3)
-    X = Node2VecEmbedder(n_components=32, walk_length=40, random_state=0).fit_transform(G)
+    est = Node2VecEmbedder(n_components=32, walk_length=40, random_state=0)
+    X = est.fit_transform(G)
     acc = cross_val_score(LogisticRegression(max_iter=1000), X, y, cv=5).mean()
     ari = adjusted_rand_score(
         y, KMeans(k, n_init=10, random_state=0).fit_predict(normalize(X))
