@@ -538,6 +538,24 @@ class _GraphEmbedderMixin:
     ``handle_unknown``, ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
     """
 
+    def __sklearn_clone__(self):
+        """Clone every parameter except ``graph``, which is shared.
+
+        ``clone`` deep-copies parameters; a large networkx graph would be
+        copied on every grid-search fold. The graph is a read-only input
+        (never modified here, and cached results are keyed by its content),
+        so clones share it.
+        """
+        import copy
+
+        from ._compat import _clone_parametrized
+
+        shallow = copy.copy(self)
+        shallow.graph = None
+        new = _clone_parametrized(shallow)
+        new.graph = self.graph
+        return new
+
     # -- training graph -----------------------------------------------------
     def _training_graph(self, X):
         from ._compat import validate_data

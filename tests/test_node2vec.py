@@ -632,3 +632,13 @@ def test_memory_true_caches_in_every_mode_and_modes_do_not_leak(karate, monkeypa
     assert est.n_features_in_ == 34
     est.set_params(graph=G).fit(np.arange(34))
     assert not hasattr(est, "n_features_in_")
+
+
+def test_clone_shares_the_graph_instead_of_deep_copying_it(karate):
+    G, _ = karate
+    est = Node2VecEmbedder(graph=G, p=0.5).set_output(transform="pandas")
+    new = clone(est)
+    assert new.graph is G and new.p == 0.5 and est.graph is G
+    assert new.get_params()["graph"] is G
+    assert new._sklearn_output_config == {"transform": "pandas"}
+    assert clone(Node2VecEmbedder()).graph is None
