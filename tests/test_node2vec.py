@@ -15,6 +15,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
     check_do_not_raise_errors_in_init_or_set_params,
     check_estimator_repr,
     check_estimators_unfitted,
@@ -284,6 +285,7 @@ def test_sklearn_checks_adjacency_mode(estimator, check):
         check_global_output_transform_pandas,
         check_transformer_get_feature_names_out,
         check_transformer_get_feature_names_out_pandas,
+        check_dataframe_column_names_consistency,
     ],
     ids=lambda c: c.__name__,
 )
