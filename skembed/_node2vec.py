@@ -26,9 +26,10 @@ from ._validation import numba_threads
 
 __all__ = ["DeepWalkEmbedder", "EdgeFeatures", "Node2VecEmbedder"]
 
-#: walks per block handed to the engine (fixed, so results never depend on
-#: the thread count)
-WALK_BLOCK = 16384
+#: tokens per block of walks handed to the engine (about 4 MiB of int32);
+#: depends on nothing but walk_length, so results never depend on the
+#: thread count
+WALK_BLOCK_TOKENS = 2**20
 #: walk corpora up to this many bytes are generated once and kept; larger
 #: ones are re-generated block by block on every pass (walks are a pure
 #: function of the seed and the walk index, so every pass sees the same walks)
@@ -86,12 +87,13 @@ class _WalkCorpus:
             self.seconds += time.perf_counter() - t0
 
     def _generate(self):
-        for b in range(0, self.starts.shape[0], WALK_BLOCK):
+        block_walks = max(1, WALK_BLOCK_TOKENS // self.walk_length)
+        for b in range(0, self.starts.shape[0], block_walks):
             t0 = time.perf_counter()
             if self.tables is None:
                 walks, lengths = _walks.random_walks(
                     self.indptr, self.indices, self.aprob, self.aalias,
-                    self.weighted, self.starts[b : b + WALK_BLOCK],
+                    self.weighted, self.starts[b : b + block_walks],
                     self.walk_length, self.p, self.q, self.seed, b,
                 )
             else:
@@ -99,7 +101,7 @@ class _WalkCorpus:
                 walks, lengths = _walks.random_walks_alias(
                     self.indptr, self.indices, self.aprob, self.aalias,
                     self.weighted, offsets, sprob, salias,
-                    self.starts[b : b + WALK_BLOCK], self.walk_length, self.seed,
+                    self.starts[b : b + block_walks], self.walk_length, self.seed,
                     b,
                 )
             if lengths.min() == self.walk_length:  # no truncation: a view

@@ -644,3 +644,20 @@ def test_clone_shares_the_graph_instead_of_deep_copying_it(karate):
     assert new.get_params()["graph"] is G
     assert new._sklearn_output_config == {"transform": "pandas"}
     assert clone(Node2VecEmbedder()).graph is None
+
+
+def test_walk_blocks_concatenate_to_the_same_walks(karate, monkeypatch):
+    A, _ = check_graph(karate[0])
+
+    def all_ids():
+        corpus = _node2vec._WalkCorpus(A, 20, 3, 0.5, 2.0, 11, 5, 1)
+        counts = corpus.count()
+        return counts, np.concatenate([ids for _, ids in corpus])
+
+    counts, ids = all_ids()
+    monkeypatch.setattr(_node2vec, "WALK_BLOCK_TOKENS", 100)  # 5 walks a block
+    monkeypatch.setattr(_node2vec, "KEEP_WALK_BYTES", 0)  # stream every pass
+    counts2, ids2 = all_ids()
+    np.testing.assert_array_equal(ids, ids2)
+    np.testing.assert_array_equal(counts, counts2)
+    assert counts.sum() == 34 * 3 * 20
