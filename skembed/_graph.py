@@ -48,7 +48,7 @@ import joblib
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_graph", "graph_fingerprint", "is_networkx_graph"]
+__all__ = ["check_graph", "graph_arrays", "graph_fingerprint", "is_networkx_graph"]
 
 
 def is_networkx_graph(G):
@@ -117,8 +117,6 @@ def _finish(A, directed, weighted, *, symmetrise):
     if weighted is False:
         A.data[:] = 1.0
     A.sort_indices()
-    A.indptr = A.indptr.astype(np.int64)
-    A.indices = A.indices.astype(np.int32)
     return A
 
 
@@ -305,7 +303,8 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
     -------
     A : scipy.sparse.csr_matrix of float64, shape (n_nodes, n_nodes)
         ``A[u, v]`` is the weight of the edge ``u -> v``; symmetric for an
-        undirected graph. ``indptr`` is int64, ``indices`` int32, sorted.
+        undirected graph; column indices sorted within rows. The kernels
+        take ``graph_arrays(A)`` (int64 ``indptr``, int32 ``indices``).
     nodes : ndarray, shape (n_nodes,)
         The node id of each row (int64 for integer ids, else object).
 
@@ -358,6 +357,16 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
             f"edge list; got {type(G).__name__}."
         )
     return _from_edgelist(G, directed, weighted, param)
+
+
+def graph_arrays(A):
+    """``(indptr int64, indices int32)`` of a :func:`check_graph` result, as
+    the numba kernels take them (the matrix itself keeps scipy's consistent
+    index dtype, so every scipy method keeps working on it)."""
+    return (
+        np.ascontiguousarray(A.indptr, dtype=np.int64),
+        np.ascontiguousarray(A.indices, dtype=np.int32),
+    )
 
 
 def graph_fingerprint(A, nodes):

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _walks
 from ._base import _BaseSGNS, train_sgns
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
-from ._graph import _GraphEmbedderMixin, _is_dataframe
+from ._graph import _GraphEmbedderMixin, _is_dataframe, graph_arrays
 from ._validation import numba_threads
 
 __all__ = ["DeepWalkEmbedder", "EdgeFeatures", "Node2VecEmbedder"]
@@ -43,8 +43,7 @@ class _WalkCorpus:
         self, A, walk_length, n_walks, p, q, seed, perm_seed, n_jobs,
         sampler="rejection", alias_memory_limit=None,
     ):
-        self.indptr = A.indptr
-        self.indices = A.indices
+        self.indptr, self.indices = graph_arrays(A)
         self.n_nodes = A.shape[0]
         data = A.data
         self.weighted = bool(data.size) and data.min() != data.max()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from skembed._graph import as_node_ids, check_graph, graph_fingerprint
+from skembed._graph import as_node_ids, check_graph, graph_arrays, graph_fingerprint
 
 
 def dense(A):
@@ -27,7 +27,9 @@ def test_networkx_graph_keeps_node_order_weights_and_isolated_nodes():
     assert dense(A) == [
         [0, 0, 0, 0], [0, 0, 2.5, 0], [0, 2.5, 0, 1.0], [0, 0, 1.0, 0]
     ]
-    assert A.indptr.dtype == np.int64 and A.indices.dtype == np.int32
+    assert A.indptr.dtype == A.indices.dtype  # scipy methods keep working
+    indptr, indices = graph_arrays(A)
+    assert indptr.dtype == np.int64 and indices.dtype == np.int32
     assert A.dtype == np.float64 and A.has_sorted_indices
 
 
@@ -211,3 +213,34 @@ def test_networkx_is_not_imported_for_other_inputs():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_edge_list_matches_a_dict_reference_on_random_inputs():
+    """Duplicates summed, both directions when undirected, self-loops once."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    ids = st.one_of(st.integers(-3, 5), st.sampled_from(["a", "b", "c", (1, 2)]))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(st.tuples(ids, ids, st.floats(0.5, 5.0)), min_size=1, max_size=25),
+        st.booleans(),
+    )
+    def check(edges, directed):
+        A, nodes = check_graph(edges, directed=directed)
+        index = {node: i for i, node in enumerate(nodes.tolist())}
+        assert len(index) == len(nodes)  # no duplicated node ids
+        expected = {}
+        for u, v, w in edges:
+            keys = [(u, v)] if directed or u == v else [(u, v), (v, u)]
+            for key in keys:
+                expected[key] = expected.get(key, 0.0) + w
+        got = {
+            (nodes[i], nodes[j]): A[i, j] for i, j in zip(*A.nonzero(), strict=True)
+        }
+        assert got.keys() == expected.keys()
+        for key, w in expected.items():
+            assert got[key] == pytest.approx(w)
+
+    check()

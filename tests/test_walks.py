@@ -10,6 +10,14 @@ from skembed._graph import check_graph
 from skembed._validation import numba_threads
 
 
+def IP(A):  # noqa: N802  (kernel-ready CSR arrays of a check_graph result)
+    return A.indptr.astype(np.int64)
+
+
+def IX(A):  # noqa: N802
+    return A.indices.astype(np.int32)
+
+
 def _csr(edges, n, directed=False):
     A, _ = check_graph(
         np.array(edges, dtype=float) if len(edges[0]) == 3 else np.array(edges),
@@ -22,7 +30,7 @@ def _csr(edges, n, directed=False):
 def _tables(A):
     weighted = A.data.min() != A.data.max()
     if weighted:
-        ap, aa = _walks.node_alias_tables(A.indptr, A.data)
+        ap, aa = _walks.node_alias_tables(IP(A), A.data)
     else:
         ap, aa = np.ones(1, np.float32), np.zeros(1, np.int32)
     return ap, aa, weighted
@@ -56,11 +64,11 @@ def test_rejection_sampler_matches_exact_node2vec_probabilities(p, q, directed):
     assert weighted
     n = 40_000
     for prev in range(6):
-        for cur in A.indices[A.indptr[prev] : A.indptr[prev + 1]]:
-            if A.indptr[cur + 1] == A.indptr[cur]:
+        for cur in IX(A)[IP(A)[prev] : IP(A)[prev + 1]]:
+            if IP(A)[cur + 1] == IP(A)[cur]:
                 continue
             draws = _walks.sample_next(
-                A.indptr, A.indices, ap, aa, True, prev, int(cur), p, q, n,
+                IP(A), IX(A), ap, aa, True, prev, int(cur), p, q, n,
                 np.uint64(1234 + 7 * prev + int(cur)),
             )
             expected = exact_node2vec(A, prev, int(cur), p, q)
@@ -79,7 +87,7 @@ def test_first_order_draws_follow_edge_weights():
     n = 50_000
     for cur in range(6):
         draws = _walks.sample_next(
-            A.indptr, A.indices, ap, aa, True, -1, cur, 1.0, 1.0, n, np.uint64(9)
+            IP(A), IX(A), ap, aa, True, -1, cur, 1.0, 1.0, n, np.uint64(9)
         )
         w = A.toarray()[cur]
         observed = np.bincount(draws, minlength=6)
@@ -91,10 +99,10 @@ def test_node_alias_tables_are_row_local_and_exact():
     rng = np.random.RandomState(0)
     A = sp.random(30, 30, density=0.3, random_state=rng, format="csr") * 10
     A.sort_indices()
-    ap, aa = _walks.node_alias_tables(A.indptr.astype(np.int64), A.data)
+    ap, aa = _walks.node_alias_tables(IP(A).astype(np.int64), A.data)
     assert ap.shape == aa.shape == A.data.shape  # O(|E|), never sum(deg^2)
     for v in range(30):
-        lo, hi = A.indptr[v], A.indptr[v + 1]
+        lo, hi = IP(A)[v], IP(A)[v + 1]
         d = hi - lo
         if d == 0:
             continue
@@ -111,7 +119,7 @@ def test_node_alias_tables_are_row_local_and_exact():
 def _walk(A, starts, L, p, q, seed=3, first=0):
     ap, aa, weighted = _tables(A)
     return _walks.random_walks(
-        A.indptr, A.indices, ap, aa, weighted, np.asarray(starts, np.int32), L,
+        IP(A), IX(A), ap, aa, weighted, np.asarray(starts, np.int32), L,
         p, q, np.uint64(seed), first,
     )
 
@@ -201,18 +209,18 @@ def test_walk_level_second_steps_match_exact_probabilities(sampler, directed):
     starts = np.tile(np.arange(6, dtype=np.int32), 40_000)
     if sampler == "alias":
         off, sprob, salias = _walks.second_order_alias_tables(
-            A.indptr, A.indices, A.data, weighted, p, q
+            IP(A), IX(A), A.data, weighted, p, q
         )
         assert sprob.nbytes + salias.nbytes + off.nbytes == _walks.alias_table_bytes(
-            A.indptr, A.indices
+            IP(A), IX(A)
         )
         walks, lengths = _walks.random_walks_alias(
-            A.indptr, A.indices, ap, aa, weighted, off, sprob, salias, starts, 3,
+            IP(A), IX(A), ap, aa, weighted, off, sprob, salias, starts, 3,
             np.uint64(5), 0,
         )
     else:
         walks, lengths = _walks.random_walks(
-            A.indptr, A.indices, ap, aa, weighted, starts, 3, p, q, np.uint64(5), 0
+            IP(A), IX(A), ap, aa, weighted, starts, 3, p, q, np.uint64(5), 0
         )
     full = lengths == 3
     w0, w1, w2 = _triples(walks[full])
@@ -237,4 +245,66 @@ def test_alias_tables_memory_estimate_is_sum_in_times_out_degree():
     import networkx as nx
 
     A, _ = check_graph(nx.star_graph(50))  # a hub: Σ deg² = 50² + 50
-    assert _walks.alias_table_bytes(A.indptr, A.indices) == 8 * (50 * 50 + 50) + 8 * 101
+    assert _walks.alias_table_bytes(IP(A), IX(A)) == 8 * (50 * 50 + 50) + 8 * 101
+
+
+def _random_graph(data):
+    from hypothesis import strategies as st
+
+    n = data.draw(st.integers(2, 12))
+    edges = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.floats(0.1, 10.0),
+            ),
+            min_size=1,
+            max_size=40,
+        )
+    )
+    directed = data.draw(st.booleans())
+    return n, edges, directed
+
+
+def test_walk_invariants_on_random_graphs():
+    """Steps follow edges, walks end early only at dead ends, -1 after."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.data())
+    def check(data):
+        n, edges, directed = _random_graph(data)
+        p = data.draw(st.sampled_from([0.25, 1.0, 4.0]))
+        q = data.draw(st.sampled_from([0.25, 1.0, 4.0]))
+        sampler = data.draw(st.sampled_from(["rejection", "alias"]))
+        E = np.array(edges, dtype=object)
+        A, _ = check_graph(E, directed=directed)
+        ap, aa, weighted = _tables(A)
+        starts = np.arange(A.shape[0], dtype=np.int32).repeat(3)
+        if sampler == "alias":
+            off, sp_, sa = _walks.second_order_alias_tables(
+                IP(A), IX(A), A.data, weighted, p, q
+            )
+            walks, lengths = _walks.random_walks_alias(
+                IP(A), IX(A), ap, aa, weighted, off, sp_, sa, starts, 7,
+                np.uint64(1), 0,
+            )
+        else:
+            walks, lengths = _walks.random_walks(
+                IP(A), IX(A), ap, aa, weighted, starts, 7, p, q,
+                np.uint64(1), 0,
+            )
+        out_deg = np.diff(IP(A))
+        dense = A.toarray() > 0
+        for row, m in zip(walks, lengths, strict=True):
+            assert 1 <= m <= 7
+            assert (row[m:] == -1).all() and (row[:m] >= 0).all()
+            assert dense[row[: m - 1], row[1:m]].all()
+            if m < 7:
+                assert out_deg[row[m - 1]] == 0
+        indptr, ids = _walks.walks_to_csr(walks, lengths)
+        assert ids.shape[0] == lengths[lengths > 1].sum()
+
+    check()
