@@ -28,3 +28,8 @@ __all__ = [
     "validate_data",
     "validate_params",
 ]
+
+from sklearn.base import _clone_parametrized  # noqa: E402
+from sklearn.utils._set_output import _get_output_config  # noqa: E402
+
+__all__ += ["_clone_parametrized", "_get_output_config"]
