@@ -9,10 +9,11 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._entity import EntityEmbeddingEncoder
 
 try:
     __version__ = version("skembed")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["EntityEmbeddingEncoder", "__version__"]

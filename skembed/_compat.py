@@ -11,17 +11,20 @@ from sklearn.utils._param_validation import (
     Hidden,
     Interval,
     Options,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_feature_names_in, validate_data
 
 __all__ = [
     "HasMethods",
     "Hidden",
     "Interval",
     "Options",
+    "RealNotInt",
     "StrOptions",
+    "_check_feature_names_in",
     "_fit_context",
     "validate_data",
     "validate_params",
