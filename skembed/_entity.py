@@ -549,7 +549,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         if y.dtype.kind == "f" and np.isinf(y).any():
             raise ValueError("Input y contains infinity.")
         if self.target_type == "auto":
-            kind = type_of_target(y, input_name="y")
+            kind = type_of_target(y, input_name="y", raise_unknown=True)
             if kind not in _nn.TASKS:
                 raise ValueError(
                     f"target_type='auto' inferred {kind!r} from y; "
@@ -703,7 +703,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y=None):
         """Train the network on ``X`` and ``y``.
 
         Parameters
@@ -722,7 +722,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y):
+    def fit_transform(self, X, y=None):
         """Fit, then encode ``X`` out-of-fold (cross-fitted) when ``cv`` is set.
 
         The full-data network is kept for later ``transform`` calls; the rows
