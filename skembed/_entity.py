@@ -105,7 +105,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         Mini-batch size.
     learning_rate : float, default=3e-3
         Adam step size.
-    alpha : float, default=1e-5
+    alpha : float, default=1e-3
         L2 penalty on the weights and (lazily, on the rows of each batch) on
         the embeddings.
     category_dropout : float, default=0.01
@@ -142,6 +142,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     categorical_features : array-like of str, int or bool, default=None
         Columns to encode; ``None`` means every column not in
         ``numeric_features``.
+    include_prediction : bool, default=False
+        Append the network's own output as extra columns (``"net_output"``:
+        the prediction for a continuous target, the logit(s) otherwise);
+        out-of-fold in the cross-fitted ``fit_transform``, like stacking.
     cv : int, cross-validation generator or None, default=5
         Folds for the cross-fitted ``fit_transform``. An int uses
         ``StratifiedKFold`` for classification and ``KFold`` otherwise,
@@ -257,6 +261,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "target_type": [StrOptions({"auto", "continuous", "binary", "multiclass"})],
         "numeric_features": ["array-like", None],
         "categorical_features": ["array-like", None],
+        "include_prediction": ["boolean"],
         "cv": [
             Interval(Integral, 2, None, closed="left"),
             HasMethods(["split", "get_n_splits"]),
@@ -277,7 +282,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         n_epochs=20,
         batch_size=1024,
         learning_rate=3e-3,
-        alpha=1e-5,
+        alpha=1e-3,
         category_dropout=0.01,
         early_stopping=True,
         validation_fraction=0.1,
@@ -289,6 +294,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         target_type="auto",
         numeric_features=None,
         categorical_features=None,
+        include_prediction=False,
         cv=5,
         shuffle=True,
         dtype=np.float32,
@@ -313,6 +319,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.target_type = target_type
         self.numeric_features = numeric_features
         self.categorical_features = categorical_features
+        self.include_prediction = include_prediction
         self.cv = cv
         self.shuffle = shuffle
         self.dtype = dtype
@@ -682,6 +689,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.net_score_ = (
             self.validation_scores_[self.best_epoch_ - 1] if self.validation_scores_ else None
         )
+        # principal axes: the same network function, tree-friendly coordinates
+        counts = [
+            np.bincount(codes[:, j], minlength=self._n_rows[j]) for j in range(codes.shape[1])
+        ]
+        _rotate_to_principal_axes(self._net, counts)
         self._build_embeddings()
         return codes, numeric, y, y_enc, n_out, rng
 
@@ -745,10 +757,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
         if self.cv is None:
-            return self._lookup_tables(
+            out = self._lookup_tables(
                 [self._net.table(j) for j in range(codes.shape[1])], codes,
                 np.zeros_like(missing), missing,
             )
+            if self.include_prediction:
+                out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+            return out
         if isinstance(self.cv, numbers.Integral):
             classification = self.target_type_ != "continuous"
             splitter_cls = StratifiedKFold if classification else KFold
@@ -761,7 +776,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         else:
             splitter = self.cv
         n = codes.shape[0]
-        out = np.empty((n, int(sum(self.embedding_dims_))), dtype=self.dtype)
+        width = int(sum(self.embedding_dims_))
+        n_pred = self._n_prediction_columns() if self.include_prediction else 0
+        out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(self.embedding_dims_)])
         full_tables = [self._net.table(j) for j in range(codes.shape[1])]
         fold = 0
@@ -793,6 +810,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 aligned = _align(net.table(j), full_tables[j], counts_list[j],
                                  self.category_dropout > 0)
                 out[test_idx, offsets[j] : offsets[j + 1]] = aligned[fold_codes[test_idx, j]]
+            if n_pred:
+                num_te = None if numeric is None else numeric[test_idx]
+                out[test_idx, width:] = self._net_output(
+                    net, np.ascontiguousarray(fold_codes[test_idx]), num_te
+                )
         if self.handle_missing == "return_nan":
             for j in range(codes.shape[1]):
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
@@ -844,7 +866,23 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                         "during transform (handle_unknown='error')."
                     )
         tables = [self._net.table(j) for j in range(codes.shape[1])]
-        return self._lookup_tables(tables, codes, unknown, missing)
+        out = self._lookup_tables(tables, codes, unknown, missing)
+        if self.include_prediction:
+            numeric = self._numeric_matrix(columns, fit=False)
+            out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+        return out
+
+    def _n_prediction_columns(self):
+        if self.target_type_ == "multiclass":
+            return len(self.classes_)
+        return 1
+
+    def _net_output(self, net, codes, numeric):
+        """Network outputs as features: the prediction (continuous) or logits."""
+        out = _nn.net_forward(net, codes, numeric).astype(np.float64)
+        if self.target_type_ == "continuous":
+            out = out * self._y_scale + self._y_mean
+        return out[:, : self._n_prediction_columns()].astype(self.dtype)
 
     def predict_net(self, X):
         """Predictions of the fitted network itself (a diagnostic).
@@ -895,6 +933,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         out = []
         for j, d in zip(self.categorical_features_, self.embedding_dims_):
             out.extend(f"{names[j]}_emb{k}" for k in range(d))
+        if self.include_prediction:
+            k = self._n_prediction_columns()
+            out.extend(["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)])
         return np.asarray(out, dtype=object)
 
     def __sklearn_tags__(self):
@@ -927,3 +968,34 @@ def _align(fold_table, full_table, counts, unknown_trained):
     mu_b = (w * B).sum(axis=0) / wsum
     R, _ = orthogonal_procrustes(w * (A - mu_a), w * (B - mu_b))
     return ((fold_table.astype(np.float64) - mu_a) @ R + mu_b).astype(fold_table.dtype)
+
+
+def _rotate_to_principal_axes(net, counts):
+    """Rotate each table onto its principal axes, compensating the first layer.
+
+    ``table @ V`` with ``V`` the eigenvectors of the count-weighted
+    covariance of the rows (largest variance first), and the table's block
+    of the first dense layer replaced by ``V.T @ W``: the network computes
+    exactly the same function, but the embedding coordinates are ordered
+    and decorrelated, which suits axis-aligned downstream models (trees).
+    """
+    w0 = net.weights[0]
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        c = counts[j].astype(np.float64)
+        if c.sum() <= 0 or table.shape[1] < 2:
+            continue
+        t = table.astype(np.float64)
+        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+        cov = ((t - mu).T * c) @ (t - mu) / c.sum()
+        _, vecs = np.linalg.eigh(cov)
+        vecs = vecs[:, ::-1]
+        # deterministic sign: largest-magnitude entry of each axis positive
+        signs = np.sign(vecs[np.abs(vecs).argmax(axis=0), np.arange(vecs.shape[1])])
+        vecs *= np.where(signs == 0, 1.0, signs)
+        table[...] = (t @ vecs).astype(table.dtype)
+        o, d = int(net.col_out[j]), int(net.dims[j])
+        w0[o : o + d] = (vecs.T @ w0[o : o + d].astype(np.float64)).astype(w0.dtype)
+        if net.skip is not None:
+            sk = net.skip
+            sk[o : o + d] = (vecs.T @ sk[o : o + d].astype(np.float64)).astype(sk.dtype)

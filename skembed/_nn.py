@@ -49,7 +49,7 @@ class EmbeddingNet:
         Number of numeric inputs appended after the embeddings.
     """
 
-    def __init__(self, n_rows, dims, n_numeric, weights, biases, flat):
+    def __init__(self, n_rows, dims, n_numeric, weights, biases, flat, skip=None):
         self.n_rows = np.asarray(n_rows, dtype=np.int64)
         self.dims = np.asarray(dims, dtype=np.int64)
         sizes = self.n_rows * self.dims
@@ -64,6 +64,7 @@ class EmbeddingNet:
         self.weights = weights
         self.biases = biases
         self.flat = flat
+        self.skip = skip
 
     @property
     def n_embed(self):
@@ -84,11 +85,18 @@ class EmbeddingNet:
             [w.copy() for w in self.weights],
             [b.copy() for b in self.biases],
             self.flat.copy(),
+            None if self.skip is None else self.skip.copy(),
         )
 
 
-def init_net(n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_std):
-    """Random embeddings (normal, ``init_std``) and He-initialised dense layers."""
+def init_net(
+    n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_std, skip=False
+):
+    """Random embeddings (normal, ``init_std``) and He-initialised dense layers.
+
+    ``skip=True`` adds a linear path from the network input straight to the
+    output (zero-initialised), so additive effects need no hidden layer.
+    """
     n_rows = np.asarray(n_rows, dtype=np.int64)
     dims = np.asarray(dims, dtype=np.int64)
     flat = (rng.standard_normal(int((n_rows * dims).sum())) * init_std).astype(
@@ -100,7 +108,8 @@ def init_net(n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_s
         scale = np.sqrt(2.0 / max(fan_in, 1))
         weights.append((rng.standard_normal((fan_in, fan_out)) * scale).astype(np.float32))
         biases.append(np.zeros(fan_out, dtype=np.float32))
-    return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat)
+    skip_w = np.zeros((sizes[0], n_outputs), dtype=np.float32) if skip else None
+    return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat, skip_w)
 
 
 def _input_matrix(net, codes, numeric, out=None):
@@ -126,11 +135,14 @@ def net_forward(net, codes, numeric=None, batch_size=8192):
         num = None if numeric is None else numeric[start:stop]
         a = _input_matrix(net, codes[start:stop], num, buf)
         buf = a if buf is None else buf
+        x0 = a
         for w, b in zip(net.weights[:-1], net.biases[:-1]):
             a = a @ w
             a += b
             np.maximum(a, 0.0, out=a)
         result[start:stop] = a @ net.weights[-1] + net.biases[-1]
+        if net.skip is not None:
+            result[start:stop] += x0 @ net.skip
     return result
 
 
@@ -237,6 +249,8 @@ def train_net(
     n_cols = codes.shape[1]
 
     params = [*net.weights, *net.biases]
+    if net.skip is not None:
+        params.append(net.skip)
     dense = _Adam(params, beta1, beta2, eps)
     emb_m = np.zeros_like(net.flat)
     emb_v = np.zeros_like(net.flat)
@@ -271,7 +285,10 @@ def train_net(
                 np.maximum(a, 0.0, out=a)
                 acts.append(a)
             out = a @ net.weights[-1] + net.biases[-1]
+            if net.skip is not None:
+                out += x @ net.skip
             loss, delta = _loss_and_grad(task, out, y[bidx])
+            delta_out = delta
             total += loss * bidx.shape[0]
             gw = [None] * n_layers
             gb = [None] * n_layers
@@ -284,9 +301,16 @@ def train_net(
                 delta = delta @ net.weights[layer].T
                 if layer > 0:
                     delta *= a_prev > 0
+            grads = gw + gb
+            if net.skip is not None:
+                g_skip = x.T @ delta_out
+                if alpha:
+                    g_skip += alpha * net.skip
+                grads.append(g_skip)
+                delta += delta_out @ net.skip.T
             step += 1
             lr_t = learning_rate * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step)
-            dense.step(params, gw + gb, lr_t)
+            dense.step(params, grads, lr_t)
             K.sparse_adam_step(
                 net.flat,
                 emb_m,
@@ -330,6 +354,8 @@ def train_net(
             w[...] = bw
         for b, bb in zip(net.biases, best_net.biases):
             b[...] = bb
+        if net.skip is not None:
+            net.skip[...] = best_net.skip
     else:
         best_epoch = epoch
     return {
