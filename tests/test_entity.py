@@ -371,3 +371,45 @@ def test_verbose_prints_epochs(capsys):
     out = capsys.readouterr().out
     assert "[EntityEmbeddingEncoder] epoch 1/3 loss=" in out
     assert "fold 2" in out
+
+
+def test_include_prediction_column():
+    X, y, _ = planted(n=900)
+    enc = _fast(include_prediction=True, n_epochs=10, cv=3)
+    Xcf = enc.fit_transform(X, y)
+    names = enc.get_feature_names_out().tolist()
+    assert names[-1] == "net_output" and len(names) == Xcf.shape[1]
+    Xt = enc.transform(X)
+    np.testing.assert_allclose(Xt[:, -1], enc.predict_net(X), rtol=1e-4, atol=1e-4)
+    # out-of-fold predictions differ from, but track, the in-sample ones
+    assert not np.allclose(Xcf[:, -1], Xt[:, -1])
+    assert np.corrcoef(Xcf[:, -1], y)[0, 1] > 0.8
+    multi = _fast(include_prediction=True).fit(X, (y > 0).astype(int) + (y > 1))
+    assert multi.get_feature_names_out()[-3:].tolist() == [
+        "net_output0", "net_output1", "net_output2"
+    ]
+
+
+def test_rotation_keeps_network_function():
+    X, y, _ = planted(n=500)
+    enc = _fast(n_epochs=5).fit(X, y)
+    # principal axes: coordinates decorrelated under the level counts
+    codes, _, _ = enc._transform_codes([X["a"], X["b"]])
+    emb = enc._net.table(0)[codes[:, 0]].astype(float)
+    cov = np.cov(emb.T)
+    assert np.abs(cov - np.diag(np.diag(cov))).max() < 1e-4 * np.abs(cov).max() + 1e-6
+    assert np.all(np.diff(np.diag(cov)) <= 1e-9)
+
+
+def test_skip_path_network_trains():
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
+    y = (codes[:, 0] - 2.5) / 2.0
+    net = _nn.init_net([6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True)
+    _nn.train_net(
+        net, codes, None, y, task="continuous", n_epochs=10, batch_size=32,
+        learning_rate=1e-2, alpha=0.0, category_dropout=0.0, early_stopping=False,
+        validation_fraction=0.1, n_iter_no_change=2, tol=0.0, rng=np.random.RandomState(2),
+    )
+    assert np.abs(net.skip).sum() > 0
+    assert _nn._score("continuous", _nn.net_forward(net, codes), y) > 0.9
