@@ -60,7 +60,13 @@ def load_insteval(n_max=None, seed=0):
         d[c] = d[c].astype(str)
     if n_max and n_max < len(d):
         d = d.sample(n=n_max, random_state=seed)
-    return _as_object(d[cat + num], cat).reset_index(drop=True), d["y"].to_numpy(float), cat, num, "continuous"
+    return (
+        _as_object(d[cat + num], cat).reset_index(drop=True),
+        d["y"].to_numpy(float),
+        cat,
+        num,
+        "continuous",
+    )
 
 
 def load_flights(n_max=None, seed=0):
@@ -110,7 +116,9 @@ def encode_all(Xtr, ytr, Xte, cat, num, task, seed, ee_params):
     yield "OneHot max_categories=50", Ftr, Fte, tf.cpu, tt.cpu, {"hgb_only": True}
 
     with Timer() as tf:
-        inner = (KFold if task == "continuous" else StratifiedKFold)(5, shuffle=True, random_state=seed)
+        inner = (KFold if task == "continuous" else StratifiedKFold)(
+            5, shuffle=True, random_state=seed
+        )
         te = TargetEncoder(target_type=task, cv=inner)
         Ftr = te.fit_transform(Ctr, ytr)
     with Timer() as tt:
@@ -138,7 +146,14 @@ def encode_all(Xtr, ytr, Xte, cat, num, task, seed, ee_params):
         Fte = ee.transform(Xte[cols])
     pred = ee.predict_net(Xte[cols])
     pred = pred if task == "continuous" else pred[:, 1]
-    yield "EE in-sample", Ftr, Fte, tf.cpu, tt.cpu, {"net_pred": pred, "net_fit_cpu": tf.cpu}
+    yield (
+        "EE in-sample",
+        Ftr,
+        Fte,
+        tf.cpu,
+        tt.cpu,
+        {"net_pred": pred, "net_fit_cpu": tf.cpu},
+    )
 
     with Timer() as tf:
         ee = EntityEmbeddingEncoder(cv=5, include_prediction=True, **params)
@@ -163,7 +178,11 @@ def _predict(model, task, X):
 
 
 def fit_hgb(Ftr, ytr, Fte, task, seed):
-    cls = HistGradientBoostingRegressor if task == "continuous" else HistGradientBoostingClassifier
+    cls = (
+        HistGradientBoostingRegressor
+        if task == "continuous"
+        else HistGradientBoostingClassifier
+    )
     model = cls(random_state=seed)
     with Timer() as t:
         model.fit(Ftr, ytr)
@@ -204,9 +223,13 @@ def _with_numeric(F, N, scale=None):
 def run_dataset(name, loader, n_max, n_folds, seed, ee_params, log):
     X, y, cat, num, task = loader(n_max, seed)
     metric = ("R2", "RMSE") if task == "continuous" else ("ROC-AUC", "log-loss")
-    log(f"## {name}: {len(X)} rows; categorical {cat} "
-        f"(levels: {', '.join(f'{c} {X[c].nunique()}' for c in cat)}); numeric {num}; task {task}")
-    splitter = (KFold if task == "continuous" else StratifiedKFold)(n_folds, shuffle=True, random_state=seed)
+    log(
+        f"## {name}: {len(X)} rows; categorical {cat} "
+        f"(levels: {', '.join(f'{c} {X[c].nunique()}' for c in cat)}); numeric {num}; task {task}"
+    )
+    splitter = (KFold if task == "continuous" else StratifiedKFold)(
+        n_folds, shuffle=True, random_state=seed
+    )
     rows = {}
     for fold, (tr, te) in enumerate(splitter.split(X, y)):
         Xtr, Xte, ytr, yte = X.iloc[tr], X.iloc[te], y[tr], y[te]
@@ -219,7 +242,9 @@ def run_dataset(name, loader, n_max, n_folds, seed, ee_params, log):
             n_feat = Ftr.shape[1] + len(num)
             models = []
             if not extra.get("linear_only"):
-                models.append(("HGB", fit_hgb, _with_numeric(Ftr, Ntr), _with_numeric(Fte, Nte)))
+                models.append(
+                    ("HGB", fit_hgb, _with_numeric(Ftr, Ntr), _with_numeric(Fte, Nte))
+                )
             if not extra.get("hgb_only"):
                 if sp.issparse(Ftr):
                     Ltr, Lte = _with_numeric(Ftr, Ntr_s), _with_numeric(Fte, Nte_s)
@@ -233,16 +258,33 @@ def run_dataset(name, loader, n_max, n_folds, seed, ee_params, log):
                 p_te, p_tr, m_cpu = fitter(A, ytr, B, task, seed)
                 key = (enc_name, model_name)
                 rows.setdefault(key, []).append(
-                    (*_score(task, yte, p_te), _score(task, ytr, p_tr)[0], fit_cpu, tr_cpu, m_cpu, n_feat)
+                    (
+                        *_score(task, yte, p_te),
+                        _score(task, ytr, p_tr)[0],
+                        fit_cpu,
+                        tr_cpu,
+                        m_cpu,
+                        n_feat,
+                    )
                 )
             if "net_pred" in extra:
                 key = ("EE in-sample", "(network itself)")
                 rows.setdefault(key, []).append(
-                    (*_score(task, yte, extra["net_pred"]), np.nan, extra["net_fit_cpu"], tr_cpu, 0.0, n_feat)
+                    (
+                        *_score(task, yte, extra["net_pred"]),
+                        np.nan,
+                        extra["net_fit_cpu"],
+                        tr_cpu,
+                        0.0,
+                        n_feat,
+                    )
                 )
         done = {k: v[-1][0] for k, v in rows.items() if len(v) == fold + 1}
-        log(f"<!-- fold {fold + 1}/{n_folds} done; " + "; ".join(
-            f"{k[0]}->{k[1]} {v:.4f}" for k, v in done.items()) + " -->")
+        log(
+            f"<!-- fold {fold + 1}/{n_folds} done; "
+            + "; ".join(f"{k[0]}->{k[1]} {v:.4f}" for k, v in done.items())
+            + " -->"
+        )
     te_fit = np.mean([r[3] for r in rows[("sklearn TargetEncoder (cv=5)", "HGB")]])
     lines = [
         "",
@@ -266,7 +308,9 @@ def run_dataset(name, loader, n_max, n_folds, seed, ee_params, log):
 def run_scaling(sizes, seed, log, ee_params):
     """EE fit CPU seconds on synthetic data (levels drawn Zipf-like)."""
     log("## Fit time scaling (synthetic, cv=None, continuous target)\n")
-    log("| rows x columns | levels per column | EE fit CPU s | epochs | CPU s per 60k rows x 3 cols x epoch |")
+    log(
+        "| rows x columns | levels per column | EE fit CPU s | epochs | CPU s per 60k rows x 3 cols x epoch |"
+    )
     log("|---|---|---|---|---|")
     for n, k, levels in sizes:
         rng = np.random.RandomState(seed)
@@ -275,7 +319,9 @@ def run_scaling(sizes, seed, log, ee_params):
         )
         y = sum(X[f"c{j}"].str.len().to_numpy() for j in range(k)) + rng.randn(n)
         with Timer() as t:
-            enc = EntityEmbeddingEncoder(cv=None, random_state=seed, **ee_params).fit(X, y)
+            enc = EntityEmbeddingEncoder(cv=None, random_state=seed, **ee_params).fit(
+                X, y
+            )
         per = t.cpu / enc.n_iter_ * (60000 / n) * (3 / k)
         log(f"| {n:,} x {k} | {levels:,} | {t.cpu:.2f} | {enc.n_iter_} | {per:.3f} |")
     log("")
@@ -283,7 +329,9 @@ def run_scaling(sizes, seed, log, ee_params):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="subsample rows (a few minutes)")
+    ap.add_argument(
+        "--quick", action="store_true", help="subsample rows (a few minutes)"
+    )
     ap.add_argument("--datasets", default="insteval,flights")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
@@ -292,31 +340,46 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     out_lines = []
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 
     def log(s):
         print(s, flush=True)
         out_lines.append(s)
+        with open(args.out, "w") as fh:  # partial results survive an interrupted run
+            fh.write("\n".join(out_lines) + "\n")
 
-    cmd = "OMP_NUM_THREADS=1 python benchmarks/bench_entity.py " + " ".join(argv or sys.argv[1:])
+    cmd = "OMP_NUM_THREADS=1 python benchmarks/bench_entity.py " + " ".join(
+        argv or sys.argv[1:]
+    )
     load0 = os.getloadavg()
-    log(f"# EntityEmbeddingEncoder benchmark ({'quick' if args.quick else 'full'} mode)\n")
+    log(
+        f"# EntityEmbeddingEncoder benchmark ({'quick' if args.quick else 'full'} mode)\n"
+    )
     log(f"Command: `{cmd.strip()}`  ")
-    log(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.machine()}, "
+    log(
+        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.machine()}, "
         f"{os.cpu_count()} cores; load average at start {load0[0]:.1f}; "
         f"Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}, pandas {pd.__version__}.  ")
-    log("Caveat: a shared 2-core machine with other CPU-bound jobs running; CPU seconds "
+        f"scikit-learn {sklearn.__version__}, pandas {pd.__version__}.  "
+    )
+    log(
+        "Caveat: a shared 2-core machine with other CPU-bound jobs running; CPU seconds "
         "(process time) are reported and ratios to sklearn's TargetEncoder are the "
         "comparable quantity, not absolute seconds. `OMP_NUM_THREADS=1`. Same "
         f"{args.folds} folds for every encoder; numeric columns passed through to every model. "
         "EE = EntityEmbeddingEncoder with default parameters (network also fed the numeric "
         "columns); 'in-sample' = fit().transform() on the training rows (leaks), "
         "'cross-fit' = fit_transform (out-of-fold, Procrustes-aligned), "
-        "'+ net_output' = include_prediction=True (out-of-fold network output as a column).\n")
+        "'+ net_output' = include_prediction=True (out-of-fold network output as a column).\n"
+    )
     ee_params = {}
     sets = {
         "insteval": ("lme4 InstEval", load_insteval, 20000 if args.quick else None),
-        "flights": ("nycflights13 flights", load_flights, 60000 if args.quick else None),
+        "flights": (
+            "nycflights13 flights",
+            load_flights,
+            60000 if args.quick else None,
+        ),
     }
     for key in args.datasets.split(","):
         name, loader, n_max = sets[key]
@@ -327,9 +390,6 @@ def main(argv=None):
             sizes.append((1_000_000, 5, 10000))
         run_scaling(sizes, args.seed, log, ee_params)
     log(f"Load average at end: {os.getloadavg()[0]:.1f}.")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as fh:
-        fh.write("\n".join(out_lines) + "\n")
     print(f"wrote {args.out}")
 
 

@@ -56,7 +56,11 @@ def _factorize(column):
         cats = np.asarray(column.cat.categories, dtype=object)
         return codes, cats
     if isinstance(column, pd.Series):
-        values = column.to_numpy(dtype=object) if column.dtype.kind not in "biuf" else column.to_numpy()
+        values = (
+            column.to_numpy(dtype=object)
+            if column.dtype.kind not in "biuf"
+            else column.to_numpy()
+        )
     else:
         values = np.asarray(column)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -363,7 +367,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         """Column indices of a ``numeric_features``/``categorical_features`` spec."""
         n = self.n_features_in_
         names = list(getattr(self, "feature_names_in_", []))
-        items = np.asarray(spec, dtype=object).ravel().tolist() if not isinstance(spec, str) else [spec]
+        items = (
+            np.asarray(spec, dtype=object).ravel().tolist()
+            if not isinstance(spec, str)
+            else [spec]
+        )
         if len(items) == n and all(isinstance(v, (bool, np.bool_)) for v in items):
             return [j for j, v in enumerate(items) if v]
         out = []
@@ -383,8 +391,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 if v not in names:
                     raise ValueError(
                         f"{param} contains {v!r}, which is not a column of X"
-                        + (f" (columns: {names})." if names else
-                           "; X has no column names (pass integer indices).")
+                        + (
+                            f" (columns: {names})."
+                            if names
+                            else "; X has no column names (pass integer indices)."
+                        )
                     )
                 out.append(names.index(v))
             else:
@@ -403,7 +414,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         if self.categorical_features is None:
             cat = [j for j in range(self.n_features_in_) if j not in num]
         else:
-            cat = self._resolve_selection(self.categorical_features, "categorical_features")
+            cat = self._resolve_selection(
+                self.categorical_features, "categorical_features"
+            )
             both = sorted(set(cat) & set(num))
             if both:
                 raise ValueError(
@@ -425,7 +438,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         for j in self.numeric_features_:
             col = columns[j]
             try:
-                vals = pd.to_numeric(pd.Series(np.asarray(col, dtype=object)), errors="raise")
+                vals = pd.to_numeric(
+                    pd.Series(np.asarray(col, dtype=object)), errors="raise"
+                )
                 vals = np.asarray(vals, dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise ValueError(
@@ -532,9 +547,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     def _prepare_target(self, y, n_samples):
         if y is None:
             raise ValueError(
-                "EntityEmbeddingEncoder requires y to be passed, but the target y is None."
+                "EntityEmbeddingEncoder requires y to be passed, but the target y "
+                "is None."
             )
-        y = check_array(y, ensure_2d=False, dtype=None, ensure_all_finite=False, input_name="y")
+        y = check_array(
+            y, ensure_2d=False, dtype=None, ensure_all_finite=False, input_name="y"
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if y.ndim != 1:
@@ -603,7 +621,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             cat_names = [names[j] for j in self.categorical_features_]
             for key in spec:
                 ok = key in cat_names or (
-                    isinstance(key, numbers.Integral) and key in self.categorical_features_
+                    isinstance(key, numbers.Integral)
+                    and key in self.categorical_features_
                 )
                 if not ok:
                     raise ValueError(
@@ -673,25 +692,37 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         y, y_enc, n_out = self._prepare_target(y, n_samples)
         codes = self._fit_columns(columns, n_samples)
         numeric = self._numeric_matrix(columns, fit=True)
-        self._n_rows = np.array([len(c) + _FIRST for c in self.categories_], dtype=np.int64)
+        self._n_rows = np.array(
+            [len(c) + _FIRST for c in self.categories_], dtype=np.int64
+        )
         self.embedding_dims_ = self._resolve_dims(
-            [len(c) + 1 + int(m) for c, m in zip(self.categories_, self._missing_trained)]
+            [
+                len(c) + 1 + int(m)
+                for c, m in zip(self.categories_, self._missing_trained, strict=True)
+            ]
         )
         rng = check_random_state(self.random_state)
-        self._init_seed, train_seed = (int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2))
+        self._init_seed, train_seed = (
+            int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2)
+        )
         name = type(self).__name__
-        self._net, info = self._train(codes, numeric, y_enc, n_out, self._init_seed, train_seed, name)
+        self._net, info = self._train(
+            codes, numeric, y_enc, n_out, self._init_seed, train_seed, name
+        )
         self.loss_curve_ = info["loss_curve"]
         self.validation_loss_ = info["validation_loss"]
         self.validation_scores_ = info["validation_scores"]
         self.n_iter_ = info["n_iter"]
         self.best_epoch_ = info["best_epoch"]
         self.net_score_ = (
-            self.validation_scores_[self.best_epoch_ - 1] if self.validation_scores_ else None
+            self.validation_scores_[self.best_epoch_ - 1]
+            if self.validation_scores_
+            else None
         )
         # principal axes: the same network function, tree-friendly coordinates
         counts = [
-            np.bincount(codes[:, j], minlength=self._n_rows[j]) for j in range(codes.shape[1])
+            np.bincount(codes[:, j], minlength=self._n_rows[j])
+            for j in range(codes.shape[1])
         ]
         _rotate_to_principal_axes(self._net, counts)
         self._build_embeddings()
@@ -758,8 +789,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         missing = codes == _MISSING
         if self.cv is None:
             out = self._lookup_tables(
-                [self._net.table(j) for j in range(codes.shape[1])], codes,
-                np.zeros_like(missing), missing,
+                [self._net.table(j) for j in range(codes.shape[1])],
+                codes,
+                np.zeros_like(missing),
+                missing,
             )
             if self.include_prediction:
                 out = np.hstack([out, self._net_output(self._net, codes, numeric)])
@@ -794,7 +827,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 unseen[_UNKNOWN] = False
                 col = fold_codes[:, j]
                 col[unseen[col]] = _UNKNOWN
-                counts_list.append(np.bincount(col[train_idx], minlength=self._n_rows[j]))
+                counts_list.append(
+                    np.bincount(col[train_idx], minlength=self._n_rows[j])
+                )
             if len(train_idx) == 0 or len(test_idx) == 0:
                 raise ValueError(
                     "cv produced an empty training or test fold; use fewer folds."
@@ -802,14 +837,24 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
             num_tr = None if numeric is None else numeric[train_idx]
             net, _ = self._train(
-                np.ascontiguousarray(fold_codes[train_idx]), num_tr, y_enc[train_idx],
-                n_out, self._init_seed, train_seed,
+                np.ascontiguousarray(fold_codes[train_idx]),
+                num_tr,
+                y_enc[train_idx],
+                n_out,
+                self._init_seed,
+                train_seed,
                 f"{type(self).__name__} fold {fold}",
             )
             for j in range(codes.shape[1]):
-                aligned = _align(net.table(j), full_tables[j], counts_list[j],
-                                 self.category_dropout > 0)
-                out[test_idx, offsets[j] : offsets[j + 1]] = aligned[fold_codes[test_idx, j]]
+                aligned = _align(
+                    net.table(j),
+                    full_tables[j],
+                    counts_list[j],
+                    self.category_dropout > 0,
+                )
+                out[test_idx, offsets[j] : offsets[j + 1]] = aligned[
+                    fold_codes[test_idx, j]
+                ]
             if n_pred:
                 num_te = None if numeric is None else numeric[test_idx]
                 out[test_idx, width:] = self._net_output(
@@ -931,11 +976,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         out = []
-        for j, d in zip(self.categorical_features_, self.embedding_dims_):
+        for j, d in zip(self.categorical_features_, self.embedding_dims_, strict=True):
             out.extend(f"{names[j]}_emb{k}" for k in range(d))
         if self.include_prediction:
             k = self._n_prediction_columns()
-            out.extend(["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)])
+            out.extend(
+                ["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)]
+            )
         return np.asarray(out, dtype=object)
 
     def __sklearn_tags__(self):

@@ -57,9 +57,7 @@ class EmbeddingNet:
         self.row_base = np.concatenate([[0], np.cumsum(self.n_rows)[:-1]]).astype(
             np.int64
         )
-        self.col_out = np.concatenate([[0], np.cumsum(self.dims)[:-1]]).astype(
-            np.int64
-        )
+        self.col_out = np.concatenate([[0], np.cumsum(self.dims)[:-1]]).astype(np.int64)
         self.n_numeric = int(n_numeric)
         self.weights = weights
         self.biases = biases
@@ -104,9 +102,11 @@ def init_net(
     )
     sizes = [int(dims.sum()) + int(n_numeric), *hidden_layer_sizes, n_outputs]
     weights, biases = [], []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
         scale = np.sqrt(2.0 / max(fan_in, 1))
-        weights.append((rng.standard_normal((fan_in, fan_out)) * scale).astype(np.float32))
+        weights.append(
+            (rng.standard_normal((fan_in, fan_out)) * scale).astype(np.float32)
+        )
         biases.append(np.zeros(fan_out, dtype=np.float32))
     skip_w = np.zeros((sizes[0], n_outputs), dtype=np.float32) if skip else None
     return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat, skip_w)
@@ -136,7 +136,7 @@ def net_forward(net, codes, numeric=None, batch_size=8192):
         a = _input_matrix(net, codes[start:stop], num, buf)
         buf = a if buf is None else buf
         x0 = a
-        for w, b in zip(net.weights[:-1], net.biases[:-1]):
+        for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
             a = a @ w
             a += b
             np.maximum(a, 0.0, out=a)
@@ -193,7 +193,7 @@ class _Adam:
 
     def step(self, params, grads, lr_t):
         b1, b2 = self.beta1, self.beta2
-        for p, g, m, v in zip(params, grads, self.m, self.v):
+        for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
             m *= b1
             m += (1.0 - b1) * g
             v *= b2
@@ -341,7 +341,12 @@ def train_net(
             val_scores.append(_score(task, out_val, y_val))
             msg += f" val_loss={vloss:.5f} val_score={val_scores[-1]:.4f}"
             if vloss < best_loss - tol:
-                best_loss, best_net, best_epoch, no_improve = vloss, net.copy(), epoch, 0
+                best_loss, best_net, best_epoch, no_improve = (
+                    vloss,
+                    net.copy(),
+                    epoch,
+                    0,
+                )
             else:
                 no_improve += 1
         if verbose:
@@ -350,9 +355,9 @@ def train_net(
             break
     if best_net is not None:
         net.flat[:] = best_net.flat
-        for w, bw in zip(net.weights, best_net.weights):
+        for w, bw in zip(net.weights, best_net.weights, strict=True):
             w[...] = bw
-        for b, bb in zip(net.biases, best_net.biases):
+        for b, bb in zip(net.biases, best_net.biases, strict=True):
             b[...] = bb
         if net.skip is not None:
             net.skip[...] = best_net.skip

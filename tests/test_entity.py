@@ -21,13 +21,16 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skembed import EntityEmbeddingEncoder
-from skembed import _nn, _nn_kernels
+from skembed import EntityEmbeddingEncoder, _nn, _nn_kernels
 
 
 def _fast(**kw):
     params = dict(
-        hidden_layer_sizes=(8,), n_epochs=3, batch_size=64, max_dim=4, cv=None,
+        hidden_layer_sizes=(8,),
+        n_epochs=3,
+        batch_size=64,
+        max_dim=4,
+        cv=None,
         random_state=0,
     )
     params.update(kw)
@@ -84,9 +87,25 @@ def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
     tc = np.empty(6, dtype=np.int64)
     tk = np.empty(6, dtype=np.int64)
     nt = _nn_kernels.sparse_adam_step(
-        net.flat, m, v, net.elem_base, net.row_base, net.dims, net.col_out, codes,
-        grad, acc, stamp, 1, tc, tk, np.float32(0.1), np.float32(0.9),
-        np.float32(0.999), np.float32(1e-8), np.float32(0.0),
+        net.flat,
+        m,
+        v,
+        net.elem_base,
+        net.row_base,
+        net.dims,
+        net.col_out,
+        codes,
+        grad,
+        acc,
+        stamp,
+        1,
+        tc,
+        tk,
+        np.float32(0.1),
+        np.float32(0.9),
+        np.float32(0.999),
+        np.float32(1e-8),
+        np.float32(0.0),
     )
     assert nt == 4  # rows (0,1), (0,3), (1,0), (1,2)
     # reference: summed gradients per row, first Adam step
@@ -113,13 +132,26 @@ def test_network_gradients_reduce_loss_all_tasks():
         ("binary", (codes[:, 0] > 2).astype(float), 1),
         ("multiclass", codes[:, 0] % 3, 3),
     ]:
-        net = _nn.init_net([6, 6], [3, 3], 0, [16], n_out, np.random.RandomState(1), 0.05)
+        net = _nn.init_net(
+            [6, 6], [3, 3], 0, [16], n_out, np.random.RandomState(1), 0.05
+        )
         before = _nn._loss(task, _nn.net_forward(net, codes), y)
         info = _nn.train_net(
-            net, codes, None, y, task=task, n_epochs=10, batch_size=32,
-            learning_rate=1e-2, alpha=0.0, category_dropout=0.0,
-            early_stopping=False, validation_fraction=0.1, n_iter_no_change=2,
-            tol=0.0, rng=np.random.RandomState(2),
+            net,
+            codes,
+            None,
+            y,
+            task=task,
+            n_epochs=10,
+            batch_size=32,
+            learning_rate=1e-2,
+            alpha=0.0,
+            category_dropout=0.0,
+            early_stopping=False,
+            validation_fraction=0.1,
+            n_iter_no_change=2,
+            tol=0.0,
+            rng=np.random.RandomState(2),
         )
         after = _nn._loss(task, _nn.net_forward(net, codes), y)
         assert after < 0.5 * before, (task, before, after)
@@ -128,7 +160,12 @@ def test_network_gradients_reduce_loss_all_tasks():
 
 def test_embedding_dim_rule_matches_fastai():
     assert [_nn.embedding_dim_rule(n) for n in (3, 7, 14, 105, 1128, 2972)] == [
-        3, 5, 7, 22, 82, 141
+        3,
+        5,
+        7,
+        22,
+        82,
+        141,
     ]
     assert _nn.embedding_dim_rule(10**9) == 600
 
@@ -141,7 +178,9 @@ def test_planted_effect_is_learnt_and_ridge_beats_mean():
     emb = enc.embeddings_["a"]
     levels = sorted(effect)
     dist = lambda u, v: np.linalg.norm(emb.loc[u].to_numpy() - emb.loc[v].to_numpy())  # noqa: E731
-    same = [dist(u, v) for u in levels for v in levels if u < v and effect[u] == effect[v]]
+    same = [
+        dist(u, v) for u in levels for v in levels if u < v and effect[u] == effect[v]
+    ]
     diff = [dist(u, v) for u in levels for v in levels if effect[u] != effect[v]]
     assert np.mean(same) < 0.5 * np.mean(diff)
     # every level's nearest neighbour has the same planted effect
@@ -229,7 +268,9 @@ def test_unseen_levels(handle_unknown):
     enc = _fast(handle_unknown=handle_unknown, category_dropout=0.1).fit(X, y)
     Xnew = pd.DataFrame({"a": ["L0", "NEW"], "b": ["p", "p"]})
     if handle_unknown == "error":
-        with pytest.raises(ValueError, match="unknown categories \\['NEW'\\] in column 'a'"):
+        with pytest.raises(
+            ValueError, match="unknown categories \\['NEW'\\] in column 'a'"
+        ):
             enc.transform(Xnew)
         return
     Xt = enc.transform(Xnew)
@@ -290,7 +331,9 @@ def test_bad_column_selections():
         _fast(numeric_features=["n"], categorical_features=["n", "a"]).fit(X, y)
     with pytest.raises(ValueError, match="at least one categorical"):
         _fast(numeric_features=["a", "n"]).fit(X, y)
-    with pytest.raises(ValueError, match="numeric_features column 'a' must hold numbers"):
+    with pytest.raises(
+        ValueError, match="numeric_features column 'a' must hold numbers"
+    ):
         _fast(numeric_features=["a"], categorical_features=["n"]).fit(X, y)
     with pytest.raises(ValueError, match="n_components has key 'n'"):
         _fast(n_components={"n": 2}, numeric_features=["n"]).fit(X, y)
@@ -358,9 +401,9 @@ def test_set_output_pandas_keeps_index_and_dtype_option():
 def test_grid_search_in_pipeline():
     X, y, _ = planted(n=600)
     pipe = make_pipeline(_fast(cv=3), Ridge())
-    gs = GridSearchCV(
-        pipe, {"entityembeddingencoder__n_components": [1, 3]}, cv=2
-    ).fit(X, y)
+    gs = GridSearchCV(pipe, {"entityembeddingencoder__n_components": [1, 3]}, cv=2).fit(
+        X, y
+    )
     assert gs.best_params_["entityembeddingencoder__n_components"] in (1, 3)
     assert gs.predict(X).shape == (600,)
 
@@ -386,7 +429,9 @@ def test_include_prediction_column():
     assert np.corrcoef(Xcf[:, -1], y)[0, 1] > 0.8
     multi = _fast(include_prediction=True).fit(X, (y > 0).astype(int) + (y > 1))
     assert multi.get_feature_names_out()[-3:].tolist() == [
-        "net_output0", "net_output1", "net_output2"
+        "net_output0",
+        "net_output1",
+        "net_output2",
     ]
 
 
@@ -405,11 +450,25 @@ def test_skip_path_network_trains():
     rng = np.random.RandomState(0)
     codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
     y = (codes[:, 0] - 2.5) / 2.0
-    net = _nn.init_net([6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True)
+    net = _nn.init_net(
+        [6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True
+    )
     _nn.train_net(
-        net, codes, None, y, task="continuous", n_epochs=10, batch_size=32,
-        learning_rate=1e-2, alpha=0.0, category_dropout=0.0, early_stopping=False,
-        validation_fraction=0.1, n_iter_no_change=2, tol=0.0, rng=np.random.RandomState(2),
+        net,
+        codes,
+        None,
+        y,
+        task="continuous",
+        n_epochs=10,
+        batch_size=32,
+        learning_rate=1e-2,
+        alpha=0.0,
+        category_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=2,
+        tol=0.0,
+        rng=np.random.RandomState(2),
     )
     assert np.abs(net.skip).sum() > 0
     assert _nn._score("continuous", _nn.net_forward(net, codes), y) > 0.9
