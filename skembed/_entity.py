@@ -105,8 +105,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         Sizes of the dense ReLU layers after the concatenated embeddings.
     n_epochs : int, default=20
         Maximum number of passes over the training data.
-    batch_size : int, default=1024
-        Mini-batch size.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; ``"auto"`` is ``min(1024, max(16, n_rows // 32))``
+        so that small data sets still get at least ~32 steps per epoch.
     learning_rate : float, default=3e-3
         Adam step size.
     alpha : float, default=1e-3
@@ -247,7 +248,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "max_dim": [Interval(Integral, 1, None, closed="left"), None],
         "hidden_layer_sizes": ["array-like"],
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "category_dropout": [Interval(Real, 0, 1, closed="left")],
@@ -284,7 +288,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         max_dim=16,
         hidden_layer_sizes=(64, 32),
         n_epochs=20,
-        batch_size=1024,
+        batch_size="auto",
         learning_rate=3e-3,
         alpha=1e-3,
         category_dropout=0.01,
@@ -665,7 +669,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             y_enc,
             task=self.target_type_,
             n_epochs=self.n_epochs,
-            batch_size=self.batch_size,
+            batch_size=(
+                self.batch_size
+                if self.batch_size != "auto"
+                else min(1024, max(16, codes.shape[0] // 32))
+            ),
             learning_rate=self.learning_rate,
             alpha=self.alpha,
             category_dropout=self.category_dropout,
@@ -998,23 +1006,26 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 def _align(fold_table, full_table, counts, unknown_trained):
     """Rotate (and shift) a fold's table onto the full-data table.
 
-    Weighted orthogonal Procrustes on the rows trained in the fold (levels
-    with a positive count, plus the unknown row when it was trained by
-    dropout); weights are the square roots of the row counts.
+    Weighted Procrustes (rotation, one scale factor and a shift) on the rows
+    trained in the fold (levels with a positive count, plus the unknown row
+    when it was trained by dropout), weighted by the row counts.
     """
     shared = counts > 0
     if unknown_trained:
         shared[_UNKNOWN] = True
     if shared.sum() < 1:
         return fold_table
-    w = np.sqrt(counts[shared].astype(np.float64) + 1.0)[:, None]
+    omega = counts[shared].astype(np.float64)[:, None] + 1.0
     A = fold_table[shared].astype(np.float64)
     B = full_table[shared].astype(np.float64)
-    wsum = w.sum()
-    mu_a = (w * A).sum(axis=0) / wsum
-    mu_b = (w * B).sum(axis=0) / wsum
-    R, _ = orthogonal_procrustes(w * (A - mu_a), w * (B - mu_b))
-    return ((fold_table.astype(np.float64) - mu_a) @ R + mu_b).astype(fold_table.dtype)
+    mu_a = (omega * A).sum(axis=0) / omega.sum()
+    mu_b = (omega * B).sum(axis=0) / omega.sum()
+    Aw = np.sqrt(omega) * (A - mu_a)
+    R, sv_sum = orthogonal_procrustes(Aw, np.sqrt(omega) * (B - mu_b))
+    norm = float((Aw**2).sum())
+    scale = sv_sum / norm if norm > 0 else 1.0
+    aligned = scale * (fold_table.astype(np.float64) - mu_a) @ R + mu_b
+    return aligned.astype(fold_table.dtype)
 
 
 def _rotate_to_principal_axes(net, counts):
