@@ -209,6 +209,11 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
     Notes
     -----
+    ``target_type="auto"`` follows :func:`~sklearn.utils.multiclass.type_of_target`,
+    as :class:`~sklearn.preprocessing.TargetEncoder` does: a numeric ``y`` with
+    few integer values (ratings 1-5) is ``"multiclass"``; pass
+    ``target_type="continuous"`` to regress on it.
+
     Training needs only numpy and numba: embedding rows of a batch are
     gathered and updated by a row-sparse ("lazy") Adam step, so the cost of
     a step does not grow with the number of levels.
