@@ -481,7 +481,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         """Levels, rare levels and table codes of each categorical column."""
         names = self._column_names()
         self.categories_, self.infrequent_categories_ = [], []
-        self._level_index, self._infrequent_index, self._missing_trained = [], [], []
+        self._missing_trained = []
         codes = np.empty((n_samples, len(self.categorical_features_)), dtype=np.int32)
         if self.min_frequency is None:
             threshold = 1
@@ -512,8 +512,6 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             codes[:, out_j] = col_codes
             self.categories_.append(np.asarray(levels, dtype=object))
             self.infrequent_categories_.append(np.asarray(rare, dtype=object))
-            self._level_index.append(level_index)
-            self._infrequent_index.append(pd.Index(rare, dtype=object))
             self._missing_trained.append(bool(missing.any()))
         return codes
 
@@ -530,11 +528,15 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             miss = fcodes < 0
             self._check_missing_allowed(miss, names[j])
             uindex = pd.Index(uniques, dtype=object)
-            pos = self._level_index[out_j].get_indexer(uindex)
+            # Index objects are rebuilt here rather than stored: the fitted
+            # state stays plain arrays (pickle-free sharing with skops)
+            levels = pd.Index(self.categories_[out_j], dtype=object)
+            rare = pd.Index(self.infrequent_categories_[out_j], dtype=object)
+            pos = levels.get_indexer(uindex)
             lookup = np.where(pos >= 0, pos + _FIRST, _UNKNOWN).astype(np.int64)
             is_unknown_u = pos < 0
-            if len(self._infrequent_index[out_j]):
-                is_rare = self._infrequent_index[out_j].get_indexer(uindex) >= 0
+            if len(rare):
+                is_rare = rare.get_indexer(uindex) >= 0
                 is_unknown_u &= ~is_rare
             safe = np.where(miss, 0, fcodes)
             if len(uniques):
@@ -738,12 +740,22 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             for j in range(codes.shape[1])
         ]
         _rotate_to_principal_axes(self._net, counts)
-        self._build_embeddings()
         return codes, numeric, y, y_enc, n_out, rng
 
-    def _build_embeddings(self):
+    @property
+    def embeddings_(self):
+        """dict of str to DataFrame: the trained table of each column.
+
+        Built from the fitted arrays on each access, so the fitted state
+        holds only arrays, lists and scalars (safe to share with skops).
+        """
+        if not hasattr(self, "_net"):
+            raise AttributeError(
+                "embeddings_ is available after fit: this "
+                f"{type(self).__name__} is not fitted yet."
+            )
         names = self._column_names()
-        self.embeddings_ = {}
+        embeddings = {}
         for out_j, j in enumerate(self.categorical_features_):
             table = self._net.table(out_j)
             rows = [*range(_FIRST, table.shape[0]), _UNKNOWN]
@@ -752,11 +764,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 rows.append(_MISSING)
                 labels.append(MISSING_LABEL)
             d = table.shape[1]
-            self.embeddings_[names[j]] = pd.DataFrame(
+            embeddings[names[j]] = pd.DataFrame(
                 table[rows].astype(self.dtype),
                 index=pd.Index(labels, dtype=object),
                 columns=[f"{names[j]}_emb{k}" for k in range(d)],
             )
+        return embeddings
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
