@@ -4,7 +4,11 @@ import os
 import sys
 import warnings
 
-import skembed
+# document (and run the gallery with) the skembed of this source tree, even
+# when another copy is installed in the environment
+sys.path.insert(0, os.path.abspath(".."))
+
+import skembed  # noqa: E402
 
 project = "skembed"
 author = "skembed developers"
@@ -51,5 +55,3 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
 }
-
-sys.path.insert(0, os.path.abspath(".."))

@@ -81,7 +81,9 @@ print(analyze("我在Python里写代码"))
 # Every sentence is short and the vocabulary small, so the frequent-token
 # subsampling, made for large corpora, is switched off (``sample=0``; see
 # the :ref:`user guide <word2vec>`).
-vec = Word2VecVectorizer(n_components=32, min_count=5, sample=0, n_epochs=10, random_state=0)
+vec = Word2VecVectorizer(
+    n_components=32, min_count=5, sample=0, n_epochs=10, random_state=0
+)
 vec.fit(corpus)
 print(len(vec.vocabulary_), "tokens in the vocabulary")
 
@@ -127,7 +129,7 @@ from sklearn.decomposition import PCA
 xy = PCA(n_components=2).fit_transform(vec.wv_[words])
 english = {"城市": "city", "食物": "food", "水果": "fruit", "运动": "sport"}
 fig, ax = plt.subplots(figsize=(5, 4))
-for category, colour in zip(categories, ["C0", "C1", "C2", "C3"]):
+for category, colour in zip(categories, ["C0", "C1", "C2", "C3"], strict=True):
     mask = labels == category
     ax.scatter(*xy[mask].T, c=colour, label=english[category])
 ax.legend()
