@@ -54,4 +54,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
+    # "Examples using X" on each API page
+    "doc_module": ("skembed",),
+    "backreferences_dir": "generated/backreferences",
 }
