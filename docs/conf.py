@@ -58,3 +58,19 @@ sphinx_gallery_conf = {
     "doc_module": ("skembed",),
     "backreferences_dir": "generated/backreferences",
 }
+
+
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """Hide sklearn's generated ``set_{method}_request`` methods.
+
+    scikit-learn adds them to estimators whose ``fit``/``transform`` take
+    extra arguments; their docstrings point into scikit-learn's own glossary
+    and user guide, which this build (offline, no intersphinx) cannot link.
+    """
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
