@@ -9,7 +9,10 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._item2vec import Item2VecTransformer, baskets_from_frame
 from ._keyedvectors import KeyedVectors, load_vectors
+from ._line import LINEEmbedder
+from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -17,4 +20,15 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["KeyedVectors", "Word2VecVectorizer", "load_vectors", "__version__"]
+__all__ = [
+    "DeepWalkEmbedder",
+    "EdgeFeatures",
+    "Item2VecTransformer",
+    "KeyedVectors",
+    "LINEEmbedder",
+    "Node2VecEmbedder",
+    "Word2VecVectorizer",
+    "__version__",
+    "baskets_from_frame",
+    "load_vectors",
+]

@@ -93,6 +93,7 @@ def train_sgns(
     context="window",
     window=5,
     shrink_window=True,
+    max_context=None,
     negative=5,
     ns_exponent=0.75,
     sample=1e-3,
@@ -131,6 +132,14 @@ def train_sgns(
         epoch, then a fixed window of ``window`` is used.
     window, negative : int
     shrink_window : bool
+    max_context : int or None
+        "set" context only: cap on the context tokens trained per centre.
+        ``None`` (or 0) trains every pair of a sentence, ``O(m**2)`` for a
+        sentence of ``m`` tokens. With a cap, a sentence longer than
+        ``max_context + 1`` is shuffled anew each epoch and each centre gets
+        the ``max_context`` tokens nearest to it on the shuffled ring: cost
+        ``O(m * max_context)``, and every token is still context of exactly
+        ``max_context`` centres (none is dropped).
     ns_exponent : float
         Exponent of the noise distribution ``count ** ns_exponent``.
     sample : float
@@ -179,6 +188,9 @@ def train_sgns(
     seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
     mode = _MODES[context]
     shrink = bool(shrink_window) and mode == _kernels.MODE_WINDOW
+    max_ctx = int(max_context or 0)
+    if max_ctx < 0:
+        raise ValueError(f"max_context must be None or >= 0; got {max_context!r}.")
     per_epoch = int(total_tokens if total_tokens is not None else counts.sum())
     total = float(max(per_epoch * n_epochs, 1))
     threads = effective_threads(n_jobs)
@@ -224,7 +236,7 @@ def train_sgns(
                     w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
                     shrink, int(negative), bool(shared_negatives),
                     float(learning_rate), float(min_learning_rate), total, sig,
-                    logsig, max_len, losses, pairs, words, threads,
+                    logsig, max_len, losses, pairs, words, threads, max_ctx,
                 )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())

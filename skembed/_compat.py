@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import validate_data
 
 __all__ = [
@@ -23,6 +24,12 @@ __all__ = [
     "Options",
     "StrOptions",
     "_fit_context",
+    "_get_output_config",
     "validate_data",
     "validate_params",
 ]
+
+from sklearn.base import _clone_parametrized  # noqa: E402
+from sklearn.utils._set_output import _get_output_config  # noqa: E402
+
+__all__ += ["_clone_parametrized", "_get_output_config"]

@@ -33,6 +33,8 @@ import sys
 import numpy as np
 
 __all__ = [
+    "read_vocab",
+    "write_vocab",
     "read_word2vec",
     "write_word2vec",
     "sniff_format",
@@ -47,6 +49,7 @@ _ON_DUPLICATE = ("error", "first", "last")
 # newline); other Unicode spaces such as U+3000 are fine inside keys
 _WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NPZ_MAGIC = b"PK\x03\x04"
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors write
 
 
 # --------------------------------------------------------------------- files
@@ -256,6 +259,8 @@ class _TextBlocks:
         for i, line in enumerate(lines):
             line_no = first_line_no + i
             stripped = line.rstrip()
+            if line_no == 1 and stripped.startswith(_BOM):
+                stripped = stripped[len(_BOM) :]
             if not stripped:
                 if self.blank_line is None:
                     self.blank_line = line_no
@@ -396,10 +401,10 @@ def _read_binary(
         n = min(n, limit)
     nbytes = 4 * d
     # vectors go to blocks: a lying header cannot make us allocate more than
-    # the file holds
-    blocks, cap, j = [], min(n, 16 * _BLOCK_LINES), 0
-    block = np.empty((cap, d), dtype=np.float32)
-    out = memoryview(block).cast("B")
+    # the file holds (blocks of at most ~64 MB, the first one allocated once
+    # the first vector's bytes are in hand)
+    blocks, cap, j = [], max(1, min(n, (1 << 26) // nbytes)), 0
+    block = out = None
     raw_keys, offsets = [], []
     buf = b""
     view = memoryview(buf)
@@ -434,11 +439,21 @@ def _read_binary(
                     f"only {len(buf) - space - 1} bytes before the end of the file",
                     "The file is truncated, or the header's vector size is wrong.",
                 )
-            chunk = f.read(_BINARY_CHUNK)
-            if not chunk:
-                eof = True
+            # read what the record needs (at least a chunk) in one go, in
+            # bounded pieces: no quadratic re-copying for long vectors
+            need = _BINARY_CHUNK
+            if space != -1:
+                need = max(need, space + 1 + nbytes - len(buf))
+            pieces, got = [buf[pos:]], 0
+            while got < need:
+                chunk = f.read(min(need - got, 1 << 26))
+                if not chunk:
+                    eof = True
+                    break
+                pieces.append(chunk)
+                got += len(chunk)
             base += pos
-            buf = buf[pos:] + chunk
+            buf = b"".join(pieces)
             view = memoryview(buf)
             pos = 0
         key = buf[pos:space]
@@ -454,8 +469,9 @@ def _read_binary(
             )
         raw_keys.append(stripped)
         offsets.append(base + pos + len(key) - len(stripped))
-        if j == cap:
-            blocks.append(block)
+        if block is None or j == cap:
+            if block is not None:
+                blocks.append(block)
             block, j = np.empty((min(n - i, cap), d), dtype=np.float32), 0
             out = memoryview(block).cast("B")
         pos = space + 1 + nbytes
@@ -560,6 +576,11 @@ def read_word2vec(
             unit = "line"
         else:
             header = f.readline()
+            if header.startswith(_BOM):
+                header = header[len(_BOM) :]
+                header_bytes = len(header) + len(_BOM)
+            else:
+                header_bytes = len(header)
             if not header:
                 raise ValueError(f"{name}: the file is empty; expected a header line.")
             n, d = _parse_header(header, name)
@@ -571,7 +592,7 @@ def read_word2vec(
                     name,
                     n,
                     d,
-                    len(header),
+                    header_bytes,
                     limit,
                     encoding,
                     unicode_errors,
@@ -650,6 +671,40 @@ def write_word2vec(file, keys, vectors, *, binary=False, write_header=True):
             f.write("".join(lines).encode("utf8"))
 
 
+def write_vocab(file, keys, counts):
+    """Write ``"<key> <count>"`` lines (word2vec.c's ``-save-vocab`` format)."""
+    texts = _check_keys_for_file(keys)
+    with _Opened(file, "w") as f:
+        f.write(
+            "".join(
+                f"{t} {int(c)}\n" for t, c in zip(texts, counts, strict=True)
+            ).encode("utf8")
+        )
+
+
+def read_vocab(file, *, encoding="utf8", unicode_errors="strict"):
+    """Read a ``"<key> <count>"`` vocabulary file into a dict."""
+    name = _name(file)
+    table = {}
+    with _Opened(file, "r", encoding) as f:
+        for line_no, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise _error(
+                    name,
+                    f"line {line_no}",
+                    "'<key> <count>' with an integer count",
+                    _show(line.rstrip(b"\r\n")),
+                )
+            key = parts[0].decode(encoding, unicode_errors)
+            if key in table:
+                raise _error(name, f"line {line_no}", "unique keys", f"{key!r} again")
+            table[key] = int(parts[1])
+    return table
+
+
 def sniff_format(file):
     """Guess the format of a vector file from its first bytes.
 
@@ -658,6 +713,8 @@ def sniff_format(file):
     """
     name = _name(file)
     head = _peek(file)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
     if not head.strip():
         raise ValueError(f"{name}: the file is empty; expected vectors.")
     if head.startswith(_NPZ_MAGIC):
@@ -667,23 +724,17 @@ def sniff_format(file):
     if len(parts) == 2 and all(p.isdigit() for p in parts) and newline:
         d = int(parts[1])
         # text if the next line is a key and d numbers, binary otherwise
-        line = rest.split(b"\n", 1)[0]
-        if b"\n" not in rest and len(rest) < 4 * d + 1:
-            line = rest
+        line = rest.split(b"\n", 1)[0]  # (maybe cut short by the 64 kB window)
         tokens = line.split()
         if len(tokens) == d + 1 and _all_numbers(tokens[1:]):
             return "word2vec"
-        if len(tokens) == 2 and _all_numbers(tokens[1:]):
-            return "glove"  # "<key> <number>" lines: 1-d vectors, no header
         if not rest.strip():
             return "word2vec"  # header only
-        space = rest.find(b" ")
-        if space > 0 and (
-            _looks_binary(rest[space + 1 : space + 1 + 4 * d])
-            or not _all_numbers(tokens[1:])
-        ):
-            return "word2vec_binary"
-        return "word2vec"
+        if len(tokens) >= 2 and _all_numbers(tokens[1:]) and _is_text(line):
+            if len(tokens) == 2 and d != 1:
+                return "glove"  # "<key> <number>" lines: 1-d vectors, no header
+            return "word2vec"  # text; the reader reports a wrong count
+        return "word2vec_binary"
     tokens = first.split()
     if len(tokens) >= 2 and _all_numbers(tokens[1:]):
         return "glove"
@@ -691,6 +742,14 @@ def sniff_format(file):
         f"{name}, line 1: expected a header '<n_vectors> <vector_size>' or a key "
         f"followed by numbers; found {_show(first)}."
     )
+
+
+def _is_text(line):
+    try:
+        line.decode("utf8")
+    except UnicodeDecodeError:
+        return False
+    return not any(b < 32 and b not in b"\t\r\x0b\x0c" for b in line)
 
 
 def _all_numbers(tokens):

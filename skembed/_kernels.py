@@ -25,6 +25,9 @@ MODE_SHUFFLE = 2
 _MAX_EXP = 6.0
 _TABLE_SIZE = 1024
 _TABLE_SCALE = _TABLE_SIZE / (2.0 * _MAX_EXP)
+#: skip-gram with shared negatives applies the accumulated output-vector
+#: gradients every this many pairs (a window of <= 16 each side is unchanged)
+_FLUSH_PAIRS = 32
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -82,6 +85,35 @@ def _alias_draw(z, prob, alias):
     if u < prob[i]:
         return i
     return np.int64(alias[i])
+
+
+@njit(nogil=True, inline="always")
+def _ring_neighbour(i, jj, m):
+    """The ``jj``-th context position of centre ``i`` on a ring of ``m``:
+    i+1, i-1, i+2, i-2, ... (distinct and != i while jj < m - 1)."""
+    off = jj // 2 + 1
+    if jj % 2 == 0:
+        j = i + off
+        if j >= m:
+            j -= m
+    else:
+        j = i - off
+        if j < 0:
+            j += m
+    return j
+
+
+@njit(nogil=True, inline="always")
+def _context_at(capped, i, jj, lo, m):
+    """Position of the ``jj``-th context token of centre ``i``, or -1 to skip.
+
+    Capped set contexts walk the shuffled ring around ``i``; other contexts
+    walk ``lo, lo + 1, ...`` and skip the centre itself.
+    """
+    if capped:
+        return _ring_neighbour(i, jj, m)
+    j = lo + jj
+    return -1 if j == i else j
 
 
 @njit(nogil=True, cache=CACHE)
@@ -153,6 +185,7 @@ def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
     sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
+    max_context=0,
 ):
     """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
 
@@ -160,6 +193,16 @@ def _train_chunk(
     ``total`` the number of tokens of the whole run: the learning rate decays
     linearly from ``lr0`` to ``lr_min`` with the raw token position, so it is
     the same whatever the number of threads.
+
+    ``max_context`` (set mode only, 0 = no cap): when a sentence has more
+    than ``max_context + 1`` tokens, it is shuffled (anew each epoch) and
+    each centre trains on the ``max_context`` tokens nearest to it on the
+    shuffled ring (half each side) instead of all the others: ``O(m *
+    max_context)`` instead of ``O(m**2)``, every token is context of exactly
+    ``max_context`` centres, and the pairs are a uniform random subset.
+    Shared-negative output gradients are flushed every ``_FLUSH_PAIRS``
+    pairs, so a huge context (a 20,000-item basket) stays numerically
+    stable.
     """
     dim = w_in.shape[1]
     n_targets = negative + 1
@@ -192,7 +235,8 @@ def _train_chunk(
         n_words += m
         if m < 2:
             continue
-        if mode == MODE_SHUFFLE:
+        capped = mode == MODE_SET and max_context > 0 and m - 1 > max_context
+        if mode == MODE_SHUFFLE or capped:
             for i in range(m - 1, 0, -1):
                 state, z = _next(state)
                 j = _below(z, i + 1)
@@ -215,6 +259,7 @@ def _train_chunk(
                 hi = i + b + 1
                 if hi > m:
                     hi = m
+            n_ctx = max_context if capped else hi - lo
             # targets: the centre token, then shared negatives
             targets[0] = w
             for k in range(1, n_targets):
@@ -227,8 +272,10 @@ def _train_chunk(
                         for d in range(dim):
                             grad[k, d] = 0.0
                 first = True
-                for j in range(lo, hi):
-                    if j == i:
+                n_acc = 0
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
                         continue
                     c = buf[j]
                     for d in range(dim):
@@ -267,6 +314,19 @@ def _train_chunk(
                     for d in range(dim):
                         w_in[c, d] += neu1e[d]
                     n_pairs += 1
+                    if shared_negatives:
+                        n_acc += 1
+                        if n_acc == _FLUSH_PAIRS:
+                            # apply the accumulated output gradients now: a
+                            # huge shared context would otherwise diverge
+                            n_acc = 0
+                            for k in range(n_targets):
+                                t = targets[k]
+                                if t < 0:
+                                    continue
+                                for d in range(dim):
+                                    w_out[t, d] += grad[k, d]
+                                    grad[k, d] = 0.0
                 if shared_negatives:
                     for k in range(n_targets):
                         t = targets[k]
@@ -279,8 +339,9 @@ def _train_chunk(
                     neu1[d] = 0.0
                     neu1e[d] = 0.0
                 cnt = 0
-                for j in range(lo, hi):
-                    if j == i:
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
                         continue
                     c = buf[j]
                     for d in range(dim):
@@ -308,8 +369,9 @@ def _train_chunk(
                     for d in range(dim):
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
-                for j in range(lo, hi):
-                    if j == i:
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
                         continue
                     c = buf[j]
                     for d in range(dim):
@@ -323,6 +385,7 @@ def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
+    max_context,
 ):
     dim = w_in.shape[1]
     buf = np.empty(max_len, dtype=np.int32)
@@ -334,7 +397,7 @@ def _epoch_body(
         indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
         nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
         lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
-        buf, targets, grad, neu1, neu1e,
+        buf, targets, grad, neu1, neu1e, max_context,
     )
     losses[c] = loss
     pairs[c] = n_pairs
@@ -346,6 +409,7 @@ def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
+    max_context=0,
 ):
     """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
     for c in range(chunk_starts.shape[0] - 1):
@@ -353,7 +417,7 @@ def sgns_epoch_serial(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
             shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words,
+            losses, pairs, words, max_context,
         )
 
 
@@ -362,6 +426,7 @@ def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
+    max_context=0,
 ):
     """One pass over a CSR block on ``n_threads`` lock-free (Hogwild) threads.
 
@@ -378,7 +443,7 @@ def sgns_epoch_parallel(
                 indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
                 keep, nprob, nalias, sg, mode, window, shrink, negative,
                 shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-                losses, pairs, words,
+                losses, pairs, words, max_context,
             )
 
 

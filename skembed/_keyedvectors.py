@@ -133,6 +133,7 @@ class KeyedVectors:
             counts = counts.astype(np.int64)
         self.counts = counts
         self._normed = None
+        self._norms = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -149,6 +150,7 @@ class KeyedVectors:
     def vectors(self, value):
         self._vectors = _as_vectors(value, len(self.index_to_key))
         self._normed = None
+        self._norms = None
 
     @property
     def vector_size(self):
@@ -267,7 +269,9 @@ class KeyedVectors:
             if default is not KeyedVectors._NO_DEFAULT:
                 return default
             raise self._missing(key)
-        return (self.get_normed_vectors() if norm else self.vectors)[i]
+        if norm:
+            return self._rows_normed([i])[0]
+        return self.vectors[i]
 
     def __getitem__(self, key):
         if isinstance(key, (list, np.ndarray)):
@@ -280,33 +284,66 @@ class KeyedVectors:
     def get_normed_vectors(self):
         """Unit-length copies of the vectors (cached; zero rows stay zero).
 
-        The cache is dropped when ``vectors`` is replaced; call
-        :meth:`fill_norms` with ``force=True`` after editing it in place.
+        Similarity queries do not need this copy (they divide by the cached
+        norms), so it only costs memory when asked for. The cache is dropped
+        when ``vectors`` is replaced; call :meth:`fill_norms` with
+        ``force=True`` after editing it in place.
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a", "b"], [[3.0, 4.0], [0.0, 0.0]])
+        >>> kv.get_normed_vectors()
+        array([[0.6, 0.8],
+               [0. , 0. ]], dtype=float32)
         """
         if self._normed is None or self._normed[0] is not self.vectors:
-            self.fill_norms(force=True)
+            safe = self._safe_norms()
+            normed = np.ascontiguousarray(
+                self.vectors / safe[:, None], dtype=np.float32
+            )
+            self._normed = (self.vectors, normed)
         return self._normed[1]
 
     def fill_norms(self, force=False):
-        """Compute (or recompute with ``force=True``) the cached unit vectors."""
-        if not force and self._normed is not None and self._normed[0] is self.vectors:
-            return
-        vectors = self.vectors
-        norms = np.linalg.norm(vectors, axis=1).astype(np.float32)
-        safe = np.where(norms > 0, norms, np.float32(1.0))
-        normed = np.ascontiguousarray(vectors / safe[:, None], dtype=np.float32)
-        self._normed = (vectors, normed, norms)
+        """Compute (or recompute with ``force=True``) the cached row norms."""
+        if force:
+            self._norms = self._normed = None
+        self._safe_norms()
+
+    def _safe_norms(self):
+        """Row norms with 1 for zero rows, so that zero rows score 0, not NaN."""
+        if self._norms is None or self._norms[0] is not self.vectors:
+            norms = np.linalg.norm(self.vectors, axis=1).astype(np.float32)
+            safe = np.where(norms > 0, norms, np.float32(1.0))
+            self._norms = (self.vectors, norms, safe)
+        return self._norms[2]
+
+    def _rows_normed(self, rows):
+        rows = np.asarray(rows, dtype=np.intp)
+        return self.vectors[rows] / self._safe_norms()[rows][:, None]
+
+    def _cosines(self, query, end):
+        """Cosine of every of the first ``end`` rows with unit vector(s) ``query``."""
+        return (self.vectors[:end] @ query.T).T / self._safe_norms()[:end]
 
     @property
     def norms(self):
         """L2 norm of each row (float32)."""
-        self.get_normed_vectors()
-        return self._normed[2]
+        self._safe_norms()
+        return self._norms[1]
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_normed"] = None
+        state["_normed"] = state["_norms"] = None
         return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if "vectors" in state:  # pickled by the first release of this class
+            state["_vectors"] = state.pop("vectors")
+        state["_normed"] = state["_norms"] = None
+        self.__dict__.update(state)
 
     # ------------------------------------------------------------ similarity
     def _check_restrict(self, restrict_vocab):
@@ -349,7 +386,7 @@ class KeyedVectors:
             return None, self._check_raw_vector(item, name), default_weight
         if item in self:
             i = self.key_to_index[item]
-            return i, self.get_normed_vectors()[i], default_weight
+            return i, self._rows_normed([i])[0], default_weight
         if (
             isinstance(item, tuple)
             and len(item) == 2
@@ -518,7 +555,7 @@ class KeyedVectors:
         if total > 0:
             mean /= total
         mean = self._unit(mean)
-        scores = self.get_normed_vectors()[:end] @ mean
+        scores = self._cosines(mean, end)
         return self._top(scores, topn, exclude)
 
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
@@ -571,7 +608,6 @@ class KeyedVectors:
         if not positive:
             raise ValueError("most_similar_cosmul: positive is empty; expected keys.")
         end = self._check_restrict(restrict_vocab)
-        normed = self.get_normed_vectors()[:end]
         exclude = set()
 
         def shifted(items, name):
@@ -580,7 +616,7 @@ class KeyedVectors:
                 row, vec, _ = self._query_item(item, 1.0, name)
                 if row is not None:
                     exclude.add(row)
-                out.append((1 + normed @ self._unit(vec)) / 2)
+                out.append((1 + self._cosines(self._unit(vec), end)) / 2)
             return out
 
         pos = shifted(positive, "positive")
@@ -643,10 +679,9 @@ class KeyedVectors:
             vec = self._unit(self._check_raw_vector(key_or_vector, "key_or_vector"))
         else:
             vec = self.get_vector(key_or_vector, norm=True)
-        normed = self.get_normed_vectors()
         if len(other_keys):
-            normed = normed[[self._index(k) for k in other_keys]]
-        return 1.0 - normed @ vec
+            return 1.0 - self._rows_normed([self._index(k) for k in other_keys]) @ vec
+        return 1.0 - self._cosines(vec, len(self))
 
     def doesnt_match(self, keys):
         """The key furthest from the mean of the (unit-normed) keys.
@@ -677,7 +712,7 @@ class KeyedVectors:
             raise ValueError(
                 "doesnt_match: none of the keys is present; cannot choose one."
             )
-        vectors = self.get_normed_vectors()[[self.key_to_index[k] for k in used]]
+        vectors = self._rows_normed([self.key_to_index[k] for k in used])
         mean = self._unit(vectors.mean(axis=0))
         dists = vectors @ mean
         try:
@@ -777,16 +812,16 @@ class KeyedVectors:
                     continue
                 queries.append((section, quad, [ok[w] for w in quad[:3]]))
                 section["incorrect"].append(None)  # placeholder keeps order
-        normed = self.get_normed_vectors()[:end]
         results = {}
         batch = max(1, min(512, (1 << 23) // max(end, 1)))  # <= 32 MB of scores
         for start in range(0, len(queries), batch):
             chunk = queries[start : start + batch]
             idx = np.array([q[2] for q in chunk], dtype=np.intp)
-            query = (normed[idx[:, 1]] + normed[idx[:, 2]] - normed[idx[:, 0]]) / 3
+            a, b, c = (self._rows_normed(idx[:, j]) for j in range(3))
+            query = (b + c - a) / 3
             norms = np.linalg.norm(query, axis=1, keepdims=True)
             query = query / np.where(norms > 0, norms, 1)
-            scores = query @ normed.T
+            scores = self._cosines(query, end)
             k = min(8, scores.shape[1])
             if k < scores.shape[1]:
                 top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
@@ -865,7 +900,6 @@ class KeyedVectors:
 
         name = _name(pairs)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
-        normed = self.get_normed_vectors()
         gold, rows_a, rows_b = [], [], []
         oov = 0
         with _Opened(pairs, "r", encoding) as f:
@@ -898,7 +932,9 @@ class KeyedVectors:
                 f"{self._check_restrict(restrict_vocab)} keys."
             )
         rows_a, rows_b = np.array(rows_a), np.array(rows_b)
-        model = np.einsum("ij,ij->i", normed[rows_a], normed[rows_b])
+        model = np.einsum(
+            "ij,ij->i", self._rows_normed(rows_a), self._rows_normed(rows_b)
+        )
         model[rows_a < 0] = 0.0
         spearman = stats.spearmanr(gold, model)
         pearson = stats.pearsonr(gold, model)
@@ -925,6 +961,7 @@ class KeyedVectors:
         datatype=np.float32,
         *,
         on_duplicate="error",
+        fvocab=None,
     ):
         """Load vectors from a word2vec text/binary, GloVe or fastText ``.vec`` file.
 
@@ -952,6 +989,10 @@ class KeyedVectors:
             A key appearing twice is an error by default; ``"first"`` keeps
             the first vector (gensim's behaviour), ``"last"`` the last one
             (at the position of the first).
+        fvocab : path or file object, default=None
+            A vocabulary file of ``"<key> <count>"`` lines (word2vec.c's
+            ``-save-vocab``, gensim's ``fvocab``) giving ``counts``. Keys it
+            lacks get count 0, with a warning.
 
         Returns
         -------
@@ -987,9 +1028,25 @@ class KeyedVectors:
             datatype=datatype,
             on_duplicate=on_duplicate,
         )
-        return cls(keys, vectors)
+        counts = None
+        if fvocab is not None:
+            from ._io import read_vocab
 
-    def save_word2vec_format(self, path, binary=False, write_header=True):
+            table = read_vocab(fvocab, encoding=encoding, unicode_errors=unicode_errors)
+            counts = np.array([table.get(k, 0) for k in keys], dtype=np.int64)
+            missing = [k for k in keys if k not in table]
+            if missing:
+                warnings.warn(
+                    f"{len(missing)} key(s) are not in the vocabulary file "
+                    f"(e.g. {missing[0]!r}); their count is 0.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        return cls(keys, vectors, counts=counts)
+
+    def save_word2vec_format(
+        self, path, binary=False, write_header=True, *, fvocab=None
+    ):
         """Write the vectors in the word2vec text or binary format.
 
         Files are byte-identical to gensim's ``save_word2vec_format`` for the
@@ -1001,6 +1058,11 @@ class KeyedVectors:
         Keys must be non-empty and free of whitespace (a ``ValueError`` names
         the first bad one; replace spaces, e.g. with ``"_"``, before saving).
         Non-str keys are written as ``str(key)`` and load back as str.
+
+        Rows are written in their order (gensim sorts by count when it knows
+        counts; the files match when rows are sorted by decreasing count, as
+        the estimators' vocabularies are). ``fvocab`` writes ``counts`` to a
+        ``"<key> <count>"`` vocabulary file as gensim and word2vec.c do.
 
         Examples
         --------
@@ -1016,6 +1078,10 @@ class KeyedVectors:
         """
         from ._io import write_word2vec
 
+        if fvocab is not None and self.counts is None:
+            raise ValueError(
+                "fvocab was given but this KeyedVectors has no counts to write."
+            )
         write_word2vec(
             path,
             self.index_to_key,
@@ -1023,6 +1089,10 @@ class KeyedVectors:
             binary=binary,
             write_header=write_header,
         )
+        if fvocab is not None:
+            from ._io import write_vocab
+
+            write_vocab(fvocab, self.index_to_key, self.counts)
 
     def save(self, path):
         """Save to a ``.npz`` file (vectors, counts, keys as JSON), no pickle.
@@ -1089,6 +1159,12 @@ default="auto"
     Returns
     -------
     KeyedVectors
+
+    Notes
+    -----
+    fastText's ``.bin`` models (with subword n-grams) are not read: use the
+    ``.vec`` file published next to them. Nothing here unpickles: the npz
+    format stores keys as JSON and is loaded with ``allow_pickle=False``.
 
     Examples
     --------

@@ -385,7 +385,11 @@ BIN = (
             r"line 3: expected a number as value 2 of 2; found b'x4'",
         ),
         (b"2 2\na 1 2\n 3 4\n", {}, r"line 3: expected a key at the start of the line"),
-        (b"1 2\na 1 2_0\n", {}, r"line 2: expected a number as value 2 of 2; found b'2_0'"),
+        (
+            b"1 2\na 1 2_0\n",
+            {},
+            r"line 2: expected a number as value 2 of 2; found b'2_0'",
+        ),
         (
             b"3 2\na 1 2\n\nb 3 4\n",
             {},
@@ -590,3 +594,91 @@ def test_property_text_numbers_parse_like_numpy(values, fmt):
         expected = np.array([np.float32(t) for t in tokens])
     _, vectors = read_word2vec(io.BytesIO(data))
     np.testing.assert_array_equal(vectors[0], expected)
+
+
+@pytest.mark.parametrize("data", [b"1 2\na 1 2\n", b"a 1 2\n"])
+def test_utf8_bom_is_skipped(data):
+    kv = load_vectors(io.BytesIO(b"\xef\xbb\xbf" + data))
+    assert kv.index_to_key == ["a"]
+
+
+def test_fvocab_round_trip_and_gensim(tmp_path, kv):
+    gensim = pytest.importorskip("gensim")
+    counts = np.arange(len(KEYS), 0, -1) * 10  # decreasing: gensim keeps order
+    ours = KeyedVectors(KEYS, kv.vectors, counts=counts)
+    ours.save_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt")
+    g = gensim.models.KeyedVectors(kv.vector_size)
+    g.add_vectors(KEYS, kv.vectors)
+    for key, c in zip(KEYS, counts, strict=True):
+        g.set_vecattr(key, "count", int(c))
+    g.save_word2vec_format(tmp_path / "g.txt", fvocab=tmp_path / "gvocab.txt")
+    assert (tmp_path / "vocab.txt").read_bytes() == (
+        tmp_path / "gvocab.txt"
+    ).read_bytes()
+    assert (tmp_path / "v.txt").read_bytes() == (tmp_path / "g.txt").read_bytes()
+    loaded = KeyedVectors.load_word2vec_format(
+        tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt"
+    )
+    np.testing.assert_array_equal(loaded.counts, counts)
+    (tmp_path / "part.txt").write_bytes(b"the 5\n")
+    with pytest.warns(UserWarning, match="13 key\\(s\\) are not in the vocabulary"):
+        part = KeyedVectors.load_word2vec_format(
+            tmp_path / "v.txt", fvocab=tmp_path / "part.txt"
+        )
+    assert part.counts[0] == 5 and part.counts[1] == 0
+    (tmp_path / "bad.txt").write_bytes(b"the 5\nof x\n")
+    with pytest.raises(ValueError, match=r"bad\.txt, line 2: expected '<key> <count>'"):
+        KeyedVectors.load_word2vec_format(
+            tmp_path / "v.txt", fvocab=tmp_path / "bad.txt"
+        )
+    with pytest.raises(ValueError, match="no counts to write"):
+        kv.save_word2vec_format(tmp_path / "x.txt", fvocab=tmp_path / "y.txt")
+
+
+def _valid_or_value_error(data, **kwargs):
+    """Loading arbitrary bytes gives vectors or a ValueError, nothing else."""
+    try:
+        keys, vectors = read_word2vec(io.BytesIO(data), **kwargs)
+    except ValueError:
+        return None
+    assert len(keys) == len(vectors)
+    return keys, vectors
+
+
+@settings(max_examples=40, deadline=None)
+@given(_tables(), st.booleans(), st.data())
+def test_property_damaged_files_raise_value_error(table, binary, data):
+    keys, vectors = table
+    buf = io.BytesIO()
+    write_word2vec(buf, keys, vectors, binary=binary)
+    raw = buf.getvalue()
+    cut = data.draw(st.integers(0, len(raw) - 2))
+    truncated = _valid_or_value_error(raw[:cut], binary=binary)
+    if binary:  # text cut inside the last number can still be a valid file
+        assert truncated is None
+    flips = data.draw(st.lists(st.integers(0, len(raw) - 1), max_size=3))
+    damaged = bytearray(raw)
+    for i in flips:
+        damaged[i] = data.draw(st.integers(0, 255))
+    _valid_or_value_error(bytes(damaged), binary=binary)
+    _valid_or_value_error(bytes(damaged), no_header=True)
+
+
+def test_binary_reads_records_with_newlines_property_style():
+    rng = np.random.default_rng(5)
+    for d in (1, 3, 50):
+        vectors = rng.standard_normal((20, d)).astype("<f4")
+        keys = [f"k{i}" for i in range(20)]
+        data = f"20 {d}\n".encode() + b"".join(
+            k.encode() + b" " + v.tobytes() + b"\n"
+            for k, v in zip(keys, vectors, strict=True)
+        )
+        read_keys, read = read_word2vec(io.BytesIO(data), binary=True)
+        assert read_keys == keys
+        np.testing.assert_array_equal(read, vectors)
+
+
+def test_binary_lying_vector_size():
+    data = b"2 1000000000000\nab " + np.float32([1, 2]).tobytes()
+    with pytest.raises(ValueError, match="4000000000000 bytes"):
+        read_word2vec(io.BytesIO(data), binary=True)

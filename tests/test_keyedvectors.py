@@ -389,3 +389,16 @@ def test_get_indices(kv):
     np.testing.assert_array_equal(kv.get_indices(["cat", ["unhashable"]]), [0, -1])
     with pytest.raises(ValueError, match="use get_index for one key"):
         kv.get_indices("cat")
+
+
+def test_unpickles_state_of_first_release(kv):
+    old_state = {
+        "vectors": kv.vectors,
+        "index_to_key": kv.index_to_key,
+        "key_to_index": kv.key_to_index,
+        "counts": kv.counts,
+        "_normed": None,
+    }
+    restored = KeyedVectors.__new__(KeyedVectors)
+    restored.__setstate__(old_state)
+    assert restored.most_similar("cat", topn=1)[0][0] == "dog"

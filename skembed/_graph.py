@@ -1,0 +1,806 @@
+"""Graph input: networkx graphs, adjacency matrices and edge lists -> CSR.
+
+:func:`check_graph` is the one entry point. It returns the out-adjacency as a
+``scipy.sparse.csr_matrix`` of float64 weights (canonical: sorted column
+indices, duplicates summed, no stored zeros) and the node ids, one per row.
+
+Accepted inputs
+---------------
+* a networkx ``Graph`` / ``DiGraph`` / ``MultiGraph`` / ``MultiDiGraph``
+  (duck-typed: networkx is never imported here); node order is
+  ``list(G)``, edge weights are read from the ``"weight"`` attribute
+  (missing means 1), isolated nodes are kept;
+* a square scipy sparse matrix or square numeric NumPy array
+  (an adjacency matrix; node ids ``0 .. n-1``);
+* an edge list: a pandas DataFrame or a 2-D array of shape ``(n_edges, 2)``
+  or ``(n_edges, 3)`` — source, target and optional weight column — or a
+  list of ``(src, dst[, weight])`` tuples. Node ids may be any hashable
+  objects, of mixed types. A *list* is always read as an edge list; a
+  *numeric NumPy array* is read as an adjacency matrix when it is square.
+
+Policy
+------
+* **Weights** must be finite and non-negative; negative, NaN or infinite
+  weights raise a ``ValueError``. An edge of weight 0 is no edge.
+* **Duplicate edges** (edge lists, multigraphs) have their weights summed;
+  in an undirected edge list ``(u, v)`` and ``(v, u)`` are the same edge.
+  With ``weighted=False`` every edge present gets weight 1 (duplicates
+  collapse).
+* **Self-loops** are kept as ordinary edges (a walk may stay on a node).
+  Remove them beforehand if that is not wanted.
+* **Isolated nodes** (networkx nodes without edges, zero rows *and*
+  columns of a matrix) are kept as rows without entries; what an estimator
+  does with them is documented there.
+* **Direction**: ``directed=None`` means networkx's ``G.is_directed()``,
+  "not symmetric" for a matrix, and undirected for an edge list (as
+  networkx's ``from_pandas_edgelist``). An undirected graph is stored with
+  both directions. Asking for ``directed=False`` on a directed input
+  symmetrises it: edge lists and networkx graphs sum ``u->v`` and ``v->u``,
+  a matrix takes ``max(A, A.T)`` (so a triangular matrix works).
+* **Weighted**: ``weighted=None`` means "weighted if the input carries
+  weights" (a third column, a ``"weight"`` attribute, or matrix entries
+  other than 0/1); ``False`` replaces every weight by 1.
+"""
+
+import numbers
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["check_graph", "graph_arrays", "graph_fingerprint", "is_networkx_graph"]
+
+
+def is_networkx_graph(G):
+    """Duck-typed test for a networkx graph (networkx is not imported)."""
+    return (
+        hasattr(G, "is_directed")
+        and hasattr(G, "adj")
+        and hasattr(G, "edges")
+        and hasattr(G, "nodes")
+        and callable(getattr(G, "is_directed", None))
+    )
+
+
+def _id_array(ids):
+    """A 1-D array of node ids: int64/float/str arrays stay typed, anything
+    else (mixed types, tuples) becomes an object array of the original
+    Python objects."""
+    ids = list(ids)
+    kinds = {type(x) for x in ids}
+    integral = all(issubclass(k, (numbers.Integral, np.integer)) for k in kinds)
+    boolean = any(issubclass(k, (bool, np.bool_)) for k in kinds)
+    if kinds and integral and not boolean:
+        return np.asarray(ids, dtype=np.int64)
+    return np.fromiter(ids, dtype=object, count=len(ids))
+
+
+def _check_weights(w, param):
+    w = np.asarray(w)
+    if w.dtype.kind not in "biuf":
+        try:
+            w = w.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{param}: edge weights must be numbers; got values of dtype "
+                f"{w.dtype} (e.g. {w.ravel()[:3].tolist()!r})."
+            ) from exc
+    w = w.astype(np.float64, copy=False)
+    bad = ~np.isfinite(w)
+    if bad.any():
+        raise ValueError(
+            f"{param}: edge weights must be finite; got {int(bad.sum())} "
+            f"NaN/infinite weight(s) (e.g. {w[bad][:3].tolist()})."
+        )
+    if (w < 0).any():
+        raise ValueError(
+            f"{param}: Negative values in data: edge weights must be "
+            "non-negative; got "
+            f"{int((w < 0).sum())} negative weight(s) (e.g. "
+            f"{w[w < 0][:3].tolist()})."
+        )
+    return w
+
+
+def _finish(A, directed, weighted, *, symmetrise):
+    """Canonical CSR: summed duplicates, no zeros, sorted, float64."""
+    A = sp.csr_matrix(A, dtype=np.float64)
+    A.sum_duplicates()
+    if not directed:
+        if symmetrise == "max":
+            if (A != A.T).nnz:
+                A = A.maximum(A.T).tocsr()
+        else:  # "sum": each stored entry is one undirected edge
+            diag = sp.diags(A.diagonal())
+            A = (A + A.T - diag).tocsr()
+    A.eliminate_zeros()
+    if weighted is False:
+        A.data[:] = 1.0
+    A.sort_indices()
+    return A
+
+
+def _from_networkx(G, directed, weighted, param):
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    src = []
+    dst = []
+    wts = []
+    has_weight = False
+    for u, v, d in G.edges(data=True):
+        src.append(index[u])
+        dst.append(index[v])
+        if "weight" in d:
+            has_weight = True
+            wts.append(d["weight"])
+        else:
+            wts.append(1.0)
+    w = _check_weights(np.asarray(wts, dtype=object) if wts else np.zeros(0), param)
+    if weighted is None:
+        weighted = has_weight
+    is_directed = bool(G.is_directed())
+    if directed is None:
+        directed = is_directed
+    A = sp.coo_matrix(
+        (w, (np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64))),
+        shape=(n, n),
+    )
+    if not is_directed:
+        # networkx lists an undirected edge once; store both directions
+        A = _finish(A, False, weighted, symmetrise="sum")
+    else:
+        A = _finish(A, directed, weighted, symmetrise="sum")
+    return A, _id_array(nodes)
+
+
+def _from_matrix(A, directed, weighted, param):
+    if sp.issparse(A):
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ValueError(
+                f"{param}: a sparse adjacency matrix must be square; got shape "
+                f"{A.shape}."
+            )
+        A = sp.csr_matrix(A)
+        if A.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{param}: adjacency entries must be numbers; got dtype {A.dtype}."
+            )
+        A.sum_duplicates()
+        data = _check_weights(A.data, param)
+        A = sp.csr_matrix((data, A.indices, A.indptr), shape=A.shape)
+    else:
+        A = np.asarray(A)
+        data = _check_weights(A, param)
+        A = sp.csr_matrix(data)
+    n = A.shape[0]
+    if n == 0:
+        raise ValueError(f"{param}: the graph has no nodes (0x0 adjacency matrix).")
+    A.eliminate_zeros()
+    if weighted is None:
+        weighted = bool(A.nnz) and not np.all(A.data == 1.0)
+    if directed is None:
+        directed = bool((A != A.T).nnz)
+    A = _finish(A, directed, weighted, symmetrise="max")
+    return A, np.arange(n, dtype=np.int64)
+
+
+def _columns_of(E, param):
+    """Split an edge list into (src, dst, weight or None) 1-D arrays."""
+    if hasattr(E, "iloc") and hasattr(E, "columns"):  # DataFrame
+        if E.shape[1] not in (2, 3):
+            raise ValueError(
+                f"{param}: an edge-list DataFrame must have 2 columns (source, "
+                f"target) or 3 (source, target, weight); got {E.shape[1]} "
+                f"columns {list(E.columns)[:5]}."
+            )
+        cols = [E.iloc[:, j].to_numpy() for j in range(E.shape[1])]
+    else:
+        if isinstance(E, np.ndarray):
+            arr = E
+        else:
+            rows = list(E)
+            lens = {len(r) if hasattr(r, "__len__") else -1 for r in rows}
+            if not lens <= {2, 3}:
+                raise ValueError(
+                    f"{param}: an edge list must hold (source, target) or "
+                    "(source, target, weight) tuples; got rows of length(s) "
+                    f"{sorted(lens)}."
+                )
+            width = max(lens) if lens else 2
+            arr = np.empty((len(rows), width), dtype=object)
+            for i, r in enumerate(rows):
+                r = tuple(r)
+                arr[i, 0] = r[0]
+                arr[i, 1] = r[1]
+                if width == 3:
+                    arr[i, 2] = r[2] if len(r) == 3 else 1.0
+        if arr.ndim != 2 or arr.shape[1] not in (2, 3):
+            raise ValueError(
+                f"{param}: expected a square adjacency matrix or an edge list of "
+                f"shape (n_edges, 2) or (n_edges, 3); got an array of shape "
+                f"{arr.shape}."
+            )
+        cols = [arr[:, j] for j in range(arr.shape[1])]
+    src, dst = cols[0], cols[1]
+    w = cols[2] if len(cols) == 3 else None
+    return src, dst, w
+
+
+def _factorize(src, dst, param):
+    both = np.concatenate(
+        [np.asarray(src, dtype=object), np.asarray(dst, dtype=object)]
+    )
+    if any(
+        x is None or (isinstance(x, float) and not np.isfinite(x)) for x in both
+    ):
+        raise ValueError(
+            f"{param}: node ids must not be missing or infinite (None, NaN, inf) "
+            "in an edge list."
+        )
+    index = {}
+    codes = np.empty(len(both), dtype=np.int64)
+    for i, x in enumerate(both.tolist()):
+        try:
+            codes[i] = index.setdefault(x, len(index))
+        except TypeError as exc:
+            raise ValueError(
+                f"{param}: node ids must be hashable; got {type(x).__name__}."
+            ) from exc
+    nodes = _id_array(index)
+    # numeric ids are sorted, so that nodes_ of 0..n-1 ids is 0..n-1
+    if nodes.dtype.kind in "iuf":
+        order = np.argsort(nodes, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        nodes = nodes[order]
+        codes = rank[codes]
+    m = len(src)
+    return codes[:m], codes[m:], nodes
+
+
+def _from_edgelist(E, directed, weighted, param):
+    src, dst, w = _columns_of(E, param)
+    if len(src) == 0:
+        raise ValueError(f"{param}: the edge list is empty (0 edges, no nodes).")
+    if np.asarray(src).dtype.kind in "iu" and np.asarray(dst).dtype.kind in "iu":
+        s = np.asarray(src, dtype=np.int64)
+        t = np.asarray(dst, dtype=np.int64)
+        nodes, inv = np.unique(np.concatenate([s, t]), return_inverse=True)
+        s, t = inv[: len(s)], inv[len(s):]
+    else:
+        s, t, nodes = _factorize(src, dst, param)
+    if w is None:
+        w = np.ones(len(s), dtype=np.float64)
+        if weighted is None:
+            weighted = False
+    else:
+        w = _check_weights(w, param)
+        if weighted is None:
+            weighted = True
+    n = len(nodes)
+    A = sp.coo_matrix((w, (s, t)), shape=(n, n))
+    directed = bool(directed) if directed is not None else False
+    return _finish(A, directed, weighted, symmetrise="sum"), nodes
+
+
+def check_graph(G, *, directed=None, weighted=None, param="G"):
+    """Validate a graph and return its out-adjacency as CSR plus node ids.
+
+    Parameters
+    ----------
+    G : networkx graph, square sparse/NumPy adjacency, or edge list
+        See the module docstring for the accepted forms and the policy on
+        weights, duplicates, self-loops, isolated nodes and direction.
+    directed : bool or None, default=None
+        None infers it from the input.
+    weighted : bool or None, default=None
+        None infers it from the input; False sets every weight to 1.
+    param : str
+        Name of the argument, used in error messages.
+
+    Returns
+    -------
+    A : scipy.sparse.csr_matrix of float64, shape (n_nodes, n_nodes)
+        ``A[u, v]`` is the weight of the edge ``u -> v``; symmetric for an
+        undirected graph; column indices sorted within rows. The kernels
+        take ``graph_arrays(A)`` (int64 ``indptr``, int32 ``indices``).
+    nodes : ndarray, shape (n_nodes,)
+        The node id of each row (int64 for integer ids, else object).
+
+    Examples
+    --------
+    >>> from skembed._graph import check_graph
+    >>> A, nodes = check_graph([("a", "b"), ("b", "c"), ("a", "b")])
+    >>> nodes.tolist(), A.toarray().tolist()
+    (['a', 'b', 'c'], [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    """
+    if G is None:
+        raise ValueError(
+            f"{param}: a graph is required (networkx graph, square adjacency "
+            "matrix or edge list); got None."
+        )
+    if isinstance(G, (str, bytes)):
+        raise ValueError(
+            f"{param}: a graph is required (networkx graph, square adjacency "
+            f"matrix or edge list); got a string {G[:30]!r}."
+        )
+    if is_networkx_graph(G):
+        A, nodes = _from_networkx(G, directed, weighted, param)
+        if A.shape[0] == 0:
+            raise ValueError(f"{param}: the graph has no nodes.")
+        return A, nodes
+    if sp.issparse(G):
+        return _from_matrix(G, directed, weighted, param)
+    if hasattr(G, "iloc") and hasattr(G, "columns"):
+        return _from_edgelist(G, directed, weighted, param)
+    if isinstance(G, np.ndarray) or hasattr(G, "__array__"):
+        arr = np.asarray(G)
+        if arr.ndim != 2:
+            raise ValueError(
+                f"{param}: expected a square adjacency matrix or an edge list of "
+                f"shape (n_edges, 2) or (n_edges, 3); got an array of shape "
+                f"{arr.shape}."
+            )
+        if arr.dtype.kind in "biuf" and arr.shape[0] == arr.shape[1]:
+            return _from_matrix(arr, directed, weighted, param)
+        if arr.shape[1] not in (2, 3):
+            raise ValueError(
+                f"{param}: expected a square adjacency matrix or an edge list of "
+                f"shape (n_edges, 2) or (n_edges, 3); got an array of shape "
+                f"{arr.shape}."
+            )
+        return _from_edgelist(arr, directed, weighted, param)
+    if isinstance(G, numbers.Number) or not hasattr(G, "__iter__"):
+        raise TypeError(
+            f"{param}: expected a networkx graph, a square adjacency matrix or an "
+            f"edge list; got {type(G).__name__}."
+        )
+    return _from_edgelist(G, directed, weighted, param)
+
+
+def graph_arrays(A):
+    """``(indptr int64, indices int32)`` of a :func:`check_graph` result, as
+    the numba kernels take them (the matrix itself keeps scipy's consistent
+    index dtype, so every scipy method keeps working on it)."""
+    return (
+        np.ascontiguousarray(A.indptr, dtype=np.int64),
+        np.ascontiguousarray(A.indices, dtype=np.int32),
+    )
+
+
+def graph_fingerprint(A, nodes):
+    """A content hash of a validated graph (for caches keyed by the graph)."""
+    return joblib.hash((A.shape, A.indptr, A.indices, A.data, nodes))
+
+
+# ---------------------------------------------------------------------------
+# Node-id columns and the fit/transform plumbing shared by graph embedders
+# ---------------------------------------------------------------------------
+
+
+def _is_dataframe(X):
+    return hasattr(X, "iloc") and hasattr(X, "columns")
+
+
+def as_node_ids(X, *, param="X"):
+    """A column of node ids -> 1-D array (object or numeric), validated.
+
+    Accepts a list, a 1-D array, a pandas Series, a one-column DataFrame or a
+    ``(n, 1)`` array, or a networkx graph (its nodes). Raises a
+    ``ValueError`` naming ``param`` for a bare string, a scalar, an empty
+    input or more than one column.
+    """
+    what = "node ids"
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{param}: expected an iterable of {what}; got a single string "
+            f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
+        )
+    if X is None or isinstance(X, (numbers.Number, np.generic)):
+        raise ValueError(
+            f"{param}: expected an iterable of {what}; got {type(X).__name__}."
+        )
+    if is_networkx_graph(X):
+        ids = _id_array(list(X))
+    elif _is_dataframe(X):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"{param}: expected one column of {what}; got a DataFrame with "
+                f"{X.shape[1]} columns."
+            )
+        ids = X.iloc[:, 0].to_numpy()
+    elif sp.issparse(X):
+        raise ValueError(
+            f"{param}: expected a 1-D column of {what}; got a sparse matrix of "
+            f"shape {X.shape}."
+        )
+    elif hasattr(X, "__array__") or isinstance(X, np.ndarray):
+        ids = np.asarray(X)
+        if ids.ndim == 2 and ids.shape[1] == 1:
+            ids = ids[:, 0]
+        if ids.ndim != 1:
+            raise ValueError(
+                f"{param}: expected a 1-D column of {what}; got an array of shape "
+                f"{ids.shape}."
+            )
+    else:
+        try:
+            items = list(X)
+        except TypeError as exc:
+            raise ValueError(
+                f"{param}: expected an iterable of {what}; got {type(X).__name__}."
+            ) from exc
+        if items and all(
+            isinstance(x, (list, np.ndarray)) and len(x) == 1 for x in items
+        ):
+            items = [x[0] for x in items]  # [[id], [id]]: a one-column table
+        ids = np.fromiter(items, dtype=object, count=len(items))
+    if ids.shape[0] == 0:
+        raise ValueError(f"{param}: got an empty column of {what} (0 ids).")
+    return ids
+
+
+def lookup_rows(node_index, nodes, ids):
+    """Rows of ``ids`` in the fitted node order; -1 for unknown ids."""
+    if (
+        nodes.dtype.kind == "i"
+        and ids.dtype.kind in "iu"
+        and nodes.shape[0]
+        and nodes[0] == 0
+        and nodes[-1] == nodes.shape[0] - 1
+    ):  # ids 0..n-1 (adjacency input): vectorised
+        ids64 = ids.astype(np.int64)
+        rows = np.where((ids64 >= 0) & (ids64 < nodes.shape[0]), ids64, -1)
+        return rows
+    get = node_index.get
+    out = np.empty(ids.shape[0], dtype=np.int64)
+    for i, x in enumerate(ids.tolist()):
+        try:
+            out[i] = get(x, -1)
+        except TypeError:  # unhashable id
+            out[i] = -1
+    return out
+
+
+def unknown_message(ids, rows, param="X"):
+    bad = ids[rows < 0]
+    shown = ", ".join(repr(x) for x in bad[:5].tolist())
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return (
+        f"{param}: {len(bad)} node id(s) unknown to the fitted graph: {shown}"
+        f"{more}. Use handle_unknown='zeros' or 'neighbors' to embed unknown ids."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Estimator plumbing (input modes, caching, lookups) shared by graph embedders
+# ---------------------------------------------------------------------------
+
+_MEMO = {}  # key -> (embedding, info); in-process cache, bounded below
+_MEMO_ORDER = []
+_MEMO_MAX_ENTRIES = 8
+_MEMO_MAX_BYTES = 512 * 2**20
+
+
+def _memo_get(key):
+    if key in _MEMO:
+        _MEMO_ORDER.remove(key)
+        _MEMO_ORDER.append(key)
+        emb, info = _MEMO[key]
+        return emb.copy(), dict(info)
+    return None
+
+
+def _memo_put(key, emb, info):
+    _MEMO[key] = (emb.copy(), dict(info))
+    _MEMO_ORDER.append(key)
+    while len(_MEMO_ORDER) > _MEMO_MAX_ENTRIES or (
+        len(_MEMO_ORDER) > 1
+        and sum(v[0].nbytes for v in _MEMO.values()) > _MEMO_MAX_BYTES
+    ):
+        del _MEMO[_MEMO_ORDER.pop(0)]
+
+
+def clear_graph_cache():
+    """Empty the in-process cache of graph embeddings (see ``memory=``)."""
+    _MEMO.clear()
+    del _MEMO_ORDER[:]
+
+
+def _looks_like_adjacency(X):
+    """Square (or non-edge-list) 2-D matrix input: the sklearn-checkable mode.
+
+    Sparse matrices always are; NumPy-like arrays are unless they look like
+    an edge list (string ids, or 2/3 columns and not square numeric);
+    DataFrames only when square, numeric and not of 2/3 columns; lists and
+    networkx graphs never are.
+    """
+    if sp.issparse(X):
+        return True
+    if isinstance(X, (list, tuple)) or is_networkx_graph(X):
+        return False
+    if _is_dataframe(X):
+        if X.shape[1] in (2, 3):
+            return False
+        return all(dt.kind in "biuf" for dt in X.dtypes)
+    if hasattr(X, "__array__"):
+        arr = np.asarray(X)
+        if arr.ndim != 2 or arr.dtype.kind in "US":
+            return False
+        if arr.dtype.kind == "O":
+            return arr.shape[0] == arr.shape[1] and arr.shape[1] not in (2, 3)
+        if arr.shape[0] != arr.shape[1] and arr.shape[1] in (2, 3):
+            return False  # numeric edge list
+        return True
+    return False
+
+
+class _GraphEmbedderMixin:
+    """fit / transform plumbing shared by the graph embedders.
+
+    Subclasses define ``_learn_params`` (names of the parameters the learnt
+    embedding depends on, besides the graph, ``random_state`` and the thread
+    count), ``_learn_function`` (a module-level function
+    ``f(A, params, random_state, n_jobs, verbose, name) -> (embedding, info)``)
+    and have the parameters ``graph``, ``directed``, ``weighted``,
+    ``handle_unknown``, ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
+    """
+
+    def __sklearn_clone__(self):
+        """Clone every parameter except ``graph``, which is shared.
+
+        ``clone`` deep-copies parameters; a large networkx graph would be
+        copied on every grid-search fold. The graph is a read-only input
+        (never modified here, and cached results are keyed by its content),
+        so clones share it.
+        """
+        import copy
+
+        from ._compat import _clone_parametrized
+
+        shallow = copy.copy(self)
+        shallow.graph = None
+        new = _clone_parametrized(shallow)
+        new.graph = self.graph
+        return new
+
+    # -- training graph -----------------------------------------------------
+    def _training_graph(self, X):
+        from ._compat import validate_data
+
+        if self.graph is not None:
+            A, nodes = check_graph(
+                self.graph, directed=self.directed, weighted=self.weighted,
+                param="graph",
+            )
+            self._forget_features_in()
+            return A, nodes, False, as_node_ids(X)
+        if _looks_like_adjacency(X):
+            Xv = validate_data(
+                self, X, reset=True, accept_sparse=["csr", "csc", "coo"],
+                dtype=[np.float64, np.float32], ensure_min_samples=1,
+                ensure_min_features=1,
+            )
+            if Xv.shape[0] != Xv.shape[1]:
+                raise ValueError(
+                    "X: expected a square adjacency matrix of shape (n_nodes, "
+                    f"n_nodes) or an edge list of shape (n_edges, 2|3); got shape "
+                    f"{Xv.shape} ({Xv.shape[0]} sample(s), {Xv.shape[1]} "
+                    "feature(s))."
+                )
+            A, nodes = check_graph(
+                Xv, directed=self.directed, weighted=self.weighted, param="X"
+            )
+            return A, nodes, True, None
+        A, nodes = check_graph(
+            X, directed=self.directed, weighted=self.weighted, param="X"
+        )
+        self._forget_features_in()
+        return A, nodes, False, None
+
+    def _forget_features_in(self):
+        """Only the adjacency mode has input features: drop stale ones."""
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+
+    # -- learning with caching ----------------------------------------------
+    def _learn_with_cache(self, A):
+        from sklearn.utils.validation import check_memory
+
+        from ._validation import effective_threads
+
+        params = {k: getattr(self, k) for k in self._learn_params}
+        rs = self.random_state
+        deterministic = isinstance(
+            rs, (numbers.Integral, np.integer)
+        ) and not isinstance(rs, (bool, np.bool_))
+        threads = effective_threads(self.n_jobs)
+        learn = type(self)._learn_function
+        name = type(self).__name__
+        memory = self.memory
+        if deterministic and not isinstance(memory, (bool, type(None))):
+            cached = check_memory(memory).cache(learn, ignore=["verbose"])
+            return cached(A, params, int(rs), threads, self.verbose, name)
+        in_process = memory is True or (memory is None and self.graph is not None)
+        if deterministic and in_process:
+            key = (
+                name, graph_fingerprint(A, None), tuple(sorted(params.items())),
+                int(rs), threads,
+            )
+            hit = _memo_get(key)
+            if hit is not None:
+                if self.verbose:
+                    print(f"[{name}] embedding taken from the in-process cache")
+                return hit
+            emb, info = learn(A, params, int(rs), threads, self.verbose, name)
+            _memo_put(key, emb, info)
+            return emb, info
+        return learn(A, params, rs, threads, self.verbose, name)
+
+    def _fit(self, X):
+        import warnings
+
+        A, nodes, adjacency, ids = self._training_graph(X)
+        where = "graph" if self.graph is not None else "X"
+        if A.nnz == 0:
+            raise ValueError(
+                f"{where}: the graph has {A.shape[0]} node(s) but no edge; there "
+                "is nothing to learn an embedding from."
+            )
+        self.nodes_ = nodes
+        self._node_index = {node: i for i, node in enumerate(nodes.tolist())}
+        if ids is not None and self.handle_unknown == "error":
+            rows = lookup_rows(self._node_index, nodes, ids)
+            if (rows < 0).any():
+                raise ValueError(unknown_message(ids, rows, "X"))
+        emb, info = self._learn_with_cache(A)
+        self.embedding_ = emb
+        self.loss_curve_ = list(info.get("loss_curve", []))
+        self.timings_ = {k: info[k] for k in ("walks", "training") if k in info}
+        isolated = np.asarray(info.get("isolated", np.zeros(0, np.int64)))
+        self.isolated_nodes_ = nodes[isolated]
+        if isolated.size:
+            warnings.warn(
+                f"{type(self).__name__}: {isolated.size} isolated node(s) (no "
+                f"edge) get a zero vector, e.g. {self.isolated_nodes_[:3].tolist()}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._adjacency_input = adjacency
+        self._n_features_out = emb.shape[1]
+        return self
+
+    # -- lookups ------------------------------------------------------------
+    def _neighbour_means(self, unknown_ids, graph):
+        """Weighted mean of fitted neighbours' vectors for each unknown id."""
+        out = np.zeros((len(unknown_ids), self.embedding_.shape[1]), np.float32)
+        if graph is None:
+            return out
+        A2, nodes2 = check_graph(
+            graph, directed=self.directed, weighted=self.weighted, param="graph"
+        )
+        fitted_rows = lookup_rows(self._node_index, self.nodes_, nodes2)
+        index2 = {node: i for i, node in enumerate(nodes2.tolist())}
+        for k, u in enumerate(unknown_ids.tolist()):
+            try:
+                r = index2.get(u)
+            except TypeError:
+                r = None
+            if r is None:
+                continue
+            lo, hi = A2.indptr[r], A2.indptr[r + 1]
+            nb = fitted_rows[A2.indices[lo:hi]]
+            w = A2.data[lo:hi]
+            keep = nb >= 0
+            if keep.any() and w[keep].sum() > 0:
+                out[k] = (w[keep, None] * self.embedding_[nb[keep]]).sum(0) / w[
+                    keep
+                ].sum()
+        return out
+
+    def _transform_rows(self, X):
+        """Adjacency mode: rows of links to the fitted nodes -> mean vectors."""
+        from ._compat import validate_data
+
+        Xv = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc", "coo"],
+            dtype=[np.float64, np.float32],
+        )
+        W = sp.csr_matrix(Xv, dtype=np.float64)
+        _check_weights(W.data, "X")
+        sums = np.asarray(W.sum(axis=1)).ravel()
+        inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
+        out = sp.diags(inv) @ W @ self.embedding_.astype(np.float64)
+        return np.asarray(out, dtype=np.float32)
+
+    def _transform(self, X, graph=None):
+        """Embed node ids (or, in adjacency mode, rows of links).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ids,) or (n_ids, 1)
+            Node ids (any hashable). When the estimator was fitted on a square
+            adjacency matrix, ``X`` may also be a matrix of shape
+            ``(n_queries, n_nodes)``: row ``i`` holds the link weights of a
+            query node to the fitted nodes, and its vector is the
+            weight-averaged vector of those nodes (zeros without links).
+        graph : graph, optional
+            Used by ``handle_unknown="neighbors"``: the neighbours of an
+            unknown id in this graph (any form accepted by ``fit``) that were
+            fitted give its vector (weighted mean).
+
+        Returns
+        -------
+        ndarray of float32, shape (n_ids, n_components)
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "embedding_")
+        adjacency = getattr(self, "_adjacency_input", False)
+        if adjacency and (
+            sp.issparse(X)
+            or (
+                not isinstance(X, (list, tuple))
+                and hasattr(X, "__array__")
+                and np.asarray(X).ndim == 2
+            )
+        ):
+            return self._transform_rows(X)
+        ids = as_node_ids(X)
+        if adjacency and ids.dtype.kind == "f" and not np.all(np.mod(ids, 1) == 0):
+            raise ValueError(
+                "X: expected integer node ids 0..n_nodes-1 (1-D) or rows of links "
+                "to the fitted nodes (2-D); got 1-D non-integer values. Reshape "
+                "your data with array.reshape(1, -1) if it is a single row of "
+                "links."
+            )
+        rows = lookup_rows(self._node_index, self.nodes_, ids)
+        unknown = rows < 0
+        out = self.embedding_[np.where(unknown, 0, rows)]
+        if unknown.any():
+            if self.handle_unknown == "error":
+                raise ValueError(unknown_message(ids, rows, "X"))
+            if self.handle_unknown == "neighbors":
+                out[unknown] = self._neighbour_means(ids[unknown], graph)
+            else:
+                out[unknown] = 0.0
+        return out
+
+    def _fit_transform(self, X):
+        """Fit, then return the vectors.
+
+        With ``graph=None`` (``X`` is the graph) the rows are all nodes in
+        ``nodes_`` order (as a DataFrame indexed by node id under
+        ``set_output(transform="pandas")``); with ``graph=`` set (``X`` is a
+        column of node ids), the rows are ``transform(X)``.
+        """
+        self.fit(X)
+        if self.graph is not None:
+            return self._transform(X)
+        out = self.embedding_.copy()
+        from ._compat import _get_output_config
+
+        if _get_output_config("transform", self)["dense"] == "pandas":
+            import pandas as pd
+
+            # rows are nodes: a square DataFrame's row labels, else the node ids
+            index = (
+                X.index
+                if self._adjacency_input and _is_dataframe(X)
+                else pd.Index(self.nodes_)
+            )
+            return pd.DataFrame(out, index=index, columns=self.get_feature_names_out())
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.graph is None:
+            tags.input_tags.pairwise = True
+            tags.input_tags.sparse = True
+            tags.input_tags.positive_only = True
+        else:
+            tags.input_tags.two_d_array = False
+            tags.input_tags.string = True
+        return tags
