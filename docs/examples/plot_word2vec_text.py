@@ -81,7 +81,7 @@ print("best:", search.best_params_["vec"])
 
 # %%
 # On a thousand documents TF-IDF is hard to beat: word2vec learns its vectors
-# from only about 50,000 training tokens per fold. The default five epochs
+# from only about 43,000 training tokens per fold. The default five epochs
 # are too few for so little text; twenty bring the mean-pooled vectors close
 # to TF-IDF. With pretrained vectors (``Word2VecVectorizer(vectors=...)``) or
 # a larger corpus the comparison shifts; a grid search like this one is how
