@@ -11,25 +11,25 @@ from sklearn.utils._param_validation import (
     Hidden,
     Interval,
     Options,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
+from sklearn.base import _clone_parametrized
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_feature_names_in, validate_data
 
 __all__ = [
     "HasMethods",
     "Hidden",
     "Interval",
     "Options",
+    "RealNotInt",
     "StrOptions",
+    "_check_feature_names_in",
+    "_clone_parametrized",
     "_fit_context",
     "_get_output_config",
     "validate_data",
     "validate_params",
 ]
-
-from sklearn.base import _clone_parametrized  # noqa: E402
-from sklearn.utils._set_output import _get_output_config  # noqa: E402
-
-__all__ += ["_clone_parametrized", "_get_output_config"]
