@@ -128,3 +128,13 @@ def test_user_guide_snippets(page, tmp_path, monkeypatch):
                 pytest.skip(f"block {number} of {page.name} needs {module}")
         code = compile(_with_checks(block), f"{page.name} block {number}", "exec")
         exec(code, namespace)
+
+
+def test_api_page_lists_every_public_name():
+    """``docs/api.rst`` documents each name of ``skembed.__all__``."""
+    import skembed
+
+    text = (DOCS / "api.rst").read_text(encoding="utf8")
+    listed = set(re.findall(r"^   (\w+)$", text, re.M))
+    public = {name for name in skembed.__all__ if not name.startswith("_")}
+    assert public <= listed, f"missing from docs/api.rst: {sorted(public - listed)}"
