@@ -4,7 +4,11 @@ import os
 import sys
 import warnings
 
-import skembed
+# document (and run the gallery with) the skembed of this source tree, even
+# when another copy is installed in the environment
+sys.path.insert(0, os.path.abspath(".."))
+
+import skembed  # noqa: E402
 
 project = "skembed"
 author = "skembed developers"
@@ -50,6 +54,23 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
+    # "Examples using X" on each API page
+    "doc_module": ("skembed",),
+    "backreferences_dir": "generated/backreferences",
 }
 
-sys.path.insert(0, os.path.abspath(".."))
+
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """Hide sklearn's generated ``set_{method}_request`` methods.
+
+    scikit-learn adds them to estimators whose ``fit``/``transform`` take
+    extra arguments; their docstrings point into scikit-learn's own glossary
+    and user guide, which this build (offline, no intersphinx) cannot link.
+    """
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)

@@ -808,7 +808,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, sum(embedding_dims_))
+        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
             Embeddings of the categorical columns.
         """
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
@@ -919,7 +919,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, sum(embedding_dims_))
+        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
             Embeddings, in the order of ``get_feature_names_out()``.
         """
         check_is_fitted(self)

@@ -325,7 +325,7 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         ``transform(X, graph=...)`` (zeros when there is none).
     sampler : {"rejection", "alias"}, default="rejection"
         How second-order steps are drawn. "rejection": exact rejection
-        sampling in O(|E|) memory (the default; fine for any graph).
+        sampling in ``O(|E|)`` memory (the default; fine for any graph).
         "alias": precomputed alias tables per edge (pecanpy's PreComp, the
         reference implementation), O(1) per step but 8 bytes per
         (in-degree x out-degree) of every node -- Σ deg² for undirected
@@ -384,7 +384,7 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
     -----
     Walks are simulated in numba on the CSR adjacency. The second-order
     bias uses rejection sampling: exact node2vec transition probabilities in
-    O(|E|) memory, never the Σ deg² alias tables of the reference
+    ``O(|E|)`` memory, never the Σ deg² alias tables of the reference
     implementation, SNAP or pecanpy's PreComp mode. A node without
     out-edges ends a walk early (directed graphs); walks are never padded.
     Self-loops are kept, duplicate edges summed (see :func:`check_graph`
