@@ -124,8 +124,9 @@ def worker(impl, sg, threads, epochs, corpus_path, seed=1):
         vocab = build_vocabulary(counts, min_count=PARAMS["min_count"])
         indptr, ids = encode(sentences, vocab.key_to_index)
         # warm the JIT cache outside the timed region (a cached load)
-        train_sgns((np.array([0, 2]), np.array([0, 1], np.int32)), np.array([1, 1]), sample=0,
-                   n_components=PARAMS["dim"], n_epochs=1, n_jobs=threads, sg=sg)
+        train_sgns((np.array([0, 2]), np.array([0, 1], np.int32)), np.array([1, 1]),
+                   sample=0, n_components=PARAMS["dim"], n_epochs=1, n_jobs=threads,
+                   sg=sg)
         rss_imports = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         c0, t0 = time.process_time(), time.perf_counter()
         res = train_sgns(
@@ -177,7 +178,8 @@ def run(args):
 
 
 def _cell(rows, impl, mode, threads):
-    return [r for r in rows if (r["impl"], r["mode"], r["threads"]) == (impl, mode, threads)]
+    key = (impl, mode, threads)
+    return [r for r in rows if (r["impl"], r["mode"], r["threads"]) == key]
 
 
 def _best(rows, impl, mode, threads):
@@ -217,7 +219,8 @@ def write_table(rows, args, corpus):
         "RSS: peak of the process; 'training' is what training added after "
         "the imports, corpus and vocabulary.\n",
         "| mode | threads | impl | eff. words / CPU-s | ratio vs gensim | "
-        "eff. words / wall-s | peak RSS MB | training RSS MB | analogy acc. | WS353 ρ |",
+        "eff. words / wall-s | peak RSS MB | training RSS MB | analogy acc. | "
+        "WS353 ρ |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in ("SG", "CBOW"):

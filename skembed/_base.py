@@ -14,6 +14,7 @@ Two entry points:
 
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -250,18 +251,21 @@ def train_sgns(
             n_words_total += epoch_words
             n_pairs_total += epoch_pairs
             if epoch_words == 0 and epoch == 0:
-                import warnings
-
                 warnings.warn(
-                    f"{name}: the first epoch saw no training token (empty "
-                    "corpus, or an exhausted generator passed as corpus?).",
+                    f"{name}: the first epoch saw no training token: the corpus "
+                    "is empty, frequent-token subsampling dropped every token of "
+                    "a tiny corpus (lower `sample`, or 0 to disable it), or an "
+                    "exhausted generator was passed as the corpus.",
                     RuntimeWarning,
                     stacklevel=2,
                 )
             if verbose:
+                lr_now = learning_rate - (learning_rate - min_learning_rate) * min(
+                    1.0, pos / total
+                )
                 print(
                     f"[{name}] epoch {epoch + 1}/{n_epochs}  loss={mean_loss:.4f}  "
-                    f"lr={learning_rate - (learning_rate - min_learning_rate) * min(1.0, pos / total):.5f}  "
+                    f"lr={lr_now:.5f}  "
                     f"words/s={epoch_words / max(elapsed, 1e-9):,.0f}  "
                     f"threads={threads}",
                     file=sys.stdout,

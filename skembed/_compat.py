@@ -5,7 +5,7 @@ change in a scikit-learn release is fixed in one place (the pattern of
 skrub's ``_sklearn_compat.py``).
 """
 
-from sklearn.base import _fit_context
+from sklearn.base import _clone_parametrized, _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -15,7 +15,6 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.base import _clone_parametrized
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import _check_feature_names_in, validate_data
 

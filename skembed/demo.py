@@ -230,9 +230,8 @@ def main(argv=None):
         })
         _step(f"  ROC-AUC {rows[-1]['CV ROC-AUC']:.4f} ({seconds:.1f}s)", t0)
         if name.startswith("one-hot user + Item2Vec"):
-            item2vec = search.best_estimator_.named_steps["features"].named_transformers_[
-                "movie"
-            ]
+            features = search.best_estimator_.named_steps["features"]
+            item2vec = features.named_transformers_["movie"]
     table = pd.DataFrame(rows)
     os.makedirs(args.output_dir, exist_ok=True)
     with pd.option_context("display.width", 140, "display.max_colwidth", 60,
