@@ -116,23 +116,19 @@ def _context_at(capped, i, jj, lo, m):
     return -1 if j == i else j
 
 
-@njit(nogil=True, cache=CACHE)
-def alias_table(p):
-    """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
+@njit(nogil=True, inline="always")
+def vose_fill(scaled, n, prob, alias, base, small, large):
+    """Vose's alias construction for one distribution, written in place.
 
-    Returns ``(prob float32, alias int32)``: draw ``i`` uniformly, keep it
-    with probability ``prob[i]``, else take ``alias[i]``. O(n) memory and
-    build time, O(1) per draw.
+    ``scaled[:n]`` holds the weights times ``n / sum(weights)`` (mean 1) and
+    is overwritten. Entries ``prob[base:base + n]`` and ``alias[base:base +
+    n]`` receive the table, with aliases as offsets in ``[0, n)``. ``small``
+    and ``large`` are scratch arrays of length >= ``n``. O(n).
     """
-    n = p.shape[0]
-    prob = np.empty(n, dtype=np.float32)
-    alias = np.arange(n).astype(np.int32)
-    scaled = p * n
-    small = np.empty(n, dtype=np.int64)
-    large = np.empty(n, dtype=np.int64)
     ns = 0
     nl = 0
     for i in range(n):
+        alias[base + i] = i
         if scaled[i] < 1.0:
             small[ns] = i
             ns += 1
@@ -144,8 +140,8 @@ def alias_table(p):
         s = small[ns]
         nl -= 1
         g = large[nl]
-        prob[s] = scaled[s]
-        alias[s] = g
+        prob[base + s] = scaled[s]
+        alias[base + s] = g
         scaled[g] = (scaled[g] + scaled[s]) - 1.0
         if scaled[g] < 1.0:
             small[ns] = g
@@ -154,9 +150,25 @@ def alias_table(p):
             large[nl] = g
             nl += 1
     for k in range(nl):
-        prob[large[k]] = 1.0
+        prob[base + large[k]] = 1.0
     for k in range(ns):  # only round-off leaves entries here
-        prob[small[k]] = 1.0
+        prob[base + small[k]] = 1.0
+
+
+@njit(nogil=True, cache=CACHE)
+def alias_table(p):
+    """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
+
+    Returns ``(prob float32, alias int32)``: draw ``i`` uniformly, keep it
+    with probability ``prob[i]``, else take ``alias[i]``. O(n) memory and
+    build time, O(1) per draw.
+    """
+    n = p.shape[0]
+    prob = np.empty(n, dtype=np.float32)
+    alias = np.empty(n, dtype=np.int32)
+    scaled = p * n
+    vose_fill(scaled, n, prob, alias, 0, np.empty(n, dtype=np.int64),
+              np.empty(n, dtype=np.int64))
     return prob, alias
 
 

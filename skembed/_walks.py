@@ -39,7 +39,7 @@ number of threads.
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import _below, _next, _uniform, seed_for
+from ._kernels import _below, _next, _uniform, seed_for, vose_fill
 from ._numba_config import CACHE
 
 __all__ = [
@@ -85,35 +85,9 @@ def node_alias_tables(indptr, weights):
         total = 0.0
         for i in range(d):
             total += weights[lo + i]
-        ns = 0
-        nl = 0
         for i in range(d):
-            aalias[lo + i] = i
             scaled[i] = weights[lo + i] * d / total
-            if scaled[i] < 1.0:
-                small[ns] = i
-                ns += 1
-            else:
-                large[nl] = i
-                nl += 1
-        while ns > 0 and nl > 0:
-            ns -= 1
-            s = small[ns]
-            nl -= 1
-            g = large[nl]
-            aprob[lo + s] = scaled[s]
-            aalias[lo + s] = g
-            scaled[g] = (scaled[g] + scaled[s]) - 1.0
-            if scaled[g] < 1.0:
-                small[ns] = g
-                ns += 1
-            else:
-                large[nl] = g
-                nl += 1
-        for k in range(nl):
-            aprob[lo + large[k]] = 1.0
-        for k in range(ns):  # round-off leftovers
-            aprob[lo + small[k]] = 1.0
+        vose_fill(scaled, d, aprob, aalias, lo, small, large)
     return aprob, aalias
 
 
@@ -376,35 +350,9 @@ def second_order_alias_tables(indptr, indices, weights, weighted, p, q):
                     w *= inv_q
                 scaled[i] = w
                 total += w
-            ns = 0
-            nl = 0
             for i in range(d):
-                alias[base + i] = i
                 scaled[i] = scaled[i] * d / total
-                if scaled[i] < 1.0:
-                    small[ns] = i
-                    ns += 1
-                else:
-                    large[nl] = i
-                    nl += 1
-            while ns > 0 and nl > 0:
-                ns -= 1
-                s_ = small[ns]
-                nl -= 1
-                g = large[nl]
-                prob[base + s_] = scaled[s_]
-                alias[base + s_] = g
-                scaled[g] = (scaled[g] + scaled[s_]) - 1.0
-                if scaled[g] < 1.0:
-                    small[ns] = g
-                    ns += 1
-                else:
-                    large[nl] = g
-                    nl += 1
-            for k in range(nl):
-                prob[base + large[k]] = 1.0
-            for k in range(ns):
-                prob[base + small[k]] = 1.0
+            vose_fill(scaled, d, prob, alias, base, small, large)
     return offsets, prob, alias
 
 
