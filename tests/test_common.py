@@ -17,9 +17,11 @@ from sklearn.utils.estimator_checks import (
     check_do_not_raise_errors_in_init_or_set_params,
     check_estimator_repr,
     check_estimators_unfitted,
+    check_get_feature_names_out_error,
     check_get_params_invariance,
     check_mixin_order,
     check_no_attributes_set_in_init,
+    check_param_validation,
     check_parameters_default_constructible,
     check_set_params,
     check_transformers_unfitted,
@@ -39,6 +41,8 @@ API_CHECKS = [
     check_do_not_raise_errors_in_init_or_set_params,
     check_mixin_order,
     check_valid_tag_types,
+    check_param_validation,
+    check_get_feature_names_out_error,
 ]
 
 

@@ -14,20 +14,6 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
-from sklearn.utils.estimator_checks import (
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_get_feature_names_out_error,
-    check_get_params_invariance,
-    check_mixin_order,
-    check_no_attributes_set_in_init,
-    check_param_validation,
-    check_parameters_default_constructible,
-    check_set_params,
-    check_transformers_unfitted,
-    check_valid_tag_types,
-)
 
 from skembed import Item2VecTransformer, baskets_from_frame
 from skembed._base import train_sgns
@@ -71,25 +57,8 @@ def fitted(data):
 
 
 # ----------------------------------------------------------- tier A checks
-API_CHECKS = [
-    check_no_attributes_set_in_init,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_transformers_unfitted,
-    check_parameters_default_constructible,
-    check_get_params_invariance,
-    check_set_params,
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_mixin_order,
-    check_valid_tag_types,
-    check_param_validation,
-    check_get_feature_names_out_error,
-]
 
 
-@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
-def test_api_checks(check):
-    check("Item2VecTransformer", Item2VecTransformer(n_epochs=1, n_components=4))
 
 
 def test_tags():

@@ -11,23 +11,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import (
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_get_feature_names_out_error,
-    check_get_params_invariance,
-    check_mixin_order,
-    check_no_attributes_set_in_init,
-    check_param_validation,
-    check_parameters_default_constructible,
-    check_set_params,
-    check_transformers_unfitted,
-    check_valid_tag_types,
     parametrize_with_checks,
 )
 
 from skembed import LINEEmbedder
 from skembed._graph import clear_graph_cache
+from tests.test_common import API_CHECKS
 
 
 @pytest.fixture(scope="module")
@@ -122,23 +111,9 @@ def test_pickle_and_grid_search_over_order(karate):
     assert search.best_score_ >= 0.85
 
 
-TIER_A = [
-    check_no_attributes_set_in_init,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_transformers_unfitted,
-    check_parameters_default_constructible,
-    check_get_params_invariance,
-    check_set_params,
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_mixin_order,
-    check_valid_tag_types,
-    check_param_validation,
-    check_get_feature_names_out_error,
-]
 
 
-@pytest.mark.parametrize("check", TIER_A, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
 def test_tier_a_checks_id_mode(check):
     est = LINEEmbedder(graph=nx.karate_club_graph(), n_components=4)
     check(type(est).__name__, clone(est))

@@ -16,28 +16,17 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_get_feature_names_out_error,
-    check_get_params_invariance,
     check_global_output_transform_pandas,
-    check_mixin_order,
-    check_no_attributes_set_in_init,
-    check_param_validation,
-    check_parameters_default_constructible,
     check_set_output_transform,
     check_set_output_transform_pandas,
-    check_set_params,
     check_transformer_get_feature_names_out,
     check_transformer_get_feature_names_out_pandas,
-    check_transformers_unfitted,
-    check_valid_tag_types,
     parametrize_with_checks,
 )
 
 from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder, _node2vec
 from skembed._graph import check_graph, clear_graph_cache, graph_arrays
+from tests.test_common import API_CHECKS
 
 SMALL = dict(n_components=8, walk_length=10, n_walks=4, random_state=0)
 
@@ -300,20 +289,6 @@ def test_sklearn_output_checks_adjacency_mode(check):
 # id-column mode (graph=G): tier A checks + fixture contract
 # ---------------------------------------------------------------------------
 
-TIER_A = [
-    check_no_attributes_set_in_init,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_transformers_unfitted,
-    check_parameters_default_constructible,
-    check_get_params_invariance,
-    check_set_params,
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_mixin_order,
-    check_valid_tag_types,
-    check_param_validation,
-    check_get_feature_names_out_error,
-]
 
 ID_MODE = [
     Node2VecEmbedder(graph=nx.karate_club_graph(), **SMALL),
@@ -323,7 +298,7 @@ ID_MODE = [
 
 
 @pytest.mark.parametrize("estimator", ID_MODE, ids=lambda e: type(e).__name__)
-@pytest.mark.parametrize("check", TIER_A, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
 def test_tier_a_checks_id_mode(estimator, check):
     check(type(estimator).__name__, clone(estimator))
 

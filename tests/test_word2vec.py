@@ -11,20 +11,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import (
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_get_feature_names_out_error,
-    check_get_params_invariance,
-    check_mixin_order,
-    check_no_attributes_set_in_init,
-    check_param_validation,
-    check_parameters_default_constructible,
-    check_set_params,
-    check_transformers_unfitted,
-    check_valid_tag_types,
-)
 
 from skembed import KeyedVectors, Word2VecVectorizer
 from skembed._word2vec import encode_known, scan_corpus
@@ -62,25 +48,8 @@ def labelled():
 
 
 # ----------------------------------------------------------------- tier A
-TIER_A = [
-    check_no_attributes_set_in_init,
-    check_estimator_repr,
-    check_estimators_unfitted,
-    check_transformers_unfitted,
-    check_parameters_default_constructible,
-    check_get_params_invariance,
-    check_set_params,
-    check_do_not_raise_errors_in_init_or_set_params,
-    check_mixin_order,
-    check_valid_tag_types,
-    check_param_validation,
-    check_get_feature_names_out_error,
-]
 
 
-@pytest.mark.parametrize("check", TIER_A, ids=lambda c: c.__name__)
-def test_tier_a(check):
-    check("Word2VecVectorizer", Word2VecVectorizer())
 
 
 def test_tags():
