@@ -155,7 +155,6 @@ def plot_movies(item2vec, df, path, n_movies=400):
     except ImportError:  # pragma: no cover - depends on the extra
         print('(no plot: pip install "skembed[demo]" for matplotlib)')
         return None
-    import numpy as np
     from sklearn.decomposition import PCA
 
     top = df["movieId"].value_counts().index[:n_movies]
@@ -168,9 +167,12 @@ def plot_movies(item2vec, df, path, n_movies=400):
     for genre in sorted(first.unique()):
         mask = (first == genre).to_numpy()
         ax.scatter(xy[mask, 0], xy[mask, 1], s=14, alpha=0.75, label=genre)
-    for i in np.argsort(-np.abs(xy).sum(axis=1))[:8]:
+    # label the eight most rated movies (``movies`` is sorted by rating count)
+    for i in range(min(8, len(movies))):
         title = df.loc[df["movieId"] == movies[i], "title"].iloc[0]
-        ax.annotate(title[:28], xy[i], fontsize=7)
+        ax.annotate(title[:30], xy[i], xytext=(4, 4), textcoords="offset points",
+                    fontsize=7)
+        ax.scatter(*xy[i], s=30, facecolors="none", edgecolors="black")
     ax.set_title("Item2Vec movie vectors (PCA), coloured by first genre")
     ax.legend(fontsize=8)
     fig.tight_layout()
