@@ -604,7 +604,12 @@ def _check_pairs(X):
             ) from exc
         arr = np.empty((len(rows), 2), dtype=object)
         for i, r in enumerate(rows):
-            r = tuple(r) if not isinstance(r, (str, bytes)) else (r,)
+            if isinstance(r, (str, bytes)) or not hasattr(r, "__iter__"):
+                raise ValueError(
+                    "X: expected node-id pairs of shape (n_pairs, 2); row "
+                    f"{i} is a single {type(r).__name__} ({r!r}), not a pair."
+                )
+            r = tuple(r)
             if len(r) != 2:
                 raise ValueError(
                     "X: expected node-id pairs of shape (n_pairs, 2); row "

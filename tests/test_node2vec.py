@@ -518,6 +518,8 @@ def test_edge_features_fit_a_clone_with_graph_and_errors(karate):
         ef.transform(np.array([[0, 1, 2]]))
     with pytest.raises(ValueError, match="row 1 has 3"):
         ef.transform([(0, 1), (0, 1, 2)])
+    with pytest.raises(ValueError, match="row 0 is a single int"):
+        ef.transform([0, 1])  # a flat list of ids, not pairs
     with pytest.raises(ValueError, match="needs a graph embedder"):
         EdgeFeatures().fit([(0, 1)])
 
