@@ -111,9 +111,8 @@ def test_documented_results_not_errors():
     import warnings
 
     # one known document, one unknown word: zero row, never NaN
-    out = Word2VecVectorizer(min_count=1, n_components=4).fit(["hello world"]).transform(
-        ["hello", "unknown"]
-    )
+    w2v = Word2VecVectorizer(min_count=1, n_components=4).fit(["hello world"])
+    out = w2v.transform(["hello", "unknown"])
     assert out.shape == (2, 4) and np.isfinite(out).all() and not out[1].any()
     # unknown item: zeros (handle_unknown="zeros", the default)
     i2v = Item2VecTransformer(n_epochs=1, n_components=4).fit([["a"]])
