@@ -6,7 +6,8 @@ On MovieLens ratings (100,004 ratings of 9,066 movies by 671 users, from the
 genres. Each embedding family is tuned with ``GridSearchCV`` inside a
 scikit-learn pipeline and set beside the one-hot / TF-IDF baseline:
 
-* ``EntityEmbeddingEncoder`` on the user and movie ids (supervised);
+* ``EntityEmbeddingEncoder`` on the user and movie ids (supervised,
+  cross-fitted), in place of their one-hot columns;
 * ``Item2VecTransformer``: movie vectors learnt from every user's rating
   history (the baskets), as features of the movie id;
 * ``Word2VecVectorizer`` on title and genres;
@@ -88,13 +89,14 @@ def build_searches(histories, edges, quick, random_state=0):
             ]),
             {"clf__C": [0.1, 0.5]},
         ),
-        "EntityEmbeddingEncoder(user, movie)": (
+        "EntityEmbeddingEncoder(user, movie) + TF-IDF text": (
             Pipeline([
                 ("features", ColumnTransformer([
                     ("ee", EntityEmbeddingEncoder(
                         n_epochs=5 if small else 10, cv=3,
                         random_state=random_state,
                     ), ["userId", "movieId"]),
+                    ("text", TfidfVectorizer(), "text"),
                 ])),
                 ("clf", lr()),
             ]),
