@@ -443,9 +443,11 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             if not keys:
                 raise ValueError(
                     f"After pruning, no words remain: no token of the {n_docs} "
-                    f"documents occurs min_count={self.min_count} times. Try a "
-                    "lower min_count, or check the tokenisation "
-                    "(build_analyzer())."
+                    f"documents occurs min_count={self.min_count} times, or the "
+                    "tokenisation produced no token at all (the default "
+                    "token_pattern keeps words of two or more characters). Try "
+                    "a lower min_count, or check build_analyzer()(doc) on a "
+                    "few documents."
                 )
             self._log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
