@@ -179,8 +179,10 @@ def main(config_path):
     import numba
     import sklearn
 
+    timings = {k: float(v) for k, v in (getattr(est, "timings_", None) or {}).items()}
     info = dict(
         phases=phases,
+        timings_=timings,
         rss_after_import_mb=rss_after_import,
         sgns=sgns,
         skembed_file=skembed.__file__,

@@ -2,9 +2,10 @@
 
 Run from the repository root with the project's Python::
 
-    python benchmarks/bench_graph.py --quick          # LFR-10k, p=0.5 q=2, ~5 min
-    python benchmarks/bench_graph.py                  # 10k and 50k, p,q in {1,1 / 0.5,2}
-    python benchmarks/bench_graph.py --sizes 10k --pq 1,1 --methods skembed,pecanpy-PreComp
+    python benchmarks/bench_graph.py --quick      # LFR-10k, p=0.5 q=2 (~5 min idle)
+    python benchmarks/bench_graph.py              # 10k and 50k, p,q = 1,1 and 0.5,2
+    python benchmarks/bench_graph.py --sizes 10k --pq 1,1 --methods skembed
+    python benchmarks/bench_graph.py --report RUN_ID [RUN_ID ...]  # re-render
 
 What it does
 ------------
@@ -86,7 +87,9 @@ def _pq(text):
     try:
         p, q = (float(x) for x in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--pq wants 'p,q' like 0.5,2; got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"--pq wants 'p,q' like 0.5,2; got {text!r}"
+        ) from None
     return p, q
 
 
@@ -152,6 +155,15 @@ def parse_args(argv=None):
     ap.add_argument(
         "--no-write", action="store_true", help="print only, do not append results"
     )
+    ap.add_argument(
+        "--report",
+        nargs="+",
+        metavar="RUN_ID",
+        default=None,
+        help="run nothing: render the records of these run ids from "
+        "results/graph_runs.jsonl as one section (e.g. to combine runs made in "
+        "parallel, or a run that was killed part-way) and append it",
+    )
     args = ap.parse_args(argv)
     args.sizes = [_size(s) for s in _split_list(args.sizes or ["10k", "50k"])]
     if args.quick and args.sizes != [10_000]:
@@ -186,7 +198,10 @@ def ensure_pecanpy(python=None):
     if python:
         res = subprocess.run([python, *probe], capture_output=True, text=True)
         if res.returncode:
-            return None, f"--pecanpy-python {python} cannot import pecanpy: {res.stderr}"
+            return (
+                None,
+                f"--pecanpy-python {python} cannot import pecanpy: {res.stderr}",
+            )
         return python, None
     venv = os.path.join(gc.CACHE_DIR, "venv-pecanpy")
     py = gc.python_in(venv)
@@ -406,31 +421,48 @@ def versions_line(runs):
     return "; ".join(parts)
 
 
-def render(args, runs, ratios, warm, pecanpy_error, started, load0, argv):
+def setup_of(args, argv):
+    """What a record needs to be rendered later (``--report``)."""
+    return dict(
+        argv=list(argv),
+        command=shlex.join([os.path.relpath(sys.executable), *sys.argv]),
+        pythonpath=os.environ.get("PYTHONPATH", ""),
+        mu=args.mu,
+        n_walks=args.n_walks,
+        walk_length=args.walk_length,
+        dim=args.dim,
+        window=args.window,
+        negative=args.negative,
+        epochs=args.epochs,
+        n_jobs=args.n_jobs,
+        seed=args.seed,
+        skembed_input=args.skembed_input,
+        n_splits=args.n_splits,
+    )
+
+
+def render(setup, runs, ratios, warm, pecanpy_error, started, load0, title=None):
     now = dt.datetime.now(dt.timezone.utc)
+    title = title or " ".join(["benchmarks/bench_graph.py", *setup["argv"]])
     lines = [
-        f"## {now:%Y-%m-%d %H:%M} UTC — `{' '.join(['benchmarks/bench_graph.py', *argv])}`",
+        f"## {now:%Y-%m-%d %H:%M} UTC — `{title}`",
         "",
-        f"- Command: `{shlex.join([os.path.relpath(sys.executable), *sys.argv])}`"
-        + (
-            f" with `PYTHONPATH={os.environ['PYTHONPATH']}`"
-            if os.environ.get("PYTHONPATH")
-            else ""
-        ),
+        f"- Command: `{setup['command']}`"
+        + (f" with `PYTHONPATH={setup['pythonpath']}`" if setup["pythonpath"] else ""),
         f"- Date: {started:%Y-%m-%d %H:%M:%S} to {now:%H:%M:%S} UTC; machine: "
         f"{os.cpu_count()} CPUs ({_cpu_model()}), load average {load0:.1f} at "
-        f"start, {os.getloadavg()[0]:.1f} at end.",
+        f"start, {os.getloadavg()[0]:.1f} at end (per run: see the jsonl).",
         f"- {CAVEAT}",
         f"- Versions: {versions_line(runs)}.",
-        f"- Setup: LFR mu={args.mu:g} (tau1 2.5, tau2 1.5, mean degree 20; "
+        f"- Setup: LFR mu={setup['mu']:g} (tau1 2.5, tau2 1.5, mean degree 20; "
         "10k: max degree 300, communities 40-800, seed 42; 50k: max degree 500, "
         "communities 100-2500, seed 1), labels = planted communities; "
-        f"n_walks {args.n_walks}, walk_length {args.walk_length} nodes, dim "
-        f"{args.dim}, window {args.window}, negative {args.negative}, epochs "
-        f"{args.epochs}, {args.n_jobs} threads, seed {args.seed}; skembed input: "
-        f"{args.skembed_input}; F1 = mean over {args.n_splits} stratified 50 % "
-        "splits (same splits for every method) of one-vs-rest "
-        "LogisticRegression(max_iter=2000).",
+        f"n_walks {setup['n_walks']}, walk_length {setup['walk_length']} nodes, "
+        f"dim {setup['dim']}, window {setup['window']}, negative "
+        f"{setup['negative']}, epochs {setup['epochs']}, {setup['n_jobs']} "
+        f"threads, seed {setup['seed']}; skembed input: {setup['skembed_input']}; "
+        f"F1 = mean over {setup['n_splits']} stratified 50 % splits (same splits "
+        "for every method) of one-vs-rest LogisticRegression(max_iter=2000).",
     ]
     if pecanpy_error:
         lines.append(
@@ -493,9 +525,60 @@ def append_results(path, text):
 
 
 # ----------------------------------------------------------------------------
+def report(args, argv):
+    """Render stored records of ``args.report`` run ids as one section."""
+    raw = os.path.join(os.path.dirname(args.results), "graph_runs.jsonl")
+    with open(raw) as fh:
+        recs = [json.loads(line) for line in fh if line.strip()]
+    latest = {}
+    for r in recs:  # last record wins per (graph, p, q, method)
+        if r.get("run_id") in args.report:
+            latest[(r["graph"], r["p"], r["q"], r["method"])] = r
+    if not latest:
+        log(f"[bench_graph] no records for run ids {args.report} in {raw}")
+        return 1
+    runs = sorted(
+        latest.values(),
+        key=lambda r: (
+            r["n_nodes"] if "n_nodes" in r else 0,
+            -r["p"],
+            r["method"] != "skembed",
+            r["method"],
+        ),
+    )
+    setup = dict(runs[0]["setup"])
+    setup["command"] = "; ".join(dict.fromkeys(r["setup"]["command"] for r in runs))
+    started = min(
+        dt.datetime.strptime(r["run_id"], "%Y%m%dT%H%M%S").replace(
+            tzinfo=dt.timezone.utc
+        )
+        for r in runs
+    )
+    text = render(
+        setup,
+        runs,
+        gc.ratio_rows(runs),
+        [],
+        None,
+        started,
+        min(r.get("load_before", 0) for r in runs),
+        title=f"combined runs {' '.join(args.report)}",
+    )
+    text += (
+        "\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id "
+        f"{', '.join(args.report)}.\n"
+    )
+    log(text)
+    if not args.no_write:
+        append_results(args.results, text)
+    return 0
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.report:
+        return report(args, argv)
     started = dt.datetime.now(dt.timezone.utc)
     load0 = os.getloadavg()[0]
     log(
@@ -525,7 +608,19 @@ def main(argv=None):
             skembed_error = warm[-1].get("error", "warm-up failed")
             log(f"[bench_graph] ERROR: skembed does not run:\n{skembed_error}")
 
+    run_id = f"{started:%Y%m%dT%H%M%S}"
+    setup = setup_of(args, argv)
+    raw = os.path.join(os.path.dirname(args.results), "graph_runs.jsonl")
     runs = []
+
+    def keep(rec):
+        rec.update(run_id=run_id, setup=setup)
+        runs.append(rec)
+        if not args.no_write:  # one line per finished run, so a killed
+            os.makedirs(os.path.dirname(raw), exist_ok=True)  # job keeps them
+            with open(raw, "a") as fh:
+                fh.write(json.dumps(rec, default=float) + "\n")
+
     for n in args.sizes:
         graph = gc.load_or_make_lfr(n, args.mu, log=log)
         splits = gc.make_splits(graph.labels, args.n_splits, seed=args.seed)
@@ -533,17 +628,28 @@ def main(argv=None):
             for method in args.methods:
                 if method == "skembed" and skembed_error:
                     last = skembed_error.strip().splitlines()[-1][:400]
-                    runs.append(
-                        dict(graph=graph.name, p=p, q=q, method=method,
-                             returncode=None, error=f"not run: {last}")
+                    keep(
+                        dict(
+                            graph=graph.name,
+                            p=p,
+                            q=q,
+                            method=method,
+                            returncode=None,
+                            error=f"not run: {last}",
+                        )
                     )
                     continue
                 log(f"[bench_graph] {graph.name} p={p:g} q={q:g} {method} ...")
                 rec = run_method(
-                    args, graph, p, q, method, pecanpy_python=pecanpy_python,
+                    args,
+                    graph,
+                    p,
+                    q,
+                    method,
+                    pecanpy_python=pecanpy_python,
                     splits=splits,
                 )
-                runs.append(rec)
+                keep(rec)
                 if rec["returncode"] == 0:
                     ww, wc, ew, ec = gc.walk_and_embed_times(rec)
                     log(
@@ -557,16 +663,12 @@ def main(argv=None):
                     log(f"[bench_graph]   FAILED: {rec['error']}")
 
     ratios = gc.ratio_rows(runs)
-    text = render(args, runs, ratios, warm, pecanpy_error, started, load0, argv)
+    text = render(setup, runs, ratios, warm, pecanpy_error, started, load0)
+    text += f"\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id {run_id}.\n"
     log("")
     log(text)
     if not args.no_write:
         append_results(args.results, text)
-        raw = os.path.join(os.path.dirname(args.results), "graph_runs.jsonl")
-        with open(raw, "a") as fh:
-            for r in runs:
-                fh.write(json.dumps(dict(r, started=f"{started:%Y-%m-%dT%H:%M}Z"),
-                                    default=float) + "\n")
         log(f"[bench_graph] appended to {os.path.relpath(args.results)}")
     if pecanpy_error:
         return 3

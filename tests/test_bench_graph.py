@@ -27,7 +27,7 @@ def _planted(n_per=30, k=3, seed=0):
 def test_evaluate_planted_clusters_and_chance():
     X, labels = _planted()
     splits = gc.make_splits(labels, n_splits=2, seed=0)
-    for train, test in splits:
+    for _train, test in splits:
         assert len(test) == len(labels) // 2
         # stratified: every class is half in train, half in test
         assert np.all(np.bincount(labels[test]) == 15)
@@ -69,19 +69,39 @@ def test_run_child_cpu_and_own_peak_rss(tmp_path):
     before, after = map(float, log.read_text().split())
     assert 190 < after - before < 260
     assert res["ru_maxrss_mb"] >= after - 1
-    slow = gc.run_child([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
+    slow = gc.run_child(
+        [sys.executable, "-c", "import time; time.sleep(30)"], timeout=1
+    )
     assert slow["timed_out"] and slow["returncode"] != 0
 
 
 def test_ratio_rows_and_targets():
     base = dict(graph="g", p=1.0, q=1.0, returncode=0)
     runs = [
-        dict(base, method="skembed", cpu_s=40.0, peak_rss_mb=100.0,
-             macro_f1=0.890, micro_f1=0.90),
-        dict(base, method="pecanpy-SparseOTF", cpu_s=160.0, peak_rss_mb=400.0,
-             macro_f1=0.894, micro_f1=0.91),
-        dict(base, method="pecanpy-PreComp", cpu_s=60.0, peak_rss_mb=150.0,
-             macro_f1=0.900, micro_f1=0.91),
+        dict(
+            base,
+            method="skembed",
+            cpu_s=40.0,
+            peak_rss_mb=100.0,
+            macro_f1=0.890,
+            micro_f1=0.90,
+        ),
+        dict(
+            base,
+            method="pecanpy-SparseOTF",
+            cpu_s=160.0,
+            peak_rss_mb=400.0,
+            macro_f1=0.894,
+            micro_f1=0.91,
+        ),
+        dict(
+            base,
+            method="pecanpy-PreComp",
+            cpu_s=60.0,
+            peak_rss_mb=150.0,
+            macro_f1=0.900,
+            micro_f1=0.91,
+        ),
         dict(base, method="pecanpy-DenseOTF", returncode=1, error="boom"),
     ]
     rows = {r["versus"]: r for r in gc.ratio_rows(runs)}
