@@ -305,6 +305,10 @@ def run_method(args, graph, p, q, method, *, pecanpy_python, splits, tag=""):
         return rec
     with open(prefix + ".json") as fh:
         rec.update(json.load(fh))
+    if "skembed_file" in rec:  # the tree may move on while the benchmark runs
+        rec["skembed_git"] = _git_rev(
+            os.path.dirname(os.path.dirname(rec["skembed_file"]))
+        )
     # the child's own high-water mark; ru_maxrss includes this parent's RSS
     rec["peak_rss_mb"] = rec.get("vm_hwm_mb", rec["ru_maxrss_mb"])
     vectors = np.load(prefix + ".npy")
@@ -409,7 +413,8 @@ def versions_line(runs):
         v = sk["versions"]
         tree = os.path.dirname(os.path.dirname(sk["skembed_file"]))
         parts.append(
-            f"skembed {v['skembed']} from `{tree}` (git {_git_rev(tree)}), "
+            f"skembed {v['skembed']} from `{tree}` (git "
+            f"{sk.get('skembed_git') or _git_rev(tree)}), "
             f"numba {v['numba']}"
         )
     if pc:
