@@ -311,13 +311,18 @@ def run_method(args, graph, p, q, method, *, pecanpy_python, splits, tag=""):
         )
     # the child's own high-water mark; ru_maxrss includes this parent's RSS
     rec["peak_rss_mb"] = rec.get("vm_hwm_mb", rec["ru_maxrss_mb"])
-    vectors = np.load(prefix + ".npy")
-    nodes = np.load(prefix + "_nodes.npy")
-    X, missing = gc.align_vectors(vectors, nodes, graph.n_nodes)
-    if missing:
-        rec["note"] = f"{missing} nodes without vector (zeros)"
-    t0 = time.perf_counter()
-    rec.update(gc.evaluate(X, graph.labels, splits))
+    try:
+        vectors = np.load(prefix + ".npy")
+        nodes = np.load(prefix + "_nodes.npy")
+        X, missing = gc.align_vectors(vectors, nodes, graph.n_nodes)
+        if missing:
+            rec["note"] = f"{missing} nodes without vector (zeros)"
+        t0 = time.perf_counter()
+        rec.update(gc.evaluate(X, graph.labels, splits))
+    except Exception as exc:  # a bad output must not lose the other runs
+        rec["returncode"] = -1
+        rec["error"] = f"evaluation failed: {type(exc).__name__}: {exc}"[:400]
+        return rec
     rec["eval_s"] = time.perf_counter() - t0
     return rec
 
