@@ -497,8 +497,11 @@ def render(setup, runs, ratios, warm, pecanpy_error, started, load0, title=None)
             "### Where skembed's time goes",
             "",
             "`walks` = `fit_transform` minus the time inside `skembed._base."
-            "train_sgns` (validation, CSR, walk sampling, corpus hand-over); "
-            "percentages of the child's total CPU-s.",
+            "train_sgns` (validation, CSR, counting pass, walk sampling), plus "
+            "the walks regenerated while SGNS streams the corpus; `walk "
+            "kernels` = calls of `skembed._walks` walk functions from "
+            "`skembed._node2vec`; SGNS = the rest of `train_sgns`. Percentages "
+            "of the child's total CPU-s.",
             "",
             prof,
         ]
