@@ -417,9 +417,14 @@ def versions_line(runs):
     if sk:
         v = sk["versions"]
         tree = os.path.dirname(os.path.dirname(sk["skembed_file"]))
+        revs = {
+            f"{r['graph']} p,q={r['p']:g},{r['q']:g}: "
+            f"{r.get('skembed_git') or _git_rev(tree)}": None
+            for r in runs
+            if r["method"] == "skembed" and "versions" in r
+        }
         parts.append(
-            f"skembed {v['skembed']} from `{tree}` (git "
-            f"{sk.get('skembed_git') or _git_rev(tree)}), "
+            f"skembed {v['skembed']} from `{tree}` (git {'; '.join(revs)}), "
             f"numba {v['numba']}"
         )
     if pc:
