@@ -157,6 +157,9 @@ def _parser():
                    default="set", help="context of an item (set)")
     i.add_argument("--window", type=int, default=5,
                    help="window for sequence/shuffle (5)")
+    i.add_argument("--max-context", type=int, default=None,
+                   help="with --context set: at most this many context items per "
+                   "item, drawn anew each epoch (default: every other item)")
     i.add_argument("--negative", type=int, default=5, help="negatives (5)")
     i.add_argument("--min-count", type=int, default=1,
                    help="discard rarer items (1)")
@@ -282,7 +285,8 @@ def _item2vec(args):
 
     _check_positive(args, **{"--dimensions": args.dimensions,
                              "--window": args.window, "--negative": args.negative,
-                             "--min-count": args.min_count, "--epochs": args.epochs})
+                             "--min-count": args.min_count, "--epochs": args.epochs,
+                             "--max-context": args.max_context})
     files = _input_files(args.input, "--input")
     baskets = [line.split() for line in _Lines(files, args.encoding,
                                                args.decode_errors)]
@@ -292,6 +296,7 @@ def _item2vec(args):
     params = dict(
         n_components=args.dimensions, context=args.context, window=args.window,
         negative=args.negative, min_count=args.min_count, n_jobs=args.workers,
+        max_context=args.max_context,
         random_state=args.seed, verbose=0 if args.quiet else 1,
     )
     if args.epochs is not None:

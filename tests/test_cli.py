@@ -124,7 +124,8 @@ def test_item2vec_on_baskets(tmp_path):
                for k in range(300)]
     (tmp_path / "baskets.txt").write_text("\n".join(baskets) + "\n")
     out = run("item2vec", "--input", tmp_path / "baskets.txt", "--output",
-              tmp_path / "items.txt", "--dimensions", 8, "--seed", 2)
+              tmp_path / "items.txt", "--dimensions", 8, "--seed", 2,
+              "--max-context", 2)
     assert out.returncode == 0, out.stderr
     lines = (tmp_path / "items.txt").read_text().splitlines()
     assert lines[0] == "10 8" and len(lines) == 11
