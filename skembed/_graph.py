@@ -42,6 +42,7 @@ Policy
   other than 0/1); ``False`` replaces every weight by 1.
 """
 
+import hashlib
 import numbers
 
 import joblib
@@ -369,6 +370,22 @@ def graph_arrays(A):
     )
 
 
+def _row_keys(W):
+    """A content key per row of a matrix of link rows (storage-independent)."""
+    W = sp.csr_matrix(W, dtype=np.float64, copy=True)
+    W.sum_duplicates()
+    W.eliminate_zeros()
+    W.sort_indices()
+    keys = []
+    for i in range(W.shape[0]):
+        lo, hi = W.indptr[i], W.indptr[i + 1]
+        h = hashlib.blake2b(W.indices[lo:hi].astype(np.int64).tobytes(),
+                            digest_size=16)
+        h.update(W.data[lo:hi].tobytes())
+        keys.append(h.hexdigest())
+    return keys
+
+
 def graph_fingerprint(A, nodes):
     """A content hash of a validated graph (for caches keyed by the graph)."""
     return joblib.hash((A.shape, A.indptr, A.indices, A.data, nodes))
@@ -508,18 +525,38 @@ def clear_graph_cache():
     del _MEMO_ORDER[:]
 
 
+def _is_link_rows(X):
+    """Adjacency mode: is ``X`` a 2-D matrix of link rows (not 1-D node ids)?"""
+    if sp.issparse(X):
+        return True
+    if isinstance(X, (list, tuple)):
+        return len(X) > 0 and all(
+            isinstance(r, (list, tuple, np.ndarray)) for r in X
+        )
+    return hasattr(X, "__array__") and np.asarray(X).ndim == 2
+
+
 def _looks_like_adjacency(X):
     """Square (or non-edge-list) 2-D matrix input: the sklearn-checkable mode.
 
     Sparse matrices always are; NumPy-like arrays are unless they look like
     an edge list (string ids, or 2/3 columns and not square numeric);
-    DataFrames only when square, numeric and not of 2/3 columns; lists and
-    networkx graphs never are.
+    DataFrames and lists (of rows) only when square, numeric and not of 2/3
+    columns; networkx graphs never are.
     """
     if sp.issparse(X):
         return True
-    if isinstance(X, (list, tuple)) or is_networkx_graph(X):
+    if is_networkx_graph(X):
         return False
+    if isinstance(X, (list, tuple)):
+        # a list is an edge list, unless it is a square numeric matrix whose
+        # rows cannot be (source, target[, weight]) tuples
+        n = len(X)
+        if n in (0, 2, 3) or not all(
+            isinstance(r, (list, tuple, np.ndarray)) and len(r) == n for r in X
+        ):
+            return False
+        return np.asarray(X).dtype.kind in "biuf"
     if _is_dataframe(X):
         if X.shape[1] in (2, 3):
             return False
@@ -669,6 +706,13 @@ class _GraphEmbedderMixin:
                 stacklevel=3,
             )
         self._adjacency_input = adjacency
+        # lets transform recognise the training rows (see _transform_rows)
+        self._fit_row_index = None
+        if adjacency:
+            rows = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+            self._fit_row_index = {}
+            for i, key in enumerate(_row_keys(rows)):
+                self._fit_row_index.setdefault(key, i)
         self._n_features_out = emb.shape[1]
         return self
 
@@ -701,7 +745,14 @@ class _GraphEmbedderMixin:
         return out
 
     def _transform_rows(self, X):
-        """Adjacency mode: rows of links to the fitted nodes -> mean vectors."""
+        """Adjacency mode: rows of links to the fitted nodes -> mean vectors.
+
+        A row equal to a row of the training matrix stands for that fitted
+        node and gets its trained vector, so ``fit(A).transform(A)`` equals
+        ``fit_transform(A)`` (and any subset or order of its rows too); any
+        other row is a new node, embedded as the weighted mean of the fitted
+        nodes it links to.
+        """
         from ._compat import validate_data
 
         Xv = validate_data(
@@ -710,10 +761,15 @@ class _GraphEmbedderMixin:
         )
         W = sp.csr_matrix(Xv, dtype=np.float64)
         _check_weights(W.data, "X")
+        known = getattr(self, "_fit_row_index", None) or {}
+        fitted = np.array([known.get(k, -1) for k in _row_keys(W)], dtype=np.int64)
         sums = np.asarray(W.sum(axis=1)).ravel()
         inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
         out = sp.diags(inv) @ W @ self.embedding_.astype(np.float64)
-        return np.asarray(out, dtype=np.float32)
+        out = np.asarray(out, dtype=np.float32)
+        hit = fitted >= 0
+        out[hit] = self.embedding_[fitted[hit]]
+        return out
 
     def _transform(self, X, graph=None):
         """Embed node ids (or, in adjacency mode, rows of links).
@@ -739,14 +795,7 @@ class _GraphEmbedderMixin:
 
         check_is_fitted(self, "embedding_")
         adjacency = getattr(self, "_adjacency_input", False)
-        if adjacency and (
-            sp.issparse(X)
-            or (
-                not isinstance(X, (list, tuple))
-                and hasattr(X, "__array__")
-                and np.asarray(X).ndim == 2
-            )
-        ):
+        if adjacency and _is_link_rows(X):
             return self._transform_rows(X)
         ids = as_node_ids(X)
         if adjacency and ids.dtype.kind == "f" and not np.all(np.mod(ids, 1) == 0):

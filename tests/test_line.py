@@ -119,20 +119,7 @@ def test_tier_a_checks_id_mode(check):
     check(type(est).__name__, clone(est))
 
 
-_ROWS_REASON = (
-    "transform of 2-D rows embeds *new* nodes from their links (weighted mean "
-    "of the linked nodes' trained vectors), an out-of-sample estimate that by "
-    "design differs from the trained vectors that fit_transform returns"
-)
-
-
-@parametrize_with_checks(
-    [LINEEmbedder(n_components=4, n_samples=2000)],
-    expected_failed_checks=lambda est: {
-        "check_transformer_general": _ROWS_REASON,
-        "check_transformer_data_not_an_array": _ROWS_REASON,
-    },
-)
+@parametrize_with_checks([LINEEmbedder(n_components=4, n_samples=2000)])
 def test_sklearn_checks_adjacency_mode(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

@@ -238,27 +238,13 @@ def test_adjacency_rows_embed_new_nodes_as_neighbour_means(karate):
         est.transform(np.array([0.5, 1.5]))
 
 
-# sklearn's suite on the square-adjacency mode (tags: pairwise, positive_only).
-_ROWS_REASON = (
-    "transform of 2-D rows embeds *new* nodes from their links (weighted mean "
-    "of the linked nodes' trained vectors), an out-of-sample estimate that by "
-    "design differs from the trained vectors that fit_transform returns"
-)
-
-
-def _expected_failed(estimator):
-    return {
-        "check_transformer_general": _ROWS_REASON,
-        "check_transformer_data_not_an_array": _ROWS_REASON,
-    }
-
-
+# sklearn's suite on the square-adjacency mode (tags: pairwise, positive_only),
+# with no expected failure.
 @parametrize_with_checks(
     [
         Node2VecEmbedder(n_components=4, walk_length=5, n_walks=2, p=0.5, q=2.0),
         DeepWalkEmbedder(n_components=4, walk_length=5, n_walks=2),
     ],
-    expected_failed_checks=_expected_failed,
 )
 def test_sklearn_checks_adjacency_mode(estimator, check):
     with warnings.catch_warnings():
@@ -638,3 +624,21 @@ def test_walk_blocks_concatenate_to_the_same_walks(karate, monkeypatch):
     np.testing.assert_array_equal(ids, ids2)
     np.testing.assert_array_equal(counts, counts2)
     assert counts.sum() == 34 * 3 * 20
+
+
+def test_adjacency_rows_of_the_training_matrix_are_the_fitted_nodes():
+    """fit(A).transform(A) == fit_transform(A), for any subset or order of
+    the training rows, also given as lists; other rows are new nodes."""
+    rng = np.random.RandomState(0)
+    A = (rng.rand(12, 12) < 0.4).astype(float)
+    A = np.maximum(A, A.T)
+    np.fill_diagonal(A, 0)
+    est = Node2VecEmbedder(n_components=4, walk_length=6, n_walks=3, random_state=0)
+    full = est.fit_transform(A)
+    np.testing.assert_array_equal(est.transform(A), full)
+    np.testing.assert_array_equal(est.transform(A[[5, 2]]), full[[5, 2]])
+    np.testing.assert_array_equal(est.transform(A[[5, 2]].tolist()), full[[5, 2]])
+    new = np.zeros((1, 12))
+    new[0, [1, 3]] = 1.0  # links to nodes 1 and 3 only
+    np.testing.assert_allclose(est.transform(new)[0], full[[1, 3]].mean(axis=0),
+                               rtol=1e-5)
