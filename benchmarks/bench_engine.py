@@ -254,6 +254,52 @@ def write_table(rows, args, corpus):
     print("\n".join(lines))
 
 
+def scaling(repeat=3):
+    """Wall throughput of 1 vs 2 threads, in one process, best of ``repeat``."""
+    import numpy as np
+
+    from skembed._base import train_sgns
+    from skembed._vocab import build_vocabulary, count_tokens, encode
+
+    corpus = CACHE / "engine_corpus.txt"
+    if not corpus.exists():
+        CACHE.mkdir(exist_ok=True)
+        build_corpus(corpus)
+    sentences = read_corpus(corpus)
+    counts, _ = count_tokens(sentences)
+    vocab = build_vocabulary(counts, min_count=PARAMS["min_count"])
+    indptr, ids = encode(sentences, vocab.key_to_index)
+    for threads in (1, 2):  # load the compiled kernels outside the timing
+        train_sgns((indptr[:50], ids), vocab.counts, n_components=100, n_epochs=1,
+                   n_jobs=threads)
+    best = {}
+    for _ in range(repeat):
+        for threads in (1, 2):
+            for sg in (True, False):
+                t0 = time.perf_counter()
+                res = train_sgns((indptr, ids), vocab.counts, n_components=100,
+                                 n_epochs=1, random_state=1, sg=sg, n_jobs=threads)
+                rate = res.n_words / (time.perf_counter() - t0)
+                best[sg, threads] = max(best.get((sg, threads), 0.0), rate)
+    load = os.getloadavg()[0]
+    lines = [
+        f"\n### Thread scaling, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f" — `python benchmarks/bench_engine.py --scaling`\n",
+        f"One epoch, one process, best of {repeat}, wall-clock effective words "
+        f"per second; load average {load:.1f} at the end (meaningful only when "
+        "the machine is otherwise idle).\n",
+        "| mode | 1 thread | 2 threads | 2 / 1 |",
+        "|---|---:|---:|---:|",
+    ]
+    for sg in (True, False):
+        one, two = best[sg, 1], best[sg, 2]
+        lines.append(f"| {'SG' if sg else 'CBOW'} | {one:,.0f} | {two:,.0f} | "
+                     f"{two / one:.2f}x |")
+    with open(RESULTS, "a", encoding="utf8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -261,10 +307,14 @@ def main():
                         help="runs per cell, with seeds 1..N (quality mean ± sd)")
     parser.add_argument("--one-thread", action="store_true",
                         help="skip the 2-thread runs")
+    parser.add_argument("--scaling", action="store_true",
+                        help="only measure 1 vs 2 threads (wall clock)")
     parser.add_argument("--worker", nargs=6, metavar=("IMPL", "SG", "THREADS",
                                                       "EPOCHS", "CORPUS", "SEED"))
     args = parser.parse_args()
-    if args.worker:
+    if args.scaling:
+        scaling()
+    elif args.worker:
         impl, sg, threads, epochs, corpus, seed = args.worker
         worker(impl, bool(int(sg)), int(threads), int(epochs), corpus, int(seed))
     else:
