@@ -256,7 +256,6 @@ def write_table(rows, args, corpus):
 
 def scaling(repeat=3):
     """Wall throughput of 1 vs 2 threads, in one process, best of ``repeat``."""
-    import numpy as np
 
     from skembed._base import train_sgns
     from skembed._vocab import build_vocabulary, count_tokens, encode
