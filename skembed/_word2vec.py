@@ -25,20 +25,67 @@ __all__ = ["Word2VecVectorizer"]
 _INT32 = "i" if array("i").itemsize == 4 else "l"
 
 
-def _drop_unknown(indptr, ids):
-    """Remove the ``-1`` entries of a CSR corpus, fixing ``indptr``."""
-    known = ids >= 0
-    if known.all():
-        return indptr, ids
-    kept = np.zeros(ids.shape[0] + 1, dtype=np.int64)
-    np.cumsum(known, out=kept[1:])
-    return kept[indptr], ids[known]
+#: tokens re-mapped per step of :func:`_drop_unknown` (4 MiB of int32)
+_REMAP_BLOCK = 2**20
+
+
+def _drop_unknown(indptr, ids, remap=None):
+    """Map ``ids`` through ``remap`` and drop the ``-1`` entries, in place.
+
+    Works block by block on the (writable) ``ids`` buffer, so the extra
+    memory is one block plus 8 bytes per document -- not the 13-21 bytes
+    per token of ``remap[ids]`` + a boolean mask + an int64 prefix sum +
+    ``ids[mask]``. Returns ``(indptr, ids)`` with ``ids`` a view of the
+    input buffer.
+    """
+    n_docs = indptr.shape[0] - 1
+    dropped = None
+    write = 0
+    for start in range(0, ids.shape[0], _REMAP_BLOCK):
+        chunk = ids[start : start + _REMAP_BLOCK]
+        if remap is not None:
+            chunk = remap[chunk]
+        known = chunk >= 0
+        if known.all():
+            if remap is None and write == start:  # nothing moved yet
+                write += chunk.shape[0]
+                continue
+        else:
+            if dropped is None:
+                dropped = np.zeros(n_docs, dtype=np.int64)
+            where = np.flatnonzero(~known) + start
+            doc = np.searchsorted(indptr, where, side="right") - 1
+            np.add.at(dropped, doc, 1)
+            chunk = chunk[known]
+        ids[write : write + chunk.shape[0]] = chunk
+        write += chunk.shape[0]
+    if dropped is not None:
+        shift = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(dropped, out=shift[1:])
+        indptr = indptr - shift
+    return indptr, ids[:write]
+
+
+def _count_ids(ids, minlength=0):
+    """``np.bincount(ids, minlength)`` block by block: ``bincount`` casts an
+    int32 input to int64 first, 8 bytes per token at once."""
+    out = np.zeros(minlength, dtype=np.int64)
+    for start in range(0, ids.shape[0], _REMAP_BLOCK):
+        part = np.bincount(ids[start : start + _REMAP_BLOCK], minlength=minlength)
+        if part.shape[0] > out.shape[0]:
+            part[: out.shape[0]] += out
+            out = part
+        else:
+            out[: part.shape[0]] += part
+    return out
 
 
 def _csr_from_lengths(lengths, buf):
+    """CSR ``(indptr, ids)`` over an ``array("q")`` of lengths and an int32
+    ``array``; ``ids`` is a writable view of ``buf`` (no copy)."""
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    if lengths:
-        np.cumsum(lengths, out=indptr[1:])
+    if len(lengths):
+        np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=indptr[1:])
     ids = np.frombuffer(buf, dtype=np.int32) if len(buf) else np.zeros(0, np.int32)
     return indptr, ids
 
@@ -52,7 +99,7 @@ def encode_known(token_lists, key_to_index):
     get = key_to_index.get
     minus_one = itertools.repeat(-1)
     buf = array(_INT32)
-    lengths = []
+    lengths = array("q")
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(get, tokens, minus_one))
@@ -85,19 +132,19 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     provisional = defaultdict(itertools.count().__next__)
     lookup = provisional.__getitem__
     buf = array(_INT32)
-    lengths = []
+    lengths = array("q")
     min_reduce = 1
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(lookup, tokens))
         if max_vocab_size is not None and len(provisional) > max_vocab_size:
-            seen = np.bincount(np.frombuffer(buf, dtype=np.int32))
+            seen = _count_ids(np.frombuffer(buf, dtype=np.int32))
             for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
                 del provisional[key]
             min_reduce += 1
     indptr, ids = _csr_from_lengths(lengths, buf)
     n_provisional = int(ids.max()) + 1 if ids.size else 0
-    seen = np.bincount(ids, minlength=n_provisional)
+    seen = _count_ids(ids, n_provisional)
     alive_keys = list(provisional.keys())
     alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
     alive_counts = seen[alive_ids]
@@ -105,7 +152,7 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     order = kept[np.argsort(-alive_counts[kept], kind="stable")]
     remap = np.full(n_provisional, -1, dtype=np.int32)
     remap[alive_ids[order]] = np.arange(order.shape[0], dtype=np.int32)
-    indptr, ids = _drop_unknown(indptr, remap[ids])
+    indptr, ids = _drop_unknown(indptr, ids, remap)
     keys = [alive_keys[j] for j in order]
     return keys, alive_counts[order].astype(np.int64), indptr, ids
 
@@ -460,7 +507,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             n_docs = indptr.shape[0] - 1
             if n_docs == 0:
                 raise ValueError("X is empty: fit needs at least one document.")
-            counts = np.bincount(ids, minlength=len(pretrained)).astype(np.int64)
+            counts = _count_ids(ids, len(pretrained))
             self._log(
                 f"{n_docs:,} documents, {ids.shape[0]:,} tokens found in the "
                 f"{len(pretrained):,} pretrained vectors"

@@ -329,6 +329,47 @@ def test_scan_corpus_counts_order_and_min_count():
     np.testing.assert_array_equal(ids, [0, 1])
 
 
+@pytest.mark.parametrize("block", [1, 3, 7, 2**20])
+def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
+    """The block-wise in-place remap + compaction (bounded extra memory)
+    equals the naive ``remap[ids]``, mask, re-indexed indptr, for unknowns at
+    block edges, empty documents and documents that lose every token."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(0, 6, size=40)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    raw = rng.integers(0, 10, size=indptr[-1]).astype(np.int32)
+    remap = np.array([0, -1, 1, 2, -1, 3, 4, -1, 5, 6], dtype=np.int32)
+    mapped = remap[raw]
+    keep = mapped >= 0
+    expect_ids = mapped[keep]
+    expect_indptr = np.concatenate(([0], np.cumsum(keep)))[indptr]
+    got_indptr, got_ids = _word2vec._drop_unknown(indptr, raw.copy(), remap)
+    np.testing.assert_array_equal(got_ids, expect_ids)
+    np.testing.assert_array_equal(got_indptr, expect_indptr)
+    # without a remap: -1 entries dropped, the rest kept in order
+    got_indptr, got_ids = _word2vec._drop_unknown(indptr, mapped.copy())
+    np.testing.assert_array_equal(got_ids, expect_ids)
+    np.testing.assert_array_equal(got_indptr, expect_indptr)
+    np.testing.assert_array_equal(
+        _word2vec._count_ids(raw), np.bincount(raw)
+    )
+    np.testing.assert_array_equal(
+        _word2vec._count_ids(raw, 15), np.bincount(raw, minlength=15)
+    )
+    # scan_corpus gives the same corpus whatever the block size
+    docs = [[f"t{t}" for t in raw[a:b]] for a, b in zip(indptr[:-1], indptr[1:])]
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 2**20)
+    ref = scan_corpus(docs, min_count=5)
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    got = scan_corpus(docs, min_count=5)
+    assert got[0] == ref[0]
+    for a, b in zip(got[1:], ref[1:], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_vocabulary_matches_gensim(docs):
     gensim = pytest.importorskip("gensim")
     tokens = [d.split() for d in docs]
