@@ -397,8 +397,15 @@ def main():
             r = run_child(case, size, args.threads, args.timeout)
             print(f"[bench_scale] {json.dumps(r)}", flush=True)
             results.append(r)
-    text = render(results, args)
+    # --only re-runs some cases: keep the others' last results
+    store = Path(args.out).with_suffix(".json")
+    if args.only and store.exists():
+        done = {case for case in args.only}
+        kept = [r for r in json.loads(store.read_text()) if r["case"] not in done]
+        results = sorted(kept + results, key=lambda r: list(CHILDREN).index(r["case"]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(results, indent=1) + "\n")
+    text = render(results, args)
     Path(args.out).write_text(text + "\n")
     print(text)
 

@@ -370,6 +370,41 @@ def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
+    """A corpus spilled to a temporary file (the large-corpus path) is read
+    back in blocks cut at the engine's chunk boundaries: same vectors, idf,
+    SIF component and outputs as the in-memory corpus, for fit and
+    fit_transform, with rare words dropped and empty documents."""
+    from skembed import _base, _word2vec
+
+    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    X = list(docs) + ["", "zzzonce"] + list(docs[:50])
+    params = dict(min_count=2, pooling=pooling, n_epochs=2, max_vocab_size=10_000)
+    ref = _small(**params).fit(X)
+    ref_out = _small(**params).fit_transform(X)
+    calls = []
+    real = _word2vec._SpilledCorpus.__iter__
+
+    def counting_iter(self):
+        calls.append(len(self._bounds) - 1)
+        return real(self)
+
+    monkeypatch.setattr(_word2vec._SpilledCorpus, "__iter__", counting_iter)
+    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+    got = _small(**params).fit(X)
+    assert calls and min(calls) > 3, "the corpus was not spilled in blocks"
+    np.testing.assert_array_equal(got.embedding_, ref.embedding_)
+    assert got.vocabulary_ == ref.vocabulary_
+    assert got.n_empty_ == ref.n_empty_
+    for name in ("idf_", "sif_weights_", "sif_component_"):
+        if hasattr(ref, name):
+            np.testing.assert_array_equal(getattr(got, name), getattr(ref, name))
+    np.testing.assert_array_equal(got.transform(X), ref.transform(X))
+    np.testing.assert_array_equal(_small(**params).fit_transform(X), ref_out)
+
+
 def test_vocabulary_matches_gensim(docs):
     gensim = pytest.importorskip("gensim")
     tokens = [d.split() for d in docs]
