@@ -230,11 +230,11 @@ def child_entity(size, threads):
 CHILDREN = {"w2v": child_w2v, "node2vec": child_node2vec, "entity": child_entity}
 
 
-def run_child(case, size, threads, timeout):
+def run_child(case, size, threads, timeout, src=HERE.parent):
     cmd = [sys.executable, __file__, "--child", case, "--size", str(size),
            "--threads", str(threads)]
     # measure the skembed of this checkout, not whichever one is installed
-    path = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
+    path = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=path)
     w0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
@@ -290,21 +290,21 @@ def render(results, args):
             "window=5, min_count=5, **1 epoch**, 2 threads. Model = vocab x dim x "
             "4 bytes x 2 (input and output vectors).",
             "",
-            "| tokens | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | bytes / token |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| code | tokens | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | bytes / token |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in w2v:
             if "error" in r:
-                lines.append(f"| {r['size']:,} | {r['error']} |" + " |" * 9)
+                lines.append(f"| {r.get('tag') or 'this'} | {r['size']:,} | {r['error']} |" + " |" * 9)
                 continue
             extra = r["hwm"] - r["rss_before"]
             lines.append(
-                f"| {r['tokens_in_vocab']:,} | {mib(r['file_bytes'])} | {r['vocab']:,} "
+                f"| {r.get('tag') or 'this'} | {r['tokens_in_vocab']:,} | {mib(r['file_bytes'])} | {r['vocab']:,} "
                 f"| {mib(r['model_bytes'])} | {r['wall']:.1f} | {r['cpu']:.1f} "
                 f"| {r['child_cpu']:.1f} | {mib(r['rss_before'])} | {mib(r['hwm'])} "
                 f"| {mib(extra)} | {extra / r['tokens_in_vocab']:.2f} |"
             )
-        ok = [r for r in w2v if "error" not in r]
+        ok = [r for r in w2v if "error" not in r and not r.get("tag")]
         if len(ok) >= 2:
             a, b = ok[0], ok[-1]
             slope = (b["hwm"] - a["hwm"]) / (b["tokens_in_vocab"] - a["tokens_in_vocab"])
@@ -379,6 +379,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", default=str(HERE / "results" / "scale.md"))
+    ap.add_argument("--src", default=str(HERE.parent),
+                    help="checkout whose skembed is measured (for before/after)")
+    ap.add_argument("--tag", default="", help="label of --src in the tables")
     ap.add_argument("--child", choices=sorted(CHILDREN))
     ap.add_argument("--size", type=int)
     args = ap.parse_args()
@@ -394,14 +397,16 @@ def main():
             if case == "w2v":
                 zipf_corpus(size)  # generate outside the measured child
             print(f"[bench_scale] {case} size={size:,} ...", flush=True)
-            r = run_child(case, size, args.threads, args.timeout)
+            r = run_child(case, size, args.threads, args.timeout, args.src)
+            r["tag"] = args.tag
             print(f"[bench_scale] {json.dumps(r)}", flush=True)
             results.append(r)
     # --only re-runs some cases: keep the others' last results
     store = Path(args.out).with_suffix(".json")
     if args.only and store.exists():
-        done = {case for case in args.only}
-        kept = [r for r in json.loads(store.read_text()) if r["case"] not in done]
+        done = {(case, args.tag) for case in args.only}
+        kept = [r for r in json.loads(store.read_text())
+                if (r["case"], r.get("tag", "")) not in done]
         results = sorted(kept + results, key=lambda r: list(CHILDREN).index(r["case"]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(results, indent=1) + "\n")

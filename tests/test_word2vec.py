@@ -360,7 +360,8 @@ def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
         _word2vec._count_ids(raw, 15), np.bincount(raw, minlength=15)
     )
     # scan_corpus gives the same corpus whatever the block size
-    docs = [[f"t{t}" for t in raw[a:b]] for a, b in zip(indptr[:-1], indptr[1:])]
+    bounds = zip(indptr[:-1], indptr[1:], strict=True)
+    docs = [[f"t{t}" for t in raw[a:b]] for a, b in bounds]
     monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 2**20)
     ref = scan_corpus(docs, min_count=5)
     monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
