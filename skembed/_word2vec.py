@@ -31,6 +31,9 @@ _REMAP_BLOCK = 2**20
 #: corpora of more tokens than this (16 MiB of int32 ids) are written to a
 #: temporary file during the scan and streamed from it in every epoch
 _SPILL_TOKENS = 2**22
+#: tokens per block a spilled corpus is trained in (cut at chunk boundaries;
+#: fewer, larger blocks mean fewer parallel-region joins per epoch)
+_READ_TOKENS = 2**21
 
 
 def _drop_unknown(indptr, ids, remap=None):
@@ -135,17 +138,19 @@ class _SpilledCorpus:
         self._raw_indptr = raw_indptr
         self._remap = remap
         n_docs = raw_indptr.shape[0] - 1
-        dropped = np.zeros(n_docs, dtype=np.int64)
+        # tokens dropped per document -> running total -> final offsets,
+        # in one int64 array per document (plus raw_indptr)
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
         n_raw = int(raw_indptr[-1])
         for start in range(0, n_raw, _REMAP_BLOCK):
             raw = self._read(start, min(start + _REMAP_BLOCK, n_raw))
             unknown = np.flatnonzero(remap[raw] < 0)
             if unknown.size:
-                doc = np.searchsorted(raw_indptr, unknown + start, side="right") - 1
-                np.add.at(dropped, doc, 1)
-        shift = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(dropped, out=shift[1:])
-        self.indptr = raw_indptr - shift
+                doc = np.searchsorted(raw_indptr, unknown + start, side="right")
+                np.add.at(indptr, doc, 1)
+        np.cumsum(indptr, out=indptr)
+        np.subtract(raw_indptr, indptr, out=indptr)
+        self.indptr = indptr
         # group the engine's chunks into blocks of >= block_tokens tokens
         starts = chunk_boundaries(self.indptr, CHUNK_TOKENS)
         bounds = [0]
@@ -268,7 +273,7 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     keys = [alive_keys[j] for j in order]
     counts = alive_counts[order].astype(np.int64)
     if spill is not None:
-        return keys, counts, _SpilledCorpus(spill, indptr, remap, _REMAP_BLOCK)
+        return keys, counts, _SpilledCorpus(spill, indptr, remap, _READ_TOKENS)
     return keys, counts, _drop_unknown(indptr, ids, remap)
 
 

@@ -394,6 +394,7 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
     monkeypatch.setattr(_word2vec._SpilledCorpus, "__iter__", counting_iter)
     monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
     monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
     got = _small(**params).fit(X)
     assert calls and min(calls) > 3, "the corpus was not spilled in blocks"
     np.testing.assert_array_equal(got.embedding_, ref.embedding_)
