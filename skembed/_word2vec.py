@@ -88,11 +88,11 @@ def _count_ids(ids, minlength=0):
 
 
 def _csr_from_lengths(lengths, buf):
-    """CSR ``(indptr, ids)`` over an ``array("q")`` of lengths and an int32
-    ``array``; ``ids`` is a writable view of ``buf`` (no copy)."""
+    """CSR ``(indptr, ids)`` from int32 ``array`` objects of document
+    lengths and token ids; ``ids`` is a writable view of ``buf`` (no copy)."""
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
     if len(lengths):
-        np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=indptr[1:])
+        np.cumsum(np.frombuffer(lengths, dtype=np.int32), out=indptr[1:])
     ids = np.frombuffer(buf, dtype=np.int32) if len(buf) else np.zeros(0, np.int32)
     return indptr, ids
 
@@ -106,7 +106,7 @@ def encode_known(token_lists, key_to_index):
     get = key_to_index.get
     minus_one = itertools.repeat(-1)
     buf = array(_INT32)
-    lengths = array("q")
+    lengths = array(_INT32)  # 4 bytes per document
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(get, tokens, minus_one))
@@ -227,7 +227,7 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     provisional = defaultdict(itertools.count().__next__)
     lookup = provisional.__getitem__
     buf = array(_INT32)
-    lengths = array("q")
+    lengths = array(_INT32)  # 4 bytes per document
     min_reduce = 1
     spill = None
     seen_spilled = np.zeros(0, dtype=np.int64)
