@@ -279,8 +279,11 @@ NOTES = """\
   spilled to an anonymous temporary file during the scan and read back
   in 2 M-token blocks cut at the engine's chunk boundaries (the vectors are
   bit-identical to in-memory training, tested). What still grows with the
-  corpus is one int64 offset per *document* (about 0.4-1 byte per token
-  for 10-30-token lines) and the vocabulary while it is still growing; the
+  corpus is per *document*: the raw and final int64 offsets (16 bytes per
+  document, kept during training), the int32 length buffer of the scan and
+  a transient int64 chunk-boundary array -- about 25-35 bytes per document,
+  1.2-1.7 bytes per token for 10-30-token lines -- and the vocabulary while
+  it is still growing (44,572 -> 50,000 words here, +5 MiB of model); the
   rest of the peak is the dictionary of distinct tokens, the model (input
   and output vectors) and the 16 MiB scan buffer. `fit_transform` and
   `pooling="sif"` still load the ids (4 bytes per token) after training to
@@ -291,9 +294,12 @@ NOTES = """\
   would be 4 bytes per walk token); the peak above the model is the
   validated graph and its transient transposed copies (`A != A.T` symmetry
   check) plus a few walk blocks.
-- **Timing.** CPU seconds are the robust figure on this shared box; the
-  node2vec CPU seconds per walk token rise with the graph (the 1 M-edge
-  model, 98 MiB, no longer fits any cache, so SGNS updates are memory-bound).
+- **Timing.** CPU seconds are the robust figure on this shared box. Walk
+  generation is a small share of a node2vec fit (both passes under 10 % of
+  the training time); the SGNS CPU seconds per walk token rise with the
+  graph (about 1.9 -> 2.7 per M tokens from 250 k to 1 M edges), plausibly
+  because the 1 M-edge model (98 MiB) no longer fits any cache -- not
+  verified, and the two runs saw different load.
 """
 
 
@@ -309,7 +315,9 @@ def render(results, args):
         "child's user + sys). Each case runs in its own process; *peak RSS* is "
         "the child's `VmHWM`, *before fit* its `VmRSS` after imports, data "
         "generation and a tiny warm-up fit (numba compilation), so "
-        "*peak - before* is what the fit itself added.",
+        "*peak - before* is what the fit itself added. Rows may come from "
+        "separate `--only CASE` runs (merged through `scale.json`); `--render` "
+        "re-writes this file from it.",
         "",
     ]
     w2v = [r for r in results if r["case"] == "w2v"]
@@ -328,7 +336,7 @@ def render(results, args):
             "an int64 prefix sum, the compacted copy and `bincount`'s int64 cast "
             "at the end of the scan.",
             "",
-            "| code | tokens | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | bytes / token |",
+            "| code | tokens | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | (peak - before) / token, bytes |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in w2v:
@@ -401,7 +409,7 @@ def render(results, args):
             "sum of planted per-category effects + noise; `cv=None`, n_epochs=5, "
             "early_stopping=False, other parameters default.",
             "",
-            "| rows | frame MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | bytes / row |",
+            "| rows | frame MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | (peak - before) / row, bytes |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in ent:
@@ -429,6 +437,8 @@ def main():
     ap.add_argument("--src", default=str(HERE.parent),
                     help="checkout whose skembed is measured (for before/after)")
     ap.add_argument("--tag", default="", help="label of --src in the tables")
+    ap.add_argument("--render", action="store_true",
+                    help="only re-write the Markdown from the stored JSON")
     ap.add_argument("--child", choices=sorted(CHILDREN))
     ap.add_argument("--size", type=int)
     args = ap.parse_args()
@@ -436,6 +446,12 @@ def main():
         res = CHILDREN[args.child](args.size, args.threads)
         res["hwm"] = proc_status("VmHWM")
         print("RESULT " + json.dumps(res), flush=True)
+        return
+    if args.render:
+        store = Path(args.out).with_suffix(".json")
+        text = render(json.loads(store.read_text()), args)
+        Path(args.out).write_text(text + "\n")
+        print(text)
         return
     sizes = QUICK if args.quick else FULL
     results = []
