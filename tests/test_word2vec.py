@@ -407,6 +407,34 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
     np.testing.assert_array_equal(_small(**params).fit_transform(X), ref_out)
 
 
+@pytest.mark.parametrize("spill_tokens", [1, 7, 64])
+def test_spilled_scan_matches_in_memory_with_pruning(monkeypatch, spill_tokens):
+    """Spilling during the scan (counts carried over flushes) gives the same
+    vocabulary, counts and corpus, also when max_vocab_size prunes."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 5)
+    rng = np.random.RandomState(0)
+    common = [f"c{i}" for i in range(8)]
+    sentences = [
+        list(rng.choice(common, rng.randint(0, 6))) + [f"rare{j % 97}"]
+        for j in range(400)
+    ]
+    for max_vocab_size in (None, 30):
+        ref = scan_corpus(sentences, min_count=2, max_vocab_size=max_vocab_size)
+        keys, counts, corpus = _word2vec._scan(
+            sentences, min_count=2, max_vocab_size=max_vocab_size,
+            spill_tokens=spill_tokens,
+        )
+        assert isinstance(corpus, _word2vec._SpilledCorpus)
+        assert keys == ref[0]
+        np.testing.assert_array_equal(counts, ref[1])
+        indptr, ids = corpus.materialize()
+        np.testing.assert_array_equal(indptr, ref[2])
+        np.testing.assert_array_equal(ids, ref[3])
+        corpus.close()
+
+
 def test_vocabulary_matches_gensim(docs):
     gensim = pytest.importorskip("gensim")
     tokens = [d.split() for d in docs]
