@@ -25,20 +25,74 @@ __all__ = ["Word2VecVectorizer"]
 _INT32 = "i" if array("i").itemsize == 4 else "l"
 
 
-def _drop_unknown(indptr, ids):
-    """Remove the ``-1`` entries of a CSR corpus, fixing ``indptr``."""
-    known = ids >= 0
-    if known.all():
-        return indptr, ids
-    kept = np.zeros(ids.shape[0] + 1, dtype=np.int64)
-    np.cumsum(known, out=kept[1:])
-    return kept[indptr], ids[known]
+#: tokens re-mapped per step of :func:`_drop_unknown` (4 MiB of int32), and
+#: the size of the blocks a spilled corpus is read back in
+_REMAP_BLOCK = 2**20
+#: corpora of more tokens than this (16 MiB of int32 ids) are written to a
+#: temporary file during the scan and streamed from it in every epoch
+_SPILL_TOKENS = 2**22
+#: tokens per block a spilled corpus is trained in (cut at chunk boundaries;
+#: fewer, larger blocks mean fewer parallel-region joins per epoch)
+_READ_TOKENS = 2**21
+
+
+def _drop_unknown(indptr, ids, remap=None):
+    """Map ``ids`` through ``remap`` and drop the ``-1`` entries, in place.
+
+    Works block by block on the (writable) ``ids`` buffer, so the extra
+    memory is one block plus 8 bytes per document -- not the 13-21 bytes
+    per token of ``remap[ids]`` + a boolean mask + an int64 prefix sum +
+    ``ids[mask]``. Returns ``(indptr, ids)`` with ``ids`` a view of the
+    input buffer.
+    """
+    n_docs = indptr.shape[0] - 1
+    dropped = None
+    write = 0
+    for start in range(0, ids.shape[0], _REMAP_BLOCK):
+        chunk = ids[start : start + _REMAP_BLOCK]
+        if remap is not None:
+            chunk = remap[chunk]
+        known = chunk >= 0
+        if known.all():
+            if remap is None and write == start:  # nothing moved yet
+                write += chunk.shape[0]
+                continue
+        else:
+            if dropped is None:
+                dropped = np.zeros(n_docs, dtype=np.int64)
+            where = np.flatnonzero(~known) + start
+            doc = np.searchsorted(indptr, where, side="right") - 1
+            np.add.at(dropped, doc, 1)
+            chunk = chunk[known]
+        ids[write : write + chunk.shape[0]] = chunk
+        write += chunk.shape[0]
+    if dropped is not None:
+        shift = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(dropped, out=shift[1:])
+        indptr = indptr - shift
+    return indptr, ids[:write]
+
+
+def _count_ids(ids, minlength=0):
+    """``np.bincount(ids, minlength)`` block by block: ``bincount`` casts an
+    int32 input to int64 first, 8 bytes per token at once."""
+    out = np.zeros(minlength, dtype=np.int64)
+    for start in range(0, ids.shape[0], _REMAP_BLOCK):
+        part = np.bincount(ids[start : start + _REMAP_BLOCK], minlength=minlength)
+        if part.shape[0] > out.shape[0]:
+            part[: out.shape[0]] += out
+            out = part
+        else:
+            out[: part.shape[0]] += part
+    return out
 
 
 def _csr_from_lengths(lengths, buf):
+    """CSR ``(indptr, ids)`` from int32 ``array`` objects of document
+    lengths and token ids; ``ids`` is a writable view of ``buf`` (no copy)."""
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    if lengths:
-        np.cumsum(lengths, out=indptr[1:])
+    if len(lengths):
+        np.cumsum(np.frombuffer(lengths, dtype=np.int32), out=indptr[1:])
     ids = np.frombuffer(buf, dtype=np.int32) if len(buf) else np.zeros(0, np.int32)
     return indptr, ids
 
@@ -52,12 +106,80 @@ def encode_known(token_lists, key_to_index):
     get = key_to_index.get
     minus_one = itertools.repeat(-1)
     buf = array(_INT32)
-    lengths = []
+    lengths = array(_INT32)  # 4 bytes per document
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(get, tokens, minus_one))
     indptr, ids = _csr_from_lengths(lengths, buf)
     return _drop_unknown(indptr, ids)
+
+
+class _SpilledCorpus:
+    """A scanned corpus whose provisional ids live in a temporary file.
+
+    Re-iterable ``(indptr, ids)`` blocks for :func:`~skembed._base.train_sgns`,
+    read from disk on every pass and re-mapped to the final vocabulary ids,
+    so training memory is a few blocks, not 4 bytes per token. The blocks
+    start and end at the engine's chunk boundaries (``CHUNK_TOKENS``), so
+    the chunks, their random streams and hence the trained vectors are
+    bit-identical to training on the whole in-memory corpus.
+
+    Attributes
+    ----------
+    indptr : ndarray of int64
+        Document offsets of the final (known-token) corpus.
+    """
+
+    def __init__(self, file, raw_indptr, remap, block_tokens):
+        from ._base import CHUNK_TOKENS
+        from ._kernels import chunk_boundaries
+
+        self._file = file
+        self._raw_indptr = raw_indptr
+        self._remap = remap
+        n_docs = raw_indptr.shape[0] - 1
+        # tokens dropped per document -> running total -> final offsets,
+        # in one int64 array per document (plus raw_indptr)
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        n_raw = int(raw_indptr[-1])
+        for start in range(0, n_raw, _REMAP_BLOCK):
+            raw = self._read(start, min(start + _REMAP_BLOCK, n_raw))
+            unknown = np.flatnonzero(remap[raw] < 0)
+            if unknown.size:
+                doc = np.searchsorted(raw_indptr, unknown + start, side="right")
+                np.add.at(indptr, doc, 1)
+        np.cumsum(indptr, out=indptr)
+        np.subtract(raw_indptr, indptr, out=indptr)
+        self.indptr = indptr
+        # group the engine's chunks into blocks of >= block_tokens tokens
+        starts = chunk_boundaries(self.indptr, CHUNK_TOKENS)
+        bounds = [0]
+        for doc in starts[1:-1].tolist():
+            if self.indptr[doc] - self.indptr[bounds[-1]] >= block_tokens:
+                bounds.append(doc)
+        bounds.append(n_docs)
+        self._bounds = bounds
+
+    def _read(self, lo, hi):
+        self._file.seek(int(lo) * 4)
+        return np.fromfile(self._file, dtype=np.int32, count=int(hi - lo))
+
+    def __iter__(self):
+        for d0, d1 in zip(self._bounds[:-1], self._bounds[1:], strict=True):
+            ids = self._remap[self._read(self._raw_indptr[d0], self._raw_indptr[d1])]
+            yield self.indptr[d0 : d1 + 1] - self.indptr[d0], ids[ids >= 0]
+
+    def materialize(self):
+        """The whole corpus as one in-memory ``(indptr, ids)``."""
+        ids = np.empty(int(self.indptr[-1]), dtype=np.int32)
+        pos = 0
+        for _, part in self:
+            ids[pos : pos + part.shape[0]] = part
+            pos += part.shape[0]
+        return self.indptr, ids
+
+    def close(self):
+        self._file.close()
 
 
 def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
@@ -82,22 +204,65 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     indptr : ndarray of int64, shape (n_documents + 1,)
     ids : ndarray of int32
     """
+    keys, counts, corpus = _scan(
+        token_lists, min_count=min_count, max_vocab_size=max_vocab_size
+    )
+    if isinstance(corpus, _SpilledCorpus):
+        indptr, ids = corpus.materialize()
+        corpus.close()
+        return keys, counts, indptr, ids
+    return (keys, counts, *corpus)
+
+
+def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
+    """:func:`scan_corpus` that may keep the ids on disk.
+
+    With ``spill_tokens``, the provisional id buffer is appended to an
+    anonymous temporary file (``tempfile.TemporaryFile``, in ``TMPDIR``)
+    whenever it holds that many tokens, and the corpus comes back as a
+    :class:`_SpilledCorpus` if anything was spilled, else as an in-memory
+    ``(indptr, ids)``. Memory is then the dictionary, the counts and 8 bytes
+    per document, independent of the number of tokens.
+    """
     provisional = defaultdict(itertools.count().__next__)
     lookup = provisional.__getitem__
     buf = array(_INT32)
-    lengths = []
+    lengths = array(_INT32)  # 4 bytes per document
     min_reduce = 1
+    spill = None
+    seen_spilled = np.zeros(0, dtype=np.int64)
+
+    def counts_so_far():
+        seen = _count_ids(np.frombuffer(buf, dtype=np.int32), len(seen_spilled))
+        seen[: len(seen_spilled)] += seen_spilled
+        return seen
+
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(lookup, tokens))
         if max_vocab_size is not None and len(provisional) > max_vocab_size:
-            seen = np.bincount(np.frombuffer(buf, dtype=np.int32))
+            seen = counts_so_far()
             for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
                 del provisional[key]
             min_reduce += 1
+        if spill_tokens is not None and len(buf) >= spill_tokens:
+            if spill is None:
+                import tempfile
+
+                spill = tempfile.TemporaryFile(prefix="skembed-corpus-")
+            seen_spilled = counts_so_far()
+            buf.tofile(spill)
+            buf = array(_INT32)
+    if spill is not None and len(buf):
+        seen = counts_so_far()
+        buf.tofile(spill)
+        buf = array(_INT32)
+        spill.flush()
+    else:
+        seen = counts_so_far()
     indptr, ids = _csr_from_lengths(lengths, buf)
-    n_provisional = int(ids.max()) + 1 if ids.size else 0
-    seen = np.bincount(ids, minlength=n_provisional)
+    del lengths
+    n_provisional = seen.shape[0]
     alive_keys = list(provisional.keys())
     alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
     alive_counts = seen[alive_ids]
@@ -105,9 +270,11 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     order = kept[np.argsort(-alive_counts[kept], kind="stable")]
     remap = np.full(n_provisional, -1, dtype=np.int32)
     remap[alive_ids[order]] = np.arange(order.shape[0], dtype=np.int32)
-    indptr, ids = _drop_unknown(indptr, remap[ids])
     keys = [alive_keys[j] for j in order]
-    return keys, alive_counts[order].astype(np.int64), indptr, ids
+    counts = alive_counts[order].astype(np.int64)
+    if spill is not None:
+        return keys, counts, _SpilledCorpus(spill, indptr, remap, _READ_TOKENS)
+    return keys, counts, _drop_unknown(indptr, ids, remap)
 
 
 class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
@@ -259,8 +426,13 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     only its token ids (4 bytes per token) and the dictionary of distinct
     words; the strings are not kept, so ``X`` may be a generator or a list
     of file names with ``input="filename"``, or an open text file with one
-    document per line (``fit(open("corpus.txt"))``). The int32 corpus is
-    held in memory for the epochs (it is not re-read from disk).
+    document per line (``fit(open("corpus.txt"))``). A corpus of up to
+    4 M tokens is held in memory as int32 ids; a larger one is written to
+    an anonymous temporary file (in ``TMPDIR``) during the scan and read
+    back block by block in every epoch, so ``fit`` needs memory for the
+    dictionary, the model and 8 bytes per document, not per token, with
+    bit-identical results. ``fit_transform`` and ``pooling="sif"`` load the
+    ids (4 bytes per token) after training to pool every document.
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per
@@ -426,17 +598,28 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
 
     # -------------------------------------------------------------------- fit
-    def _fit(self, X):
-        """Fit and return the training corpus ``(indptr, ids)``."""
+    def _fit(self, X, keep_ids=True):
+        """Fit and return the training corpus ``(indptr, ids)``.
+
+        A corpus of more than ``_SPILL_TOKENS`` tokens is kept on disk
+        during training; ``ids`` is then None unless ``keep_ids``.
+        """
         token_lists = self._token_lists(X)
         rng = check_random_state(self.random_state)
         sg = self.algorithm == "skipgram"
+        spilled = None
         if self.vectors is None:
-            keys, counts, indptr, ids = scan_corpus(
+            keys, counts, corpus = _scan(
                 token_lists,
                 min_count=self.min_count,
                 max_vocab_size=self.max_vocab_size,
+                spill_tokens=_SPILL_TOKENS,
             )
+            if isinstance(corpus, _SpilledCorpus):
+                spilled = corpus
+                indptr, ids = corpus.indptr, None
+            else:
+                indptr, ids = corpus
             n_docs = indptr.shape[0] - 1
             if n_docs == 0:
                 raise ValueError("X is empty: fit needs at least one document.")
@@ -453,7 +636,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
                 f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
             )
-            result = self._fit_sgns((indptr, ids), counts, rng, sg=sg)
+            result = self._fit_sgns(
+                spilled if spilled is not None else (indptr, ids), counts, rng, sg=sg
+            )
             self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
             self.loss_curve_ = list(result.loss_curve)
         else:
@@ -462,7 +647,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             n_docs = indptr.shape[0] - 1
             if n_docs == 0:
                 raise ValueError("X is empty: fit needs at least one document.")
-            counts = np.bincount(ids, minlength=len(pretrained)).astype(np.int64)
+            counts = _count_ids(ids, len(pretrained))
             self._log(
                 f"{n_docs:,} documents, {ids.shape[0]:,} tokens found in the "
                 f"{len(pretrained):,} pretrained vectors"
@@ -493,23 +678,35 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.vocabulary_ = self.wv_.key_to_index
         self.embedding_ = self.wv_.vectors
         self._n_features_out = self.embedding_.shape[1]
+        if spilled is not None:
+            if keep_ids or self.pooling == "sif":
+                indptr, ids = spilled.materialize()
+            else:
+                self._fit_pooling(indptr, None, blocks=spilled)
+                spilled.close()
+                return indptr, None
+            spilled.close()
         self._fit_pooling(indptr, ids)
         return indptr, ids
 
-    def _fit_pooling(self, indptr, ids):
+    def _fit_pooling(self, indptr, ids, blocks=None):
         for name in ("idf_", "sif_weights_", "sif_component_"):
             if hasattr(self, name):
                 delattr(self, name)
         n_docs = indptr.shape[0] - 1
         n_words = self.embedding_.shape[0]
         if self.pooling == "tfidf":
-            ones = np.ones(ids.shape[0], dtype=np.int32)
-            # copies: sum_duplicates sorts the index arrays in place
-            docs = sp.csr_matrix(
-                (ones, ids.copy(), indptr.copy()), shape=(n_docs, n_words)
-            )
-            docs.sum_duplicates()
-            df = np.bincount(docs.indices, minlength=n_words)
+            df = np.zeros(n_words, dtype=np.int64)
+            # blocks hold whole documents: document frequencies add up
+            for b_indptr, b_ids in blocks if blocks is not None else [(indptr, ids)]:
+                ones = np.ones(b_ids.shape[0], dtype=np.int32)
+                # copies: sum_duplicates sorts the index arrays in place
+                docs = sp.csr_matrix(
+                    (ones, b_ids.copy(), b_indptr.copy()),
+                    shape=(b_indptr.shape[0] - 1, n_words),
+                )
+                docs.sum_duplicates()
+                df += np.bincount(docs.indices, minlength=n_words)
             self.idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
         elif self.pooling == "sif":
             counts = self.wv_.counts.astype(np.float64)
@@ -545,7 +742,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        indptr, ids = self._fit(X)
+        indptr, _ = self._fit(X, keep_ids=False)
         self.n_empty_ = int(np.count_nonzero(np.diff(indptr) == 0))
         return self
 

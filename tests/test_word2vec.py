@@ -329,6 +329,112 @@ def test_scan_corpus_counts_order_and_min_count():
     np.testing.assert_array_equal(ids, [0, 1])
 
 
+@pytest.mark.parametrize("block", [1, 3, 7, 2**20])
+def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
+    """The block-wise in-place remap + compaction (bounded extra memory)
+    equals the naive ``remap[ids]``, mask, re-indexed indptr, for unknowns at
+    block edges, empty documents and documents that lose every token."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(0, 6, size=40)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    raw = rng.integers(0, 10, size=indptr[-1]).astype(np.int32)
+    remap = np.array([0, -1, 1, 2, -1, 3, 4, -1, 5, 6], dtype=np.int32)
+    mapped = remap[raw]
+    keep = mapped >= 0
+    expect_ids = mapped[keep]
+    expect_indptr = np.concatenate(([0], np.cumsum(keep)))[indptr]
+    got_indptr, got_ids = _word2vec._drop_unknown(indptr, raw.copy(), remap)
+    np.testing.assert_array_equal(got_ids, expect_ids)
+    np.testing.assert_array_equal(got_indptr, expect_indptr)
+    # without a remap: -1 entries dropped, the rest kept in order
+    got_indptr, got_ids = _word2vec._drop_unknown(indptr, mapped.copy())
+    np.testing.assert_array_equal(got_ids, expect_ids)
+    np.testing.assert_array_equal(got_indptr, expect_indptr)
+    np.testing.assert_array_equal(
+        _word2vec._count_ids(raw), np.bincount(raw)
+    )
+    np.testing.assert_array_equal(
+        _word2vec._count_ids(raw, 15), np.bincount(raw, minlength=15)
+    )
+    # scan_corpus gives the same corpus whatever the block size
+    bounds = zip(indptr[:-1], indptr[1:], strict=True)
+    docs = [[f"t{t}" for t in raw[a:b]] for a, b in bounds]
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 2**20)
+    ref = scan_corpus(docs, min_count=5)
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    got = scan_corpus(docs, min_count=5)
+    assert got[0] == ref[0]
+    for a, b in zip(got[1:], ref[1:], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
+    """A corpus spilled to a temporary file (the large-corpus path) is read
+    back in blocks cut at the engine's chunk boundaries: same vectors, idf,
+    SIF component and outputs as the in-memory corpus, for fit and
+    fit_transform, with rare words dropped and empty documents."""
+    from skembed import _base, _word2vec
+
+    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    X = list(docs) + ["", "zzzonce"] + list(docs[:50])
+    params = dict(min_count=2, pooling=pooling, n_epochs=2, max_vocab_size=10_000)
+    ref = _small(**params).fit(X)
+    ref_out = _small(**params).fit_transform(X)
+    calls = []
+    real = _word2vec._SpilledCorpus.__iter__
+
+    def counting_iter(self):
+        calls.append(len(self._bounds) - 1)
+        return real(self)
+
+    monkeypatch.setattr(_word2vec._SpilledCorpus, "__iter__", counting_iter)
+    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
+    got = _small(**params).fit(X)
+    assert calls and min(calls) > 3, "the corpus was not spilled in blocks"
+    np.testing.assert_array_equal(got.embedding_, ref.embedding_)
+    assert got.vocabulary_ == ref.vocabulary_
+    assert got.n_empty_ == ref.n_empty_
+    for name in ("idf_", "sif_weights_", "sif_component_"):
+        if hasattr(ref, name):
+            np.testing.assert_array_equal(getattr(got, name), getattr(ref, name))
+    np.testing.assert_array_equal(got.transform(X), ref.transform(X))
+    np.testing.assert_array_equal(_small(**params).fit_transform(X), ref_out)
+
+
+@pytest.mark.parametrize("spill_tokens", [1, 7, 64])
+def test_spilled_scan_matches_in_memory_with_pruning(monkeypatch, spill_tokens):
+    """Spilling during the scan (counts carried over flushes) gives the same
+    vocabulary, counts and corpus, also when max_vocab_size prunes."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 5)
+    rng = np.random.RandomState(0)
+    common = [f"c{i}" for i in range(8)]
+    sentences = [
+        list(rng.choice(common, rng.randint(0, 6))) + [f"rare{j % 97}"]
+        for j in range(400)
+    ]
+    for max_vocab_size in (None, 30):
+        ref = scan_corpus(sentences, min_count=2, max_vocab_size=max_vocab_size)
+        keys, counts, corpus = _word2vec._scan(
+            sentences, min_count=2, max_vocab_size=max_vocab_size,
+            spill_tokens=spill_tokens,
+        )
+        assert isinstance(corpus, _word2vec._SpilledCorpus)
+        assert keys == ref[0]
+        np.testing.assert_array_equal(counts, ref[1])
+        indptr, ids = corpus.materialize()
+        np.testing.assert_array_equal(indptr, ref[2])
+        np.testing.assert_array_equal(ids, ref[3])
+        corpus.close()
+
+
 def test_vocabulary_matches_gensim(docs):
     gensim = pytest.importorskip("gensim")
     tokens = [d.split() for d in docs]
