@@ -192,6 +192,19 @@ def _sig_index(f):
     return int((f + _MAX_EXP) * _TABLE_SCALE)
 
 
+@njit(nogil=True, inline="always")
+def _step(f, positive, lr, sig, logsig):
+    """Gradient scale and loss of one (input, target) score ``f``.
+
+    ``g = (label - sigmoid(f)) * lr`` and ``-log sigmoid(+-f)``, both read
+    from the tables (``f`` clipped to [-6, 6], as word2vec.c does).
+    """
+    idx = _sig_index(f)
+    if positive:
+        return (1.0 - sig[idx]) * lr, -logsig[idx]
+    return -sig[idx] * lr, -logsig[_TABLE_SIZE - 1 - idx]
+
+
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
@@ -308,13 +321,8 @@ def _train_chunk(
                         f = 0.0
                         for d in range(dim):
                             f += w_in[c, d] * w_out[t, d]
-                        idx = _sig_index(f)
-                        if k == 0:
-                            g = (1.0 - sig[idx]) * lr
-                            loss -= logsig[idx]
-                        else:
-                            g = -sig[idx] * lr
-                            loss -= logsig[_TABLE_SIZE - 1 - idx]
+                        g, pair_loss = _step(f, k == 0, lr, sig, logsig)
+                        loss += pair_loss
                         for d in range(dim):
                             neu1e[d] += g * w_out[t, d]
                         if shared_negatives:
@@ -371,13 +379,8 @@ def _train_chunk(
                     f = 0.0
                     for d in range(dim):
                         f += neu1[d] * w_out[t, d]
-                    idx = _sig_index(f)
-                    if k == 0:
-                        g = (1.0 - sig[idx]) * lr
-                        loss -= logsig[idx]
-                    else:
-                        g = -sig[idx] * lr
-                        loss -= logsig[_TABLE_SIZE - 1 - idx]
+                    g, pair_loss = _step(f, k == 0, lr, sig, logsig)
+                    loss += pair_loss
                     for d in range(dim):
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
