@@ -194,7 +194,6 @@ def main(argv=None):
     parser.add_argument("--output-dir", default="demo_output",
                         help="where the table and plot go (demo_output)")
     args = parser.parse_args(argv)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
     import warnings
 
