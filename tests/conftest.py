@@ -32,3 +32,22 @@ def planted_synonym_corpus(n_sentences=600, seed=0):
 @pytest.fixture
 def planted_corpus():
     return planted_synonym_corpus()
+
+
+@pytest.fixture(scope="module")
+def karate():
+    """networkx's karate club and its two factions (1 = Officer)."""
+    nx = pytest.importorskip("networkx")
+    G = nx.karate_club_graph()
+    y = np.array([G.nodes[v]["club"] == "Officer" for v in G], dtype=int)
+    return G, y
+
+
+@pytest.fixture
+def fresh_graph_cache():
+    """An empty in-process walk/embedding cache before and after a test."""
+    from skembed._graph import clear_graph_cache
+
+    clear_graph_cache()
+    yield
+    clear_graph_cache()

@@ -14,16 +14,22 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
     check_do_not_raise_errors_in_init_or_set_params,
     check_estimator_repr,
     check_estimators_unfitted,
     check_get_feature_names_out_error,
     check_get_params_invariance,
+    check_global_output_transform_pandas,
     check_mixin_order,
     check_no_attributes_set_in_init,
     check_param_validation,
     check_parameters_default_constructible,
+    check_set_output_transform,
+    check_set_output_transform_pandas,
     check_set_params,
+    check_transformer_get_feature_names_out,
+    check_transformer_get_feature_names_out_pandas,
     check_transformers_unfitted,
     check_valid_tag_types,
 )
@@ -43,6 +49,18 @@ API_CHECKS = [
     check_valid_tag_types,
     check_param_validation,
     check_get_feature_names_out_error,
+]
+
+
+#: Checks of 2-D estimators that `parametrize_with_checks` does not yield;
+#: scikit-learn's own tests/test_common.py calls them one by one (tier B).
+OUTPUT_CHECKS = [
+    check_set_output_transform,
+    check_set_output_transform_pandas,
+    check_global_output_transform_pandas,
+    check_transformer_get_feature_names_out,
+    check_transformer_get_feature_names_out_pandas,
+    check_dataframe_column_names_consistency,
 ]
 
 

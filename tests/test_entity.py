@@ -11,17 +11,12 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import (
-    check_dataframe_column_names_consistency,
-    check_global_output_transform_pandas,
     check_param_validation,
-    check_set_output_transform,
-    check_set_output_transform_pandas,
-    check_transformer_get_feature_names_out,
-    check_transformer_get_feature_names_out_pandas,
     parametrize_with_checks,
 )
 
 from skembed import EntityEmbeddingEncoder, _nn, _nn_kernels
+from tests.test_common import OUTPUT_CHECKS
 
 
 def _fast(**kw):
@@ -56,15 +51,7 @@ def test_sklearn_compatible(estimator, check):
 
 @pytest.mark.parametrize(
     "check",
-    [
-        check_set_output_transform,
-        check_set_output_transform_pandas,
-        check_global_output_transform_pandas,
-        check_transformer_get_feature_names_out,
-        check_transformer_get_feature_names_out_pandas,
-        check_dataframe_column_names_consistency,
-        check_param_validation,
-    ],
+    [*OUTPUT_CHECKS, check_param_validation],
     ids=lambda c: c.__name__,
 )
 def test_extra_sklearn_checks(check):

@@ -15,22 +15,9 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skembed import LINEEmbedder
-from skembed._graph import clear_graph_cache
 from tests.test_common import API_CHECKS
 
-
-@pytest.fixture(scope="module")
-def karate():
-    G = nx.karate_club_graph()
-    y = np.array([G.nodes[v]["club"] == "Officer" for v in G], dtype=int)
-    return G, y
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    clear_graph_cache()
-    yield
-    clear_graph_cache()
+pytestmark = pytest.mark.usefixtures("fresh_graph_cache")
 
 
 @pytest.mark.parametrize("order, dims", [(1, 10), (2, 10), ("both", 11)])

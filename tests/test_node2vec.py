@@ -15,34 +15,17 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import (
-    check_dataframe_column_names_consistency,
-    check_global_output_transform_pandas,
-    check_set_output_transform,
-    check_set_output_transform_pandas,
-    check_transformer_get_feature_names_out,
-    check_transformer_get_feature_names_out_pandas,
     parametrize_with_checks,
 )
 
 from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder, _node2vec
-from skembed._graph import check_graph, clear_graph_cache, graph_arrays
-from tests.test_common import API_CHECKS
+from skembed._graph import check_graph, graph_arrays
+from tests.test_common import API_CHECKS, OUTPUT_CHECKS
 
 SMALL = dict(n_components=8, walk_length=10, n_walks=4, random_state=0)
 
 
-@pytest.fixture(scope="module")
-def karate():
-    G = nx.karate_club_graph()
-    y = np.array([G.nodes[v]["club"] == "Officer" for v in G], dtype=int)
-    return G, y
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    clear_graph_cache()
-    yield
-    clear_graph_cache()
+pytestmark = pytest.mark.usefixtures("fresh_graph_cache")
 
 
 # ---------------------------------------------------------------------------
@@ -254,14 +237,7 @@ def test_sklearn_checks_adjacency_mode(estimator, check):
 
 @pytest.mark.parametrize(
     "check",
-    [
-        check_set_output_transform,
-        check_set_output_transform_pandas,
-        check_global_output_transform_pandas,
-        check_transformer_get_feature_names_out,
-        check_transformer_get_feature_names_out_pandas,
-        check_dataframe_column_names_consistency,
-    ],
+    OUTPUT_CHECKS,
     ids=lambda c: c.__name__,
 )
 def test_sklearn_output_checks_adjacency_mode(check):
