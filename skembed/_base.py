@@ -68,6 +68,14 @@ class SGNSResult:
     seconds: float
 
 
+def chunk_starts(indptr):
+    """Sentence index at which each work chunk of a CSR block starts (plus the
+    end): whole sentences of about ``CHUNK_TOKENS`` tokens, the unit of the
+    random streams. Corpora streamed in blocks cut at these boundaries train
+    bit-identically to the whole corpus."""
+    return _kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
+
+
 def _as_blocks(corpus):
     """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
     if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
@@ -217,7 +225,7 @@ def train_sgns(
                 ids = np.ascontiguousarray(ids, dtype=np.int32)
                 if indptr.shape[0] < 2 or ids.shape[0] == 0:
                     continue
-                starts = _kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
+                starts = chunk_starts(indptr)
                 n_chunks = starts.shape[0] - 1
                 sizes = indptr[starts[1:]] - indptr[starts[:-1]]
                 chunk_pos = pos + np.concatenate(([0], np.cumsum(sizes)[:-1]))

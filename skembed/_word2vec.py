@@ -131,8 +131,7 @@ class _SpilledCorpus:
     """
 
     def __init__(self, file, raw_indptr, remap, block_tokens):
-        from ._base import CHUNK_TOKENS
-        from ._kernels import chunk_boundaries
+        from ._base import chunk_starts
 
         self._file = file
         self._raw_indptr = raw_indptr
@@ -152,7 +151,7 @@ class _SpilledCorpus:
         np.subtract(raw_indptr, indptr, out=indptr)
         self.indptr = indptr
         # group the engine's chunks into blocks of >= block_tokens tokens
-        starts = chunk_boundaries(self.indptr, CHUNK_TOKENS)
+        starts = chunk_starts(self.indptr)
         bounds = [0]
         for doc in starts[1:-1].tolist():
             if self.indptr[doc] - self.indptr[bounds[-1]] >= block_tokens:

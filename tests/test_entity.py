@@ -111,6 +111,16 @@ def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
         np.testing.assert_array_equal(tab[~touched], t[~touched])
 
 
+def _train_plain(net, codes, y, task):
+    """Ten epochs of plain Adam: no penalty, dropout or early stopping."""
+    return _nn.train_net(
+        net, codes, None, y, task=task, n_epochs=10, batch_size=32,
+        learning_rate=1e-2, alpha=0.0, category_dropout=0.0,
+        early_stopping=False, validation_fraction=0.1, n_iter_no_change=2,
+        tol=0.0, rng=np.random.RandomState(2),
+    )
+
+
 def test_network_gradients_reduce_loss_all_tasks():
     rng = np.random.RandomState(0)
     codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
@@ -123,23 +133,7 @@ def test_network_gradients_reduce_loss_all_tasks():
             [6, 6], [3, 3], 0, [16], n_out, np.random.RandomState(1), 0.05
         )
         before = _nn._loss(task, _nn.net_forward(net, codes), y)
-        info = _nn.train_net(
-            net,
-            codes,
-            None,
-            y,
-            task=task,
-            n_epochs=10,
-            batch_size=32,
-            learning_rate=1e-2,
-            alpha=0.0,
-            category_dropout=0.0,
-            early_stopping=False,
-            validation_fraction=0.1,
-            n_iter_no_change=2,
-            tol=0.0,
-            rng=np.random.RandomState(2),
-        )
+        info = _train_plain(net, codes, y, task)
         after = _nn._loss(task, _nn.net_forward(net, codes), y)
         assert after < 0.5 * before, (task, before, after)
         assert info["loss_curve"][-1] < info["loss_curve"][0]
@@ -446,22 +440,6 @@ def test_skip_path_network_trains():
     net = _nn.init_net(
         [6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True
     )
-    _nn.train_net(
-        net,
-        codes,
-        None,
-        y,
-        task="continuous",
-        n_epochs=10,
-        batch_size=32,
-        learning_rate=1e-2,
-        alpha=0.0,
-        category_dropout=0.0,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=2,
-        tol=0.0,
-        rng=np.random.RandomState(2),
-    )
+    _train_plain(net, codes, y, "continuous")
     assert np.abs(net.skip).sum() > 0
     assert _nn._score("continuous", _nn.net_forward(net, codes), y) > 0.9
