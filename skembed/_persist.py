@@ -204,7 +204,9 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
 class _Writer:
     """Encodes a value tree into JSON-able nodes plus a dict of arrays."""
 
-    def __init__(self):
+    def __init__(self, root):
+        self.root = root
+        self.params = set()  # paths of parameters, for error messages
         self.arrays = {}
         self._memo = {}  # id(obj) -> ref number
         self._alive = []  # keeps encoded objects alive so ids stay unique
@@ -216,7 +218,9 @@ class _Writer:
         return n
 
     def _array_name(self, path):
-        base = _NAME_CHARS.sub("_", path).strip("._") or "array"
+        if path.startswith(self.root + "."):
+            path = path[len(self.root) + 1 :]
+        base = _NAME_CHARS.sub("_", path).strip(".") or "array"
         name, k = base, 1
         while name in self.arrays:
             k += 1
@@ -267,6 +271,8 @@ class _Writer:
         self._refuse(value, path)
 
     def _refuse(self, value, path):
+        if path in self.params:
+            path = f"parameter {path}"
         what = f"{type(value).__module__}.{type(value).__qualname__}"
         if callable(value) and not isinstance(value, type):
             raise TypeError(
@@ -398,6 +404,10 @@ class _Writer:
                 "columns": self.encode(list(df.columns), f"{path}.columns"),
                 "data": columns}
 
+    def _param(self, value, path):
+        self.params.add(path)
+        return self.encode(value, path)
+
     def _estimator(self, est, path):
         n = self._remember(est)
         params = est.get_params(deep=False)
@@ -405,8 +415,7 @@ class _Writer:
         attrs = {k: v for k, v in vars(est).items() if k not in params and k not in skip}
         return {
             "type": "estimator", "class": type(est).__name__, "id": n,
-            "params": {k: self.encode(v, f"{path}.{k} (parameter)")
-                       for k, v in params.items()},
+            "params": {k: self._param(v, f"{path}.{k}") for k, v in params.items()},
             "attributes": {k: self.encode(v, f"{path}.{k}") for k, v in attrs.items()},
         }
 
@@ -462,8 +471,8 @@ def save_model(estimator, path, *, compress=False):
     >>> (back.transform(docs) == vec.transform(docs)).all()
     np.True_
     """
-    writer = _Writer()
     name = type(estimator).__name__
+    writer = _Writer(name)
     if _ESTIMATORS.get(name) is not type(estimator) and not (
         type(estimator) is KeyedVectors
     ):
