@@ -89,6 +89,17 @@ _ESTIMATORS = {
 #: complex, fixed-width unicode and bytes); object and structured are refused
 _ARRAY_KINDS = "biufcUS"
 
+#: pandas extension dtypes a DataFrame column may have (stored as its values)
+_PANDAS_DTYPES = {"str", "string", "boolean", "Int8", "Int16", "Int32", "Int64",
+                  "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"}
+
+
+def _pandas_na():
+    import pandas as pd
+
+    return pd.NA
+
+
 _TRUST_HINT = (
     "save_model stores data only, never code. To share this estimator, make "
     "it from data-only parameters, or save it with skops.io.dump (loading "
@@ -250,15 +261,17 @@ class _Writer:
             return {"type": "numpy_dtype", "dtype": self._dtype_name(value, path)}
         if isinstance(value, type):
             return self._type(value, path)
+        if value is _pandas_na():
+            return {"type": "pandas_na"}
         if type(value) is np.random.RandomState:
             return {"type": "random_state", "id": self._remember(value),
                     "state": self.encode(value.get_state(legacy=True), f"{path}.state")}
         if sp.issparse(value):
             return self._sparse(value, path)
-        module = type(value).__module__
-        if module.startswith("networkx."):
+        package = type(value).__module__.split(".")[0]
+        if package == "networkx":
             return self._networkx(value, path)
-        if module.startswith("pandas.") and type(value).__name__ == "DataFrame":
+        if package == "pandas" and type(value).__name__ == "DataFrame":
             return self._dataframe(value, path)
         name = type(value).__name__
         if _ESTIMATORS.get(name) is type(value):
@@ -279,7 +292,7 @@ class _Writer:
                 f"Cannot save {path}: it is a callable ({value!r}), i.e. code. "
                 + _TRUST_HINT
             )
-        if hasattr(value, "get_params") and hasattr(value, "fit"):
+        if hasattr(value, "get_params"):
             raise TypeError(
                 f"Cannot save {path}: {what} is not a skembed estimator that "
                 f"save_model supports ({_supported()}). " + _TRUST_HINT
@@ -382,6 +395,18 @@ class _Writer:
             node["edge_data"] = self.encode(edge_data, f"{path}.edges<data>")
         return node
 
+    def _column(self, col, path):
+        """A Series' or Index's values: a NumPy array, or a tagged pandas array."""
+        if isinstance(col.dtype, np.dtype):
+            return self.encode(col.to_numpy(), path)
+        if str(col.dtype) not in _PANDAS_DTYPES:
+            raise TypeError(
+                f"Cannot save {path}: pandas dtype {col.dtype} is not supported "
+                f"(NumPy dtypes and {sorted(_PANDAS_DTYPES)} are). " + _TRUST_HINT
+            )
+        return {"type": "pandas_array", "dtype": str(col.dtype),
+                "values": self.encode(col.to_numpy(dtype=object), path)}
+
     def _dataframe(self, df, path):
         import pandas as pd
 
@@ -390,16 +415,8 @@ class _Writer:
             index = {"type": "range_index", "start": df.index.start,
                      "stop": df.index.stop, "step": df.index.step}
         else:
-            index = self.encode(np.asarray(df.index), f"{path}.index")
-        columns = []
-        for j, (label, col) in enumerate(df.items()):
-            if not isinstance(col.dtype, np.dtype):
-                raise TypeError(
-                    f"Cannot save {path}: column {label!r} has the pandas "
-                    f"extension dtype {col.dtype}; only NumPy dtypes are supported. "
-                    + _TRUST_HINT
-                )
-            columns.append(self.encode(col.to_numpy(), f"{path}[{j}]"))
+            index = self._column(df.index, f"{path}.index")
+        columns = [self._column(col, f"{path}[{label!r}]") for label, col in df.items()]
         return {"type": "dataframe", "id": n, "index": index,
                 "columns": self.encode(list(df.columns), f"{path}.columns"),
                 "data": columns}
@@ -728,6 +745,27 @@ class _Reader:
             G.add_edges_from(ends)
         return G
 
+    def _d_pandas_na(self, node, path):
+        return _pandas_na()
+
+    def _column(self, node, path):
+        import pandas as pd
+
+        if type(node) is dict and node.get("type") == "pandas_array":
+            if node.get("dtype") not in _PANDAS_DTYPES:
+                self._fail(f"{path}: pandas dtype {node.get('dtype')!r} refused.")
+            values = self.decode(node.get("values"), path)
+            if not isinstance(values, np.ndarray) or values.ndim != 1:
+                self._fail(f"{path}: malformed column.")
+            try:
+                return pd.array(values, dtype=node["dtype"])
+            except (TypeError, ValueError) as exc:
+                self._fail(f"{path}: bad values for dtype {node['dtype']} ({exc}).")
+        column = self.decode(node, path)
+        if not isinstance(column, np.ndarray) or column.ndim != 1:
+            self._fail(f"{path}: malformed column.")
+        return column
+
     def _d_dataframe(self, node, path):
         import pandas as pd
 
@@ -738,16 +776,16 @@ class _Reader:
                 self._fail(f"{path}: bad RangeIndex.")
             index = pd.RangeIndex(*bounds)
         else:
-            index = self.decode(index, f"{path}.index")
+            index = pd.Index(self._column(index, f"{path}.index"))
         columns = self.decode(node.get("columns"), f"{path}.columns")
-        data = [self.decode(c, f"{path}[{j}]")
+        data = [self._column(c, f"{path}[{j}]")
                 for j, c in enumerate(self._list(node, "data", path))]
         if type(columns) is not list or len(columns) != len(data) or not all(
-            isinstance(c, np.ndarray) and c.shape == (len(index),) for c in data
+            c.shape == (len(index),) for c in data
         ):
             self._fail(f"{path}: malformed DataFrame.")
-        df = pd.DataFrame(dict(enumerate(data)), index=index)
-        df.columns = pd.Index(columns, dtype=object) if columns else df.columns
+        df = pd.DataFrame(dict(enumerate(data)), index=index, copy=False)
+        df.columns = pd.Index(columns) if columns else df.columns
         return self._keep(node, df)
 
     def _d_object(self, node, path):
