@@ -43,10 +43,8 @@ should stay off the list: ``save_model`` then refuses them with a message
 that points to skops / joblib.
 """
 
-import io
 import json
 import math
-import numbers
 import os
 import re
 import warnings
@@ -90,8 +88,21 @@ _ESTIMATORS = {
 _ARRAY_KINDS = "biufcUS"
 
 #: pandas extension dtypes a DataFrame column may have (stored as its values)
-_PANDAS_DTYPES = {"str", "string", "boolean", "Int8", "Int16", "Int32", "Int64",
-                  "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"}
+_PANDAS_DTYPES = {
+    "str",
+    "string",
+    "boolean",
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "UInt8",
+    "UInt16",
+    "UInt32",
+    "UInt64",
+    "Float32",
+    "Float64",
+}
 
 
 def _pandas_na():
@@ -112,8 +123,7 @@ _TRUST_HINT = (
 # objects that are not estimators: state / build functions
 # ---------------------------------------------------------------------------
 def _kv_state(kv):
-    return {"key_to_index": kv.key_to_index, "vectors": kv.vectors,
-            "counts": kv.counts}
+    return {"key_to_index": kv.key_to_index, "vectors": kv.vectors, "counts": kv.counts}
 
 
 def _kv_build(state, path):
@@ -122,8 +132,9 @@ def _kv_build(state, path):
     if list(key_to_index.values()) != list(range(len(keys))):
         raise ValueError(f"{path}.key_to_index: rows must be 0..n-1 in key order.")
     kv = KeyedVectors.__new__(KeyedVectors)
-    kv._vectors = _as_vectors(_expect(state.get("vectors"), np.ndarray,
-                                      f"{path}.vectors"), len(keys))
+    kv._vectors = _as_vectors(
+        _expect(state.get("vectors"), np.ndarray, f"{path}.vectors"), len(keys)
+    )
     kv.index_to_key = keys
     kv.key_to_index = key_to_index
     counts = state.get("counts")
@@ -137,9 +148,15 @@ def _kv_build(state, path):
 
 
 def _net_state(net):
-    return {"n_rows": net.n_rows, "dims": net.dims, "n_numeric": net.n_numeric,
-            "weights": net.weights, "biases": net.biases, "flat": net.flat,
-            "skip": net.skip}
+    return {
+        "n_rows": net.n_rows,
+        "dims": net.dims,
+        "n_numeric": net.n_numeric,
+        "weights": net.weights,
+        "biases": net.biases,
+        "flat": net.flat,
+        "skip": net.skip,
+    }
 
 
 def _net_build(state, path):
@@ -148,10 +165,15 @@ def _net_build(state, path):
     flat = _expect(state.get("flat"), np.ndarray, f"{path}.flat")
     if n_rows.shape != dims.shape or flat.size != int((n_rows * dims).sum()):
         raise ValueError(f"{path}: table sizes do not match the flat array.")
-    return EmbeddingNet(n_rows, dims, state.get("n_numeric"),
-                        _expect(state.get("weights"), list, f"{path}.weights"),
-                        _expect(state.get("biases"), list, f"{path}.biases"),
-                        flat, state.get("skip"))
+    return EmbeddingNet(
+        n_rows,
+        dims,
+        state.get("n_numeric"),
+        _expect(state.get("weights"), list, f"{path}.weights"),
+        _expect(state.get("biases"), list, f"{path}.biases"),
+        flat,
+        state.get("skip"),
+    )
 
 
 def _vocab_state(vocab):
@@ -159,8 +181,10 @@ def _vocab_state(vocab):
 
 
 def _vocab_build(state, path):
-    return Vocabulary(_expect(state.get("index_to_key"), list, f"{path}.index_to_key"),
-                      _expect(state.get("counts"), np.ndarray, f"{path}.counts"))
+    return Vocabulary(
+        _expect(state.get("index_to_key"), list, f"{path}.index_to_key"),
+        _expect(state.get("counts"), np.ndarray, f"{path}.counts"),
+    )
 
 
 #: helper objects: class name -> (class, state function, build function)
@@ -242,8 +266,11 @@ class _Writer:
         if value is None or type(value) in (bool, str, int):
             return value
         if type(value) is float:
-            return value if math.isfinite(value) else {"type": "float",
-                                                       "value": repr(value)}
+            return (
+                value
+                if math.isfinite(value)
+                else {"type": "float", "value": repr(value)}
+            )
         if isinstance(value, np.generic):
             return self._scalar(value, path)
         if id(value) in self._memo:
@@ -251,8 +278,10 @@ class _Writer:
         if type(value) is list:
             return [self.encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
         if type(value) is tuple:
-            return {"type": "tuple",
-                    "items": [self.encode(v, f"{path}[{i}]") for i, v in enumerate(value)]}
+            return {
+                "type": "tuple",
+                "items": [self.encode(v, f"{path}[{i}]") for i, v in enumerate(value)],
+            }
         if type(value) is dict:
             return self._dict(value, path)
         if type(value) is np.ndarray:
@@ -264,8 +293,11 @@ class _Writer:
         if value is _pandas_na():
             return {"type": "pandas_na"}
         if type(value) is np.random.RandomState:
-            return {"type": "random_state", "id": self._remember(value),
-                    "state": self.encode(value.get_state(legacy=True), f"{path}.state")}
+            return {
+                "type": "random_state",
+                "id": self._remember(value),
+                "state": self.encode(value.get_state(legacy=True), f"{path}.state"),
+            }
         if sp.issparse(value):
             return self._sparse(value, path)
         package = type(value).__module__.split(".")[0]
@@ -279,8 +311,12 @@ class _Writer:
         if name in _OBJECTS and _OBJECTS[name][0] is type(value):
             state = _OBJECTS[name][1](value)
             n = self._remember(value)
-            return {"type": "object", "class": name, "id": n,
-                    "state": {k: self.encode(v, f"{path}.{k}") for k, v in state.items()}}
+            return {
+                "type": "object",
+                "class": name,
+                "id": n,
+                "state": {k: self.encode(v, f"{path}.{k}") for k, v in state.items()},
+            }
         self._refuse(value, path)
 
     def _refuse(self, value, path):
@@ -308,8 +344,11 @@ class _Writer:
         if kind not in "biufU":
             self._refuse(value, path)
         item = value.item()
-        return {"type": "numpy_scalar", "dtype": value.dtype.str,
-                "value": self.encode(item, path)}
+        return {
+            "type": "numpy_scalar",
+            "dtype": value.dtype.str,
+            "value": self.encode(item, path),
+        }
 
     def _dtype_name(self, dtype, path):
         if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None:
@@ -318,8 +357,10 @@ class _Writer:
 
     def _type(self, value, path):
         if issubclass(value, np.generic):
-            return {"type": "numpy_type",
-                    "dtype": self._dtype_name(np.dtype(value), path)}
+            return {
+                "type": "numpy_type",
+                "dtype": self._dtype_name(np.dtype(value), path),
+            }
         if value in (bool, int, float, complex, str):
             return {"type": "python_type", "name": value.__name__}
         raise TypeError(
@@ -330,21 +371,34 @@ class _Writer:
     def _dict(self, value, path):
         n = self._remember(value)
         keys = list(value)
-        if keys and all(type(v) is int for v in value.values()) and list(
-            value.values()
-        ) == list(range(len(keys))):
-            return {"type": "index", "id": n,
-                    "keys": [self.encode(k, f"{path}<key>") for k in keys]}
-        return {"type": "dict", "id": n,
+        if (
+            keys
+            and all(type(v) is int for v in value.values())
+            and list(value.values()) == list(range(len(keys)))
+        ):
+            return {
+                "type": "index",
+                "id": n,
                 "keys": [self.encode(k, f"{path}<key>") for k in keys],
-                "values": [self.encode(v, f"{path}[{k!r}]") for k, v in value.items()]}
+            }
+        return {
+            "type": "dict",
+            "id": n,
+            "keys": [self.encode(k, f"{path}<key>") for k in keys],
+            "values": [self.encode(v, f"{path}[{k!r}]") for k, v in value.items()],
+        }
 
     def _ndarray(self, value, path):
         if value.dtype.kind == "O":
             n = self._remember(value)
-            return {"type": "object_array", "id": n, "shape": list(value.shape),
-                    "items": [self.encode(v, f"{path}[{i}]")
-                              for i, v in enumerate(value.flat)]}
+            return {
+                "type": "object_array",
+                "id": n,
+                "shape": list(value.shape),
+                "items": [
+                    self.encode(v, f"{path}[{i}]") for i, v in enumerate(value.flat)
+                ],
+            }
         self._dtype_name(value.dtype, path)
         n = self._remember(value)
         name = self._array_name(path)
@@ -360,11 +414,20 @@ class _Writer:
         if fmt == "coo":
             parts = {"row": value.row, "col": value.col, "data": value.data}
         else:
-            parts = {"indptr": value.indptr, "indices": value.indices, "data": value.data}
+            parts = {
+                "indptr": value.indptr,
+                "indices": value.indices,
+                "data": value.data,
+            }
         n = self._remember(value)
-        return {"type": "sparse", "id": n, "format": fmt, "kind": kind,
-                "shape": list(value.shape),
-                **{k: self._ndarray(v, f"{path}.{k}") for k, v in parts.items()}}
+        return {
+            "type": "sparse",
+            "id": n,
+            "format": fmt,
+            "kind": kind,
+            "shape": list(value.shape),
+            **{k: self._ndarray(v, f"{path}.{k}") for k, v in parts.items()},
+        }
 
     def _networkx(self, G, path):
         import networkx as nx
@@ -379,15 +442,28 @@ class _Writer:
         u = np.array([index[a] for a, _, _ in edges], dtype=np.int64)
         v = np.array([index[b] for _, b, _ in edges], dtype=np.int64)
         edge_data = [dict(d) for _, _, d in edges]
-        node = {"type": "networkx", "id": n, "class": type(G).__name__,
-                "graph": self.encode(dict(G.graph), f"{path}.graph"),
-                "nodes": self.encode(nodes, f"{path}.nodes"),
-                "node_data": (self.encode(node_data, f"{path}.nodes<data>")
-                              if any(node_data) else None),
-                "u": self._ndarray(u, f"{path}.u"), "v": self._ndarray(v, f"{path}.v")}
+        node = {
+            "type": "networkx",
+            "id": n,
+            "class": type(G).__name__,
+            "graph": self.encode(dict(G.graph), f"{path}.graph"),
+            "nodes": self.encode(nodes, f"{path}.nodes"),
+            "node_data": (
+                self.encode(node_data, f"{path}.nodes<data>")
+                if any(node_data)
+                else None
+            ),
+            "u": self._ndarray(u, f"{path}.u"),
+            "v": self._ndarray(v, f"{path}.v"),
+        }
         weights = [d.get("weight") for d in edge_data]
-        if all(d.keys() == {"weight"} for d in edge_data) and edge_data and (
-            all(type(w) is float for w in weights) or all(type(w) is int for w in weights)
+        if (
+            all(d.keys() == {"weight"} for d in edge_data)
+            and edge_data
+            and (
+                all(type(w) is float for w in weights)
+                or all(type(w) is int for w in weights)
+            )
         ):  # compact: one weight array instead of one dict per edge
             node["weight"] = self._ndarray(np.array(weights), f"{path}.weight")
             node["weight_type"] = type(weights[0]).__name__
@@ -404,22 +480,33 @@ class _Writer:
                 f"Cannot save {path}: pandas dtype {col.dtype} is not supported "
                 f"(NumPy dtypes and {sorted(_PANDAS_DTYPES)} are). " + _TRUST_HINT
             )
-        return {"type": "pandas_array", "dtype": str(col.dtype),
-                "values": self.encode(col.to_numpy(dtype=object), path)}
+        return {
+            "type": "pandas_array",
+            "dtype": str(col.dtype),
+            "values": self.encode(col.to_numpy(dtype=object), path),
+        }
 
     def _dataframe(self, df, path):
         import pandas as pd
 
         n = self._remember(df)
         if type(df.index) is pd.RangeIndex:
-            index = {"type": "range_index", "start": df.index.start,
-                     "stop": df.index.stop, "step": df.index.step}
+            index = {
+                "type": "range_index",
+                "start": df.index.start,
+                "stop": df.index.stop,
+                "step": df.index.step,
+            }
         else:
             index = self._column(df.index, f"{path}.index")
         columns = [self._column(col, f"{path}[{label!r}]") for label, col in df.items()]
-        return {"type": "dataframe", "id": n, "index": index,
-                "columns": self.encode(list(df.columns), f"{path}.columns"),
-                "data": columns}
+        return {
+            "type": "dataframe",
+            "id": n,
+            "index": index,
+            "columns": self.encode(list(df.columns), f"{path}.columns"),
+            "data": columns,
+        }
 
     def _param(self, value, path):
         self.params.add(path)
@@ -429,9 +516,13 @@ class _Writer:
         n = self._remember(est)
         params = est.get_params(deep=False)
         skip, _ = _derived(type(est))
-        attrs = {k: v for k, v in vars(est).items() if k not in params and k not in skip}
+        attrs = {
+            k: v for k, v in vars(est).items() if k not in params and k not in skip
+        }
         return {
-            "type": "estimator", "class": type(est).__name__, "id": n,
+            "type": "estimator",
+            "class": type(est).__name__,
+            "id": n,
             "params": {k: self._param(v, f"{path}.{k}") for k, v in params.items()},
             "attributes": {k: self.encode(v, f"{path}.{k}") for k, v in attrs.items()},
         }
@@ -490,9 +581,8 @@ def save_model(estimator, path, *, compress=False):
     """
     name = type(estimator).__name__
     writer = _Writer(name)
-    if _ESTIMATORS.get(name) is not type(estimator) and not (
-        type(estimator) is KeyedVectors
-    ):
+    supported = _ESTIMATORS.get(name) is type(estimator)
+    if not supported and type(estimator) is not KeyedVectors:
         raise TypeError(
             f"save_model supports the skembed estimators {_supported()}; got "
             f"{type(estimator).__module__}.{type(estimator).__qualname__}. "
@@ -575,8 +665,10 @@ class _Reader:
         return float(node["value"])
 
     def _d_tuple(self, node, path):
-        return tuple(self.decode(v, f"{path}[{i}]")
-                     for i, v in enumerate(self._list(node, "items", path)))
+        return tuple(
+            self.decode(v, f"{path}[{i}]")
+            for i, v in enumerate(self._list(node, "items", path))
+        )
 
     def _list(self, node, key, path):
         value = node.get(key)
@@ -636,8 +728,13 @@ class _Reader:
         return self._dtype(node.get("dtype"), path).type
 
     def _d_python_type(self, node, path):
-        types = {"bool": bool, "int": int, "float": float, "complex": complex,
-                 "str": str}
+        types = {
+            "bool": bool,
+            "int": int,
+            "float": float,
+            "complex": complex,
+            "str": str,
+        }
         if node.get("name") not in types:
             self._fail(f"{path}: type {node.get('name')!r} refused.")
         return types[node["name"]]
@@ -657,16 +754,30 @@ class _Reader:
         member = f"{key}.npy"
         if member not in self.members:
             self._fail(f"{path}: the array member {member!r} is missing from the file.")
-        with self.zf.open(member) as f:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        if dtype.hasobject or dtype.kind not in _ARRAY_KINDS or dtype.fields is not None:
+        try:
+            with self.zf.open(member) as f:
+                version = np.lib.format.read_magic(f)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+                else:
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+                offset = f.tell()
+        except ValueError as exc:
+            self._fail(f"{path}: {member!r} is not a valid .npy array ({exc}).")
+        if (
+            dtype.hasobject
+            or dtype.kind not in _ARRAY_KINDS
+            or dtype.fields is not None
+        ):
             self._fail(
                 f"{path}: array {member!r} has dtype {dtype}; refused (arrays must "
                 "have a plain dtype, never object: loading never unpickles)."
+            )
+        size = self.zf.getinfo(member).file_size
+        if offset + math.prod(shape) * dtype.itemsize != size:
+            self._fail(
+                f"{path}: array {member!r} of shape {shape} and dtype {dtype} "
+                f"does not match its size in the file ({size} bytes)."
             )
         with self.zf.open(member) as f:
             arr = np.lib.format.read_array(f, allow_pickle=False)
@@ -688,23 +799,33 @@ class _Reader:
     def _d_sparse(self, node, path):
         fmt, kind, shape = node.get("format"), node.get("kind"), node.get("shape")
         builders = {
-            ("csr", "matrix"): sp.csr_matrix, ("csr", "array"): sp.csr_array,
-            ("csc", "matrix"): sp.csc_matrix, ("csc", "array"): sp.csc_array,
-            ("coo", "matrix"): sp.coo_matrix, ("coo", "array"): sp.coo_array,
+            ("csr", "matrix"): sp.csr_matrix,
+            ("csr", "array"): sp.csr_array,
+            ("csc", "matrix"): sp.csc_matrix,
+            ("csc", "array"): sp.csc_array,
+            ("coo", "matrix"): sp.coo_matrix,
+            ("coo", "array"): sp.coo_array,
         }
         if (fmt, kind) not in builders or type(shape) is not list:
             self._fail(f"{path}: bad sparse matrix ({fmt!r}, {kind!r}).")
         cls = builders[fmt, kind]
-        parts = ("row", "col", "data") if fmt == "coo" else ("indptr", "indices", "data")
-        arrays = {p: self._d_ndarray(_expect(node.get(p), dict, f"{path}.{p}"),
-                                     f"{path}.{p}") for p in parts}
+        parts = (
+            ("row", "col", "data") if fmt == "coo" else ("indptr", "indices", "data")
+        )
+        arrays = {
+            p: self._d_ndarray(_expect(node.get(p), dict, f"{path}.{p}"), f"{path}.{p}")
+            for p in parts
+        }
         try:
             if fmt == "coo":
-                out = cls((arrays["data"], (arrays["row"], arrays["col"])),
-                          shape=tuple(shape))
+                out = cls(
+                    (arrays["data"], (arrays["row"], arrays["col"])), shape=tuple(shape)
+                )
             else:
-                out = cls((arrays["data"], arrays["indices"], arrays["indptr"]),
-                          shape=tuple(shape))
+                out = cls(
+                    (arrays["data"], arrays["indices"], arrays["indptr"]),
+                    shape=tuple(shape),
+                )
         except (ValueError, TypeError) as exc:
             self._fail(f"{path}: inconsistent sparse matrix ({exc}).")
         return self._keep(node, out)
@@ -726,18 +847,27 @@ class _Reader:
             G.add_nodes_from(zip(nodes, data, strict=True))
         u = self._d_ndarray(_expect(node.get("u"), dict, path), f"{path}.u")
         v = self._d_ndarray(_expect(node.get("v"), dict, path), f"{path}.v")
-        if u.shape != v.shape or u.ndim != 1 or (
-            u.size and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= len(nodes))
+        if (
+            u.shape != v.shape
+            or u.ndim != 1
+            or (
+                u.size
+                and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= len(nodes))
+            )
         ):
             self._fail(f"{path}: bad edge arrays.")
-        ends = [(nodes[a], nodes[b]) for a, b in zip(u.tolist(), v.tolist(), strict=True)]
+        ends = [
+            (nodes[a], nodes[b]) for a, b in zip(u.tolist(), v.tolist(), strict=True)
+        ]
         if "weight" in node:
             w = self._d_ndarray(_expect(node["weight"], dict, path), f"{path}.weight")
             cast = {"int": int, "float": float}.get(node.get("weight_type"))
             if cast is None or w.shape != u.shape:
                 self._fail(f"{path}: bad edge weights.")
-            G.add_edges_from((a, b, {"weight": cast(x)})
-                             for (a, b), x in zip(ends, w.tolist(), strict=True))
+            G.add_edges_from(
+                (a, b, {"weight": cast(x)})
+                for (a, b), x in zip(ends, w.tolist(), strict=True)
+            )
         elif node.get("edge_data") is not None:
             data = _expect(self.decode(node["edge_data"], path), list, path)
             G.add_edges_from((a, b, d) for (a, b), d in zip(ends, data, strict=True))
@@ -778,10 +908,14 @@ class _Reader:
         else:
             index = pd.Index(self._column(index, f"{path}.index"))
         columns = self.decode(node.get("columns"), f"{path}.columns")
-        data = [self._column(c, f"{path}[{j}]")
-                for j, c in enumerate(self._list(node, "data", path))]
-        if type(columns) is not list or len(columns) != len(data) or not all(
-            c.shape == (len(index),) for c in data
+        data = [
+            self._column(c, f"{path}[{j}]")
+            for j, c in enumerate(self._list(node, "data", path))
+        ]
+        if (
+            type(columns) is not list
+            or len(columns) != len(data)
+            or not all(c.shape == (len(index),) for c in data)
         ):
             self._fail(f"{path}: malformed DataFrame.")
         df = pd.DataFrame(dict(enumerate(data)), index=index, copy=False)
@@ -791,8 +925,10 @@ class _Reader:
     def _d_object(self, node, path):
         name = node.get("class")
         if name not in _OBJECTS:
-            self._fail(f"{path}: class {name!r} is not on the allowlist of "
-                       f"skembed.load_model ({', '.join(sorted(_OBJECTS))}).")
+            self._fail(
+                f"{path}: class {name!r} is not on the allowlist of "
+                f"skembed.load_model ({', '.join(sorted(_OBJECTS))})."
+            )
         raw = _expect(node.get("state"), dict, path)
         state = {k: self.decode(v, f"{path}.{k}") for k, v in raw.items()}
         try:
@@ -883,8 +1019,10 @@ def load_model(path):
     --------
     save_model : Write the file.
     """
-    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(
-        path, "name", "<file>"
+    name = (
+        os.fspath(path)
+        if isinstance(path, (str, os.PathLike))
+        else getattr(path, "name", "<file>")
     )
     try:
         zf = zipfile.ZipFile(path, "r")
@@ -903,11 +1041,15 @@ def load_model(path):
                 f"{name}: not a skembed model file (no {_JSON_MEMBER} in the archive)."
             ) from None
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise ValueError(f"{name}: damaged or truncated model file ({exc}).") from None
+            raise ValueError(
+                f"{name}: damaged or truncated model file ({exc})."
+            ) from None
         try:
             doc = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise ValueError(f"{name}: {_JSON_MEMBER} is not valid JSON ({exc}).") from None
+            raise ValueError(
+                f"{name}: {_JSON_MEMBER} is not valid JSON ({exc})."
+            ) from None
         if type(doc) is not dict or doc.get("format") != FORMAT:
             raise ValueError(
                 f"{name}: not a skembed model file (format {doc.get('format')!r} "
@@ -943,5 +1085,6 @@ def load_model(path):
         except RecursionError:
             raise ValueError(f"{name}: model.json is nested too deeply.") from None
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-            raise ValueError(f"{name}: damaged or truncated model file ({exc}).") from None
-
+            raise ValueError(
+                f"{name}: damaged or truncated model file ({exc})."
+            ) from None

@@ -32,8 +32,13 @@ from skembed import (
 
 nx = pytest.importorskip("networkx")
 
-DOCS = ["the cat sat on the mat", "dogs chase cats", "a cat and a dog",
-        "the dog sat on a log", "cats and dogs"] * 8
+DOCS = [
+    "the cat sat on the mat",
+    "dogs chase cats",
+    "a cat and a dog",
+    "the dog sat on a log",
+    "cats and dogs",
+] * 8
 BASKETS = [["a", "b", "c"], ["c", "d"], [1, "d", "e"], ["b", "e", 1]] * 10
 RING = [(f"n{i}", f"n{(i * 7 + 3) % 30}") for i in range(30)] + [
     (f"n{i}", f"n{i + 1}") for i in range(29)
@@ -42,9 +47,13 @@ RING = [(f"n{i}", f"n{(i * 7 + 3) % 30}") for i in range(30)] + [
 
 def _table(seed=0, n=150):
     rng = np.random.RandomState(seed)
-    X = pd.DataFrame({"a": rng.choice(list("abcde"), n),
-                      "b": rng.choice([1, 2, 3, 4], n).astype(object),
-                      "num": rng.normal(size=n)})
+    X = pd.DataFrame(
+        {
+            "a": rng.choice(list("abcde"), n),
+            "b": rng.choice([1, 2, 3, 4], n).astype(object),
+            "num": rng.normal(size=n),
+        }
+    )
     X.loc[::17, "a"] = None
     return X, rng
 
@@ -67,20 +76,31 @@ def _karate():
 # name -> builder returning (fitted estimator, [(method, args), ...])
 def _w2v(pooling, **kw):
     def build():
-        est = Word2VecVectorizer(n_components=6, min_count=1, n_epochs=1,
-                                 random_state=0, pooling=pooling, **kw).fit(DOCS)
+        est = Word2VecVectorizer(
+            n_components=6,
+            min_count=1,
+            n_epochs=1,
+            random_state=0,
+            pooling=pooling,
+            **kw,
+        ).fit(DOCS)
         return est, [("transform", DOCS[:7])]
+
     return build
 
 
 def _w2v_pretrained(fine_tune):
     def build():
-        kv = KeyedVectors(["cat", "dog", "mat", "sat", "the"],
-                          np.arange(15, dtype=np.float32).reshape(5, 3) / 7,
-                          counts=[5, 4, 3, 2, 1])
-        est = Word2VecVectorizer(vectors=kv, fine_tune=fine_tune, min_count=1,
-                                 pooling="sif", random_state=0).fit(DOCS)
+        kv = KeyedVectors(
+            ["cat", "dog", "mat", "sat", "the"],
+            np.arange(15, dtype=np.float32).reshape(5, 3) / 7,
+            counts=[5, 4, 3, 2, 1],
+        )
+        est = Word2VecVectorizer(
+            vectors=kv, fine_tune=fine_tune, min_count=1, pooling="sif", random_state=0
+        ).fit(DOCS)
         return est, [("transform", DOCS[:7])]
+
     return build
 
 
@@ -94,30 +114,42 @@ def _w2v_file(tmp_path):
 def _entity(kind, cv, **kw):
     def build():
         X, y = _targets(kind)
-        est = EntityEmbeddingEncoder(n_epochs=2, random_state=0, cv=cv,
-                                     include_prediction=True, **kw)
+        est = EntityEmbeddingEncoder(
+            n_epochs=2, random_state=0, cv=cv, include_prediction=True, **kw
+        )
         est.fit_transform(X, y)
         X_new = X.iloc[:20].copy()
         X_new.loc[X_new.index[0], "a"] = "unseen"
         return est, [("transform", X_new), ("predict_net", X_new)]
+
     return build
 
 
 def _item2vec():
     est = Item2VecTransformer(n_components=6, n_epochs=2, random_state=0).fit(BASKETS)
-    return est, [("transform", BASKETS[:5] + [["zzz"]]),
-                 ("most_similar", "a"), ("recommend", ["a", "b"])]
+    return est, [
+        ("transform", BASKETS[:5] + [["zzz"]]),
+        ("most_similar", "a"),
+        ("recommend", ["a", "b"]),
+    ]
 
 
 def _node2vec_edges():
-    est = Node2VecEmbedder(n_components=6, walk_length=6, n_walks=2, p=0.5, q=2.0,
-                           random_state=0).fit(RING)
+    est = Node2VecEmbedder(
+        n_components=6, walk_length=6, n_walks=2, p=0.5, q=2.0, random_state=0
+    ).fit(RING)
     return est, [("transform", ["n0", "n5", "n29"])]
 
 
 def _node2vec_graph_param():
-    est = Node2VecEmbedder(n_components=6, walk_length=6, n_walks=2, graph=_karate(),
-                           handle_unknown="zeros", random_state=0).fit([0, 1, 2])
+    est = Node2VecEmbedder(
+        n_components=6,
+        walk_length=6,
+        n_walks=2,
+        graph=_karate(),
+        handle_unknown="zeros",
+        random_state=0,
+    ).fit([0, 1, 2])
     return est, [("transform", [0, 33, 99])]
 
 
@@ -126,8 +158,9 @@ def _deepwalk():
     G.add_edge((1, "a"), 2.5, weight=2.0)
     G.add_edge(2.5, "x", weight=0.5)
     G.add_edge("x", (1, "a"), weight=1.0)
-    est = DeepWalkEmbedder(n_components=6, walk_length=6, n_walks=2,
-                           random_state=np.random.RandomState(3)).fit(G)
+    est = DeepWalkEmbedder(
+        n_components=6, walk_length=6, n_walks=2, random_state=np.random.RandomState(3)
+    ).fit(G)
     return est, [("transform", ["x", (1, "a")])]
 
 
@@ -142,26 +175,29 @@ def _line(adjacency):
             return est, [("transform", ["n1", "n2"])]
         new = np.zeros((2, 34))
         new[0, [0, 1]] = 1.0
-        return est, [("transform", A[:5]), ("transform", new),
-                     ("transform", [0, 3])]
+        return est, [("transform", A[:5]), ("transform", new), ("transform", [0, 3])]
+
     return build
 
 
 def _line_graph_param():
     edges = pd.DataFrame(RING, columns=["u", "v"]).assign(w=np.arange(59) % 3 + 1.0)
-    est = LINEEmbedder(n_components=6, n_samples=3000, graph=edges,
-                       random_state=0).fit(["n0", "n1"])
+    est = LINEEmbedder(n_components=6, n_samples=3000, graph=edges, random_state=0).fit(
+        ["n0", "n1"]
+    )
     return est, [("transform", ["n0", "n3"])]
 
 
 def _edges(prefit):
     def build():
-        emb = DeepWalkEmbedder(n_components=6, walk_length=6, n_walks=2,
-                               graph=_karate(), random_state=0)
+        emb = DeepWalkEmbedder(
+            n_components=6, walk_length=6, n_walks=2, graph=_karate(), random_state=0
+        )
         if prefit:
             emb.fit([0])
         est = EdgeFeatures(emb, operator="l2", prefit=prefit).fit([(0, 1), (2, 3)])
         return est, [("transform", [(0, 1), (5, 6), (33, 2)])]
+
     return build
 
 
@@ -175,11 +211,16 @@ CASES = {
     "w2v-fine-tuned": _w2v_pretrained(1),
     "entity-continuous": _entity("continuous", None, numeric_features=["num"]),
     "entity-binary-cv": _entity("binary", 3, numeric_features=["num"]),
-    "entity-multiclass": _entity("multiclass", None, hidden_layer_sizes=(8,),
-                                 categorical_features=["a", "b"],
-                                 dtype=np.float64),
-    "entity-multiclass-cv": _entity("multiclass", 2, min_frequency=5,
-                                    n_components={"a": 2, "b": 3}),
+    "entity-multiclass": _entity(
+        "multiclass",
+        None,
+        hidden_layer_sizes=(8,),
+        categorical_features=["a", "b"],
+        dtype=np.float64,
+    ),
+    "entity-multiclass-cv": _entity(
+        "multiclass", 2, min_frequency=5, n_components={"a": 2, "b": 3}
+    ),
     "item2vec": _item2vec,
     "node2vec-edges": _node2vec_edges,
     "node2vec-graph": _node2vec_graph_param,
@@ -242,8 +283,9 @@ def test_round_trip_is_bit_identical(case, tmp_path):
     check_is_fitted(back)
     for method, arg in calls:
         _same(getattr(est, method)(arg), getattr(back, method)(arg))
-    np.testing.assert_array_equal(back.get_feature_names_out(),
-                                  est.get_feature_names_out())
+    np.testing.assert_array_equal(
+        back.get_feature_names_out(), est.get_feature_names_out()
+    )
     if not name.endswith(("graph", "digraph", "edges-clone", "edges-prefit")):
         # networkx graphs rebuild with equal content, not an equal pickle
         assert _state_hash(back) == _state_hash(est)
@@ -274,8 +316,9 @@ def test_parameters_survive(case, tmp_path):
 
 
 def test_set_output_and_shared_state_survive(tmp_path):
-    est = Word2VecVectorizer(n_components=4, min_count=1, n_epochs=1,
-                             random_state=0).fit(DOCS)
+    est = Word2VecVectorizer(
+        n_components=4, min_count=1, n_epochs=1, random_state=0
+    ).fit(DOCS)
     est.set_output(transform="pandas")
     back = _round_trip(est, tmp_path)
     out = back.transform(pd.Series(DOCS[:3], index=[7, 8, 9]))
@@ -290,8 +333,9 @@ def test_set_output_and_shared_state_survive(tmp_path):
 def test_loaded_model_refits_identically(tmp_path):
     est = Item2VecTransformer(n_components=4, n_epochs=2, random_state=5).fit(BASKETS)
     back = _round_trip(est, tmp_path)
-    np.testing.assert_array_equal(back.fit(BASKETS).embedding_,
-                                  est.fit(BASKETS).embedding_)
+    np.testing.assert_array_equal(
+        back.fit(BASKETS).embedding_, est.fit(BASKETS).embedding_
+    )
 
 
 def test_unfitted_estimator_round_trips(tmp_path):
@@ -309,8 +353,11 @@ def test_pretrained_vectors_file_is_not_needed_to_load(tmp_path):
 
 
 def test_keyed_vectors_round_trip(tmp_path):
-    kv = KeyedVectors(["a", 1, (2, "b"), None, 2.5],
-                      np.random.RandomState(0).normal(size=(5, 3)), counts=[1, 2, 3, 4, 5])
+    kv = KeyedVectors(
+        ["a", 1, (2, "b"), None, 2.5],
+        np.random.RandomState(0).normal(size=(5, 3)),
+        counts=[1, 2, 3, 4, 5],
+    )
     back = _round_trip(kv, tmp_path, compress=True)
     assert back.index_to_key == kv.index_to_key
     assert [type(k) for k in back.index_to_key] == [type(k) for k in kv.index_to_key]
@@ -320,8 +367,9 @@ def test_keyed_vectors_round_trip(tmp_path):
 
 
 def test_file_object_round_trip():
-    est = Word2VecVectorizer(n_components=4, min_count=1, n_epochs=1,
-                             random_state=0).fit(DOCS)
+    est = Word2VecVectorizer(
+        n_components=4, min_count=1, n_epochs=1, random_state=0
+    ).fit(DOCS)
     f = io.BytesIO()
     save_model(est, f)
     f.seek(0)
@@ -388,19 +436,33 @@ def _set(doc, keys, value):
     "edit, message",
     [
         (lambda d: _set(d, ["root", "class"], "Pipeline"), "not a supported class"),
-        (lambda d: _set(d, ["root", "attributes", "_net", "class"], "os.system"),
-         "not on the allowlist"),
+        (
+            lambda d: _set(d, ["root", "attributes", "_net", "class"], "os.system"),
+            "not on the allowlist",
+        ),
         (lambda d: _set(d, ["format_version"], 2), "format_version 2"),
         (lambda d: _set(d, ["format_version"], "1"), "format_version '1'"),
         (lambda d: _set(d, ["format"], "something"), "not a skembed model file"),
         (lambda d: _set(d, ["root", "params", "bogus"], 1), "unknown parameters"),
         (lambda d: _set(d, ["root", "attributes", "__class__"], 1), "refused"),
-        (lambda d: _set(d, ["root", "attributes", "n_iter_"], {"type": "eval"}),
-         "unknown value type 'eval'"),
-        (lambda d: _set(d, ["root", "attributes", "n_iter_"],
-                        {"type": "ref", "id": 999}), "unknown object"),
-        (lambda d: _set(d, ["root", "attributes", "dtype_"],
-                        {"type": "numpy_type", "dtype": "O"}), "refused"),
+        (
+            lambda d: _set(d, ["root", "attributes", "n_iter_"], {"type": "eval"}),
+            "unknown value type 'eval'",
+        ),
+        (
+            lambda d: _set(
+                d, ["root", "attributes", "n_iter_"], {"type": "ref", "id": 999}
+            ),
+            "unknown object",
+        ),
+        (
+            lambda d: _set(
+                d,
+                ["root", "attributes", "dtype_"],
+                {"type": "numpy_type", "dtype": "O"},
+            ),
+            "refused",
+        ),
     ],
 )
 def test_tampered_json_is_refused(tmp_path, edit, message):
@@ -449,8 +511,9 @@ def test_other_files_are_refused(tmp_path):
 
 
 def test_other_minor_version_warns(tmp_path):
-    path = _rewrite(_saved(tmp_path),
-                    json_edit=lambda d: _set(d, ["skembed_version"], "0.99.0"))
+    path = _rewrite(
+        _saved(tmp_path), json_edit=lambda d: _set(d, ["skembed_version"], "0.99.0")
+    )
     with pytest.warns(UserWarning, match="saved with skembed 0.99.0"):
         back = load_model(path)
     check_is_fitted(back)
@@ -465,18 +528,28 @@ class ContextualLike(TransformerMixin, BaseEstimator):
 @pytest.mark.parametrize(
     "est, message",
     [
-        (Word2VecVectorizer(tokenizer=str.split),
-         r"parameter Word2VecVectorizer\.tokenizer: it is a callable"),
-        (Word2VecVectorizer(preprocessor=lambda s: s.upper()),
-         r"parameter Word2VecVectorizer\.preprocessor"),
-        (EntityEmbeddingEncoder(cv=KFold(3)),
-         r"parameter EntityEmbeddingEncoder\.cv: values of type "
-         r"sklearn\.model_selection"),
-        (EdgeFeatures(ContextualLike()),
-         r"parameter EdgeFeatures\.embedder: .*ContextualLike is not a skembed"),
+        (
+            Word2VecVectorizer(tokenizer=str.split),
+            r"parameter Word2VecVectorizer\.tokenizer: it is a callable",
+        ),
+        (
+            Word2VecVectorizer(preprocessor=lambda s: s.upper()),
+            r"parameter Word2VecVectorizer\.preprocessor",
+        ),
+        (
+            EntityEmbeddingEncoder(cv=KFold(3)),
+            r"parameter EntityEmbeddingEncoder\.cv: values of type "
+            r"sklearn\.model_selection",
+        ),
+        (
+            EdgeFeatures(ContextualLike()),
+            r"parameter EdgeFeatures\.embedder: .*ContextualLike is not a skembed",
+        ),
         (ContextualLike(), "supports the skembed estimators"),
-        (Node2VecEmbedder(graph=nx.MultiGraph([(0, 1)])),
-         r"parameter Node2VecEmbedder\.graph"),
+        (
+            Node2VecEmbedder(graph=nx.MultiGraph([(0, 1)])),
+            r"parameter Node2VecEmbedder\.graph",
+        ),
     ],
 )
 def test_non_data_is_refused_with_a_pointer_to_skops(tmp_path, est, message):
@@ -487,7 +560,24 @@ def test_non_data_is_refused_with_a_pointer_to_skops(tmp_path, est, message):
 
 
 def test_custom_tokenizer_fitted_model_is_refused(tmp_path):
-    est = Word2VecVectorizer(n_components=4, min_count=1, n_epochs=1,
-                             tokenizer=str.split).fit(DOCS)
+    est = Word2VecVectorizer(
+        n_components=4, min_count=1, n_epochs=1, tokenizer=str.split
+    ).fit(DOCS)
     with pytest.raises(TypeError, match="tokenizer.*skops"):
         save_model(est, tmp_path / "m.skembed")
+
+
+def test_damaged_array_members_are_refused(tmp_path):
+    path = _saved(tmp_path)
+    member = _first_array(path)
+    _rewrite(path, replace={member: b"not an array at all"})
+    with pytest.raises(ValueError, match="not a valid .npy array"):
+        load_model(path)
+    # a header that claims more data than the member holds (no huge allocation)
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buf, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)}
+    )
+    _rewrite(path, replace={member: buf.getvalue() + b"\0" * 16})
+    with pytest.raises(ValueError, match="does not match its size"):
+        load_model(path)
