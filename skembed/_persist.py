@@ -55,6 +55,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._entity import EntityEmbeddingEncoder
+from ._graph import _GraphEmbedderMixin
 from ._item2vec import Item2VecTransformer
 from ._keyedvectors import KeyedVectors, _as_vectors
 from ._line import LINEEmbedder
@@ -89,20 +90,9 @@ _ARRAY_KINDS = "biufcUS"
 
 #: pandas extension dtypes a DataFrame column may have (stored as its values)
 _PANDAS_DTYPES = {
-    "str",
-    "string",
-    "boolean",
-    "Int8",
-    "Int16",
-    "Int32",
-    "Int64",
-    "UInt8",
-    "UInt16",
-    "UInt32",
-    "UInt64",
-    "Float32",
-    "Float64",
-}
+    "str", "string", "boolean", "Float32", "Float64",
+    *(f"{u}Int{bits}" for u in ("", "U") for bits in (8, 16, 32, 64)),
+}  # fmt: skip
 
 
 def _pandas_na():
@@ -203,16 +193,16 @@ def _rebuild_node_index(est):
 #: derived attributes of the built-in estimators: base class -> (names, rebuild)
 #: (new estimators use the ``_persist_skip`` / ``_persist_restore`` hooks)
 _DERIVED = {
-    "_GraphEmbedderMixin": (("_node_index",), _rebuild_node_index),
+    _GraphEmbedderMixin: (("_node_index",), _rebuild_node_index),
 }
 
 
 def _derived(cls):
+    """Attributes not saved for ``cls``, and the functions that rebuild them."""
     skip = tuple(getattr(cls, "_persist_skip", ()))
     restore = [getattr(cls, "_persist_restore", None)]
-    for base in cls.__mro__:
-        if base.__name__ in _DERIVED and base.__module__.startswith("skembed."):
-            names, fn = _DERIVED[base.__name__]
+    for base, (names, fn) in _DERIVED.items():
+        if issubclass(cls, base):
             skip += names
             restore.append(fn)
     return skip, [fn for fn in restore if fn is not None]
@@ -228,6 +218,14 @@ def _expect(value, kind, path):
 
 def _supported():
     return ", ".join(sorted([*_ESTIMATORS, "KeyedVectors"]))
+
+
+def _not_allowed(name):
+    return (
+        f"class {name!r} is not on the allowlist of skembed.load_model "
+        f"({_supported()}); the file was not written by save_model, or needs "
+        "a newer skembed."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -932,19 +930,15 @@ class _Reader:
         raw = _expect(node.get("state"), dict, path)
         state = {k: self.decode(v, f"{path}.{k}") for k, v in raw.items()}
         try:
-            obj = _OBJECTS[name][2](state, f"{self.name}: {path}")
+            obj = _OBJECTS[name][2](state, path)
         except (TypeError, ValueError) as exc:
-            self._fail(f"{path}: cannot rebuild {name}: {exc}")
+            self._fail(f"cannot rebuild {name}: {exc}")
         return self._keep(node, obj)
 
     def _d_estimator(self, node, path):
         name = node.get("class")
         if name not in _ESTIMATORS:
-            self._fail(
-                f"{path}: class {name!r} is not on the allowlist of "
-                f"skembed.load_model ({_supported()}); the file was not written "
-                "by save_model, or needs a newer skembed."
-            )
+            self._fail(f"{path}: {_not_allowed(name)}")
         cls = _ESTIMATORS[name]
         params = _expect(node.get("params"), dict, path)
         attrs = _expect(node.get("attributes"), dict, path)
@@ -1070,16 +1064,11 @@ def load_model(path):
             raise ValueError(f"{name}: model.json lacks the list of arrays.")
         reader = _Reader(zf, name, set(listed))
         root = doc.get("root")
-        if type(root) is not dict or (root.get("type"), root.get("class")) not in [
-            ("estimator", c) for c in _ESTIMATORS
-        ] + [("object", "KeyedVectors")]:
-            raise ValueError(
-                f"{name}: the saved object is not a supported class "
-                f"({(root or {}).get('class')!r} if root is a dict else {root!r}); "
-                f"load_model builds {_supported()}."
-                if type(root) is dict
-                else f"{name}: malformed model.json (no root object)."
-            )
+        if type(root) is not dict:
+            raise ValueError(f"{name}: malformed model.json (no root object).")
+        roots = [("estimator", c) for c in _ESTIMATORS] + [("object", "KeyedVectors")]
+        if (root.get("type"), root.get("class")) not in roots:
+            raise ValueError(f"{name}: {_not_allowed(root.get('class'))}")
         try:
             return reader.decode(root, root["class"])
         except RecursionError:

@@ -1,6 +1,7 @@
 """save_model / load_model: pickle-free round trips of every estimator, and
 clear refusals of anything that is not data or not skembed's."""
 
+import functools
 import io
 import json
 import warnings
@@ -435,7 +436,10 @@ def _set(doc, keys, value):
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (lambda d: _set(d, ["root", "class"], "Pipeline"), "not a supported class"),
+        (
+            lambda d: _set(d, ["root", "class"], "Pipeline"),
+            "'Pipeline' is not on the allowlist",
+        ),
         (
             lambda d: _set(d, ["root", "attributes", "_net", "class"], "os.system"),
             "not on the allowlist",
@@ -580,4 +584,53 @@ def test_damaged_array_members_are_refused(tmp_path):
     )
     _rewrite(path, replace={member: buf.getvalue() + b"\0" * 16})
     with pytest.raises(ValueError, match="does not match its size"):
+        load_model(path)
+
+
+# ------------------------------------------------------ the opt-in hooks
+class _Toy(TransformerMixin, BaseEstimator):
+    """A new estimator opting in: a derived dict is skipped and rebuilt."""
+
+    _persist_skip = ("_lookup",)
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+    def fit(self, X, y=None):
+        self.keys_ = np.asarray(X, dtype=object)
+        self._persist_restore()
+        return self
+
+    def _persist_restore(self):
+        if hasattr(self, "keys_"):
+            self._lookup = {k: i for i, k in enumerate(self.keys_.tolist())}
+
+    def transform(self, X):
+        return np.array([[self._lookup[x] * self.scale] for x in X])
+
+
+def test_new_estimator_opts_in_with_hooks(monkeypatch, tmp_path):
+    from skembed import _persist
+
+    monkeypatch.setitem(_persist._ESTIMATORS, "_Toy", _Toy)
+    est = _Toy(scale=2.0).fit(["a", "b", 3])
+    path = _saved(tmp_path, est)
+    with zipfile.ZipFile(path) as zf:
+        attrs = json.loads(zf.read("model.json"))["root"]["attributes"]
+    assert set(attrs) == {"keys_"}
+    back = load_model(path)
+    assert back._lookup == est._lookup
+    _same(back.transform(["b", 3]), est.transform(["b", 3]))
+    monkeypatch.delitem(_persist._ESTIMATORS, "_Toy")
+    with pytest.raises(ValueError, match="'_Toy' is not on the allowlist"):
+        load_model(path)
+
+
+def test_tampered_keyed_vectors_are_refused(tmp_path):
+    kv = KeyedVectors(["a", "b"], [[1.0, 0.0], [0.0, 1.0]])
+    path = _saved(tmp_path, kv)
+    bad = {"type": "dict", "keys": ["a", "b"], "values": [1, 0]}
+    edit = functools.partial(_set, keys=["root", "state", "key_to_index"], value=bad)
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="cannot rebuild KeyedVectors.*0..n-1"):
         load_model(path)
