@@ -598,7 +598,7 @@ def save_model(estimator, path, *, compress=False):
         "arrays": sorted(writer.arrays),
         "root": root,
     }
-    text = json.dumps(doc, ensure_ascii=True, allow_nan=False, indent=1)
+    text = json.dumps(doc, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     own = isinstance(path, (str, os.PathLike))
     f = open(path, "wb") if own else path
@@ -955,7 +955,10 @@ class _Reader:
                 self._fail(f"{path}: attribute name {key!r} refused.")
             setattr(est, key, self.decode(value, f"{path}.{key}"))
         for restore in _derived(cls)[1]:
-            restore(est)
+            try:
+                restore(est)
+            except (TypeError, ValueError, AttributeError) as exc:
+                self._fail(f"{path}: inconsistent fitted state ({exc}).")
         return est
 
 

@@ -634,3 +634,11 @@ def test_tampered_keyed_vectors_are_refused(tmp_path):
     _rewrite(path, json_edit=edit)
     with pytest.raises(ValueError, match="cannot rebuild KeyedVectors.*0..n-1"):
         load_model(path)
+
+
+def test_inconsistent_fitted_state_is_refused(tmp_path):
+    est = Node2VecEmbedder(n_components=4, walk_length=5, n_walks=1, random_state=0)
+    path = _saved(tmp_path, est.fit(RING))
+    _rewrite(path, json_edit=lambda d: _set(d, ["root", "attributes", "nodes_"], 3))
+    with pytest.raises(ValueError, match="inconsistent fitted state"):
+        load_model(path)
