@@ -287,6 +287,12 @@ def test_round_trip_is_bit_identical(case, tmp_path):
     np.testing.assert_array_equal(
         back.get_feature_names_out(), est.get_feature_names_out()
     )
+    if hasattr(est, "wv_"):
+        key = est.wv_.index_to_key[0]
+        assert back.wv_.most_similar(key) == est.wv_.most_similar(key)
+    if hasattr(est, "embeddings_"):
+        for column, frame in est.embeddings_.items():
+            pd.testing.assert_frame_equal(back.embeddings_[column], frame)
     if not name.endswith(("graph", "digraph", "edges-clone", "edges-prefit")):
         # networkx graphs rebuild with equal content, not an equal pickle
         assert _state_hash(back) == _state_hash(est)
@@ -398,6 +404,8 @@ def test_file_holds_json_and_plain_arrays_only(tmp_path):
     assert doc["format"] == "skembed.model" and doc["format_version"] == 1
     assert doc["skembed_version"] == skembed.__version__
     assert doc["root"]["class"] == "EntityEmbeddingEncoder"
+    # the fitted state holds no pandas object
+    assert '"dataframe"' not in json.dumps(doc["root"]["attributes"])
     # object arrays of categories are JSON lists, never pickled arrays
     cats = doc["root"]["attributes"]["categories_"]
     assert cats[0]["type"] == "object_array"
