@@ -11,13 +11,14 @@ in ``docs/user_guide/persistence.rst``.
 
 Values are encoded by :meth:`_Writer.encode`: JSON scalars as themselves,
 lists as JSON arrays, and everything else as a JSON object tagged by its
-``"type"`` (``dict``, ``tuple``, ``ndarray``, ``object_array``, ``float``
-for NaN/inf, ``numpy_scalar``, ``numpy_dtype``, ``numpy_type``,
-``python_type``, ``random_state``, ``sparse``, ``networkx``, ``dataframe``,
-``estimator``, ``object`` and ``ref`` for an object met twice, so that
-shared arrays and dicts stay shared). Anything else -- a callable
-``tokenizer=``, a lambda, an arbitrary object -- raises ``TypeError`` naming
-where it sits and pointing to skops / joblib.
+``"type"`` (``dict``, ``index``, ``tuple``, ``ndarray``, ``object_array``,
+``float`` for NaN/inf, NumPy scalars, dtypes and scalar types,
+``random_state``, ``sparse``, ``networkx``, ``dataframe``, ``estimator``,
+``object``, and ``ref`` for an object met twice, so that shared arrays and
+dicts stay shared); :class:`_Reader` has one ``_d_<type>`` method per tag
+and refuses any other. Anything else -- a callable ``tokenizer=``, a
+lambda, an arbitrary object -- raises ``TypeError`` naming where it sits
+and pointing to skops / joblib.
 
 Adding an estimator (opt-in)
 ----------------------------
