@@ -211,6 +211,8 @@ CASES = {
     "w2v-pretrained": _w2v_pretrained(False),
     "w2v-fine-tuned": _w2v_pretrained(1),
     "entity-continuous": _entity("continuous", None, numeric_features=["num"]),
+    "entity-continuous-cv": _entity("continuous", 3, handle_unknown="return_nan"),
+    "entity-binary": _entity("binary", None, handle_missing="return_nan"),
     "entity-binary-cv": _entity("binary", 3, numeric_features=["num"]),
     "entity-multiclass": _entity(
         "multiclass",
