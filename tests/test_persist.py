@@ -672,3 +672,39 @@ def test_every_public_estimator_is_on_the_allowlist():
     assert public - OUT_OF_SCOPE <= set(_persist._ESTIMATORS)
     for name, cls in _persist._ESTIMATORS.items():
         assert getattr(skembed, name) is cls
+
+
+def test_loading_never_unpickles_evaluates_or_imports(case, tmp_path, monkeypatch):
+    """load_model with pickle, eval and exec disabled, and every import it
+    makes recorded: only modules named in skembed's code, never in the file."""
+    import builtins
+    import pickle
+
+    _, est, calls = case
+    path = tmp_path / "model.skembed"
+    save_model(est, path)
+    load_model(path)  # first-time imports (which exec module code) done here
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("load_model must not run this")
+
+    for name in ("load", "loads", "Unpickler"):
+        monkeypatch.setattr(pickle, name, forbidden)
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    imported = []
+    real_import = builtins.__import__
+
+    def recording_import(name, *args, **kwargs):
+        imported.append(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", recording_import)
+    back = load_model(path)
+    monkeypatch.undo()
+    # numpy parses .npy headers with ast.literal_eval; zipfile imports struct
+    # (pandas and numpy import their own submodules lazily)
+    packages = {name.split(".")[0] for name in imported}
+    assert packages <= {"pandas", "numpy", "networkx", "ast", "struct", ""}, packages
+    method, arg = calls[0]
+    _same(getattr(est, method)(arg), getattr(back, method)(arg))
