@@ -271,7 +271,7 @@ def _state_hash(est):
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def case(request, tmp_path_factory):
+def case(request):
     build = CASES[request.param]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # isolated-node warnings
