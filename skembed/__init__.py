@@ -14,6 +14,7 @@ from ._item2vec import Item2VecTransformer, baskets_from_frame
 from ._keyedvectors import KeyedVectors, load_vectors
 from ._line import LINEEmbedder
 from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from ._persist import load_model, save_model
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -32,5 +33,7 @@ __all__ = [
     "Word2VecVectorizer",
     "__version__",
     "baskets_from_frame",
+    "load_model",
     "load_vectors",
+    "save_model",
 ]
