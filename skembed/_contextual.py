@@ -123,9 +123,12 @@ def _resolve_model_dir(model):
             found = None
     if isinstance(found, str) and os.path.isfile(found):
         return os.path.dirname(found)
-    cache = os.environ.get("HF_HUB_CACHE") or os.path.join(
-        os.environ.get("HF_HOME", os.path.join("~", ".cache", "huggingface")), "hub"
-    )
+    try:
+        from huggingface_hub import constants
+
+        cache = constants.HF_HUB_CACHE
+    except ImportError:  # pragma: no cover - comes with transformers
+        cache = "HF_HUB_CACHE"
     raise FileNotFoundError(
         f"model={model!r} is not a local directory, and no model of that name "
         f"is in the local Hugging Face cache ({cache}). skembed never "
@@ -197,6 +200,8 @@ def _load_from_dir(model_dir, device, quiet=True):
                 f"{exc}"
             ) from exc
     model.eval()
+    if str(device) == "cpu" and model.dtype in (torch.float16, torch.bfloat16):
+        model.float()  # half precision is slow and inexact on CPUs
     model.to(device)
     return model, tokenizer
 
@@ -599,6 +604,12 @@ class ContextualVectorizer(
 
     def _model_and_tokenizer(self):
         """The loaded model (shared through the module cache)."""
+        if not os.path.isfile(os.path.join(self.model_path_, "config.json")):
+            raise FileNotFoundError(
+                f"The model directory {self.model_path_!r} used in fit is gone. "
+                "The weights are not pickled with the vectorizer: put the model "
+                "back at that path, or fit again with model= its new location."
+            )
         identity, content = _fingerprint(self.model_path_)
         if content != self._model_content:
             warnings.warn(
@@ -707,7 +718,7 @@ class ContextualVectorizer(
 
         Returns
         -------
-        ndarray of float32, shape (n_documents, embedding_dim_)
+        ndarray of float32, shape (n_documents, hidden_size)
         """
         texts = _check_texts(X)
         self._fit(texts)
@@ -723,7 +734,7 @@ class ContextualVectorizer(
 
         Returns
         -------
-        ndarray of float32, shape (n_documents, embedding_dim_)
+        ndarray of float32, shape (n_documents, hidden_size)
         """
         check_is_fitted(self, "model_path_")
         return self._transform(_check_texts(X))

@@ -440,3 +440,40 @@ def test_contract(tiny_bert):
     assert tags.input_tags.string and not tags.input_tags.two_d_array
     # the empty string is a document (its special tokens only)
     assert np.isfinite(vec.transform([""])).all()
+
+
+def test_model_name_found_in_the_local_cache(tiny_bert, tmp_path, monkeypatch):
+    """A name resolves to its snapshot in the HF cache, without network."""
+    import shutil
+
+    import huggingface_hub.constants as hc
+
+    repo = tmp_path / "models--someone--tiny"
+    snapshot = repo / "snapshots" / "0123abcd"
+    shutil.copytree(tiny_bert, snapshot)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abcd")
+    monkeypatch.setattr(hc, "HF_HUB_CACHE", str(tmp_path))
+    vec = ContextualVectorizer(model="someone/tiny").fit(DOCS)
+    assert vec.model_path_ == str(snapshot)
+    np.testing.assert_array_equal(
+        vec.transform(DOCS[:3]),
+        ContextualVectorizer(model=tiny_bert).fit_transform(DOCS[:3]),
+    )
+
+
+def test_unpickled_without_its_model_directory(tmp_path):
+    import shutil
+
+    path = build_tiny_bert(str(tmp_path / "m"), DOCS)
+    memory = str(tmp_path / "cache")
+    vec = ContextualVectorizer(model=path, memory=memory).fit(DOCS)
+    X = vec.transform(DOCS[:3])
+    blob = pickle.dumps(vec)
+    shutil.rmtree(path)
+    ctx.clear_model_cache()
+    back = pickle.loads(blob)
+    # cached documents need no model; others say where the model was
+    np.testing.assert_array_equal(back.transform(DOCS[:3]), X)
+    with pytest.raises(FileNotFoundError, match="used in fit is gone"):
+        back.transform(["a new document"])
