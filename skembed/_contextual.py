@@ -514,7 +514,8 @@ class ContextualVectorizer(
 
     ``fit`` learns nothing from ``X`` (it validates it, loads the model and
     records its settings): the vectors of a document do not depend on the
-    other documents.
+    other documents. ``max_length``, ``long_documents`` and ``stride`` are
+    fixed by ``fit``; ``pooling`` and ``norm`` are read by ``transform``.
 
     Examples
     --------
@@ -680,6 +681,10 @@ class ContextualVectorizer(
         self.embedding_dim_ = hidden
         self._n_features_out = hidden
         self._n_special = n_special
+        # the window settings are fixed in fit (validated against the model);
+        # pooling and norm are read in transform
+        self._long_documents = self.long_documents
+        self._stride = int(self.stride) if self.long_documents == "chunk" else 0
         self._log(
             f"model {model_dir} ({type(model).__name__}, hidden size {hidden}, "
             f"max_length {max_length}) on {device} in "
@@ -740,13 +745,12 @@ class ContextualVectorizer(
         return self._transform(_check_texts(X))
 
     def _settings_key(self):
-        chunk = self.long_documents == "chunk"
         settings = {
             "format": _STORE_FORMAT,
             "model": self.model_fingerprint_,
             "max_length": self.max_length_,
-            "long_documents": self.long_documents,
-            "stride": int(self.stride) if chunk else 0,
+            "long_documents": self._long_documents,
+            "stride": self._stride,
         }
         return hashlib.sha256(
             json.dumps(settings, sort_keys=True).encode()
@@ -797,7 +801,7 @@ class ContextualVectorizer(
 
         column = slice(0, dim) if self.pooling == "cls" else slice(dim, 2 * dim)
         out = table[inverse, column]
-        if self.long_documents == "truncate":
+        if self._long_documents == "truncate":
             n_truncated = int(np.count_nonzero(table[inverse, 2 * dim] > 1))
             if n_truncated:
                 warnings.warn(
@@ -819,8 +823,8 @@ class ContextualVectorizer(
         torch, _ = _import_backend()
         (model, tokenizer), _ = self._model_and_tokenizer()
         dim = self.embedding_dim_
-        chunk = self.long_documents == "chunk"
-        stride = int(self.stride) if chunk else 0
+        chunk = self._long_documents == "chunk"
+        stride = self._stride
         pad_id = tokenizer.pad_token_id
         if pad_id is None:
             pad_id = 0
