@@ -603,14 +603,14 @@ class ContextualVectorizer(
         if self.verbose:
             print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
 
-    def _model_and_tokenizer(self):
-        """The loaded model (shared through the module cache)."""
+    def _current_identity(self):
+        """Identity of the model files now (the fit-time one if they are gone).
+
+        Stored vectors are keyed by it, so a model rewritten after ``fit``
+        never gets the vectors of the old one.
+        """
         if not os.path.isfile(os.path.join(self.model_path_, "config.json")):
-            raise FileNotFoundError(
-                f"The model directory {self.model_path_!r} used in fit is gone. "
-                "The weights are not pickled with the vectorizer: put the model "
-                "back at that path, or fit again with model= its new location."
-            )
+            return self.model_fingerprint_  # only stored vectors can be served
         identity, content = _fingerprint(self.model_path_)
         if content != self._model_content:
             warnings.warn(
@@ -618,12 +618,21 @@ class ContextualVectorizer(
                 "(config.json or file sizes changed): the vectors may differ from "
                 "those of the fitted vectorizer. Fit it again to silence this.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        loaded = _cached_model(
+        return identity
+
+    def _model_and_tokenizer(self, identity):
+        """The loaded model (shared through the module cache)."""
+        if not os.path.isfile(os.path.join(self.model_path_, "config.json")):
+            raise FileNotFoundError(
+                f"The model directory {self.model_path_!r} used in fit is gone. "
+                "The weights are not pickled with the vectorizer: put the model "
+                "back at that path, or fit again with model= its new location."
+            )
+        return _cached_model(
             self.model_path_, identity, self.device_, quiet=self.verbose < 2
         )
-        return loaded, identity
 
     @contextlib.contextmanager
     def _threads(self, torch):
@@ -744,10 +753,10 @@ class ContextualVectorizer(
         check_is_fitted(self, "model_path_")
         return self._transform(_check_texts(X))
 
-    def _settings_key(self):
+    def _settings_key(self, identity):
         settings = {
             "format": _STORE_FORMAT,
-            "model": self.model_fingerprint_,
+            "model": identity,
             "max_length": self.max_length_,
             "long_documents": self._long_documents,
             "stride": self._stride,
@@ -766,7 +775,8 @@ class ContextualVectorizer(
         width = 2 * dim + 1  # cls, mean, number of windows
         table = np.zeros((len(unique), width), dtype=np.float32)
 
-        settings_hash, settings = self._settings_key()
+        identity = self._current_identity()
+        settings_hash, settings = self._settings_key(identity)
         store = None
         root = _store_root(self.memory)
         keys = None
@@ -795,7 +805,7 @@ class ContextualVectorizer(
         n_cached = len(unique) - len(todo)
         if todo:
             todo.sort(key=unique.__getitem__)  # blocks independent of input order
-            self._encode(unique, todo, table, store, keys, n_cached)
+            self._encode(unique, todo, table, store, keys, n_cached, identity)
         elif self.verbose:
             self._log(f"{len(unique):,} distinct documents, all from the cache")
 
@@ -818,10 +828,10 @@ class ContextualVectorizer(
             out[nonzero] /= norms[nonzero, None].astype(np.float32)
         return np.ascontiguousarray(out, dtype=np.float32)
 
-    def _encode(self, unique, todo, table, store, keys, n_cached):
+    def _encode(self, unique, todo, table, store, keys, n_cached, identity):
         """Fill ``table[todo]`` with (cls, mean, n_windows) of each document."""
         torch, _ = _import_backend()
-        (model, tokenizer), _ = self._model_and_tokenizer()
+        model, tokenizer = self._model_and_tokenizer(identity)
         dim = self.embedding_dim_
         chunk = self._long_documents == "chunk"
         stride = self._stride

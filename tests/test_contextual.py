@@ -296,12 +296,17 @@ def test_memory_caches_vectors_across_estimators(tiny_bert, tmp_path, forward_co
 def test_memory_is_invalidated_when_the_model_changes(tmp_path, forward_counter):
     path = build_tiny_bert(str(tmp_path / "m"), DOCS, seed=1)
     memory = str(tmp_path / "cache")
-    a = ContextualVectorizer(model=path, memory=memory).fit_transform(DOCS[:4])
-    build_tiny_bert(path, DOCS, seed=2)  # rewritten weights
+    old = ContextualVectorizer(model=path, memory=memory).fit(DOCS)
+    a = old.transform(DOCS[:4])
+    build_tiny_bert(path, DOCS, seed=2)  # rewritten weights, same file sizes
     os.utime(os.path.join(path, "model.safetensors"), ns=(1, 1))
     b = ContextualVectorizer(model=path, memory=memory).fit_transform(DOCS[:4])
     assert forward_counter["windows"] == 8
     assert not np.allclose(a, b)
+    # the vectorizer fitted before the rewrite runs the model it now finds,
+    # and never serves the stored vectors of the old weights
+    np.testing.assert_array_equal(old.transform(DOCS[:4]), b)
+    assert forward_counter["windows"] == 8
 
 
 def test_grid_search_encodes_each_document_once(
