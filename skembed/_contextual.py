@@ -772,8 +772,11 @@ class ContextualVectorizer(
             inverse[i] = index.setdefault(text, len(index))
         unique = list(index)
         dim = self.embedding_dim_
-        width = 2 * dim + 1  # cls, mean, number of windows
-        table = np.zeros((len(unique), width), dtype=np.float32)
+        width = 2 * dim + 1  # stored: cls, mean, number of windows
+        offset = 0 if self.pooling == "cls" else dim
+        # only the requested pooling is held in memory (the store has both)
+        vectors = np.zeros((len(unique), dim), dtype=np.float32)
+        n_windows = np.zeros(len(unique), dtype=np.int64)
 
         identity = self._current_identity()
         settings_hash, settings = self._settings_key(identity)
@@ -801,18 +804,27 @@ class ContextualVectorizer(
                 if vec is None:
                     todo.append(u)
                 else:
-                    table[u] = vec
+                    vectors[u] = vec[offset : offset + dim]
+                    n_windows[u] = int(vec[2 * dim])
         n_cached = len(unique) - len(todo)
         if todo:
             todo.sort(key=unique.__getitem__)  # blocks independent of input order
-            self._encode(unique, todo, table, store, keys, n_cached, identity)
+            self._encode(
+                unique,
+                todo,
+                (vectors, n_windows, offset),
+                store,
+                keys,
+                n_cached,
+                identity,
+            )
         elif self.verbose:
             self._log(f"{len(unique):,} distinct documents, all from the cache")
 
-        column = slice(0, dim) if self.pooling == "cls" else slice(dim, 2 * dim)
-        out = table[inverse, column]
+        # without duplicates, ``inverse`` is the identity (first-seen order)
+        out = vectors if len(unique) == len(texts) else vectors[inverse]
         if self._long_documents == "truncate":
-            n_truncated = int(np.count_nonzero(table[inverse, 2 * dim] > 1))
+            n_truncated = int(np.count_nonzero(n_windows[inverse] > 1))
             if n_truncated:
                 warnings.warn(
                     f"{n_truncated} of {len(texts)} documents are longer than "
@@ -826,10 +838,16 @@ class ContextualVectorizer(
             norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
             nonzero = norms > 0
             out[nonzero] /= norms[nonzero, None].astype(np.float32)
-        return np.ascontiguousarray(out, dtype=np.float32)
+        return out
 
-    def _encode(self, unique, todo, table, store, keys, n_cached, identity):
-        """Fill ``table[todo]`` with (cls, mean, n_windows) of each document."""
+    def _encode(self, unique, todo, result, store, keys, n_cached, identity):
+        """Encode ``unique[todo]``; fill ``result`` and the store.
+
+        ``result`` is ``(vectors, n_windows, offset)``: the rows of the
+        requested pooling (columns ``offset:offset + dim`` of the pooled
+        ``[cls, mean]``) and the windows per document.
+        """
+        vectors_out, n_windows_out, offset = result
         torch, _ = _import_backend()
         model, tokenizer = self._model_and_tokenizer(identity)
         dim = self.embedding_dim_
@@ -883,10 +901,12 @@ class ContextualVectorizer(
                     counts = mask.sum(dim=1)
                     mean = (states * mask).sum(dim=1) / counts
                     cls = states[:, 0]
-                    pooled = torch.cat([cls, mean], dim=1).float().cpu().numpy()
+                    window_vecs = torch.cat([cls, mean], dim=1).float().cpu().numpy()
                     counts = counts[:, 0].float().cpu().numpy().astype(np.float64)
                     docs = np.asarray([mapping[r] for r in batch], dtype=np.int64)
-                    np.add.at(sums, docs, pooled.astype(np.float64) * counts[:, None])
+                    np.add.at(
+                        sums, docs, window_vecs.astype(np.float64) * counts[:, None]
+                    )
                     np.add.at(weights, docs, counts)
                     n_batches_done += 1
                     n_windows_done += len(batch)
@@ -898,12 +918,15 @@ class ContextualVectorizer(
                             f"{n_done:,}/{len(todo):,} documents done, "
                             f"{n_windows_done / max(now - start, 1e-9):.1f} windows/s"
                         )
-                vectors = (sums / weights[:, None]).astype(np.float32)
-                for j, u in enumerate(block):
-                    table[u, : 2 * dim] = vectors[j]
-                    table[u, 2 * dim] = n_win[j]
-                    if store is not None:
-                        store.put(keys[u], table[u])
+                pooled = (sums / weights[:, None]).astype(np.float32)
+                vectors_out[block] = pooled[:, offset : offset + dim]
+                n_windows_out[block] = n_win
+                if store is not None:
+                    row = np.empty(2 * dim + 1, dtype=np.float32)
+                    for j, u in enumerate(block):
+                        row[: 2 * dim] = pooled[j]
+                        row[2 * dim] = n_win[j]
+                        store.put(keys[u], row)
                 n_done += len(block)
         if self.verbose:
             seconds = time.perf_counter() - start
