@@ -260,6 +260,21 @@ def _model_limit(model, tokenizer):
     return min(limits) if limits else 512
 
 
+def _sentence_transformers_length(model_dir):
+    """``max_seq_length`` of a sentence-transformers folder, or None.
+
+    Sentence-embedding models are trained and used with inputs shorter than
+    their position limit (all-MiniLM-L6-v2: 256 of 512 tokens); their
+    ``sentence_bert_config.json`` says how long.
+    """
+    try:
+        with open(os.path.join(model_dir, "sentence_bert_config.json")) as fh:
+            value = json.load(fh).get("max_seq_length")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
+
+
 # ----------------------------------------------------------- vector storage
 class _VectorStore:
     """Document vectors on disk, one small float32 file per document.
@@ -425,8 +440,10 @@ class ContextualVectorizer(
         (``[CLS]`` / ``<s>``).
     max_length : int or None, default=None
         Tokens per model input, special tokens included. ``None``: the
-        model's limit (its tokenizer's ``model_max_length``, capped by its
-        position embeddings).
+        ``max_seq_length`` of a sentence-transformers folder
+        (``sentence_bert_config.json``), else the model's limit (its
+        tokenizer's ``model_max_length``, capped by its position
+        embeddings). Longer than the model's limit raises ``ValueError``.
     long_documents : {"truncate", "chunk"}, default="truncate"
         What happens to a document longer than ``max_length`` tokens.
         ``"truncate"``: only its first ``max_length`` tokens are encoded;
@@ -659,8 +676,9 @@ class ContextualVectorizer(
             model_dir, identity, device, quiet=self.verbose < 2
         )
         limit = _model_limit(model, tokenizer)
+        default = min(limit, _sentence_transformers_length(model_dir) or limit)
         n_special = tokenizer.num_special_tokens_to_add(pair=False)
-        max_length = limit if self.max_length is None else int(self.max_length)
+        max_length = default if self.max_length is None else int(self.max_length)
         if max_length > limit:
             raise ValueError(
                 f"max_length={self.max_length} is longer than the model takes "

@@ -482,3 +482,14 @@ def test_unpickled_without_its_model_directory(tmp_path):
     np.testing.assert_array_equal(back.transform(DOCS[:3]), X)
     with pytest.raises(FileNotFoundError, match="used in fit is gone"):
         back.transform(["a new document"])
+
+
+def test_sentence_transformers_length_is_the_default(tiny_bert, tmp_path):
+    import shutil
+
+    path = tmp_path / "st"
+    shutil.copytree(tiny_bert, path)
+    (path / "sentence_bert_config.json").write_text('{"max_seq_length": 24}')
+    assert ContextualVectorizer(model=str(path)).fit(DOCS).max_length_ == 24
+    vec = ContextualVectorizer(model=str(path), max_length=40).fit(DOCS)
+    assert vec.max_length_ == 40  # up to the model's own limit
