@@ -9,6 +9,7 @@ a small numpy/numba neural net).
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._contextual import ContextualVectorizer
 from ._entity import EntityEmbeddingEncoder
 from ._item2vec import Item2VecTransformer, baskets_from_frame
 from ._keyedvectors import KeyedVectors, load_vectors
@@ -23,6 +24,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "ContextualVectorizer",
     "DeepWalkEmbedder",
     "EdgeFeatures",
     "EntityEmbeddingEncoder",

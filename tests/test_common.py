@@ -90,6 +90,7 @@ def test_every_promised_estimator_is_public():
         "Item2VecTransformer",
         "Node2VecEmbedder",
         "LINEEmbedder",
+        "ContextualVectorizer",
     } <= names
 
 

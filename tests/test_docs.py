@@ -123,7 +123,9 @@ def test_user_guide_snippets(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # snippets that write files write here
     namespace = {"__name__": f"__docs_{page.stem}__", "__expect": _expect}
     for number, block in enumerate(blocks):
-        for module in re.findall(r'tokenizer="(jieba)"', block):
+        needed = re.findall(r'tokenizer="(jieba)"', block)
+        needed += re.findall(r"^(?:import|from) (torch|transformers)\b", block, re.M)
+        for module in needed:
             if importlib.util.find_spec(module) is None:
                 pytest.skip(f"block {number} of {page.name} needs {module}")
         code = compile(_with_checks(block), f"{page.name} block {number}", "exec")

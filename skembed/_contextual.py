@@ -1,0 +1,963 @@
+"""ContextualVectorizer: raw text to pooled transformer-encoder vectors.
+
+``torch`` and ``transformers`` are imported inside ``fit`` / ``transform``
+only (never at ``import skembed``): they are the optional extra
+``pip install "skembed[transformers]"``.
+
+Three pieces of state live outside the estimator, so that it pickles small
+and clones cheaply:
+
+* the loaded model and tokenizer, in a module-level cache keyed by the
+  model directory, the fingerprint of its files and the device
+  (:data:`_MODEL_CACHE_SIZE` entries, least recently used dropped first);
+  clones and unpickled copies in the same process share one loaded model;
+* computed document vectors, in the directory of ``memory=`` (one small
+  file per distinct document and settings), so that ``GridSearchCV`` and
+  refits do not run the model twice on the same text;
+* nothing else: the estimator itself stores the model path, the fingerprint
+  and a few scalars.
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+import warnings
+from collections import OrderedDict
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import check_is_fitted, check_memory
+
+from ._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._text import check_documents
+
+__all__ = ["ContextualVectorizer"]
+
+_EXTRA = 'pip install "skembed[transformers]"'
+
+#: models (with their tokenizers) kept loaded in the process
+_MODEL_CACHE_SIZE = 2
+_MODELS = OrderedDict()
+_MODELS_LOCK = threading.Lock()
+
+#: version of the layout of the vectors stored under ``memory``
+_STORE_FORMAT = 1
+
+#: documents tokenised, encoded and stored per block of ``transform``
+_BLOCK_DOCS = 2048
+
+#: model types whose position ids start after the padding index, so that
+#: ``max_position_embeddings - 2`` positions are usable
+_OFFSET_POSITION_MODELS = {
+    "roberta",
+    "xlm-roberta",
+    "camembert",
+    "longformer",
+    "bart",
+    "mbart",
+    "data2vec-text",
+    "xmod",
+    "roberta-prelayernorm",
+}
+
+
+def _import_backend():
+    """Return ``(torch, transformers)`` or raise an ImportError naming the extra."""
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise ImportError(
+            "ContextualVectorizer needs torch and transformers, which are not "
+            f"installed: {_EXTRA} (or pip install torch transformers). "
+            f"The import failed with: {exc}"
+        ) from exc
+    return torch, transformers
+
+
+def clear_model_cache():
+    """Forget every model loaded by :class:`ContextualVectorizer`."""
+    with _MODELS_LOCK:
+        _MODELS.clear()
+
+
+# --------------------------------------------------------------- model files
+def _resolve_model_dir(model):
+    """The local directory of ``model``: a path, or a name in the HF cache.
+
+    Never downloads: a name is looked up in the local Hugging Face cache
+    only (``HF_HOME`` / ``HF_HUB_CACHE``).
+    """
+    path = os.path.expanduser(os.fspath(model))
+    if os.path.isdir(path):
+        if not os.path.isfile(os.path.join(path, "config.json")):
+            raise FileNotFoundError(
+                f"model={model!r} is a directory without a config.json: expected "
+                "a model directory written by save_pretrained() or downloaded "
+                "with `hf download` / `huggingface-cli download` (config.json, "
+                "the weights, and the tokenizer files)."
+            )
+        return os.path.abspath(path)
+    if os.path.exists(path):
+        raise FileNotFoundError(
+            f"model={model!r} is a file; expected a model directory (the folder "
+            "that holds config.json, the weights and the tokenizer files)."
+        )
+    found = None
+    if path.count("/") <= 1 and not path.startswith((".", "/", "~")):
+        try:
+            from huggingface_hub import try_to_load_from_cache
+
+            found = try_to_load_from_cache(path, "config.json")
+        except Exception:  # noqa: BLE001 - a bad repo id is "not found" too
+            found = None
+    if isinstance(found, str) and os.path.isfile(found):
+        return os.path.dirname(found)
+    try:
+        from huggingface_hub import constants
+
+        cache = constants.HF_HUB_CACHE
+    except ImportError:  # pragma: no cover - comes with transformers
+        cache = "HF_HUB_CACHE"
+    raise FileNotFoundError(
+        f"model={model!r} is not a local directory, and no model of that name "
+        f"is in the local Hugging Face cache ({cache}). skembed never "
+        "downloads models: on a machine with network access run "
+        f"`hf download {path}` (or `huggingface-cli download {path}`, or "
+        "AutoModel/AutoTokenizer.from_pretrained(name).save_pretrained(dir)), "
+        "then pass model='/path/to/that/directory' (or copy the cache)."
+    )
+
+
+def _file_entries(model_dir):
+    entries = []
+    for name in sorted(os.listdir(model_dir)):
+        full = os.path.join(model_dir, name)
+        if os.path.isfile(full):
+            st = os.stat(full)
+            # realpath: files of the HF cache are links to blobs named by hash
+            entries.append((name, os.path.realpath(full), st.st_size, st.st_mtime_ns))
+    return entries
+
+
+def _fingerprint(model_dir):
+    """``(identity, content)`` hashes of a model directory.
+
+    ``identity`` changes when any file of the directory is rewritten (path,
+    size, modification time, link target: no read of the weights); it keys
+    the model cache and the stored vectors. ``content`` (config.json bytes
+    and file sizes) is what a copy on another machine keeps.
+    """
+    entries = _file_entries(model_dir)
+    with open(os.path.join(model_dir, "config.json"), "rb") as fh:
+        config = hashlib.sha256(fh.read()).hexdigest()
+    identity = hashlib.sha256(repr((model_dir, entries, config)).encode()).hexdigest()
+    content = hashlib.sha256(
+        repr((config, [(name, size) for name, _, size, _ in entries])).encode()
+    ).hexdigest()
+    return identity, content
+
+
+@contextlib.contextmanager
+def _quiet_transformers(transformers, quiet):
+    """Hide the progress bars transformers prints while loading weights."""
+    logging = transformers.utils.logging
+    was_enabled = quiet and logging.is_progress_bar_enabled()
+    if was_enabled:
+        logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            logging.enable_progress_bar()
+
+
+def _load_from_dir(model_dir, device, quiet=True):
+    """Load ``(model, tokenizer)`` from a local directory, in eval mode."""
+    torch, transformers = _import_backend()
+    with _quiet_transformers(transformers, quiet):
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(
+                model_dir, local_files_only=True
+            )
+            model = transformers.AutoModel.from_pretrained(
+                model_dir, local_files_only=True
+            )
+        except (OSError, ValueError) as exc:
+            raise OSError(
+                f"Could not load a model and tokenizer from {model_dir!r} with "
+                "transformers' AutoModel/AutoTokenizer: "
+                f"{exc}"
+            ) from exc
+    model.eval()
+    if str(device) == "cpu" and model.dtype in (torch.float16, torch.bfloat16):
+        model.float()  # half precision is slow and inexact on CPUs
+    model.to(device)
+    return model, tokenizer
+
+
+def _cached_model(model_dir, identity, device, quiet=True):
+    key = (model_dir, identity, str(device))
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            _MODELS.move_to_end(key)
+            return _MODELS[key]
+    loaded = _load_from_dir(model_dir, device, quiet=quiet)
+    with _MODELS_LOCK:
+        _MODELS[key] = loaded
+        _MODELS.move_to_end(key)
+        while len(_MODELS) > _MODEL_CACHE_SIZE:
+            _MODELS.popitem(last=False)
+    return loaded
+
+
+def _resolve_device(device, torch):
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} but CUDA is not available to torch "
+                f"{torch.__version__} (a CPU-only build, or no GPU visible). "
+                "Use device='cpu', or device='auto' to use a GPU only when "
+                "there is one."
+            )
+        return device
+    if device == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise ValueError("device='mps' but the MPS backend is not available.")
+        return device
+    if device != "cpu":
+        raise ValueError(
+            f"device must be 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'; got {device!r}."
+        )
+    return device
+
+
+def _model_limit(model, tokenizer):
+    """Longest input (in tokens, special tokens included) the model takes."""
+    config = model.config
+    limits = []
+    positions = getattr(config, "max_position_embeddings", None)
+    if isinstance(positions, int) and positions > 0:
+        if getattr(config, "model_type", None) in _OFFSET_POSITION_MODELS:
+            positions -= 2
+        limits.append(positions)
+    tok_max = getattr(tokenizer, "model_max_length", None)
+    if isinstance(tok_max, int) and 0 < tok_max < 1_000_000:
+        limits.append(tok_max)
+    return min(limits) if limits else 512
+
+
+def _sentence_transformers_length(model_dir):
+    """``max_seq_length`` of a sentence-transformers folder, or None.
+
+    Sentence-embedding models are trained and used with inputs shorter than
+    their position limit (all-MiniLM-L6-v2: 256 of 512 tokens); their
+    ``sentence_bert_config.json`` says how long.
+    """
+    try:
+        with open(os.path.join(model_dir, "sentence_bert_config.json")) as fh:
+            value = json.load(fh).get("max_seq_length")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
+
+
+# ----------------------------------------------------------- vector storage
+class _VectorStore:
+    """Document vectors on disk, one small float32 file per document.
+
+    Files are written to a temporary name and renamed, so processes of a
+    parallel ``GridSearchCV`` may share the directory.
+    """
+
+    def __init__(self, root, width):
+        self.root = root
+        self.width = width
+
+    def _path(self, key):
+        return os.path.join(self.root, key[:2], key[2:] + ".f32")
+
+    def get(self, key):
+        try:
+            vec = np.fromfile(self._path(key), dtype=np.float32)
+        except (FileNotFoundError, ValueError, OSError):
+            return None
+        return vec if vec.shape[0] == self.width else None
+
+    def put(self, key, vec):
+        path = self._path(key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+        np.ascontiguousarray(vec, dtype=np.float32).tofile(tmp)
+        os.replace(tmp, path)
+
+
+def _store_root(memory):
+    """The folder under ``memory`` where vectors go (None: no caching)."""
+    memory = check_memory(memory)
+    backend = getattr(memory, "store_backend", None)
+    location = getattr(backend, "location", None)
+    if location is None:
+        if getattr(memory, "location", None) is None:
+            return None
+        location = os.path.join(os.fspath(memory.location), "joblib")
+    return os.path.join(os.fspath(location), "skembed_contextual")
+
+
+# ------------------------------------------------------------------- input
+def _check_texts(X, *, param="X"):
+    """Validate a column of raw texts; return a list of str."""
+    docs = check_documents(X, param=param)
+    texts = []
+    for position, doc in enumerate(docs):
+        if isinstance(doc, str):
+            texts.append(doc)
+        elif isinstance(doc, bytes):
+            try:
+                texts.append(doc.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"{param}[{position}] is bytes that are not valid UTF-8 "
+                    f"({exc}); decode the documents to str first."
+                ) from exc
+        else:
+            what = type(doc).__name__
+            if doc is None:
+                what = "None (a missing value)"
+            elif isinstance(doc, float) and doc != doc:
+                what = "NaN (a missing value)"
+            elif isinstance(doc, (list, tuple, np.ndarray)):
+                what = f"a {what} (token list)"
+            raise ValueError(
+                f"{param}[{position}] is {what}; ContextualVectorizer expects raw "
+                "text (str) that its model's tokenizer splits itself. Fill "
+                "missing values first, e.g. X.fillna(''); join token lists with "
+                "' '."
+            )
+    if not texts:
+        raise ValueError(f"{param} is empty: at least one document is needed.")
+    return texts
+
+
+# ---------------------------------------------------------------- encoding
+def _forward(model, inputs):
+    """Token states ``(batch, length, hidden)`` of one padded batch."""
+    output = model(**inputs)
+    states = getattr(output, "last_hidden_state", None)
+    if states is None:
+        states = output[0]
+    return states
+
+
+def _windows(tokenizer, texts, max_length, stride):
+    """Token windows of ``texts``: ``(list of dicts of id lists, doc of each)``.
+
+    A window holds at most ``max_length`` tokens, special tokens included;
+    consecutive windows of a document share ``stride`` tokens. The
+    tokenizer's own overflow logic is used, so the special tokens of any
+    model are placed as the model expects.
+    """
+    enc = tokenizer(
+        texts,
+        truncation=True,
+        max_length=max_length,
+        stride=stride,
+        return_overflowing_tokens=True,
+        padding=False,
+        return_attention_mask=False,
+    )
+    mapping = enc.get("overflow_to_sample_mapping")
+    if mapping is None:
+        raise TypeError(
+            f"The tokenizer {type(tokenizer).__name__} does not report which "
+            "document each window comes from (overflow_to_sample_mapping); "
+            "ContextualVectorizer needs a fast (tokenizers-backed) tokenizer."
+        )
+    keys = [k for k in ("input_ids", "token_type_ids") if k in enc]
+    return enc, keys, list(mapping)
+
+
+def _pad(enc, keys, rows, pad_id, torch, device):
+    length = max(len(enc["input_ids"][r]) for r in rows)
+    n = len(rows)
+    mask = np.zeros((n, length), dtype=np.int64)
+    arrays = {k: np.zeros((n, length), dtype=np.int64) for k in keys}
+    arrays["input_ids"][:] = pad_id
+    for i, r in enumerate(rows):
+        ids = enc["input_ids"][r]
+        mask[i, : len(ids)] = 1
+        for k in keys:
+            arrays[k][i, : len(ids)] = enc[k][r]
+    inputs = {k: torch.from_numpy(v).to(device) for k, v in arrays.items()}
+    inputs["attention_mask"] = torch.from_numpy(mask).to(device)
+    return inputs
+
+
+class ContextualVectorizer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Convert raw text to document vectors of a pretrained transformer encoder.
+
+    Runs a BERT-style encoder (anything ``transformers.AutoModel`` loads:
+    BERT, RoBERTa, DistilBERT, XLM-R, MiniLM, E5, BGE, ...) over each
+    document and pools its token states into one dense row, in eval mode
+    under ``torch.inference_mode``: the output is deterministic and does not
+    depend on the other documents of the batch. Works in a
+    :class:`~sklearn.pipeline.Pipeline` and
+    :class:`~sklearn.model_selection.GridSearchCV`, pickles without the
+    weights, and caches computed vectors on disk with ``memory=``.
+
+    Needs the optional extra: ``pip install "skembed[transformers]"``
+    (``torch`` and ``transformers``, imported on first ``fit`` only).
+
+    Read more in the :ref:`User Guide <contextual>`.
+
+    Parameters
+    ----------
+    model : str or path-like, default="sentence-transformers/all-MiniLM-L6-v2"
+        A local model directory (written by ``save_pretrained``, or by
+        ``hf download``: ``config.json``, the weights and the tokenizer
+        files), or the name of a model already in the local Hugging Face
+        cache. Nothing is ever downloaded: a name that is not in the cache
+        raises ``FileNotFoundError`` saying how to get it.
+    pooling : {"mean", "cls"}, default="mean"
+        ``"mean"``: mean of the token states over the attention mask
+        (special tokens included, padding excluded), the pooling of most
+        sentence-embedding models. ``"cls"``: the state of the first token
+        (``[CLS]`` / ``<s>``).
+    max_length : int or None, default=None
+        Tokens per model input, special tokens included. ``None``: the
+        ``max_seq_length`` of a sentence-transformers folder
+        (``sentence_bert_config.json``), else the model's limit (its
+        tokenizer's ``model_max_length``, capped by its position
+        embeddings). Longer than the model's limit raises ``ValueError``.
+    long_documents : {"truncate", "chunk"}, default="truncate"
+        What happens to a document longer than ``max_length`` tokens.
+        ``"truncate"``: only its first ``max_length`` tokens are encoded;
+        each ``transform`` that truncates warns once with the number of
+        documents truncated. ``"chunk"``: the document is cut into
+        windows of ``max_length`` tokens sharing ``stride`` tokens, each
+        window is encoded and pooled, and the document vector is the mean
+        of its window vectors weighted by their token counts (for
+        ``pooling="mean"``: the mean over every token state of every
+        window).
+    stride : int, default=0
+        With ``long_documents="chunk"``: tokens shared by consecutive
+        windows (the ``stride`` of Hugging Face tokenizers); must be smaller
+        than ``max_length`` minus the model's special tokens.
+    batch_size : int, default=32
+        Windows per forward pass. Documents are sorted by length before
+        batching, so that little padding is computed.
+    device : str, default="cpu"
+        ``"cpu"``, ``"cuda"`` / ``"cuda:N"``, ``"mps"``, or ``"auto"`` (CUDA
+        when available, else CPU). Asking for CUDA without it raises
+        ``ValueError``.
+    norm : {"l2"} or None, default=None
+        Normalise each output row to unit L2 norm (as
+        :class:`~skembed.Word2VecVectorizer`'s ``norm``; cosine-similarity
+        models want it).
+    memory : str, joblib.Memory or None, default=None
+        Cache of computed document vectors, like the ``memory`` of
+        :class:`~sklearn.pipeline.Pipeline`: a folder, or a
+        :class:`joblib.Memory` with a location. Each distinct document is
+        stored once per model and settings (both poolings and the token
+        count), keyed by a hash of the model's identity (directory, file
+        sizes, modification times and link targets, and config.json),
+        ``max_length``, ``long_documents``, ``stride`` and the text, so a
+        ``GridSearchCV`` over ``pooling``, ``norm`` or the downstream model
+        runs the encoder once per distinct document, refit included.
+        ``memory.clear()`` removes the vectors.
+    n_jobs : int or None, default=None
+        CPU threads of torch during ``transform`` (``torch.set_num_threads``,
+        restored afterwards). ``None`` leaves torch's setting (by default one
+        thread per physical core).
+    verbose : int, default=0
+        ``1``: a line when the model is loaded and, during ``transform``, a
+        progress line about every 10 seconds and a summary (documents,
+        windows, cached, documents per second). ``2``: a line per batch.
+
+    Attributes
+    ----------
+    model_path_ : str
+        The resolved local model directory.
+    embedding_dim_ : int
+        Width of the output (the model's hidden size).
+    max_length_ : int
+        Tokens per model input actually used.
+    device_ : str
+        The device used.
+    model_fingerprint_ : str
+        Hash of the model files' identity (see ``memory``).
+
+    See Also
+    --------
+    Word2VecVectorizer : Word vectors trained on your corpus, pooled.
+    sklearn.feature_extraction.text.TfidfVectorizer : The sparse baseline.
+
+    Notes
+    -----
+    Pickling: the weights are not pickled. A fitted vectorizer pickles to a
+    few hundred bytes (the path, the fingerprint, the settings) and reloads
+    the model from ``model_path_`` on its first ``transform`` after
+    unpickling, so the model directory must exist at the same path where
+    it is unpickled. A warning is raised when its ``config.json`` or file
+    sizes differ from those seen in ``fit``.
+
+    Loaded models are shared: clones (``GridSearchCV``), refits and
+    unpickled copies in one process use one loaded model per
+    ``(directory, file identity, device)``; the two most recently used
+    models stay loaded (``skembed._contextual.clear_model_cache()`` frees
+    them).
+
+    Input: a 1-D iterable of ``str`` (list, array, ``pandas.Series``, a
+    one-column DataFrame); UTF-8 bytes are decoded. ``None`` / NaN raise a
+    ``ValueError`` naming the position, as in
+    :class:`~skembed.Word2VecVectorizer`. An empty string is encoded as
+    the model sees it (only its special tokens), which is not a zero
+    vector. Identical documents are encoded once per ``transform``.
+
+    ``fit`` learns nothing from ``X`` (it validates it, loads the model and
+    records its settings): the vectors of a document do not depend on the
+    other documents. ``max_length``, ``long_documents`` and ``stride`` are
+    fixed by ``fit``; ``pooling`` and ``norm`` are read by ``transform``.
+
+    Examples
+    --------
+    A tiny randomly initialised BERT written to a temporary folder stands in
+    for a downloaded model (any ``save_pretrained`` folder works the same):
+
+    >>> import json, os, tempfile
+    >>> import torch
+    >>> from transformers import BertConfig, BertModel
+    >>> docs = ["the cat sat on the mat", "a dog sat on a log", "cats and dogs"]
+    >>> path = tempfile.mkdtemp()
+    >>> words = sorted({w for doc in docs for w in doc.split()})
+    >>> special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    >>> with open(os.path.join(path, "vocab.txt"), "w") as f:
+    ...     _ = f.write("\\n".join(special + words))
+    >>> with open(os.path.join(path, "tokenizer_config.json"), "w") as f:
+    ...     json.dump({"tokenizer_class": "BertTokenizer"}, f)
+    >>> _ = torch.manual_seed(0)
+    >>> config = BertConfig(vocab_size=5 + len(words), hidden_size=16,
+    ...                     num_hidden_layers=1, num_attention_heads=2,
+    ...                     intermediate_size=32, max_position_embeddings=32)
+    >>> BertModel(config).save_pretrained(path)
+    >>> from skembed import ContextualVectorizer
+    >>> vec = ContextualVectorizer(model=path, pooling="mean")
+    >>> X = vec.fit_transform(docs)
+    >>> X.shape, X.dtype
+    ((3, 16), dtype('float32'))
+    >>> vec.get_feature_names_out()[:2]
+    array(['contextualvectorizer0', 'contextualvectorizer1'], dtype=object)
+    >>> import numpy as np
+    >>> np.allclose(vec.transform(docs[:1]), X[:1], atol=1e-6)  # alone or batched
+    True
+
+    With a real model downloaded beforehand (``hf download
+    sentence-transformers/all-MiniLM-L6-v2 --local-dir minilm``):
+
+    >>> vec = ContextualVectorizer(model="minilm", norm="l2")  # doctest: +SKIP
+    >>> vec.fit_transform(["A sentence.", "Another one."]).shape  # doctest: +SKIP
+    (2, 384)
+    """
+
+    _parameter_constraints: dict = {
+        "model": [str, os.PathLike],
+        "pooling": [StrOptions({"mean", "cls"})],
+        "max_length": [Interval(Integral, 2, None, closed="left"), None],
+        "long_documents": [StrOptions({"truncate", "chunk"})],
+        "stride": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "device": [str],
+        "norm": [StrOptions({"l2"}), None],
+        "memory": [None, str, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        model="sentence-transformers/all-MiniLM-L6-v2",
+        pooling="mean",
+        max_length=None,
+        long_documents="truncate",
+        stride=0,
+        batch_size=32,
+        device="cpu",
+        norm=None,
+        memory=None,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.pooling = pooling
+        self.max_length = max_length
+        self.long_documents = long_documents
+        self.stride = stride
+        self.batch_size = batch_size
+        self.device = device
+        self.norm = norm
+        self.memory = memory
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # ------------------------------------------------------------- helpers
+    def _log(self, message):
+        if self.verbose:
+            print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
+
+    def _current_identity(self):
+        """Identity of the model files now (the fit-time one if they are gone).
+
+        Stored vectors are keyed by it, so a model rewritten after ``fit``
+        never gets the vectors of the old one.
+        """
+        if not os.path.isfile(os.path.join(self.model_path_, "config.json")):
+            return self.model_fingerprint_  # only stored vectors can be served
+        identity, content = _fingerprint(self.model_path_)
+        if content != self._model_content:
+            warnings.warn(
+                f"The files of {self.model_path_!r} differ from those seen in fit "
+                "(config.json or file sizes changed): the vectors may differ from "
+                "those of the fitted vectorizer. Fit it again to silence this.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return identity
+
+    def _model_and_tokenizer(self, identity):
+        """The loaded model (shared through the module cache)."""
+        if not os.path.isfile(os.path.join(self.model_path_, "config.json")):
+            raise FileNotFoundError(
+                f"The model directory {self.model_path_!r} used in fit is gone. "
+                "The weights are not pickled with the vectorizer: put the model "
+                "back at that path, or fit again with model= its new location."
+            )
+        return _cached_model(
+            self.model_path_, identity, self.device_, quiet=self.verbose < 2
+        )
+
+    @contextlib.contextmanager
+    def _threads(self, torch):
+        if self.n_jobs is None:
+            yield
+            return
+        from joblib import effective_n_jobs
+
+        previous = torch.get_num_threads()
+        torch.set_num_threads(max(1, effective_n_jobs(self.n_jobs)))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, texts):
+        torch, _ = _import_backend()
+        device = _resolve_device(self.device, torch)
+        model_dir = _resolve_model_dir(self.model)
+        identity, content = _fingerprint(model_dir)
+        start = time.perf_counter()
+        model, tokenizer = _cached_model(
+            model_dir, identity, device, quiet=self.verbose < 2
+        )
+        limit = _model_limit(model, tokenizer)
+        default = min(limit, _sentence_transformers_length(model_dir) or limit)
+        n_special = tokenizer.num_special_tokens_to_add(pair=False)
+        max_length = default if self.max_length is None else int(self.max_length)
+        if max_length > limit:
+            raise ValueError(
+                f"max_length={self.max_length} is longer than the model takes "
+                f"({limit} tokens for {model_dir!r}); use max_length<={limit}, "
+                "or None for the model's limit, and long_documents='chunk' for "
+                "longer documents."
+            )
+        if max_length <= n_special:
+            raise ValueError(
+                f"max_length={max_length} leaves no room for text: the model adds "
+                f"{n_special} special tokens to each input."
+            )
+        if self.long_documents == "chunk" and self.stride >= max_length - n_special:
+            raise ValueError(
+                f"stride={self.stride} must be smaller than the text tokens of a "
+                f"window, max_length - {n_special} special tokens = "
+                f"{max_length - n_special}."
+            )
+        hidden = getattr(model.config, "hidden_size", None)
+        if not isinstance(hidden, int):
+            hidden = int(model.get_input_embeddings().weight.shape[1])
+        self.model_path_ = model_dir
+        self.model_fingerprint_ = identity
+        self._model_content = content
+        self.device_ = device
+        self.max_length_ = max_length
+        self.embedding_dim_ = hidden
+        self._n_features_out = hidden
+        self._n_special = n_special
+        # the window settings are fixed in fit (validated against the model);
+        # pooling and norm are read in transform
+        self._long_documents = self.long_documents
+        self._stride = int(self.stride) if self.long_documents == "chunk" else 0
+        self._log(
+            f"model {model_dir} ({type(model).__name__}, hidden size {hidden}, "
+            f"max_length {max_length}) on {device} in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Load the model and tokenizer and record their settings.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Documents (validated only: nothing is learnt from them).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ContextualVectorizer
+            The fitted vectorizer.
+        """
+        _check_texts(X)
+        return self._fit(None)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit, then return the document vectors of ``X`` (read once).
+
+        Parameters
+        ----------
+        X : iterable of str
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of float32, shape (n_documents, hidden_size)
+        """
+        texts = _check_texts(X)
+        self._fit(texts)
+        return self._transform(texts)
+
+    # ------------------------------------------------------------ transform
+    def transform(self, X):
+        """Encode each document and pool its token states.
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        ndarray of float32, shape (n_documents, hidden_size)
+        """
+        check_is_fitted(self, "model_path_")
+        return self._transform(_check_texts(X))
+
+    def _settings_key(self, identity):
+        settings = {
+            "format": _STORE_FORMAT,
+            "model": identity,
+            "max_length": self.max_length_,
+            "long_documents": self._long_documents,
+            "stride": self._stride,
+        }
+        return hashlib.sha256(
+            json.dumps(settings, sort_keys=True).encode()
+        ).hexdigest(), settings
+
+    def _transform(self, texts):
+        index = {}
+        inverse = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            inverse[i] = index.setdefault(text, len(index))
+        unique = list(index)
+        dim = self.embedding_dim_
+        width = 2 * dim + 1  # stored: cls, mean, number of windows
+        offset = 0 if self.pooling == "cls" else dim
+        # only the requested pooling is held in memory (the store has both)
+        vectors = np.zeros((len(unique), dim), dtype=np.float32)
+        n_windows = np.zeros(len(unique), dtype=np.int64)
+
+        identity = self._current_identity()
+        settings_hash, settings = self._settings_key(identity)
+        store = None
+        root = _store_root(self.memory)
+        keys = None
+        todo = list(range(len(unique)))
+        if root is not None:
+            folder = os.path.join(root, settings_hash[:32])
+            store = _VectorStore(folder, width)
+            if not os.path.isfile(os.path.join(folder, "settings.json")):
+                os.makedirs(folder, exist_ok=True)
+                with open(os.path.join(folder, "settings.json"), "w") as fh:
+                    json.dump(
+                        {**settings, "model_path": self.model_path_}, fh, indent=1
+                    )
+            prefix = settings_hash.encode()
+            keys = [
+                hashlib.sha256(prefix + t.encode("utf-8", "surrogatepass")).hexdigest()
+                for t in unique
+            ]
+            todo = []
+            for u, key in enumerate(keys):
+                vec = store.get(key)
+                if vec is None:
+                    todo.append(u)
+                else:
+                    vectors[u] = vec[offset : offset + dim]
+                    n_windows[u] = int(vec[2 * dim])
+        n_cached = len(unique) - len(todo)
+        if todo:
+            todo.sort(key=unique.__getitem__)  # blocks independent of input order
+            self._encode(
+                unique,
+                todo,
+                (vectors, n_windows, offset),
+                store,
+                keys,
+                n_cached,
+                identity,
+            )
+        elif self.verbose:
+            self._log(f"{len(unique):,} distinct documents, all from the cache")
+
+        # without duplicates, ``inverse`` is the identity (first-seen order)
+        out = vectors if len(unique) == len(texts) else vectors[inverse]
+        if self._long_documents == "truncate":
+            n_truncated = int(np.count_nonzero(n_windows[inverse] > 1))
+            if n_truncated:
+                warnings.warn(
+                    f"{n_truncated} of {len(texts)} documents are longer than "
+                    f"max_length={self.max_length_} tokens and were truncated to "
+                    "their first max_length tokens. Use long_documents='chunk' to "
+                    "encode all of their text.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        if self.norm == "l2":
+            norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
+            nonzero = norms > 0
+            out[nonzero] /= norms[nonzero, None].astype(np.float32)
+        return out
+
+    def _encode(self, unique, todo, result, store, keys, n_cached, identity):
+        """Encode ``unique[todo]``; fill ``result`` and the store.
+
+        ``result`` is ``(vectors, n_windows, offset)``: the rows of the
+        requested pooling (columns ``offset:offset + dim`` of the pooled
+        ``[cls, mean]``) and the windows per document.
+        """
+        vectors_out, n_windows_out, offset = result
+        torch, _ = _import_backend()
+        model, tokenizer = self._model_and_tokenizer(identity)
+        dim = self.embedding_dim_
+        chunk = self._long_documents == "chunk"
+        stride = self._stride
+        pad_id = tokenizer.pad_token_id
+        if pad_id is None:
+            pad_id = 0
+        device = self.device_
+        n_batches_done = 0
+        n_windows_done = 0
+        start = last = time.perf_counter()
+        n_done = 0
+
+        with self._threads(torch), torch.inference_mode():
+            for block_start in range(0, len(todo), _BLOCK_DOCS):
+                block = todo[block_start : block_start + _BLOCK_DOCS]
+                enc, in_keys, mapping = _windows(
+                    tokenizer, [unique[u] for u in block], self.max_length_, stride
+                )
+                if not chunk:  # keep the first window of each document
+                    first = {}
+                    for w, d in enumerate(mapping):
+                        first.setdefault(d, w)
+                    rows = [first[d] for d in range(len(block))]
+                else:
+                    rows = list(range(len(mapping)))
+                n_win = np.bincount(
+                    np.asarray(mapping, dtype=np.int64), minlength=len(block)
+                )
+                lengths = np.array(
+                    [len(enc["input_ids"][r]) for r in rows], dtype=np.int64
+                )
+                # longest first, so each batch pads to about its own length
+                # (ties by text, so the batches do not depend on input order)
+                order = sorted(
+                    range(len(rows)),
+                    key=lambda i: (
+                        -lengths[i],
+                        unique[block[mapping[rows[i]]]],
+                        rows[i],
+                    ),
+                )
+                sums = np.zeros((len(block), 2 * dim), dtype=np.float64)
+                weights = np.zeros(len(block), dtype=np.float64)
+                for b in range(0, len(order), self.batch_size):
+                    batch = [rows[i] for i in order[b : b + self.batch_size]]
+                    inputs = _pad(enc, in_keys, batch, pad_id, torch, device)
+                    states = _forward(model, inputs)
+                    mask = inputs["attention_mask"].to(states.dtype).unsqueeze(-1)
+                    counts = mask.sum(dim=1)
+                    mean = (states * mask).sum(dim=1) / counts
+                    cls = states[:, 0]
+                    window_vecs = torch.cat([cls, mean], dim=1).float().cpu().numpy()
+                    counts = counts[:, 0].float().cpu().numpy().astype(np.float64)
+                    docs = np.asarray([mapping[r] for r in batch], dtype=np.int64)
+                    np.add.at(
+                        sums, docs, window_vecs.astype(np.float64) * counts[:, None]
+                    )
+                    np.add.at(weights, docs, counts)
+                    n_batches_done += 1
+                    n_windows_done += len(batch)
+                    now = time.perf_counter()
+                    if self.verbose >= 2 or (self.verbose and now - last > 10):
+                        last = now
+                        self._log(
+                            f"batch {n_batches_done}: {n_windows_done:,} windows, "
+                            f"{n_done:,}/{len(todo):,} documents done, "
+                            f"{n_windows_done / max(now - start, 1e-9):.1f} windows/s"
+                        )
+                pooled = (sums / weights[:, None]).astype(np.float32)
+                vectors_out[block] = pooled[:, offset : offset + dim]
+                n_windows_out[block] = n_win
+                if store is not None:
+                    row = np.empty(2 * dim + 1, dtype=np.float32)
+                    for j, u in enumerate(block):
+                        row[: 2 * dim] = pooled[j]
+                        row[2 * dim] = n_win[j]
+                        store.put(keys[u], row)
+                n_done += len(block)
+        if self.verbose:
+            seconds = time.perf_counter() - start
+            self._log(
+                f"encoded {len(todo):,} documents ({n_windows_done:,} windows, "
+                f"{n_batches_done} batches) in {seconds:.1f} s, "
+                f"{len(todo) / max(seconds, 1e-9):.1f} documents/s; "
+                f"{n_cached:,} from the cache"
+            )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.transformer_tags.preserves_dtype = []
+        return tags
