@@ -44,11 +44,13 @@ MiB = 2**20
 
 FULL = {
     "w2v": [5_000_000, 20_000_000],
+    "w2v_short": [5_000_000, 20_000_000],
     "node2vec": [250_000, 1_000_000],
     "entity": [1_000_000],
 }
 QUICK = {
     "w2v": [500_000, 2_000_000],
+    "w2v_short": [500_000, 2_000_000],
     "node2vec": [100_000],
     "entity": [100_000],
 }
@@ -71,10 +73,16 @@ def timed(fn):
 
 
 # ------------------------------------------------------------------ data
-def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0):
-    """Path of a cached synthetic Zipf corpus of about ``n_tokens`` tokens."""
+#: tokens per line (inclusive range) of the corpus of each word2vec case
+LINE_TOKENS = {"w2v": (10, 30), "w2v_short": (3, 7)}
+
+
+def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0, lengths=(10, 30)):
+    """Path of a cached synthetic Zipf corpus of about ``n_tokens`` tokens,
+    lines of ``lengths[0]`` to ``lengths[1]`` tokens."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"zipf_{n_tokens}_{vocab}_{exponent}_{seed}.txt"
+    shape = "" if lengths == (10, 30) else f"_{lengths[0]}-{lengths[1]}"
+    path = CACHE / f"zipf_{n_tokens}_{vocab}_{exponent}_{seed}{shape}.txt"
     if path.exists():
         return path
     rng = np.random.default_rng(seed)
@@ -85,16 +93,16 @@ def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0):
     written = 0
     with open(tmp, "w", encoding="utf-8") as f:
         while written < n_tokens:
-            lengths = rng.integers(10, 31, size=10_000)
-            ids = rng.choice(vocab, size=int(lengths.sum()), p=p)
+            sizes = rng.integers(lengths[0], lengths[1] + 1, size=10_000)
+            ids = rng.choice(vocab, size=int(sizes.sum()), p=p)
             toks = words[ids]
-            ends = np.cumsum(lengths)
+            ends = np.cumsum(sizes)
             lines = [
-                " ".join(toks[e - n : e]) for n, e in zip(lengths, ends, strict=True)
+                " ".join(toks[e - n : e]) for n, e in zip(sizes, ends, strict=True)
             ]
             f.write("\n".join(lines))
             f.write("\n")
-            written += int(lengths.sum())
+            written += int(sizes.sum())
     tmp.rename(path)
     return path
 
@@ -158,10 +166,10 @@ def entity_frame(n_rows, *, seed=0):
 
 
 # --------------------------------------------------------------- children
-def child_w2v(size, threads):
+def child_w2v(size, threads, case="w2v"):
     from skembed import Word2VecVectorizer
 
-    path = zipf_corpus(size)
+    path = zipf_corpus(size, lengths=LINE_TOKENS[case])
     params = dict(
         n_components=100, window=5, min_count=5, n_epochs=1, pooling="mean",
         random_state=0, n_jobs=threads,
@@ -229,7 +237,16 @@ def child_entity(size, threads):
     }
 
 
-CHILDREN = {"w2v": child_w2v, "node2vec": child_node2vec, "entity": child_entity}
+def child_w2v_short(size, threads):
+    return child_w2v(size, threads, case="w2v_short")
+
+
+CHILDREN = {
+    "w2v": child_w2v,
+    "w2v_short": child_w2v_short,
+    "node2vec": child_node2vec,
+    "entity": child_entity,
+}
 
 
 def run_child(case, size, threads, timeout, src=HERE.parent):
@@ -457,8 +474,8 @@ def main():
     results = []
     for case in args.only or list(CHILDREN):
         for size in sizes[case]:
-            if case == "w2v":
-                zipf_corpus(size)  # generate outside the measured child
+            if case in LINE_TOKENS:  # generate outside the measured child
+                zipf_corpus(size, lengths=LINE_TOKENS[case])
             print(f"[bench_scale] {case} size={size:,} ...", flush=True)
             r = run_child(case, size, args.threads, args.timeout, args.src)
             r["tag"] = args.tag
