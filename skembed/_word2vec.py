@@ -192,26 +192,16 @@ class _Blocks:
         return list(zip(docs[:-1], docs[1:], tokens[:-1], tokens[1:], strict=True))
 
 
-class _MemoryCorpus:
-    """An in-memory CSR corpus ``(indptr, ids)`` with the interface of
-    :class:`_SpilledCorpus`: ``n_docs``, ``n_empty``, ``first_empty``, and
-    iteration over the same blocks (so that statistics summed block by
-    block are bit-identical whichever way the corpus is stored)."""
+class _BlockCorpus:
+    """What :class:`_MemoryCorpus` and :class:`_SpilledCorpus` share:
+    ``n_docs``, ``n_empty``, ``first_empty`` and iteration over the blocks
+    found by a :class:`_Blocks` (``blocks()`` is each storage's own)."""
 
-    def __init__(self, indptr, ids, block_tokens=None):
-        self.indptr = indptr
-        self.ids = ids
-        blocks = _Blocks(_READ_TOKENS if block_tokens is None else block_tokens)
-        blocks.feed(np.diff(indptr))
+    def _set_blocks(self, blocks):
         self.n_docs = blocks.n_docs
         self.n_empty = blocks.n_empty
         self.first_empty = blocks.first_empty
         self._bounds = blocks.bounds()
-
-    def blocks(self):
-        """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
-        for d0, d1, t0, t1 in self._bounds:
-            yield (d0, d1), (self.indptr[d0 : d1 + 1] - t0, self.ids[t0:t1])
 
     def __iter__(self):
         for _, block in self.blocks():
@@ -221,7 +211,26 @@ class _MemoryCorpus:
         pass
 
 
-class _SpilledCorpus:
+class _MemoryCorpus(_BlockCorpus):
+    """An in-memory CSR corpus ``(indptr, ids)`` with the interface of
+    :class:`_SpilledCorpus`, iterated over the same blocks (so that
+    statistics summed block by block are bit-identical whichever way the
+    corpus is stored)."""
+
+    def __init__(self, indptr, ids, block_tokens=None):
+        self.indptr = indptr
+        self.ids = ids
+        blocks = _Blocks(_READ_TOKENS if block_tokens is None else block_tokens)
+        blocks.feed(np.diff(indptr))
+        self._set_blocks(blocks)
+
+    def blocks(self):
+        """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
+        for d0, d1, t0, t1 in self._bounds:
+            yield (d0, d1), (self.indptr[d0 : d1 + 1] - t0, self.ids[t0:t1])
+
+
+class _SpilledCorpus(_BlockCorpus):
     """A scanned corpus that lives in two temporary files.
 
     Token ids (int32) and document lengths (int32) were appended to the
@@ -267,10 +276,7 @@ class _SpilledCorpus:
         ids_file.truncate(blocks.n_tokens * 4)
         ids_file.flush()
         lengths_file.flush()
-        self.n_docs = blocks.n_docs
-        self.n_empty = blocks.n_empty
-        self.first_empty = blocks.first_empty
-        self._bounds = blocks.bounds()
+        self._set_blocks(blocks)
 
     def blocks(self):
         """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
@@ -278,10 +284,6 @@ class _SpilledCorpus:
             indptr = np.zeros(d1 - d0 + 1, dtype=np.int64)
             np.cumsum(_read_int32(self._lengths, d0, d1 - d0), out=indptr[1:])
             yield (d0, d1), (indptr, _read_int32(self._ids, t0, t1 - t0))
-
-    def __iter__(self):
-        for _, block in self.blocks():
-            yield block
 
     def materialize(self):
         """The whole corpus as one in-memory ``(indptr, ids)``."""
