@@ -543,18 +543,37 @@ def as_node_ids(X, *, param="X"):
     return ids
 
 
+def node_index(nodes):
+    """The id -> row dictionary of ``nodes``, or None for integer ids: those
+    are looked up by :func:`lookup_rows` with a binary search on the array
+    itself (a dictionary costs ~110 bytes per node, kept in the fitted
+    estimator and its pickle)."""
+    if nodes.dtype.kind == "i":
+        return None
+    return {node: i for i, node in enumerate(nodes.tolist())}
+
+
 def lookup_rows(node_index, nodes, ids):
-    """Rows of ``ids`` in the fitted node order; -1 for unknown ids."""
-    if (
-        nodes.dtype.kind == "i"
-        and ids.dtype.kind in "iu"
-        and nodes.shape[0]
-        and nodes[0] == 0
-        and nodes[-1] == nodes.shape[0] - 1
-    ):  # ids 0..n-1 (adjacency input): vectorised
-        ids64 = ids.astype(np.int64)
-        rows = np.where((ids64 >= 0) & (ids64 < nodes.shape[0]), ids64, -1)
-        return rows
+    """Rows of ``ids`` in the fitted node order; -1 for unknown ids.
+
+    ``node_index`` is :func:`node_index` of ``nodes`` (None for integer
+    node ids, whatever their order: networkx keeps insertion order).
+    """
+    n = nodes.shape[0]
+    if nodes.dtype.kind == "i" and ids.dtype.kind in "iu" and n:
+        ids64 = ids.astype(np.int64, copy=False)
+        if np.all(nodes[1:] > nodes[:-1]):  # sorted (adjacency, edge lists)
+            order, ordered = None, nodes
+        else:
+            order = np.argsort(nodes, kind="stable")
+            ordered = nodes[order]
+        pos = np.minimum(np.searchsorted(ordered, ids64), n - 1)
+        rows = pos if order is None else order[pos]
+        return np.where(ordered[pos] == ids64, rows, -1)
+    if node_index is None:
+        if nodes.dtype.kind == "i" and ids.dtype.kind in "US":
+            return np.full(ids.shape[0], -1, dtype=np.int64)  # never equal
+        node_index = {node: i for i, node in enumerate(nodes.tolist())}
     get = node_index.get
     out = np.empty(ids.shape[0], dtype=np.int64)
     for i, x in enumerate(ids.tolist()):
@@ -772,7 +791,7 @@ class _GraphEmbedderMixin:
                 "is nothing to learn an embedding from."
             )
         self.nodes_ = nodes
-        self._node_index = {node: i for i, node in enumerate(nodes.tolist())}
+        self._node_index = node_index(nodes)
         if ids is not None and self.handle_unknown == "error":
             rows = lookup_rows(self._node_index, nodes, ids)
             if (rows < 0).any():

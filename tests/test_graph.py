@@ -342,3 +342,34 @@ def test_check_graph_memory_on_a_large_symmetric_matrix():
         tracemalloc.stop()
         assert peak < budget * graph_bytes, (M.dtype, peak, graph_bytes)
         assert (B != A).nnz == 0 or M is A32
+
+
+def test_integer_node_ids_in_any_order_are_looked_up_by_value():
+    """networkx keeps insertion order: nodes [0, 2, 1, 3] start at 0 and end
+    at n-1 without being 0..n-1 in order (id 2 was answered with row 2, node
+    1's vector). Integer ids need no id -> row dictionary (~110 bytes per
+    node kept in the fitted estimator)."""
+    import warnings
+
+    from skembed import Node2VecEmbedder
+    from skembed._graph import lookup_rows, node_index
+
+    nodes = np.array([0, 2, 1, 3, 10], dtype=np.int64)
+    assert node_index(nodes) is None
+    ids = np.array([2, 1, 10, 4, -1, 3, 0])
+    assert lookup_rows(None, nodes, ids).tolist() == [1, 2, 4, -1, -1, 3, 0]
+    assert lookup_rows(None, nodes, np.array(["2"])).tolist() == [-1]
+    assert lookup_rows(None, nodes, np.array([2, "x"], dtype=object)).tolist() == [
+        1, -1,
+    ]
+    G = nx.Graph()
+    G.add_edges_from([(0, 2), (2, 1), (1, 3), (3, 0), (0, 1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = Node2VecEmbedder(
+            n_components=4, walk_length=5, n_walks=2, random_state=0
+        ).fit(G)
+    assert est.nodes_.tolist() == [0, 2, 1, 3]
+    np.testing.assert_array_equal(
+        est.transform(np.array([2, 1])), est.embedding_[[1, 2]]
+    )
