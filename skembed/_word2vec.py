@@ -553,12 +553,15 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     words; the strings are not kept, so ``X`` may be a generator or a list
     of file names with ``input="filename"``, or an open text file with one
     document per line (``fit(open("corpus.txt"))``). A corpus of up to
-    4 M tokens is held in memory as int32 ids; a larger one is written to
-    an anonymous temporary file (in ``TMPDIR``) during the scan and read
-    back block by block in every epoch, so ``fit`` needs memory for the
-    dictionary, the model and 8 bytes per document, not per token, with
-    bit-identical results. ``fit_transform`` and ``pooling="sif"`` load the
-    ids (4 bytes per token) after training to pool every document.
+    4 M tokens + documents is held in memory as int32 ids; a larger one is
+    written to two anonymous temporary files (ids and document lengths, in
+    ``TMPDIR``) during the scan and read back block by block in every
+    epoch, for the idf / SIF statistics and for ``fit_transform``'s
+    pooling, so ``fit`` needs memory for the dictionary, the model and a
+    few blocks -- nothing per token or per document -- with results
+    bit-identical to in-memory training. ``fit_transform``'s output is
+    ``n_documents x n_components`` floats, and ``vectors=`` (pretrained)
+    keeps the ids of ``X`` in memory.
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per

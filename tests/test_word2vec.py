@@ -447,6 +447,7 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
     rng = np.random.RandomState(3)
     vocab = [f"w{i}" for i in range(30)] + ["rare1", "rare2"]
     X = [" ".join(rng.choice(vocab, rng.randint(0, 4))) for _ in range(3000)]
+    X[1700] = " ".join(rng.choice(vocab, 400))  # longer than a read group
     monkeypatch.setattr(_base, "CHUNK_TOKENS", 40)
     monkeypatch.setattr(_word2vec, "_READ_TOKENS", 300)
     params = dict(min_count=2, pooling=pooling, n_epochs=2)
@@ -476,6 +477,25 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
     with pytest.raises(ValueError, match=r"the first is X\[\d+\]") as in_memory:
         _small(handle_empty="error", **params).fit_transform(X)
     assert str(spilled.value) == str(in_memory.value)
+
+
+def test_spilled_corpus_of_empty_documents_raises_and_cleans_up(monkeypatch):
+    """Millions of blank lines spill by their count alone (no token):
+    the usual "no words remain" error, and the temporary files are closed."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 50)
+    closed = []
+    real = _word2vec._SpilledCorpus.close
+
+    def spy(self):
+        closed.append(True)
+        real(self)
+
+    monkeypatch.setattr(_word2vec._SpilledCorpus, "close", spy)
+    with pytest.raises(ValueError, match="no words remain"):
+        _small().fit([""] * 500 + ["a"])
+    assert closed == [True]
 
 
 def test_block_boundaries_stream_like_the_whole_corpus(monkeypatch):
