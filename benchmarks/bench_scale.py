@@ -370,18 +370,21 @@ this file):
   tokenisation and training, not the spill pass.
 - **node2vec memory.** The peak of a fit is the training phase: the model
   (input and output vectors, 98 MiB at 1 M edges and 64 dimensions), the
-  validated graph (float64 weights + int32 indices, 23 MiB) and a few walk
-  blocks, the same before and after. What changed is the validation phase
-  before it (table *check_graph alone*): a canonical symmetric float64 CSR
+  validated graph (float64 weights + int32 indices, 23 MiB), a few walk
+  blocks and, before, the id -> row dictionary of the nodes (21 MiB traced
+  at 200,000 nodes, alive during training; integer ids no longer have one):
+  peak - before 158 -> 146 MiB at 1 M edges, 51 -> 42 MiB at 250 k. The
+  validation phase before training changed more (table *check_graph
+  alone*): a canonical symmetric float64 CSR
   is now used without a copy (its symmetry is tested in place by a numba
   kernel, where `(A != A.T).nnz` built the transpose and a comparison
   matrix, twice), a float32 one costs its float64 weights, and an integer
   edge list is coded through a presence table and symmetrised by a merge
   of the matrix with its transpose (was `np.unique` on a concatenated copy,
   then `A + A.T - diag`). For graphs whose model is small next to the graph
-  (few dimensions), that phase was the peak. Integer node ids no longer
-  keep an id -> row dictionary (~110 bytes per node, 21 MiB at 200,000
-  nodes, kept in the fitted estimator and its pickle).
+  (few dimensions), that phase was the peak. The dropped dictionary
+  (~110 bytes per node) was also kept in the fitted estimator and its
+  pickle.
 - **Timing.** CPU seconds are the robust figure on this shared box. Walk
   generation is a small share of a node2vec fit (both passes under 10 % of
   the training time).
