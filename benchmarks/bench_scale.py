@@ -44,12 +44,16 @@ MiB = 2**20
 
 FULL = {
     "w2v": [5_000_000, 20_000_000],
+    "w2v_short": [5_000_000, 20_000_000],
     "node2vec": [250_000, 1_000_000],
+    "graph_check": [1_000_000],
     "entity": [1_000_000],
 }
 QUICK = {
     "w2v": [500_000, 2_000_000],
+    "w2v_short": [500_000, 2_000_000],
     "node2vec": [100_000],
+    "graph_check": [100_000],
     "entity": [100_000],
 }
 
@@ -71,10 +75,16 @@ def timed(fn):
 
 
 # ------------------------------------------------------------------ data
-def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0):
-    """Path of a cached synthetic Zipf corpus of about ``n_tokens`` tokens."""
+#: tokens per line (inclusive range) of the corpus of each word2vec case
+LINE_TOKENS = {"w2v": (10, 30), "w2v_short": (3, 7)}
+
+
+def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0, lengths=(10, 30)):
+    """Path of a cached synthetic Zipf corpus of about ``n_tokens`` tokens,
+    lines of ``lengths[0]`` to ``lengths[1]`` tokens."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"zipf_{n_tokens}_{vocab}_{exponent}_{seed}.txt"
+    shape = "" if lengths == (10, 30) else f"_{lengths[0]}-{lengths[1]}"
+    path = CACHE / f"zipf_{n_tokens}_{vocab}_{exponent}_{seed}{shape}.txt"
     if path.exists():
         return path
     rng = np.random.default_rng(seed)
@@ -85,16 +95,16 @@ def zipf_corpus(n_tokens, *, vocab=50_000, exponent=1.1, seed=0):
     written = 0
     with open(tmp, "w", encoding="utf-8") as f:
         while written < n_tokens:
-            lengths = rng.integers(10, 31, size=10_000)
-            ids = rng.choice(vocab, size=int(lengths.sum()), p=p)
+            sizes = rng.integers(lengths[0], lengths[1] + 1, size=10_000)
+            ids = rng.choice(vocab, size=int(sizes.sum()), p=p)
             toks = words[ids]
-            ends = np.cumsum(lengths)
+            ends = np.cumsum(sizes)
             lines = [
-                " ".join(toks[e - n : e]) for n, e in zip(lengths, ends, strict=True)
+                " ".join(toks[e - n : e]) for n, e in zip(sizes, ends, strict=True)
             ]
             f.write("\n".join(lines))
             f.write("\n")
-            written += int(lengths.sum())
+            written += int(sizes.sum())
     tmp.rename(path)
     return path
 
@@ -158,10 +168,10 @@ def entity_frame(n_rows, *, seed=0):
 
 
 # --------------------------------------------------------------- children
-def child_w2v(size, threads):
+def child_w2v(size, threads, case="w2v"):
     from skembed import Word2VecVectorizer
 
-    path = zipf_corpus(size)
+    path = zipf_corpus(size, lengths=LINE_TOKENS[case])
     params = dict(
         n_components=100, window=5, min_count=5, n_epochs=1, pooling="mean",
         random_state=0, n_jobs=threads,
@@ -210,6 +220,48 @@ def child_node2vec(size, threads):
     }
 
 
+def child_graph_check(size, threads):
+    """tracemalloc peak of ``check_graph`` alone on three forms of the graph
+    of the node2vec case (what validation costs before any walk)."""
+    import tracemalloc
+
+    from skembed._graph import check_graph
+
+    A, n_edges = random_graph(size)
+    check_graph(random_graph(200)[0])  # load the kernels outside the trace
+    coo = A.tocoo()
+    upper = coo.row < coo.col
+    forms = {
+        "float32 CSR (symmetric)": A,
+        "float64 CSR (symmetric)": A.astype(np.float64),
+        "int64 edge list (n_edges, 2)": np.column_stack(
+            [coo.row[upper], coo.col[upper]]
+        ).astype(np.int64),
+    }
+    del coo, upper
+    rss_before = proc_status("VmRSS")
+    hwm_before = proc_status("VmHWM")
+    cases = {}
+    for label, G in forms.items():
+        tracemalloc.start()
+        (B, _), wall, cpu = timed(lambda G=G: check_graph(G))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        cases[label] = {
+            "peak": peak, "cpu": cpu, "wall": wall,
+            "input_bytes": int(sum(getattr(G, a).nbytes for a in ("data", "indices", "indptr")))
+            if hasattr(G, "indptr") else int(G.nbytes),
+            "output_bytes": int(B.data.nbytes + B.indices.nbytes + B.indptr.nbytes),
+        }
+        del B
+    return {
+        "wall": sum(c["wall"] for c in cases.values()),
+        "cpu": sum(c["cpu"] for c in cases.values()),
+        "rss_before": rss_before, "hwm_before": hwm_before,
+        "nodes": A.shape[0], "edges": n_edges, "cases": cases,
+    }
+
+
 def child_entity(size, threads):
     from skembed import EntityEmbeddingEncoder
 
@@ -229,7 +281,17 @@ def child_entity(size, threads):
     }
 
 
-CHILDREN = {"w2v": child_w2v, "node2vec": child_node2vec, "entity": child_entity}
+def child_w2v_short(size, threads):
+    return child_w2v(size, threads, case="w2v_short")
+
+
+CHILDREN = {
+    "w2v": child_w2v,
+    "w2v_short": child_w2v_short,
+    "node2vec": child_node2vec,
+    "graph_check": child_graph_check,
+    "entity": child_entity,
+}
 
 
 def run_child(case, size, threads, timeout, src=HERE.parent):
@@ -270,37 +332,125 @@ def mib(x):
 NOTES = """\
 ## Notes
 
-- **word2vec memory.** Before this benchmark the scan kept every token's
-  int32 id in memory for training and, at the end of the scan, built
-  `remap[ids]`, a boolean mask, an int64 prefix sum over all tokens, the
-  compacted copy and `np.bincount`'s int64 cast of the ids (rows
-  `main (before)`). Now the remap and compaction run in place block by
-  block, counting is block-wise, and a corpus of more than 4 M tokens is
-  spilled to an anonymous temporary file during the scan and read back
-  in 2 M-token blocks cut at the engine's chunk boundaries (the vectors are
-  bit-identical to in-memory training, tested). What still grows with the
-  corpus is per *document*: the raw and final int64 offsets (16 bytes per
-  document, kept during training), the int32 length buffer of the scan and
-  a transient int64 chunk-boundary array -- about 25-35 bytes per document,
-  1.2-1.7 bytes per token for 10-30-token lines -- and the vocabulary while
-  it is still growing (44,572 -> 50,000 words here, +5 MiB of model); the
-  rest of the peak is the dictionary of distinct tokens, the model (input
-  and output vectors) and the 16 MiB scan buffer. `fit_transform` and
-  `pooling="sif"` still load the ids (4 bytes per token) after training to
-  pool every document; their output (n_documents x dim floats) is larger.
-  The temporary file lives in `TMPDIR` (on a tmpfs it is RAM, though not
-  counted in the process RSS).
-- **node2vec memory.** Walks are never all in memory (4 x 40 x n_nodes int32
-  would be 4 bytes per walk token); the peak above the model is the
-  validated graph and its transient transposed copies (`A != A.T` symmetry
-  check) plus a few walk blocks.
+Codes: `this` = the current checkout; `7f87488 (before)` = the code before
+the per-document fix below (same session, same load, run with `--src` on an
+export of that commit); `before spill (older)` = the code before the corpus
+was spilled to disk at all (an earlier session). The EntityEmbeddingEncoder
+row is from that earlier session too (not re-run: untouched code).
+
+Commands (the JSON rows are merged through `scale.json`, `--render` writes
+this file):
+
+    python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check
+    python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check \\
+        --src /tmp/before --tag "7f87488 (before)"   # git archive 7f87488 skembed
+
+- **word2vec memory.** A corpus of more than 4 M tokens + documents is
+  spilled during the scan to two anonymous temporary files: the int32 token
+  ids *and* the int32 document lengths. After the scan one pass re-maps the
+  ids to the final vocabulary, drops the unknown ones and rewrites both
+  files in place, one group of documents at a time, while the engine's
+  chunk starts are found over the whole corpus (carried across groups) and
+  grouped into 2 M-token training blocks; only the block bounds (4 numbers
+  per block) stay in memory. Every epoch, the idf / SIF statistics and
+  `fit_transform`'s pooling read one block at a time. The vectors are
+  bit-identical to in-memory training (tested, also with many short and
+  empty documents). `7f87488` kept the raw and final int64 document offsets
+  and the scan's int32 length buffer in memory (~20 bytes per document),
+  and `pooling="sif"` and `fit_transform` loaded the whole corpus back (4
+  bytes per token + 8 per document). `tracemalloc` on a spilled fit of
+  20,000 vs 80,000 two-token documents (tests/test_word2vec.py): the traced
+  peak grows by ~0.0 bytes per document now, against 20 (mean), 17 (tfidf)
+  and 184 (sif) bytes per document before. What still grows between the
+  two sizes here is the vocabulary (44,000 -> 50,000 words: model, and the
+  dictionary of distinct tokens). The temporary files live in `TMPDIR` (on
+  a tmpfs that is RAM, not counted in the process RSS). CPU seconds of the
+  short-document case are within this box's noise (repeats of the 20 M
+  token run: 27.2 / 38.7 before, 30.8 / 37.2 / 38.4 after); a profile shows
+  tokenisation and training, not the spill pass.
+- **node2vec memory.** The peak of a fit is the training phase: the model
+  (input and output vectors, 98 MiB at 1 M edges and 64 dimensions), the
+  validated graph (float64 weights + int32 indices, 23 MiB), a few walk
+  blocks and, before, the id -> row dictionary of the nodes (21 MiB traced
+  at 200,000 nodes, alive during training; integer ids no longer have one):
+  peak - before 158 -> 146 MiB at 1 M edges, 51 -> 42 MiB at 250 k. The
+  validation phase before training changed more (table *check_graph
+  alone*): a canonical symmetric float64 CSR
+  is now used without a copy (its symmetry is tested in place by a numba
+  kernel, where `(A != A.T).nnz` built the transpose and a comparison
+  matrix, twice), a float32 one costs its float64 weights, and an integer
+  edge list is coded through a presence table and symmetrised by a merge
+  of the matrix with its transpose (was `np.unique` on a concatenated copy,
+  then `A + A.T - diag`). For graphs whose model is small next to the graph
+  (few dimensions), that phase was the peak. The dropped dictionary
+  (~110 bytes per node) was also kept in the fitted estimator and its
+  pickle.
 - **Timing.** CPU seconds are the robust figure on this shared box. Walk
   generation is a small share of a node2vec fit (both passes under 10 % of
-  the training time); the SGNS CPU seconds per walk token rise with the
-  graph (about 1.9 -> 2.7 per M tokens from 250 k to 1 M edges), plausibly
-  because the 1 M-edge model (98 MiB) no longer fits any cache -- not
-  verified, and the two runs saw different load.
+  the training time).
 """
+
+
+W2V_TEXT = {
+    "w2v": "Synthetic Zipf corpus (50,000-word vocabulary, exponent 1.1, "
+    "**10-30 tokens per line**, seeded)",
+    "w2v_short": "The same Zipf corpus cut into **3-7-token lines** (1 M and "
+    "4 M documents), where per-document memory shows",
+}
+
+
+def _render_w2v(rows, case, title):
+    if not rows:
+        return []
+    lines = [
+        f"## Word2VecVectorizer, {title}",
+        "",
+        W2V_TEXT[case] + ", `fit(open(path))` with n_components=100, "
+        "window=5, min_count=5, **1 epoch**, 2 threads. Model = vocab x dim x "
+        "4 bytes x 2 (input and output vectors). Codes: see the notes.",
+        "",
+        "| code | tokens | documents | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | (peak - before) / token, bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        tag = r.get("tag") or "this"
+        if "error" in r:
+            lines.append(f"| {tag} | {r['size']:,} | {r['error']} |" + " |" * 10)
+            continue
+        extra = r["hwm"] - r["rss_before"]
+        docs = f"{r['docs']:,}" if "docs" in r else ""
+        lines.append(
+            f"| {tag} | {r['tokens_in_vocab']:,} | {docs} | {mib(r['file_bytes'])} "
+            f"| {r['vocab']:,} | {mib(r['model_bytes'])} | {r['wall']:.1f} "
+            f"| {r['cpu']:.1f} | {r['child_cpu']:.1f} | {mib(r['rss_before'])} "
+            f"| {mib(r['hwm'])} | {mib(extra)} | {extra / r['tokens_in_vocab']:.2f} |"
+        )
+    lines.append("")
+    tags = list(dict.fromkeys(r.get("tag", "") for r in rows))
+    for tag in tags:
+        ok = [r for r in rows if "error" not in r and r.get("tag", "") == tag]
+        if len(ok) < 2:
+            continue
+        a, b = ok[0], ok[-1]
+        grow = (b["hwm"] - b["rss_before"]) - (a["hwm"] - a["rss_before"])
+        text = (
+            f"- `{tag or 'this'}`: peak - before grows by {grow / MiB:,.0f} MiB "
+            f"for {(b['tokens_in_vocab'] - a['tokens_in_vocab']) / 1e6:,.1f} M "
+            f"more tokens = {grow / (b['tokens_in_vocab'] - a['tokens_in_vocab']):.2f} "
+            "bytes per token"
+        )
+        if "docs" in a and "docs" in b and b["docs"] != a["docs"]:
+            text += (
+                f" or {grow / (b['docs'] - a['docs']):.1f} bytes per document "
+                f"({b['docs'] - a['docs']:,} more lines)"
+            )
+        text += (
+            f"; CPU seconds per M tokens {a['cpu'] / a['tokens_in_vocab'] * 1e6:.2f}"
+            f" -> {b['cpu'] / b['tokens_in_vocab'] * 1e6:.2f}."
+        )
+        lines.append(text)
+    lines.append("")
+    return lines
 
 
 def render(results, args):
@@ -320,56 +470,11 @@ def render(results, args):
         "re-writes this file from it.",
         "",
     ]
-    w2v = [r for r in results if r["case"] == "w2v"]
-    if w2v:
-        lines += [
-            "## Word2VecVectorizer, corpus streamed from a file",
-            "",
-            "Synthetic Zipf corpus (50,000-word vocabulary, exponent 1.1, 10-30 "
-            "tokens per line, seeded), `fit(open(path))` with n_components=100, "
-            "window=5, min_count=5, **1 epoch**, 2 threads. Model = vocab x dim x "
-            "4 bytes x 2 (input and output vectors). Code `this`: the current "
-            "checkout, which keeps a corpus of more than 4 M tokens on disk (ids "
-            "spilled to an anonymous temporary file during the scan, read back in "
-            "blocks every epoch); `main (before)`: the code before that change, "
-            "which held the int32 ids in memory and built `remap[ids]`, a mask, "
-            "an int64 prefix sum, the compacted copy and `bincount`'s int64 cast "
-            "at the end of the scan.",
-            "",
-            "| code | tokens | file MiB | vocab | model MiB | fit wall s | fit CPU s | child CPU s | RSS before fit MiB | peak RSS MiB | peak - before MiB | (peak - before) / token, bytes |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in w2v:
-            if "error" in r:
-                lines.append(f"| {r.get('tag') or 'this'} | {r['size']:,} | {r['error']} |" + " |" * 9)
-                continue
-            extra = r["hwm"] - r["rss_before"]
-            lines.append(
-                f"| {r.get('tag') or 'this'} | {r['tokens_in_vocab']:,} | {mib(r['file_bytes'])} | {r['vocab']:,} "
-                f"| {mib(r['model_bytes'])} | {r['wall']:.1f} | {r['cpu']:.1f} "
-                f"| {r['child_cpu']:.1f} | {mib(r['rss_before'])} | {mib(r['hwm'])} "
-                f"| {mib(extra)} | {extra / r['tokens_in_vocab']:.2f} |"
-            )
-        ok = [r for r in w2v if "error" not in r and not r.get("tag")]
-        if len(ok) >= 2:
-            a, b = ok[0], ok[-1]
-            slope = (b["hwm"] - a["hwm"]) / (b["tokens_in_vocab"] - a["tokens_in_vocab"])
-            lines += [
-                "",
-                f"Growth of peak RSS between the two sizes: "
-                f"{(b['hwm'] - a['hwm']) / MiB:,.0f} MiB for "
-                f"{(b['tokens_in_vocab'] - a['tokens_in_vocab']) / 1e6:,.1f} M more tokens = "
-                f"**{slope:.2f} bytes per token**"
-                + (
-                    f" or {(b['hwm'] - a['hwm']) / (b['docs'] - a['docs']):.0f} bytes "
-                    f"per document ({(b['docs'] - a['docs']):,} more lines)"
-                    if "docs" in a and "docs" in b else ""
-                )
-                + "; CPU seconds per M tokens "
-                f"{a['cpu'] / a['tokens_in_vocab'] * 1e6:.2f} -> "
-                f"{b['cpu'] / b['tokens_in_vocab'] * 1e6:.2f}.",
-            ]
-        lines.append("")
+    for case, title in (
+        ("w2v", "corpus streamed from a file"),
+        ("w2v_short", "many short documents"),
+    ):
+        lines += _render_w2v([r for r in results if r["case"] == case], case, title)
     n2v = [r for r in results if r["case"] == "node2vec"]
     if n2v:
         lines += [
@@ -383,21 +488,44 @@ def render(results, args):
             "the training loop, so it is in both timing columns (`timings_`). "
             "Model = nodes x dim x 4 bytes x 2.",
             "",
-            "| edges | nodes | walk tokens | graph MiB | model MiB | fit wall s | fit CPU s | walks s (2 passes) | training s (incl. 2nd walk pass) | RSS before fit MiB | peak RSS MiB | peak - before MiB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| code | edges | nodes | walk tokens | graph MiB | model MiB | fit wall s | fit CPU s | walks s (2 passes) | training s (incl. 2nd walk pass) | RSS before fit MiB | peak RSS MiB | peak - before MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in n2v:
             if "error" in r:
-                lines.append(f"| {r['size']:,} | {r['error']} |" + " |" * 10)
+                lines.append(f"| {r.get('tag') or 'this'} | {r['size']:,} | {r['error']} |" + " |" * 10)
                 continue
             t = r["timings"]
             lines.append(
-                f"| {r['edges']:,} | {r['nodes']:,} | {r['walk_tokens']:,} "
+                f"| {r.get('tag') or 'this'} | {r['edges']:,} | {r['nodes']:,} | {r['walk_tokens']:,} "
                 f"| {mib(r['graph_bytes'])} | {mib(r['model_bytes'])} "
                 f"| {r['wall']:.1f} | {r['cpu']:.1f} | {t.get('walks', float('nan')):.1f} "
                 f"| {t.get('training', float('nan')):.1f} | {mib(r['rss_before'])} "
                 f"| {mib(r['hwm'])} | {mib(r['hwm'] - r['rss_before'])} |"
             )
+        lines.append("")
+    gc = [r for r in results if r["case"] == "graph_check" and "error" not in r]
+    if gc:
+        lines += [
+            "## check_graph (graph validation) alone",
+            "",
+            "The graph of the node2vec case in three forms; *traced peak* is "
+            "`tracemalloc`'s peak during `check_graph(G)` (NumPy buffers "
+            "included), i.e. the input's own memory is not counted but the "
+            "output (float64 weights, and every copy) is; *output* is the "
+            "returned CSR (which may share the input's index arrays).",
+            "",
+            "| code | input | edges | input MiB | output MiB | traced peak MiB | peak / input | CPU s |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in gc:
+            for label, c in r["cases"].items():
+                lines.append(
+                    f"| {r.get('tag') or 'this'} | {label} | {r['edges']:,} "
+                    f"| {c['input_bytes'] / MiB:.1f} | {c['output_bytes'] / MiB:.1f} "
+                    f"| {c['peak'] / MiB:.1f} | {c['peak'] / c['input_bytes']:.2f} "
+                    f"| {c['cpu']:.2f} |"
+                )
         lines.append("")
     ent = [r for r in results if r["case"] == "entity"]
     if ent:
@@ -457,8 +585,8 @@ def main():
     results = []
     for case in args.only or list(CHILDREN):
         for size in sizes[case]:
-            if case == "w2v":
-                zipf_corpus(size)  # generate outside the measured child
+            if case in LINE_TOKENS:  # generate outside the measured child
+                zipf_corpus(size, lengths=LINE_TOKENS[case])
             print(f"[bench_scale] {case} size={size:,} ...", flush=True)
             r = run_child(case, size, args.threads, args.timeout, args.src)
             r["tag"] = args.tag

@@ -12,9 +12,17 @@ Three subcommands with the flags their users already type:
 
 Each writes vectors in the word2vec text (or binary) format that gensim's
 ``KeyedVectors.load_word2vec_format`` reads.
+
+Exit status 0 on success, 2 with one line ``skembed <command>: error: ...``
+on stderr for a usage or input error (a missing, empty, binary or
+undecodable input file -- with its line and byte offset --, a malformed
+edge-list line, an output folder that does not exist; all checked before
+training), 1 for an error of the system while running (disk full, out of
+memory). No traceback is printed for any of these.
 """
 
 import argparse
+import codecs
 import os
 import sys
 import time
@@ -31,10 +39,12 @@ def _log(args, message):
         print(f"[skembed {args.command}] {message}", file=sys.stderr, flush=True)
 
 
-def _input_files(path, what="-train"):
+def _input_files(path, what="-train", directory=True):
     if not os.path.exists(path):
         raise CLIError(f"{what} {path!r}: no such file or directory")
     if os.path.isdir(path):
+        if not directory:
+            raise CLIError(f"{what} {path!r}: is a directory; expected a file")
         files = sorted(
             os.path.join(root, f)
             for root, _, names in os.walk(path)
@@ -47,23 +57,104 @@ def _input_files(path, what="-train"):
     return [path]
 
 
+def _check_output(path, what):
+    """Fail before training, not after, when the output cannot be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise CLIError(f"{what} {path!r}: is a directory; expected a file name")
+    if not os.path.isdir(folder):
+        raise CLIError(f"{what} {path!r}: the directory {folder!r} does not exist")
+    if not os.access(folder, os.W_OK) or (
+        os.path.exists(path) and not os.access(path, os.W_OK)
+    ):
+        raise CLIError(f"{what} {path!r}: not writable (permission denied)")
+
+
+def _decode_error_at(name, encoding):
+    """``(line, byte offset, bad bytes)`` of the first bytes of a file that do
+    not decode, found again in binary (the text reader decodes ahead in
+    chunks, so its own position is not the line's)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    lineno = 0
+    with open(name, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                return lineno, offset + exc.start, raw[exc.start : exc.end + 3]
+            offset += len(raw)
+    try:
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return max(lineno, 1), offset, b""
+    return None
+
+
+def _read_lines(name, encoding, errors, what):
+    """Yield ``(line number, line)`` of a text file; every way a file can be
+    unreadable becomes one clear :class:`CLIError` naming it."""
+    try:
+        f = open(name, encoding=encoding, errors=errors)
+    except IsADirectoryError:
+        raise CLIError(f"{what} {name!r}: is a directory; expected a file") from None
+    except OSError as exc:
+        raise CLIError(f"{what} {name!r}: cannot read: {exc.strerror or exc}") from None
+    with f:
+        try:
+            for lineno, line in enumerate(f, 1):
+                if "\x00" in line:
+                    raise CLIError(
+                        f"{what} {name!r}, line {lineno}: a NUL byte; this looks "
+                        "like a binary file, not text"
+                    )
+                yield lineno, line
+        except UnicodeDecodeError as exc:
+            at = bad = ""
+            where = _decode_error_at(name, encoding)
+            if where is not None:
+                at = f", line {where[0]} (byte offset {where[1]})"
+                bad = f" {where[2]!r}" if where[2] else ""
+            raise CLIError(
+                f"{what} {name!r}{at}: bytes not valid {encoding}{bad} "
+                f"({exc.reason}); pass --encoding (e.g. latin-1) or "
+                "--decode-errors replace"
+            ) from None
+        except OSError as exc:
+            raise CLIError(
+                f"{what} {name!r}: cannot read: {exc.strerror or exc}"
+            ) from None
+
+
 class _Lines:
     """Re-iterable over the non-empty lines of text files (streamed)."""
 
-    def __init__(self, files, encoding, errors):
+    def __init__(self, files, encoding, errors, what="-train"):
         self.files, self.encoding, self.errors = files, encoding, errors
+        self.what = what
 
     def __iter__(self):
         for name in self.files:
-            with open(name, encoding=self.encoding, errors=self.errors) as f:
-                for line in f:
-                    if line.strip():
-                        yield line
+            for _, line in _read_lines(name, self.encoding, self.errors, self.what):
+                if line.strip():
+                    yield line
+
+    def check_not_empty(self, path):
+        """A clear error for input without a single non-blank line."""
+        for _ in self:
+            return
+        raise CLIError(
+            f"{self.what} {path!r}: no text found (empty, or only blank lines)"
+        )
 
 
 def _add_common(p):
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
-    p.add_argument("--encoding", default="utf-8", help="input encoding (utf-8)")
+    p.add_argument(
+        "--encoding", default="utf-8",
+        help="input encoding (utf-8); bytes that are not valid in it stop the "
+        "run with the file, line and byte offset",
+    )
     p.add_argument(
         "--decode-errors", default="strict", choices=["strict", "replace", "ignore"],
         help="what to do with bytes that are not valid in --encoding (strict)",
@@ -123,7 +214,8 @@ def _parser():
         "node2vec", help="node vectors from an edge list",
         description="Node2vec (DeepWalk when p = q = 1) on an edge list: one "
         "edge per line, 'src dst' or 'src dst weight', separated by white space, "
-        "commas or tabs; lines starting with # are comments.",
+        "commas or tabs; blank lines and lines starting with # are skipped. A "
+        "malformed line stops the run with its line number (exit status 2).",
     )
     n.add_argument("--input", required=True, metavar="FILE", help="edge list")
     n.add_argument("--output", required=True, metavar="FILE", help="vectors file")
@@ -136,7 +228,9 @@ def _parser():
     n.add_argument("--epochs", type=int, default=1, help="epochs (1)")
     n.add_argument("--p", type=float, default=1.0, help="return parameter (1)")
     n.add_argument("--q", type=float, default=1.0, help="in-out parameter (1)")
-    n.add_argument("--weighted", action="store_true", help="read a weight column")
+    n.add_argument("--weighted", action="store_true",
+                   help="read a weight column (finite, >= 0); without it a "
+                   "third column is ignored")
     n.add_argument("--directed", action="store_true", help="directed graph")
     n.add_argument("--workers", type=int, default=1, help="threads (1)")
     n.add_argument("--seed", type=int, default=1, help="random seed (1)")
@@ -197,7 +291,9 @@ def _word2vec(args):
                              "-negative": args.negative, "-iter": args.iter,
                              "-min-count": args.min_count})
     files = _input_files(args.train)
+    _check_output(args.output, "-output")
     lines = _Lines(files, args.encoding, args.decode_errors)
+    lines.check_not_empty(args.train)
     model = Word2VecVectorizer(
         analyzer=_lower_split if args.lowercase else str.split,
         n_components=args.size, window=args.window, negative=args.negative,
@@ -208,46 +304,52 @@ def _word2vec(args):
     )
     _log(args, f"training on {len(files)} file(s)")
     t0 = time.perf_counter()
-    try:
-        model.fit(lines)
-    except UnicodeDecodeError as exc:
-        raise CLIError(
-            f"-train: bytes not valid {args.encoding} ({exc.reason}); pass "
-            "--encoding or --decode-errors replace"
-        ) from exc
+    model.fit(lines)
     _log(args, f"trained {len(model.wv_):,} words in {time.perf_counter() - t0:.1f}s")
     _save(model.wv_, args.output, args.binary, args)
 
 
 def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
-    """Read 'src dst [weight]' lines; returns (src, dst, weight or None)."""
+    """Read 'src dst [weight]' lines; returns (src, dst, weight or None).
+
+    Blank lines and lines starting with ``#`` are skipped; columns are
+    separated by white space or commas. Without ``weighted`` a third column
+    is ignored. Weights must be finite, non-negative numbers.
+    """
     src, dst, weights = [], [], []
-    with open(path, encoding=encoding, errors=errors) as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parts = line.replace(",", " ").split()
-            need = 3 if weighted else 2
-            if len(parts) < need or len(parts) > 3:
+    need = 3 if weighted else 2
+    for lineno, line in _read_lines(path, encoding, errors, "--input"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.replace(",", " ").split()
+        if len(parts) < need or len(parts) > 3:
+            raise CLIError(
+                f"--input {path!r}, line {lineno}: expected "
+                f"{'src dst weight' if weighted else 'src dst [weight]'}, "
+                f"got {len(parts)} column(s) in {line[:80]!r}"
+            )
+        src.append(parts[0])
+        dst.append(parts[1])
+        if weighted:
+            try:
+                w = float(parts[2])
+            except ValueError:
                 raise CLIError(
-                    f"--input {path!r}, line {lineno}: expected "
-                    f"{'src dst weight' if weighted else 'src dst [weight]'}, "
-                    f"got {line[:80]!r}"
+                    f"--input {path!r}, line {lineno}: weight {parts[2]!r} "
+                    "is not a number"
+                ) from None
+            if not w >= 0 or w == float("inf"):
+                raise CLIError(
+                    f"--input {path!r}, line {lineno}: weight {parts[2]!r} must "
+                    "be a finite number >= 0"
                 )
-            src.append(parts[0])
-            dst.append(parts[1])
-            if weighted:
-                try:
-                    w = float(parts[2])
-                except ValueError:
-                    raise CLIError(
-                        f"--input {path!r}, line {lineno}: weight {parts[2]!r} "
-                        "is not a number"
-                    ) from None
-                weights.append(w)
+            weights.append(w)
     if not src:
-        raise CLIError(f"--input {path!r}: no edge found")
+        raise CLIError(
+            f"--input {path!r}: no edge found (empty, or only blank and # "
+            "comment lines)"
+        )
     return src, dst, (weights if weighted else None)
 
 
@@ -262,7 +364,8 @@ def _node2vec(args):
                              "--num-walks": args.num_walks,
                              "--window-size": args.window_size,
                              "--epochs": args.epochs, "--p": args.p, "--q": args.q})
-    _input_files(args.input, "--input")
+    _input_files(args.input, "--input", directory=False)
+    _check_output(args.output, "--output")
     src, dst, weights = read_edgelist(args.input, args.weighted, args.encoding,
                                       args.decode_errors)
     edges = pd.DataFrame({"source": src, "target": dst})
@@ -288,10 +391,13 @@ def _item2vec(args):
                              "--min-count": args.min_count, "--epochs": args.epochs,
                              "--max-context": args.max_context})
     files = _input_files(args.input, "--input")
+    _check_output(args.output, "--output")
     baskets = [line.split() for line in _Lines(files, args.encoding,
-                                               args.decode_errors)]
+                                               args.decode_errors, "--input")]
     if not baskets:
-        raise CLIError(f"--input {args.input!r}: no basket found")
+        raise CLIError(
+            f"--input {args.input!r}: no basket found (empty, or only blank lines)"
+        )
     _log(args, f"read {len(baskets):,} baskets")
     params = dict(
         n_components=args.dimensions, context=args.context, window=args.window,
@@ -310,9 +416,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     run = {"word2vec": _word2vec, "node2vec": _node2vec, "item2vec": _item2vec}
     try:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise CLIError(f"--encoding {args.encoding!r}: unknown encoding") from None
         run[args.command](args)
     except CLIError as exc:
         parser.exit(2, f"skembed {args.command}: error: {exc}\n")
     except (ValueError, TypeError) as exc:  # estimator parameter/input errors
         parser.exit(2, f"skembed {args.command}: error: {exc}\n")
+    except OSError as exc:  # e.g. the disk filled up while writing
+        parser.exit(1, f"skembed {args.command}: error: {exc}\n")
+    except MemoryError:
+        parser.exit(1, f"skembed {args.command}: error: out of memory\n")
     return 0

@@ -40,6 +40,11 @@ Policy
 * **Weighted**: ``weighted=None`` means "weighted if the input carries
   weights" (a third column, a ``"weight"`` attribute, or matrix entries
   other than 0/1); ``False`` replaces every weight by 1.
+* **Memory**: the input is never modified. A canonical float64 CSR
+  (sorted indices, no duplicates, no stored zeros) is used without a copy
+  (the result shares its arrays), the symmetry test reads it in place, and
+  symmetrising builds only the transpose and the result; another dtype
+  costs its float64 weights.
 """
 
 import hashlib
@@ -103,21 +108,69 @@ def _check_weights(w, param):
     return w
 
 
-def _finish(A, directed, weighted, *, symmetrise):
-    """Canonical CSR: summed duplicates, no zeros, sorted, float64."""
-    A = sp.csr_matrix(A, dtype=np.float64)
-    A.sum_duplicates()
+def _csr(data, indices, indptr, shape):
+    """A CSR matrix of these arrays, without stored zeros. Never writes into
+    the arrays (they may be the caller's): zeros are dropped into new ones."""
+    zero = data == 0
+    if zero.any():
+        keep = ~zero
+        kept = np.zeros(data.shape[0] + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept[1:])  # kept entries before each position
+        indptr = kept[indptr].astype(indices.dtype)
+        data = data[keep]
+        indices = indices[keep]
+    del zero
+    return sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+
+
+def _index_dtype(nnz, n):
+    return np.int32 if max(nnz, n) < np.iinfo(np.int32).max else np.int64
+
+
+def _finish(A, directed, weighted, *, symmetrise, symmetric=None):
+    """Canonical CSR: summed duplicates, no zeros, sorted, float64.
+
+    Memory: ``A`` itself is never modified when it is already a canonical
+    float64 CSR (so it may share the caller's arrays), and symmetrising
+    builds only the transpose and the result (:mod:`._graph_kernels`), not
+    scipy's ``A.T`` copy, comparison and sum matrices.
+    """
+    from . import _graph_kernels
+
+    A = sp.csr_matrix(A)
+    if A.dtype != np.float64:
+        A = A.astype(np.float64)
+    if not A.has_canonical_format:
+        A.sum_duplicates()  # sorts and sums in place: callers pass own arrays
+    A = _csr(A.data, A.indices, A.indptr, A.shape)
     if not directed:
         if symmetrise == "max":
-            if (A != A.T).nnz:
-                A = A.maximum(A.T).tocsr()
+            if symmetric is None:
+                symmetric = _graph_kernels.csr_is_symmetric(
+                    A.indptr, A.indices, A.data
+                )
+            mode = None if symmetric else _graph_kernels.SYM_MAX
         else:  # "sum": each stored entry is one undirected edge
-            diag = sp.diags(A.diagonal())
-            A = (A + A.T - diag).tocsr()
-    A.eliminate_zeros()
-    if weighted is False:
-        A.data[:] = 1.0
-    A.sort_indices()
+            mode = _graph_kernels.SYM_SUM
+        if mode is not None:
+            indptr, indices, data = _graph_kernels.csr_symmetrise(
+                A.indptr, A.indices, A.data, mode
+            )
+            del A
+            dtype = _index_dtype(data.shape[0], indptr.shape[0])
+            A = sp.csr_matrix(
+                (data, indices.astype(dtype, copy=False),
+                 indptr.astype(dtype, copy=False)),
+                shape=(indptr.shape[0] - 1,) * 2, copy=False,
+            )
+    if weighted is False and not np.all(A.data == 1.0):
+        # new data, not A.data[:] = 1: the arrays may be the caller's
+        A = sp.csr_matrix(
+            (np.ones(A.nnz, dtype=np.float64), A.indices, A.indptr),
+            shape=A.shape, copy=False,
+        )
+    A.has_sorted_indices = True
+    A.has_canonical_format = True
     return A
 
 
@@ -156,20 +209,24 @@ def _from_networkx(G, directed, weighted, param):
 
 
 def _from_matrix(A, directed, weighted, param):
+    from . import _graph_kernels
+
     if sp.issparse(A):
         if A.ndim != 2 or A.shape[0] != A.shape[1]:
             raise ValueError(
                 f"{param}: a sparse adjacency matrix must be square; got shape "
                 f"{A.shape}."
             )
-        A = sp.csr_matrix(A)
+        A = sp.csr_matrix(A)  # shares the arrays of a CSR input
         if A.dtype.kind not in "biuf":
             raise ValueError(
                 f"{param}: adjacency entries must be numbers; got dtype {A.dtype}."
             )
-        A.sum_duplicates()
+        if not A.has_canonical_format:
+            A = A.copy()  # sum_duplicates sorts in place: not the caller's
+            A.sum_duplicates()
         data = _check_weights(A.data, param)
-        A = sp.csr_matrix((data, A.indices, A.indptr), shape=A.shape)
+        A = _csr(data, A.indices, A.indptr, A.shape)
     else:
         A = np.asarray(A)
         data = _check_weights(A, param)
@@ -177,12 +234,12 @@ def _from_matrix(A, directed, weighted, param):
     n = A.shape[0]
     if n == 0:
         raise ValueError(f"{param}: the graph has no nodes (0x0 adjacency matrix).")
-    A.eliminate_zeros()
     if weighted is None:
         weighted = bool(A.nnz) and not np.all(A.data == 1.0)
+    symmetric = bool(_graph_kernels.csr_is_symmetric(A.indptr, A.indices, A.data))
     if directed is None:
-        directed = bool((A != A.T).nnz)
-    A = _finish(A, directed, weighted, symmetrise="max")
+        directed = not symmetric
+    A = _finish(A, directed, weighted, symmetrise="max", symmetric=symmetric)
     return A, np.arange(n, dtype=np.int64)
 
 
@@ -260,15 +317,38 @@ def _factorize(src, dst, param):
     return codes[:m], codes[m:], nodes
 
 
+def _factorize_integers(s, t):
+    """Codes ``0 .. n-1`` of integer node ids, in sorted id order (as
+    ``np.unique(..., return_inverse=True)``). Ids in a range not much wider
+    than the edge list are mapped through a presence table (one byte and
+    one code per id in the range) instead of sorting a concatenated copy;
+    codes are int32 when they fit."""
+    lo = min(int(s.min()), int(t.min()))
+    hi = max(int(s.max()), int(t.max()))
+    span = hi - lo + 1
+    if span > 4 * (s.shape[0] + t.shape[0]) + 1024:
+        nodes, inv = np.unique(np.concatenate([s, t]), return_inverse=True)
+        return inv[: s.shape[0]], inv[s.shape[0]:], nodes
+    present = np.zeros(span, dtype=bool)
+    present[s - lo] = True
+    present[t - lo] = True
+    nodes = np.flatnonzero(present)
+    dtype = _index_dtype(0, nodes.shape[0])
+    code = np.cumsum(present, dtype=dtype)
+    code -= 1
+    del present
+    nodes += lo
+    return code[s - lo], code[t - lo], nodes.astype(np.int64, copy=False)
+
+
 def _from_edgelist(E, directed, weighted, param):
     src, dst, w = _columns_of(E, param)
     if len(src) == 0:
         raise ValueError(f"{param}: the edge list is empty (0 edges, no nodes).")
     if np.asarray(src).dtype.kind in "iu" and np.asarray(dst).dtype.kind in "iu":
-        s = np.asarray(src, dtype=np.int64)
-        t = np.asarray(dst, dtype=np.int64)
-        nodes, inv = np.unique(np.concatenate([s, t]), return_inverse=True)
-        s, t = inv[: len(s)], inv[len(s):]
+        s, t, nodes = _factorize_integers(
+            np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+        )
     else:
         s, t, nodes = _factorize(src, dst, param)
     if w is None:
@@ -280,7 +360,8 @@ def _from_edgelist(E, directed, weighted, param):
         if weighted is None:
             weighted = True
     n = len(nodes)
-    A = sp.coo_matrix((w, (s, t)), shape=(n, n))
+    A = sp.coo_matrix((w, (s, t)), shape=(n, n)).tocsr()
+    del src, dst, w, s, t  # free the edge columns before symmetrising
     directed = bool(directed) if directed is not None else False
     return _finish(A, directed, weighted, symmetrise="sum"), nodes
 
@@ -372,16 +453,20 @@ def graph_arrays(A):
 
 def _row_keys(W):
     """A content key per row of a matrix of link rows (storage-independent)."""
-    W = sp.csr_matrix(W, dtype=np.float64, copy=True)
-    W.sum_duplicates()
-    W.eliminate_zeros()
-    W.sort_indices()
+    W = sp.csr_matrix(W)
+    if not W.has_canonical_format or not np.all(W.data):
+        # a copy: sum_duplicates and eliminate_zeros work in place
+        W = W.astype(np.float64, copy=True)
+        W.sum_duplicates()
+        W.eliminate_zeros()
+        W.sort_indices()
+    indices, data = W.indices, W.data
     keys = []
     for i in range(W.shape[0]):
         lo, hi = W.indptr[i], W.indptr[i + 1]
-        h = hashlib.blake2b(W.indices[lo:hi].astype(np.int64).tobytes(),
+        h = hashlib.blake2b(indices[lo:hi].astype(np.int64).tobytes(),
                             digest_size=16)
-        h.update(W.data[lo:hi].tobytes())
+        h.update(data[lo:hi].astype(np.float64, copy=False).tobytes())
         keys.append(h.hexdigest())
     return keys
 
@@ -458,18 +543,37 @@ def as_node_ids(X, *, param="X"):
     return ids
 
 
+def node_index(nodes):
+    """The id -> row dictionary of ``nodes``, or None for integer ids: those
+    are looked up by :func:`lookup_rows` with a binary search on the array
+    itself (a dictionary costs ~110 bytes per node, kept in the fitted
+    estimator and its pickle)."""
+    if nodes.dtype.kind == "i":
+        return None
+    return {node: i for i, node in enumerate(nodes.tolist())}
+
+
 def lookup_rows(node_index, nodes, ids):
-    """Rows of ``ids`` in the fitted node order; -1 for unknown ids."""
-    if (
-        nodes.dtype.kind == "i"
-        and ids.dtype.kind in "iu"
-        and nodes.shape[0]
-        and nodes[0] == 0
-        and nodes[-1] == nodes.shape[0] - 1
-    ):  # ids 0..n-1 (adjacency input): vectorised
-        ids64 = ids.astype(np.int64)
-        rows = np.where((ids64 >= 0) & (ids64 < nodes.shape[0]), ids64, -1)
-        return rows
+    """Rows of ``ids`` in the fitted node order; -1 for unknown ids.
+
+    ``node_index`` is :func:`node_index` of ``nodes`` (None for integer
+    node ids, whatever their order: networkx keeps insertion order).
+    """
+    n = nodes.shape[0]
+    if nodes.dtype.kind == "i" and ids.dtype.kind in "iu" and n:
+        ids64 = ids.astype(np.int64, copy=False)
+        if np.all(nodes[1:] > nodes[:-1]):  # sorted (adjacency, edge lists)
+            order, ordered = None, nodes
+        else:
+            order = np.argsort(nodes, kind="stable")
+            ordered = nodes[order]
+        pos = np.minimum(np.searchsorted(ordered, ids64), n - 1)
+        rows = pos if order is None else order[pos]
+        return np.where(ordered[pos] == ids64, rows, -1)
+    if node_index is None:
+        if nodes.dtype.kind == "i" and ids.dtype.kind in "US":
+            return np.full(ids.shape[0], -1, dtype=np.int64)  # never equal
+        node_index = {node: i for i, node in enumerate(nodes.tolist())}
     get = node_index.get
     out = np.empty(ids.shape[0], dtype=np.int64)
     for i, x in enumerate(ids.tolist()):
@@ -687,7 +791,7 @@ class _GraphEmbedderMixin:
                 "is nothing to learn an embedding from."
             )
         self.nodes_ = nodes
-        self._node_index = {node: i for i, node in enumerate(nodes.tolist())}
+        self._node_index = node_index(nodes)
         if ids is not None and self.handle_unknown == "error":
             rows = lookup_rows(self._node_index, nodes, ids)
             if (rows < 0).any():

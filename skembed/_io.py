@@ -29,6 +29,7 @@ import lzma
 import os
 import re
 import sys
+import zlib
 
 import numpy as np
 
@@ -111,9 +112,26 @@ class _Opened:
             )
         return file
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         if self._close is not None:
             self._close.close()
+            if type(self._close) in _COMPRESSED and _damaged_archive(exc):
+                raise ValueError(
+                    f"{_name(self.file)}: cannot decompress the file (truncated "
+                    f"or damaged, or not {_COMPRESSED[type(self._close)]} data "
+                    f"despite its name): {type(exc).__name__}: {exc}"
+                ) from exc
+
+
+_COMPRESSED = {gzip.GzipFile: "gzip", bz2.BZ2File: "bzip2", lzma.LZMAFile: "xz/lzma"}
+
+
+def _damaged_archive(exc):
+    """A decompressor's error (not an error of the file system: those carry
+    an errno)."""
+    if isinstance(exc, (EOFError, zlib.error, lzma.LZMAError)):
+        return True
+    return isinstance(exc, OSError) and exc.errno is None
 
 
 class _TextWriter:

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from . import _kernels, _line_kernels
 from ._base import _BaseSGNS
 from ._compat import HasMethods, Interval, Options, StrOptions, _fit_context
-from ._graph import _GraphEmbedderMixin
+from ._graph import _GraphEmbedderMixin, graph_arrays
 from ._validation import effective_threads, numba_threads
 
 __all__ = ["LINEEmbedder"]
@@ -30,7 +30,7 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
     n = A.shape[0]
     nnz = A.nnz
     src = np.repeat(np.arange(n, dtype=np.int32), np.diff(A.indptr))
-    dst = A.indices.astype(np.int32)
+    _, dst = graph_arrays(A)  # int32 column indices, no copy when they are
     eprob, ealias = _kernels.alias_table(A.data / A.data.sum())
     # negatives replace the context node: in-strength ** 0.75 (the weighted
     # degree of an undirected graph)

@@ -28,8 +28,9 @@ _INT32 = "i" if array("i").itemsize == 4 else "l"
 #: tokens re-mapped per step of :func:`_drop_unknown` (4 MiB of int32), and
 #: the size of the blocks a spilled corpus is read back in
 _REMAP_BLOCK = 2**20
-#: corpora of more tokens than this (16 MiB of int32 ids) are written to a
-#: temporary file during the scan and streamed from it in every epoch
+#: corpora of more tokens + documents than this (16 MiB of int32 ids and
+#: lengths) are written to temporary files during the scan and streamed
+#: from them in every epoch
 _SPILL_TOKENS = 2**22
 #: tokens per block a spilled corpus is trained in (cut at chunk boundaries;
 #: fewer, larger blocks mean fewer parallel-region joins per epoch)
@@ -114,71 +115,185 @@ def encode_known(token_lists, key_to_index):
     return _drop_unknown(indptr, ids)
 
 
-class _SpilledCorpus:
-    """A scanned corpus whose provisional ids live in a temporary file.
+def _read_int32(file, start, count):
+    """``count`` int32 values at item offset ``start`` of a binary file."""
+    out = np.empty(int(count), dtype=np.int32)
+    file.seek(int(start) * 4)
+    got = file.readinto(out)
+    if got != out.nbytes:  # pragma: no cover - the file is ours
+        raise OSError(f"short read from the corpus file ({got} of {out.nbytes} bytes)")
+    return out
 
-    Re-iterable ``(indptr, ids)`` blocks for :func:`~skembed._base.train_sgns`,
-    read from disk on every pass and re-mapped to the final vocabulary ids,
-    so training memory is a few blocks, not 4 bytes per token. The blocks
-    start and end at the engine's chunk boundaries (``CHUNK_TOKENS``), so
-    the chunks, their random streams and hence the trained vectors are
-    bit-identical to training on the whole in-memory corpus.
 
-    Attributes
-    ----------
-    indptr : ndarray of int64
-        Document offsets of the final (known-token) corpus.
+def _write_int32(file, start, values):
+    file.seek(int(start) * 4)
+    file.write(memoryview(np.ascontiguousarray(values, dtype=np.int32)))
+
+
+class _Blocks:
+    """Training blocks of a corpus, computed from its document lengths.
+
+    Fed the (final, known-token) lengths of consecutive document groups,
+    finds the engine's chunk starts over the *whole* corpus
+    (:func:`~skembed._base.chunk_starts`, carried across groups) and
+    opens a new block at the first chunk start at least ``block_tokens``
+    tokens after the previous one. Memory: the carried state and one
+    ``(document, token)`` pair per block -- nothing per document. Also
+    counts the documents without a token.
     """
 
-    def __init__(self, file, raw_indptr, remap, block_tokens):
+    def __init__(self, block_tokens):
+        self.block_tokens = block_tokens
+        self.docs = [0]  # first document of each block, then the end
+        self.tokens = [0]  # token offset of each block start, then the end
+        self.n_docs = 0
+        self.n_tokens = 0
+        self.n_empty = 0
+        self.first_empty = None
+        self._carry = 0  # tokens of the chunk still open at the group's end
+
+    def feed(self, lengths):
         from ._base import chunk_starts
 
-        self._file = file
-        self._raw_indptr = raw_indptr
-        self._remap = remap
-        n_docs = raw_indptr.shape[0] - 1
-        # tokens dropped per document -> running total -> final offsets,
-        # in one int64 array per document (plus raw_indptr)
-        indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        n_raw = int(raw_indptr[-1])
-        for start in range(0, n_raw, _REMAP_BLOCK):
-            raw = self._read(start, min(start + _REMAP_BLOCK, n_raw))
-            unknown = np.flatnonzero(remap[raw] < 0)
-            if unknown.size:
-                doc = np.searchsorted(raw_indptr, unknown + start, side="right")
-                np.add.at(indptr, doc, 1)
-        np.cumsum(indptr, out=indptr)
-        np.subtract(raw_indptr, indptr, out=indptr)
-        self.indptr = indptr
-        # group the engine's chunks into blocks of >= block_tokens tokens
-        starts = chunk_starts(self.indptr)
-        bounds = [0]
-        for doc in starts[1:-1].tolist():
-            if self.indptr[doc] - self.indptr[bounds[-1]] >= block_tokens:
-                bounds.append(doc)
-        bounds.append(n_docs)
-        self._bounds = bounds
+        n = lengths.shape[0]
+        if n == 0:
+            return
+        if self.block_tokens == np.inf:  # one block: no chunk starts needed
+            self._count(lengths)
+            return
+        # one leading pseudo-document holding the open chunk's tokens makes
+        # chunk_starts continue the whole corpus's chunking exactly
+        offsets = np.empty(n + 2, dtype=np.int64)
+        offsets[0] = 0
+        offsets[1] = self._carry
+        np.cumsum(lengths, out=offsets[2:])
+        offsets[2:] += self._carry
+        starts = chunk_starts(offsets)
+        self._carry = int(offsets[-1] - offsets[starts[-2]])
+        for s in starts[1:-1].tolist():
+            tok = self.n_tokens + int(offsets[s] - offsets[1])
+            if tok - self.tokens[-1] >= self.block_tokens:
+                self.docs.append(self.n_docs + s - 1)
+                self.tokens.append(tok)
+        self._count(lengths)
 
-    def _read(self, lo, hi):
-        self._file.seek(int(lo) * 4)
-        return np.fromfile(self._file, dtype=np.int32, count=int(hi - lo))
+    def _count(self, lengths):
+        empty = np.flatnonzero(lengths == 0)
+        if empty.size and self.first_empty is None:
+            self.first_empty = self.n_docs + int(empty[0])
+        self.n_empty += int(empty.size)
+        self.n_docs += lengths.shape[0]
+        self.n_tokens += int(lengths.sum(dtype=np.int64))
+
+    def bounds(self):
+        """``[(doc0, doc1, token0, token1), ...]`` of every block."""
+        docs = self.docs + [self.n_docs]
+        tokens = self.tokens + [self.n_tokens]
+        return list(zip(docs[:-1], docs[1:], tokens[:-1], tokens[1:], strict=True))
+
+
+class _BlockCorpus:
+    """What :class:`_MemoryCorpus` and :class:`_SpilledCorpus` share:
+    ``n_docs``, ``n_empty``, ``first_empty`` and iteration over the blocks
+    found by a :class:`_Blocks` (``blocks()`` is each storage's own)."""
+
+    def _set_blocks(self, blocks):
+        self.n_docs = blocks.n_docs
+        self.n_empty = blocks.n_empty
+        self.first_empty = blocks.first_empty
+        self._bounds = blocks.bounds()
 
     def __iter__(self):
-        for d0, d1 in zip(self._bounds[:-1], self._bounds[1:], strict=True):
-            ids = self._remap[self._read(self._raw_indptr[d0], self._raw_indptr[d1])]
-            yield self.indptr[d0 : d1 + 1] - self.indptr[d0], ids[ids >= 0]
+        for _, block in self.blocks():
+            yield block
+
+    def close(self):
+        pass
+
+
+class _MemoryCorpus(_BlockCorpus):
+    """An in-memory CSR corpus ``(indptr, ids)`` with the interface of
+    :class:`_SpilledCorpus`, iterated over the same blocks (so that
+    statistics summed block by block are bit-identical whichever way the
+    corpus is stored)."""
+
+    def __init__(self, indptr, ids, block_tokens=None):
+        self.indptr = indptr
+        self.ids = ids
+        blocks = _Blocks(_READ_TOKENS if block_tokens is None else block_tokens)
+        blocks.feed(np.diff(indptr))
+        self._set_blocks(blocks)
+
+    def blocks(self):
+        """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
+        for d0, d1, t0, t1 in self._bounds:
+            yield (d0, d1), (self.indptr[d0 : d1 + 1] - t0, self.ids[t0:t1])
+
+
+class _SpilledCorpus(_BlockCorpus):
+    """A scanned corpus that lives in two temporary files.
+
+    Token ids (int32) and document lengths (int32) were appended to the
+    files during the scan. The constructor re-maps the provisional ids to
+    the final vocabulary, drops the unknown ones and rewrites both files in
+    place (one pass, one group of documents at a time), recording only the
+    block boundaries. Iteration then reads one block of ``(indptr, ids)``
+    at a time for :func:`~skembed._base.train_sgns` and the pooling
+    statistics: memory is a few blocks, nothing per token or per document.
+    The blocks start and end at the engine's chunk boundaries
+    (``CHUNK_TOKENS``), so the chunks, their random streams and hence the
+    trained vectors are bit-identical to training on the whole in-memory
+    corpus.
+    """
+
+    def __init__(self, ids_file, lengths_file, n_docs, remap, block_tokens):
+        self._ids = ids_file
+        self._lengths = lengths_file
+        blocks = _Blocks(block_tokens)
+        read_tok = 0
+        for d0 in range(0, n_docs, _REMAP_BLOCK):
+            lengths = _read_int32(lengths_file, d0, min(_REMAP_BLOCK, n_docs - d0))
+            ends = np.cumsum(lengths, dtype=np.int64)
+            g0 = 0
+            while g0 < lengths.shape[0]:
+                # documents of at most _REMAP_BLOCK tokens (or one longer one)
+                before = int(ends[g0 - 1]) if g0 else 0
+                g1 = int(np.searchsorted(ends, before + _REMAP_BLOCK, side="right"))
+                g1 = max(g1, g0 + 1)
+                n_raw = int(ends[g1 - 1]) - before
+                mapped = remap[_read_int32(ids_file, read_tok, n_raw)]
+                known = np.zeros(n_raw + 1, dtype=np.int64)
+                np.cumsum(mapped >= 0, out=known[1:])
+                local = np.zeros(g1 - g0 + 1, dtype=np.int64)
+                local[1:] = ends[g0:g1] - before
+                final = (known[local[1:]] - known[local[:-1]]).astype(np.int32)
+                # both writes land on what this pass has already read
+                _write_int32(ids_file, blocks.n_tokens, mapped[mapped >= 0])
+                _write_int32(lengths_file, d0 + g0, final)
+                blocks.feed(final)
+                read_tok += n_raw
+                g0 = g1
+        ids_file.truncate(blocks.n_tokens * 4)
+        ids_file.flush()
+        lengths_file.flush()
+        self._set_blocks(blocks)
+
+    def blocks(self):
+        """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
+        for d0, d1, t0, t1 in self._bounds:
+            indptr = np.zeros(d1 - d0 + 1, dtype=np.int64)
+            np.cumsum(_read_int32(self._lengths, d0, d1 - d0), out=indptr[1:])
+            yield (d0, d1), (indptr, _read_int32(self._ids, t0, t1 - t0))
 
     def materialize(self):
         """The whole corpus as one in-memory ``(indptr, ids)``."""
-        ids = np.empty(int(self.indptr[-1]), dtype=np.int32)
-        pos = 0
-        for _, part in self:
-            ids[pos : pos + part.shape[0]] = part
-            pos += part.shape[0]
-        return self.indptr, ids
+        indptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+        np.cumsum(_read_int32(self._lengths, 0, self.n_docs), out=indptr[1:])
+        return indptr, _read_int32(self._ids, 0, indptr[-1])
 
     def close(self):
-        self._file.close()
+        self._ids.close()
+        self._lengths.close()
 
 
 def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
@@ -214,19 +329,21 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
 
 
 def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
-    """:func:`scan_corpus` that may keep the ids on disk.
+    """:func:`scan_corpus` that may keep the corpus on disk.
 
-    With ``spill_tokens``, the provisional id buffer is appended to an
-    anonymous temporary file (``tempfile.TemporaryFile``, in ``TMPDIR``)
-    whenever it holds that many tokens, and the corpus comes back as a
-    :class:`_SpilledCorpus` if anything was spilled, else as an in-memory
-    ``(indptr, ids)``. Memory is then the dictionary, the counts and 8 bytes
-    per document, independent of the number of tokens.
+    With ``spill_tokens``, the provisional ids and the document lengths are
+    appended to two anonymous temporary files (``tempfile.TemporaryFile``,
+    in ``TMPDIR``) whenever the buffers hold that many values together, and
+    the corpus comes back as a :class:`_SpilledCorpus` if anything was
+    spilled, else as an in-memory ``(indptr, ids)``. Memory is then the
+    dictionary and the counts, independent of the number of tokens and
+    documents.
     """
     provisional = defaultdict(itertools.count().__next__)
     lookup = provisional.__getitem__
     buf = array(_INT32)
-    lengths = array(_INT32)  # 4 bytes per document
+    lengths = array(_INT32)  # 4 bytes per document (until spilled)
+    n_docs = 0
     min_reduce = 1
     spill = None
     seen_spilled = np.zeros(0, dtype=np.int64)
@@ -236,6 +353,14 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
         seen[: len(seen_spilled)] += seen_spilled
         return seen
 
+    def flush():
+        nonlocal buf, lengths, seen_spilled
+        seen_spilled = counts_so_far()
+        buf.tofile(spill[0])
+        lengths.tofile(spill[1])
+        buf = array(_INT32)
+        lengths = array(_INT32)
+
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(lookup, tokens))
@@ -244,23 +369,24 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
             for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
                 del provisional[key]
             min_reduce += 1
-        if spill_tokens is not None and len(buf) >= spill_tokens:
+        if spill_tokens is not None and len(buf) + len(lengths) >= spill_tokens:
             if spill is None:
                 import tempfile
 
-                spill = tempfile.TemporaryFile(prefix="skembed-corpus-")
-            seen_spilled = counts_so_far()
-            buf.tofile(spill)
-            buf = array(_INT32)
-    if spill is not None and len(buf):
-        seen = counts_so_far()
-        buf.tofile(spill)
-        buf = array(_INT32)
-        spill.flush()
+                spill = (
+                    tempfile.TemporaryFile(prefix="skembed-corpus-"),
+                    tempfile.TemporaryFile(prefix="skembed-lengths-"),
+                )
+            n_docs += len(lengths)
+            flush()
+    if spill is not None:
+        n_docs += len(lengths)
+        flush()
+        seen = seen_spilled
     else:
         seen = counts_so_far()
-    indptr, ids = _csr_from_lengths(lengths, buf)
-    del lengths
+        indptr, ids = _csr_from_lengths(lengths, buf)
+        del lengths
     n_provisional = seen.shape[0]
     alive_keys = list(provisional.keys())
     alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
@@ -272,7 +398,8 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     keys = [alive_keys[j] for j in order]
     counts = alive_counts[order].astype(np.int64)
     if spill is not None:
-        return keys, counts, _SpilledCorpus(spill, indptr, remap, _READ_TOKENS)
+        corpus = _SpilledCorpus(*spill, n_docs, remap, _READ_TOKENS)
+        return keys, counts, corpus
     return keys, counts, _drop_unknown(indptr, ids, remap)
 
 
@@ -426,12 +553,15 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     words; the strings are not kept, so ``X`` may be a generator or a list
     of file names with ``input="filename"``, or an open text file with one
     document per line (``fit(open("corpus.txt"))``). A corpus of up to
-    4 M tokens is held in memory as int32 ids; a larger one is written to
-    an anonymous temporary file (in ``TMPDIR``) during the scan and read
-    back block by block in every epoch, so ``fit`` needs memory for the
-    dictionary, the model and 8 bytes per document, not per token, with
-    bit-identical results. ``fit_transform`` and ``pooling="sif"`` load the
-    ids (4 bytes per token) after training to pool every document.
+    4 M tokens + documents is held in memory as int32 ids; a larger one is
+    written to two anonymous temporary files (ids and document lengths, in
+    ``TMPDIR``) during the scan and read back block by block in every
+    epoch, for the idf / SIF statistics and for ``fit_transform``'s
+    pooling, so ``fit`` needs memory for the dictionary, the model and a
+    few blocks -- nothing per token or per document -- with results
+    bit-identical to in-memory training. ``fit_transform``'s output is
+    ``n_documents x n_components`` floats, and ``vectors=`` (pretrained)
+    keeps the ids of ``X`` in memory.
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per
@@ -597,16 +727,13 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
 
     # -------------------------------------------------------------------- fit
-    def _fit(self, X, keep_ids=True):
-        """Fit and return the training corpus ``(indptr, ids)``.
-
-        A corpus of more than ``_SPILL_TOKENS`` tokens is kept on disk
-        during training; ``ids`` is then None unless ``keep_ids``.
-        """
+    def _fit(self, X):
+        """Fit and return the training corpus, a :class:`_MemoryCorpus` or
+        (more than ``_SPILL_TOKENS`` tokens + documents) a
+        :class:`_SpilledCorpus` still open on disk: the caller closes it."""
         token_lists = self._token_lists(X)
         rng = check_random_state(self.random_state)
         sg = self.algorithm == "skipgram"
-        spilled = None
         if self.vectors is None:
             keys, counts, corpus = _scan(
                 token_lists,
@@ -614,42 +741,27 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 max_vocab_size=self.max_vocab_size,
                 spill_tokens=_SPILL_TOKENS,
             )
-            if isinstance(corpus, _SpilledCorpus):
-                spilled = corpus
-                indptr, ids = corpus.indptr, None
-            else:
-                indptr, ids = corpus
-            n_docs = indptr.shape[0] - 1
-            if n_docs == 0:
-                raise ValueError("X is empty: fit needs at least one document.")
-            if not keys:
-                raise ValueError(
-                    f"After pruning, no words remain: no token of the {n_docs} "
-                    f"documents occurs min_count={self.min_count} times, or the "
-                    "tokenisation produced no token at all (the default "
-                    "token_pattern keeps words of two or more characters). Try "
-                    "a lower min_count, or check build_analyzer()(doc) on a "
-                    "few documents."
-                )
-            self._log(
-                f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
-            )
-            result = self._fit_sgns(
-                spilled if spilled is not None else (indptr, ids), counts, rng, sg=sg
-            )
+            if not isinstance(corpus, _SpilledCorpus):
+                corpus = _MemoryCorpus(*corpus)
+            try:
+                result = self._train_scanned(keys, counts, corpus, rng, sg)
+            except BaseException:
+                corpus.close()
+                raise
             self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
             self.loss_curve_ = list(result.loss_curve)
         else:
             pretrained = self._pretrained()
-            indptr, ids = encode_known(token_lists, pretrained.key_to_index)
-            n_docs = indptr.shape[0] - 1
-            if n_docs == 0:
+            corpus = _MemoryCorpus(
+                *encode_known(token_lists, pretrained.key_to_index)
+            )
+            ids = corpus.ids
+            if corpus.n_docs == 0:
                 raise ValueError("X is empty: fit needs at least one document.")
             counts = _count_ids(ids, len(pretrained))
             self._log(
-                f"{n_docs:,} documents, {ids.shape[0]:,} tokens found in the "
-                f"{len(pretrained):,} pretrained vectors"
+                f"{corpus.n_docs:,} documents, {ids.shape[0]:,} tokens found in "
+                f"the {len(pretrained):,} pretrained vectors"
             )
             vectors = pretrained.vectors
             self.loss_curve_ = []
@@ -663,7 +775,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                     self.n_epochs if self.fine_tune is True else int(self.fine_tune)
                 )
                 result = self._fit_sgns(
-                    (indptr, ids),
+                    (corpus.indptr, ids),
                     counts,
                     rng,
                     sg=sg,
@@ -677,27 +789,45 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.vocabulary_ = self.wv_.key_to_index
         self.embedding_ = self.wv_.vectors
         self._n_features_out = self.embedding_.shape[1]
-        if spilled is not None:
-            if keep_ids or self.pooling == "sif":
-                indptr, ids = spilled.materialize()
-            else:
-                self._fit_pooling(indptr, None, blocks=spilled)
-                spilled.close()
-                return indptr, None
-            spilled.close()
-        self._fit_pooling(indptr, ids)
-        return indptr, ids
+        try:
+            self._fit_pooling(corpus)
+        except BaseException:
+            corpus.close()
+            raise
+        return corpus
 
-    def _fit_pooling(self, indptr, ids, blocks=None):
+    def _train_scanned(self, keys, counts, corpus, rng, sg):
+        n_docs = corpus.n_docs
+        if n_docs == 0:
+            raise ValueError("X is empty: fit needs at least one document.")
+        if not keys:
+            raise ValueError(
+                f"After pruning, no words remain: no token of the {n_docs} "
+                f"documents occurs min_count={self.min_count} times, or the "
+                "tokenisation produced no token at all (the default "
+                "token_pattern keeps words of two or more characters). Try "
+                "a lower min_count, or check build_analyzer()(doc) on a "
+                "few documents."
+            )
+        self._log(
+            f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
+            f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+        )
+        if isinstance(corpus, _MemoryCorpus):
+            corpus = (corpus.indptr, corpus.ids)  # one block, as ever
+        return self._fit_sgns(corpus, counts, rng, sg=sg)
+
+    def _fit_pooling(self, corpus):
+        """idf (tfidf) or SIF weights and component, summed block by block:
+        nothing per document is kept."""
         for name in ("idf_", "sif_weights_", "sif_component_"):
             if hasattr(self, name):
                 delattr(self, name)
-        n_docs = indptr.shape[0] - 1
-        n_words = self.embedding_.shape[0]
+        n_words, dim = self.embedding_.shape
         if self.pooling == "tfidf":
             df = np.zeros(n_words, dtype=np.int64)
             # blocks hold whole documents: document frequencies add up
-            for b_indptr, b_ids in blocks if blocks is not None else [(indptr, ids)]:
+            for b_indptr, b_ids in corpus:
                 ones = np.ones(b_ids.shape[0], dtype=np.int32)
                 # copies: sum_duplicates sorts the index arrays in place
                 docs = sp.csr_matrix(
@@ -706,7 +836,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 )
                 docs.sum_duplicates()
                 df += np.bincount(docs.indices, minlength=n_words)
-            self.idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+            self.idf_ = np.log((1.0 + corpus.n_docs) / (1.0 + df)) + 1.0
         elif self.pooling == "sif":
             counts = self.wv_.counts.astype(np.float64)
             total = counts.sum()
@@ -714,8 +844,10 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             self.sif_weights_ = (self.sif_alpha / (self.sif_alpha + p)).astype(
                 np.float32
             )
-            pooled = self._weighted_sum(indptr, ids)
-            gram = pooled.T.astype(np.float64) @ pooled.astype(np.float64)
+            gram = np.zeros((dim, dim), dtype=np.float64)
+            for b_indptr, b_ids in corpus:
+                pooled = self._weighted_sum(b_indptr, b_ids).astype(np.float64)
+                gram += pooled.T @ pooled
             _, eigvecs = np.linalg.eigh(gram)
             u = eigvecs[:, -1]
             if not np.any(gram):
@@ -741,8 +873,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        indptr, _ = self._fit(X, keep_ids=False)
-        self.n_empty_ = int(np.count_nonzero(np.diff(indptr) == 0))
+        corpus = self._fit(X)
+        corpus.close()
+        self.n_empty_ = corpus.n_empty
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -762,8 +895,12 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         -------
         ndarray of float32, shape (n_documents, n_components)
         """
-        indptr, ids = self._fit(X)
-        out, self.n_empty_ = self._pool(indptr, ids)
+        corpus = self._fit(X)
+        try:
+            out = self._pool(corpus)
+        finally:
+            corpus.close()
+        self.n_empty_ = corpus.n_empty
         return out
 
     # -------------------------------------------------------------- transform
@@ -785,8 +922,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         indptr, ids = encode_known(self._token_lists(X), self.vocabulary_)
         if indptr.shape[0] == 1:
             raise ValueError("X is empty: transform needs at least one document.")
-        out, _ = self._pool(indptr, ids)
-        return out
+        return self._pool(_MemoryCorpus(indptr, ids, block_tokens=np.inf))
 
     def _weighted_sum(self, indptr, ids):
         """SIF/mean/tfidf pooling before normalisation and PC removal."""
@@ -802,9 +938,10 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             denominator = lengths.astype(np.float64)
         else:  # tfidf
             weights = self.idf_[ids].astype(np.float32)
-            cumulative = np.zeros(ids.shape[0] + 1, dtype=np.float64)
-            np.cumsum(weights, out=cumulative[1:])
-            denominator = cumulative[indptr[1:]] - cumulative[indptr[:-1]]
+            # per-row sums (not differences of a corpus-wide running sum),
+            # so a row's value never depends on the rows before it
+            rows = np.repeat(np.arange(n_docs, dtype=np.intp), lengths)
+            denominator = np.bincount(rows, weights=weights, minlength=n_docs)
         matrix = sp.csr_matrix((weights, ids, indptr), shape=(n_docs, n_words))
         out = np.asarray(matrix @ self.embedding_, dtype=np.float32)
         scale = np.zeros(n_docs, dtype=np.float32)
@@ -812,7 +949,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         out *= scale[:, None]
         return out
 
-    def _pool(self, indptr, ids):
+    def _pool(self, corpus):
+        """Pooled rows of a :class:`_MemoryCorpus` or :class:`_SpilledCorpus`,
+        computed block by block into one output array."""
         needed = {"tfidf": "idf_", "sif": "sif_component_"}.get(self.pooling)
         if needed is not None and not hasattr(self, needed):
             raise NotFittedError(
@@ -820,19 +959,24 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 "vectorizer was fitted with another pooling. Fit it again after "
                 "set_params(pooling=...)."
             )
-        n_docs = indptr.shape[0] - 1
-        empty = np.flatnonzero(np.diff(indptr) == 0)
-        if empty.size:
+        n_docs, n_empty = corpus.n_docs, corpus.n_empty
+        if n_empty:
             if self.handle_empty == "error":
                 raise ValueError(
-                    f"{empty.size} of {n_docs} documents have no token in the "
-                    f"vocabulary (the first is X[{empty[0]}]). Use "
+                    f"{n_empty} of {n_docs} documents have no token in the "
+                    f"vocabulary (the first is X[{corpus.first_empty}]). Use "
                     "handle_empty='zeros' to get zero vectors for them."
                 )
             self._log(
-                f"{empty.size:,} of {n_docs:,} documents have no known token: "
+                f"{n_empty:,} of {n_docs:,} documents have no known token: "
                 "zero vectors"
             )
+        out = np.empty((n_docs, self.embedding_.shape[1]), dtype=np.float32)
+        for (d0, d1), (indptr, ids) in corpus.blocks():
+            out[d0:d1] = self._pool_rows(indptr, ids)
+        return out
+
+    def _pool_rows(self, indptr, ids):
         if self.pooling == "max":
             out = max_pool(indptr, ids, self.embedding_)
         else:
@@ -844,7 +988,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
             nonzero = norms > 0
             out[nonzero] /= norms[nonzero, None].astype(np.float32)
-        return out, int(empty.size)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -129,3 +129,182 @@ def test_item2vec_on_baskets(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = (tmp_path / "items.txt").read_text().splitlines()
     assert lines[0] == "10 8" and len(lines) == 11
+
+
+# ------------------------------------------------------ malformed input files
+# In-process (main(argv)) for speed: every case must stop with exit status 2
+# and one line on stderr, before any training.
+def cli(capsys, *args):
+    from skembed._cli import main
+
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_error_line(code, err, command, *fragments):
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"skembed {command}: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = "\n".join(["alpha beta", "gamma delta"] * 15) + "\n"
+    paths = {
+        "latin1": "café au lait\n".encode("latin-1"),
+        # 500 good lines, then a line with invalid UTF-8 in its middle
+        "mid": good.encode() * 17 + "x y\nok zz \xff\xfe tail\n".encode("latin-1")
+        + b"more text\n",
+        "empty": b"",
+        "blank": b"\n   \n\t\n\n",
+        "nul": b"some text\n\x00\x00\x01\x02binary\n",
+        "garbage": bytes(np.random.RandomState(0).randint(128, 256, 300)
+                         .astype(np.uint8)),
+        "good": good.encode(),
+        "baskets": b"a b c\nb c d\n" * 20,
+    }
+    out = {}
+    for name, data in paths.items():
+        out[name] = tmp_path / f"{name}.txt"
+        out[name].write_bytes(data)
+    return out
+
+
+def _train_args(command, path, output):
+    if command == "word2vec":
+        return ["word2vec", "-train", path, "-output", output, "-size", 4,
+                "-iter", 1, "-min-count", 1, "-sample", 0, "-q"]
+    if command == "item2vec":
+        return ["item2vec", "--input", path, "--output", output, "--dimensions",
+                4, "--epochs", 1, "-q"]
+    return ["node2vec", "--input", path, "--output", output, "--dimensions", 4,
+            "--walk-length", 5, "--num-walks", 2, "-q"]
+
+
+@pytest.mark.parametrize("command", ["word2vec", "item2vec", "node2vec"])
+def test_undecodable_file_names_file_line_and_byte_offset(
+    capsys, tmp_path, files, command
+):
+    flag = "-train" if command == "word2vec" else "--input"
+    code, _, err = cli(capsys, *_train_args(command, files["latin1"],
+                                            tmp_path / "v.txt"))
+    assert_one_error_line(
+        code, err, command, f"{flag} '{files['latin1']}', line 1 (byte offset 3)",
+        "bytes not valid utf-8 b'\\xe9 au'", "--encoding",
+    )
+    mid = files["mid"]
+    offset = mid.read_bytes().index(b"\xff")
+    code, _, err = cli(capsys, *_train_args(command, mid, tmp_path / "v.txt"))
+    assert_one_error_line(
+        code, err, command, f"line 512 (byte offset {offset})", "b'\\xff\\xfe"
+    )
+    assert not (tmp_path / "v.txt").exists()
+
+
+def test_encoding_and_decode_errors_options(capsys, tmp_path, files):
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, *_train_args("word2vec", files["latin1"], out),
+                       "--encoding", "latin-1")
+    assert code == 0, err
+    assert "café" in out.read_text(encoding="utf-8")
+    code, _, err = cli(capsys, *_train_args("word2vec", files["mid"], out),
+                       "--decode-errors", "replace")
+    assert code == 0, err
+    code, _, err = cli(capsys, *_train_args("word2vec", files["good"], out),
+                       "--encoding", "no-such-codec")
+    assert_one_error_line(code, err, "word2vec",
+                          "--encoding 'no-such-codec': unknown encoding")
+
+
+@pytest.mark.parametrize("command", ["word2vec", "item2vec", "node2vec"])
+@pytest.mark.parametrize("name, message", [
+    ("empty", "empty, or only blank"),
+    ("blank", "empty, or only blank"),
+    ("nul", "line 2: a NUL byte; this looks like a binary file"),
+    ("garbage", "line 1 (byte offset 0): bytes not valid utf-8"),
+    ("missing", "no such file or directory"),
+])
+def test_unusable_input_files(capsys, tmp_path, files, command, name, message):
+    path = files.get(name, tmp_path / "missing.txt")
+    code, _, err = cli(capsys, *_train_args(command, path, tmp_path / "v.txt"))
+    assert_one_error_line(code, err, command, repr(str(path)), message)
+
+
+def test_a_directory_as_input(capsys, tmp_path, files):
+    code, _, err = cli(capsys, *_train_args("node2vec", tmp_path, tmp_path / "v"))
+    assert_one_error_line(code, err, "node2vec", "is a directory; expected a file")
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    code, _, err = cli(capsys, *_train_args("word2vec", empty, tmp_path / "v"))
+    assert_one_error_line(code, err, "word2vec", "the directory holds no file")
+
+
+@pytest.mark.parametrize("command", ["word2vec", "item2vec", "node2vec"])
+def test_output_that_cannot_be_written_fails_before_training(
+    capsys, tmp_path, files, command
+):
+    flag = "-output" if command == "word2vec" else "--output"
+    edges = tmp_path / "edges.txt"
+    edges.write_text("a b\nb c\n")
+    source = edges if command == "node2vec" else files["good"]
+    target = tmp_path / "no" / "such" / "v.txt"
+    code, _, err = cli(capsys, *_train_args(command, source, target))
+    assert_one_error_line(code, err, command, f"{flag} '{target}'",
+                          "does not exist")
+    code, _, err = cli(capsys, *_train_args(command, source, tmp_path))
+    assert_one_error_line(code, err, command, "is a directory; expected a file name")
+
+
+@pytest.mark.parametrize("text, weighted, message", [
+    ("a b\nc\n", False, "line 2: expected src dst [weight], got 1 column(s)"),
+    ("a b 1 2\n", False, "line 1: expected src dst [weight], got 4 column(s)"),
+    ("a b\n", True, "line 1: expected src dst weight, got 2 column(s)"),
+    ("# c\na b 1\nb c heavy\n", True, "line 3: weight 'heavy' is not a number"),
+    ("a b -1\n", True, "line 1: weight '-1' must be a finite number >= 0"),
+    ("a b nan\n", True, "line 1: weight 'nan' must be a finite number >= 0"),
+    ("a b inf\n", True, "line 1: weight 'inf' must be a finite number >= 0"),
+    ("# only\n# comments\n\n", False, "no edge found (empty, or only blank and #"),
+])
+def test_malformed_edge_lists(capsys, tmp_path, text, weighted, message):
+    path = tmp_path / "edges.txt"
+    path.write_text(text)
+    args = _train_args("node2vec", path, tmp_path / "v.txt")
+    code, _, err = cli(capsys, *args, *(["--weighted"] if weighted else []))
+    assert_one_error_line(code, err, "node2vec", f"--input '{path}'", message)
+
+
+@pytest.mark.filterwarnings("ignore:.*saw no training token")  # 3 nodes
+def test_edge_list_comments_blank_lines_commas_and_ignored_weights(
+    capsys, tmp_path
+):
+    """Documented results: # comment and blank lines are skipped, commas
+    separate like spaces, and without --weighted a third column is ignored."""
+    path = tmp_path / "edges.csv"
+    path.write_text("# source,target,weight\n\na,b,5\n  # indented comment\n"
+                    "b,c,0.5\nc a 1\n")
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, *_train_args("node2vec", path, out))
+    assert code == 0, err
+    lines = out.read_text().splitlines()
+    assert lines[0] == "3 4"
+    assert sorted(line.split()[0] for line in lines[1:]) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("command, flags", [
+    ("word2vec", ["-train", "-output", "-size", "--encoding", "--decode-errors"]),
+    ("node2vec", ["--input", "--output", "--weighted", "--encoding"]),
+    ("item2vec", ["--input", "--output", "--context", "--encoding"]),
+])
+def test_help_of_each_subcommand(capsys, command, flags):
+    code, out, _ = cli(capsys, command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: skembed {command}")
+    for flag in flags:
+        assert flag in out

@@ -244,3 +244,132 @@ def test_edge_list_matches_a_dict_reference_on_random_inputs():
             assert got[key] == pytest.approx(w)
 
     check()
+
+
+# ------------------------------------------------------- memory and copies
+def _random_csr(rng, n, m, dtype=np.float64):
+    src, dst = rng.randint(0, n, m), rng.randint(0, n, m)
+    w = (rng.rand(m) * 0.3 + 0.1) * (rng.rand(m) > 0.2)  # some explicit zeros
+    return sp.csr_matrix((w.astype(dtype), (src, dst)), shape=(n, n))
+
+
+def test_graph_kernels_equal_scipy_bit_for_bit():
+    """csr_is_symmetric / csr_symmetrise give exactly (A != A.T).nnz == 0,
+    A.maximum(A.T) and A + A.T - diag(A) (non-representable sums too)."""
+    from skembed import _graph_kernels as gk
+
+    rng = np.random.RandomState(0)
+    for trial in range(60):
+        n = rng.randint(1, 30)
+        A = _random_csr(rng, n, rng.randint(0, 90))
+        A.eliminate_zeros()
+        if trial % 3 == 0:
+            A = (A + A.T).tocsr()
+        A.sum_duplicates()
+        assert gk.csr_is_symmetric(A.indptr, A.indices, A.data) == (
+            (A != A.T).nnz == 0
+        )
+        for mode, ref in (
+            (gk.SYM_MAX, A.maximum(A.T)),
+            (gk.SYM_SUM, A + A.T - sp.diags(A.diagonal())),
+        ):
+            ref = sp.csr_matrix(ref)
+            ref.eliminate_zeros()
+            ref.sort_indices()
+            indptr, indices, data = gk.csr_symmetrise(
+                A.indptr, A.indices, A.data, mode
+            )
+            np.testing.assert_array_equal(indptr, ref.indptr)
+            np.testing.assert_array_equal(indices, ref.indices)
+            np.testing.assert_array_equal(data, ref.data)
+
+
+def test_check_graph_never_writes_into_the_callers_matrix():
+    """Explicit zeros, duplicates, unsorted indices, float32 or float64,
+    weighted=False: the input's arrays are left as they were (the code
+    before compacted a float32 matrix's indices in place, corrupting it),
+    and read-only (memory-mapped) arrays are accepted."""
+    rng = np.random.RandomState(1)
+    for dtype in (np.float32, np.float64):
+        for weighted in (None, False):
+            A = _random_csr(rng, 20, 80, dtype)
+            A.has_canonical_format = False
+            A.indices[:] = A.indices.copy()  # keep duplicates/zeros as built
+            saved = [x.copy() for x in (A.data, A.indices, A.indptr)]
+            for x in (A.data, A.indices, A.indptr):
+                x.flags.writeable = False
+            B, _ = check_graph(A, directed=False, weighted=weighted)
+            for x, y in zip((A.data, A.indices, A.indptr), saved, strict=True):
+                np.testing.assert_array_equal(x, y)
+            assert B.has_canonical_format and np.all(B.data > 0)
+
+
+def test_integer_edge_list_codes_match_unique():
+    from skembed._graph import _factorize_integers
+
+    rng = np.random.RandomState(2)
+    for scale, offset in ((1, 0), (7, -20), (10**9, 5)):
+        s = rng.randint(0, 50, 40).astype(np.int64) * scale + offset
+        t = rng.randint(0, 50, 40).astype(np.int64) * scale + offset
+        cs, ct, nodes = _factorize_integers(s, t)
+        ref_nodes, inv = np.unique(np.concatenate([s, t]), return_inverse=True)
+        np.testing.assert_array_equal(nodes, ref_nodes)
+        assert nodes.dtype == np.int64
+        np.testing.assert_array_equal(cs, inv[:40])
+        np.testing.assert_array_equal(ct, inv[40:])
+
+
+def test_check_graph_memory_on_a_large_symmetric_matrix():
+    """Issue #8: a canonical symmetric float64 CSR is validated without a
+    copy (the code before built A.T and a comparison matrix, twice: a peak
+    of ~2.6x the graph, 3.5x for float32); only 1-byte masks remain, and a
+    float32 matrix costs its float64 weights."""
+    import tracemalloc
+
+    rng = np.random.RandomState(3)
+    n, m = 20_000, 100_000
+    src, dst = rng.randint(0, n, m), rng.randint(0, n, m)
+    A = sp.csr_matrix((np.ones(2 * m), (np.r_[src, dst], np.r_[dst, src])), (n, n))
+    A.data[:] = rng.rand(A.nnz)
+    A = A.maximum(A.T).tocsr()  # symmetric, weighted
+    check_graph(A[:50, :50])  # load the kernels outside the trace
+    graph_bytes = A.data.nbytes + A.indices.nbytes + A.indptr.nbytes
+    A32 = A.astype(np.float32)
+    for M, budget in ((A, 0.25), (A32, 0.95)):
+        tracemalloc.start()
+        B, _ = check_graph(M)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < budget * graph_bytes, (M.dtype, peak, graph_bytes)
+        assert (B != A).nnz == 0 or M is A32
+
+
+def test_integer_node_ids_in_any_order_are_looked_up_by_value():
+    """networkx keeps insertion order: nodes [0, 2, 1, 3] start at 0 and end
+    at n-1 without being 0..n-1 in order (id 2 was answered with row 2, node
+    1's vector). Integer ids need no id -> row dictionary (~110 bytes per
+    node kept in the fitted estimator)."""
+    import warnings
+
+    from skembed import Node2VecEmbedder
+    from skembed._graph import lookup_rows, node_index
+
+    nodes = np.array([0, 2, 1, 3, 10], dtype=np.int64)
+    assert node_index(nodes) is None
+    ids = np.array([2, 1, 10, 4, -1, 3, 0])
+    assert lookup_rows(None, nodes, ids).tolist() == [1, 2, 4, -1, -1, 3, 0]
+    assert lookup_rows(None, nodes, np.array(["2"])).tolist() == [-1]
+    assert lookup_rows(None, nodes, np.array([2, "x"], dtype=object)).tolist() == [
+        1, -1,
+    ]
+    G = nx.Graph()
+    G.add_edges_from([(0, 2), (2, 1), (1, 3), (3, 0), (0, 1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = Node2VecEmbedder(
+            n_components=4, walk_length=5, n_walks=2, random_state=0
+        ).fit(G)
+    assert est.nodes_.tolist() == [0, 2, 1, 3]
+    np.testing.assert_array_equal(
+        est.transform(np.array([2, 1])), est.embedding_[[1, 2]]
+    )

@@ -463,6 +463,24 @@ def test_malformed(tmp_path, data, kwargs, match):
         load_bytes(data, tmp_path=tmp_path, **kwargs)
 
 
+@pytest.mark.parametrize("suffix, kind", [(".gz", "gzip"), (".bz2", "bzip2"),
+                                          (".xz", "xz/lzma")])
+@pytest.mark.parametrize("damage", ["truncated", "not compressed"])
+@pytest.mark.parametrize("binary", [False, True])
+def test_damaged_compressed_file(tmp_path, kv, suffix, kind, damage, binary):
+    """A truncated or mislabelled archive raises a ValueError naming the
+    file (not the decompressor's bare EOFError / OSError / LZMAError)."""
+    path = tmp_path / ("v.bin" + suffix)
+    kv.save_word2vec_format(path, binary=binary)
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2] if damage == "truncated" else b"1 2\n" * 9)
+    with pytest.raises(ValueError, match=re.escape(f"{path}: cannot decompress")
+                       + f".*not {re.escape(kind)} data"):
+        load_vectors(path)
+    with pytest.raises(ValueError, match="cannot decompress"):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
 def test_duplicate_policies(tmp_path):
     data = b"3 2\na 1 2\nb 3 4\na 5 6\n"
     first = load_bytes(data, tmp_path=tmp_path, on_duplicate="first")
