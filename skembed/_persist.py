@@ -56,7 +56,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._entity import EntityEmbeddingEncoder
-from ._graph import _GraphEmbedderMixin
+from ._graph import _GraphEmbedderMixin, node_index
 from ._item2vec import Item2VecTransformer
 from ._keyedvectors import KeyedVectors, _as_vectors
 from ._line import LINEEmbedder
@@ -188,7 +188,7 @@ _OBJECTS = {
 
 def _rebuild_node_index(est):
     if hasattr(est, "nodes_"):  # fitted
-        est._node_index = {node: i for i, node in enumerate(est.nodes_.tolist())}
+        est._node_index = node_index(est.nodes_)
 
 
 #: derived attributes of the built-in estimators: base class -> (names, rebuild)
