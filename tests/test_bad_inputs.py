@@ -91,7 +91,8 @@ ERRORS = {
         lambda: EdgeFeatures(Node2VecEmbedder(graph=EDGE, **SMALL_N2V)).fit([0, 1]),
         ValueError, "not a pair"),
     "vectors: missing file": (
-        lambda: load_vectors("/nonexistent/vectors.txt"), FileNotFoundError, ""),
+        lambda: load_vectors("/nonexistent/vectors.txt"), FileNotFoundError,
+        "nonexistent/vectors.txt"),
     "vectors: unknown key": (
         lambda: KeyedVectors(["a"], np.ones((1, 3)))["b"], KeyError, "not present"),
     "vectors: rows and keys differ": (

@@ -54,6 +54,9 @@ def test_sklearn_compatible(estimator, check):
     [*OUTPUT_CHECKS, check_param_validation],
     ids=lambda c: c.__name__,
 )
+# sklearn's set_output checks fit on a DataFrame and transform an array (and
+# the reverse) on purpose; the feature-name warnings are theirs.
+@pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
 def test_extra_sklearn_checks(check):
     check("EntityEmbeddingEncoder", _fast())
 
