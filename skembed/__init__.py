@@ -14,6 +14,8 @@ from ._item2vec import Item2VecTransformer, baskets_from_frame
 from ._keyedvectors import KeyedVectors, load_vectors
 from ._line import LINEEmbedder
 from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from ._sentences import split_sentences
+from ._summarize import ExtractiveSummarizer, summarize
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -25,6 +27,7 @@ __all__ = [
     "DeepWalkEmbedder",
     "EdgeFeatures",
     "EntityEmbeddingEncoder",
+    "ExtractiveSummarizer",
     "Item2VecTransformer",
     "KeyedVectors",
     "LINEEmbedder",
@@ -33,4 +36,6 @@ __all__ = [
     "__version__",
     "baskets_from_frame",
     "load_vectors",
+    "split_sentences",
+    "summarize",
 ]

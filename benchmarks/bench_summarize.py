@@ -1,0 +1,183 @@
+"""ROUGE of skembed's extractive summarizer vs lead-3 and TF-IDF TextRank.
+
+English: ACLSum (Takeshita et al., 2024; MIT licence), the only
+summarisation data set with reference summaries found to install offline from
+PyPI (``pip install aclsum``: the wheel bundles the data). All 247 papers
+(train + val + test: nothing here is trained on the references): the source
+is the paper's abstract, introduction and conclusion, as the data set's own
+sentence segmentation; the reference is its three aspect summaries
+(challenge, approach, outcome) joined, three sentences. A word2vec model for
+the "corpus" rows is trained on the full texts of the 247 papers
+(``paper_jsons``, the S2ORC parses the wheel ships).
+
+Chinese: ``benchmarks/data/summarize/zh_articles.json``, 10 short articles
+with reference summaries written for this benchmark (no Chinese data set
+with references installs offline); the "corpus" word2vec model is trained on
+those 10 articles only, so the Chinese numbers are indicative only.
+
+Every system extracts 3 sentences. Scores are the mean ROUGE F1 over the
+documents (``benchmarks/rouge.py``); CPU seconds are relative to TF-IDF
+TextRank.
+
+Run: ``python benchmarks/bench_summarize.py [--out benchmarks/results/summarize.md]``
+"""
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rouge import rouge_scores  # noqa: E402
+
+from skembed import Word2VecVectorizer, split_sentences, summarize  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ZH_DATA = HERE / "data" / "summarize" / "zh_articles.json"
+K = 3
+SEED = 0
+
+
+def load_aclsum():
+    """(documents as sentence lists, references, training texts) or None."""
+    spec = importlib.util.find_spec("aclsum")
+    if spec is None:
+        return None
+    root = Path(spec.origin).parent / "dataset"
+    docs, refs, ids = [], [], []
+    for split in ("train", "val", "test"):
+        with open(root / f"{split}.jsonl", encoding="utf8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                sents = [
+                    s
+                    for section in ("abstract", "introduction", "conclusion")
+                    for s in row["sentences"][section]
+                ]
+                docs.append(sents)
+                refs.append(" ".join(row["summary"][a] for a in
+                                     ("challenge", "approach", "outcome")))
+                ids.append(row["id"])
+    corpus = []
+    for pid in ids:
+        path = root / "paper_jsons" / f"{pid}.json"
+        if not path.exists():
+            continue
+        paper = json.loads(path.read_text(encoding="utf8"))
+        parse = paper.get("pdf_parse") or {}
+        for part in ("abstract", "body_text"):
+            for para in parse.get(part) or []:
+                corpus.extend(split_sentences(para["text"]))
+    return docs, refs, corpus
+
+
+def load_zh():
+    data = json.loads(ZH_DATA.read_text(encoding="utf8"))["documents"]
+    docs = [split_sentences(d["text"]) for d in data]
+    refs = [d["summary"] for d in data]
+    corpus = [s for doc in docs for s in doc]
+    return docs, refs, corpus
+
+
+def systems(corpus_vectorizer):
+    """name -> function(sentences) -> chosen sentences."""
+    return {
+        "lead-3": lambda s: s[:K],
+        "TF-IDF TextRank": lambda s: summarize(
+            s, K, vectorizer="tfidf", diversity=0.0, random_state=SEED),
+        "TF-IDF TextRank + MMR": lambda s: summarize(
+            s, K, vectorizer="tfidf", random_state=SEED),
+        "skembed default (word2vec on the document)": lambda s: summarize(
+            s, K, random_state=SEED),
+        "word2vec (corpus) TextRank, no MMR": lambda s: summarize(
+            s, K, vectorizer=corpus_vectorizer, diversity=0.0),
+        "word2vec (corpus) TextRank + MMR": lambda s: summarize(
+            s, K, vectorizer=corpus_vectorizer),
+        "word2vec (corpus) + MMR + position 0.3": lambda s: summarize(
+            s, K, vectorizer=corpus_vectorizer, position_weight=0.3),
+    }
+
+
+def evaluate(docs, refs, corpus, language, n_components, min_count, n_epochs):
+    t0 = time.process_time()
+    vec = Word2VecVectorizer(
+        n_components=n_components, min_count=min_count, n_epochs=n_epochs,
+        pooling="sif", random_state=SEED,
+        tokenizer="jieba" if language == "zh" else None,
+    ).fit(corpus)
+    train_cpu = time.process_time() - t0
+    rows = {}
+    for name, fn in systems(vec).items():
+        t0 = time.process_time()
+        outputs = [fn(doc) for doc in docs]
+        cpu = time.process_time() - t0
+        scores = [
+            rouge_scores((" " if language == "en" else "").join(out), ref, language)
+            for out, ref in zip(outputs, refs, strict=True)
+        ]
+        rows[name] = {
+            key: float(np.mean([s[key] for s in scores]))
+            for key in ("rouge1", "rouge2", "rougeL")
+        } | {"cpu": cpu}
+    return rows, train_cpu, len(corpus), vec
+
+
+def table(rows):
+    base = rows["TF-IDF TextRank"]["cpu"]
+    lines = [
+        "| system | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | CPU s / TF-IDF TextRank |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in rows.items():
+        lines.append(
+            f"| {name} | {100 * r['rouge1']:.2f} | {100 * r['rouge2']:.2f} | "
+            f"{100 * r['rougeL']:.2f} | {r['cpu'] / base:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=None, help="write the markdown here")
+    args = parser.parse_args()
+    parts = []
+    en = load_aclsum()
+    if en is None:
+        parts.append("## English\n\n`aclsum` is not installed: `pip install aclsum`.\n")
+    else:
+        docs, refs, corpus = en
+        rows, train_cpu, n_corpus, vec = evaluate(
+            docs, refs, corpus, "en", n_components=100, min_count=3, n_epochs=5)
+        n_sent = np.mean([len(d) for d in docs])
+        parts.append(
+            f"## English: ACLSum, {len(docs)} papers\n\n"
+            f"Source: abstract + introduction + conclusion, {n_sent:.1f} sentences "
+            f"on average; reference: the 3 aspect summaries; {K} sentences "
+            f"extracted. Corpus word2vec: {n_corpus:,} sentences of the papers' "
+            f"full texts, {len(vec.vocabulary_):,} words (min_count=3, "
+            f"100 dimensions, 5 epochs, SIF pooling), trained in "
+            f"{train_cpu:.0f} CPU s (not in the table).\n\n" + table(rows) + "\n"
+        )
+        print(parts[-1], flush=True)
+    docs, refs, corpus = load_zh()
+    rows, train_cpu, n_corpus, vec = evaluate(
+        docs, refs, corpus, "zh", n_components=50, min_count=1, n_epochs=100)
+    tokenizer = "jieba" if importlib.util.find_spec("jieba") else "built-in CJK"
+    parts.append(
+        f"## Chinese: {len(docs)} hand-written articles (indicative only)\n\n"
+        f"9 sentences each; references of 2-3 sentences; {K} sentences "
+        f"extracted; character-level ROUGE. Tokeniser: {tokenizer}. Corpus "
+        f"word2vec: the {n_corpus} sentences of the 10 articles (min_count=1, "
+        "50 dimensions, 100 epochs, SIF pooling).\n\n" + table(rows) + "\n"
+    )
+    print(parts[-1], flush=True)
+    if args.out:
+        Path(args.out).write_text("\n".join(parts), encoding="utf8")
+
+
+if __name__ == "__main__":
+    main()
