@@ -54,10 +54,10 @@ _BOUNDARY = re.compile(
 _CJK_MARKS = frozenset("。！？；")
 #: white space, then opening quotes or brackets, before a sentence's first letter
 _LEAD = re.compile("\\s+[\"'“‘(\\[「『（【《]*")
-_WORD_BEFORE = re.compile(r"(\S*)$")
+#: the Latin word (with inner dots: "e.g", "U.S") right before a period
+_WORD_BEFORE = re.compile(r"[A-Za-z.]*$")
 _INITIAL = re.compile(r"^[A-Z]$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
-_OPENERS = "\"'“‘([「『（【《"
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _HAS_WORD = re.compile(r"\w")
 
@@ -85,7 +85,7 @@ def _ends_sentence(text, match):
     if not (first.isupper() or _CJK_CHAR.match(first)):
         return False
     if marks == ".":
-        word = _WORD_BEFORE.search(text, 0, start).group(1).lstrip(_OPENERS)
+        word = _WORD_BEFORE.search(text[max(0, start - 40) : start]).group()
         if word.lower() in ABBREVIATIONS:
             return False
         if _INITIAL.match(word) or _ACRONYM.match(word):

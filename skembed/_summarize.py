@@ -8,6 +8,7 @@ greedily by maximal marginal relevance (MMR) so that near-duplicates are not
 picked together, and return the selected sentences in document order.
 """
 
+import copy
 import math
 import re
 import warnings
@@ -43,12 +44,10 @@ _MAX_EPOCHS = 50
 #: mostly their random initialisation and the chosen sentences change with
 #: the seed (benchmarks/results/summarize.md, "seed stability").
 _MIN_WORD2VEC_TOKENS = 10_000
-#: Two sentences this similar (cosine) count as duplicates for MMR.
-_DUPLICATE_COSINE = 1.0 - 1e-6
 
 _CJK_RE = re.compile(f"[{CJK_CHARACTERS}]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
-_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"\W+")
 
 
 # --------------------------------------------------------------------- helpers
@@ -105,10 +104,16 @@ def _default_vectorizer(kind, language, n_tokens, random_state):
 
 
 def _is_fitted(estimator):
+    """scikit-learn's notion of fitted, also for duck-typed vectorizers."""
     try:
         check_is_fitted(estimator)
     except NotFittedError:
         return False
+    except (AttributeError, TypeError):  # not a BaseEstimator: no tags
+        return any(
+            key.endswith("_") and not key.startswith("__")
+            for key in getattr(estimator, "__dict__", {})
+        )
     return True
 
 
@@ -194,9 +199,10 @@ def _mmr(relevance, similarity, k, diversity, keys):
     """Indices chosen greedily by maximal marginal relevance.
 
     ``(1 - diversity) * relevance - diversity * max similarity to the chosen``;
-    ties go to the earlier sentence. A sentence whose text (case and spaces
-    folded) equals a chosen one's, or whose cosine to one is 1, is never
-    chosen, whatever ``diversity``.
+    ties go to the earlier sentence. A sentence whose text equals a chosen
+    one's (ignoring case, spaces and punctuation) is never chosen, whatever
+    ``diversity``. (Not a cosine threshold: word2vec can put two different
+    sentences of one topic at a cosine of 0.9999.)
     """
     n = relevance.shape[0]
     available = np.ones(n, dtype=bool)
@@ -210,7 +216,6 @@ def _mmr(relevance, similarity, k, diversity, keys):
         available[best] = False
         row = similarity[best]
         np.maximum(closest, np.clip(row, 0.0, 1.0), out=closest)
-        available &= row < _DUPLICATE_COSINE
         available &= keys != keys[best]
     return chosen
 
@@ -218,7 +223,10 @@ def _mmr(relevance, similarity, k, diversity, keys):
 def _rank(vectors, k, *, diversity, position_weight, damping, tol, max_iter, keys):
     sim = _cosine_similarity(vectors)
     scores, _ = textrank(sim, damping=damping, tol=tol, max_iter=max_iter)
-    relevance = scores / scores.max()
+    spread = scores.max() - scores.min()
+    # min-max scaled, so the MMR penalty weighs against the spread of the
+    # scores (PageRank's teleport term squeezes them towards 1 / n)
+    relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
     if position_weight:
         prior = 1.0 / np.arange(1, scores.shape[0] + 1)
         relevance = (1.0 - position_weight) * relevance + position_weight * prior
@@ -456,7 +464,12 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
         elif _is_fitted(vectorizer):
             self.vectorizer_ = vectorizer
         else:
-            self.vectorizer_ = clone(vectorizer).fit(sentences)
+            fresh = (
+                clone(vectorizer)
+                if hasattr(vectorizer, "get_params")
+                else copy.deepcopy(vectorizer)
+            )
+            self.vectorizer_ = fresh.fit(sentences)
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -509,7 +522,9 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
         for i in todo:
             doc = docs[i]
             stop = start + len(doc)
-            keys = np.array([_SPACES.sub(" ", s.lower()) for s in doc], dtype=object)
+            keys = np.array(
+                [_NON_WORD.sub(" ", s.lower()).strip() for s in doc], dtype=object
+            )
             selected[i] = _rank(
                 vectors[start:stop],
                 _n_select(self.n_sentences, len(doc)),
