@@ -64,7 +64,9 @@ def lcs_length(a, b):
     for x in a:
         current = [0]
         for j, y in enumerate(b):
-            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+            current.append(
+                previous[j] + 1 if x == y else max(previous[j + 1], current[j])
+            )
         previous = current
     return previous[-1]
 

@@ -262,7 +262,11 @@ _PARAMETER_CONSTRAINTS = {
         Interval(Integral, 1, None, closed="left"),
         Interval(RealNotInt, 0, 1, closed="neither"),
     ],
-    "vectorizer": [None, StrOptions({"word2vec", "tfidf"}), HasMethods(["fit", "transform"])],
+    "vectorizer": [
+        None,
+        StrOptions({"word2vec", "tfidf"}),
+        HasMethods(["fit", "transform"]),
+    ],
     "language": [StrOptions({"auto", "en", "zh"})],
     "diversity": [Interval(Real, 0, 1, closed="both")],
     "position_weight": [Interval(Real, 0, 1, closed="both")],
@@ -432,9 +436,7 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
 
     def _split(self, X):
         docs = check_documents(X)
-        return [
-            _as_sentences(doc, i, self.line_breaks) for i, doc in enumerate(docs)
-        ]
+        return [_as_sentences(doc, i, self.line_breaks) for i, doc in enumerate(docs)]
 
     def _fit_vectorizer(self, sentences):
         """Set ``vectorizer_`` and ``language_`` from a list of sentences."""
@@ -493,9 +495,7 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
             raise ValueError("X is empty: fit needs at least one document.")
         sentences = [s for doc in docs for s in doc]
         if not sentences:
-            raise ValueError(
-                f"X has no sentence: all {len(docs)} documents are empty."
-            )
+            raise ValueError(f"X has no sentence: all {len(docs)} documents are empty.")
         self._fit_vectorizer(sentences)
         self.n_sentences_fit_ = len(sentences)
         return self
@@ -503,7 +503,8 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
     def _select(self, docs):
         """Selected sentence indices of each document (sorted)."""
         todo = [
-            i for i, doc in enumerate(docs)
+            i
+            for i, doc in enumerate(docs)
             if len(doc) > _n_select(self.n_sentences, len(doc))
         ]
         selected = [list(range(len(doc))) for doc in docs]
@@ -665,8 +666,10 @@ def summarize(
     ...         "Parking fees in the city rose last year. "
     ...         "The council said the park and its lake open next spring. "
     ...         "Local weather was mild.")
-    >>> summarize(text, n_sentences=2)
-    ['The city council approved the new park on Monday.', 'The council said the park and its lake open next spring.']
+    >>> for sentence in summarize(text, n_sentences=2):
+    ...     print(sentence)
+    The city council approved the new park on Monday.
+    The council said the park and its lake open next spring.
     >>> zh = ("新图书馆周一正式开放。新图书馆有十万册藏书。"
     ...       "昨天的天气很好。市民可以在新图书馆免费借阅藏书。")
     >>> summarize(zh, n_sentences=2, output="text")
@@ -693,8 +696,10 @@ def summarize(
     if len(sentences) <= _n_select(n_sentences, max(len(sentences), 1)):
         rows = list(range(len(sentences)))
     else:
-        if vectorizer is not None and not isinstance(vectorizer, str) and _is_fitted(
-            vectorizer
+        if (
+            vectorizer is not None
+            and not isinstance(vectorizer, str)
+            and _is_fitted(vectorizer)
         ):
             estimator.vectorizer_ = vectorizer
         else:

@@ -36,7 +36,10 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
             "Mr. Smith met Dr. Jones. They talked.",
             ["Mr. Smith met Dr. Jones.", "They talked."],
         ),
-        ("Pi is 3.14 or so. It is irrational.", ["Pi is 3.14 or so.", "It is irrational."]),
+        (
+            "Pi is 3.14 or so. It is irrational.",
+            ["Pi is 3.14 or so.", "It is irrational."],
+        ),
         (
             "J. R. R. Tolkien was born in 1892. He died in 1973.",
             ["J. R. R. Tolkien was born in 1892.", "He died in 1973."],
@@ -45,16 +48,28 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
             "The U.S. Army and the U.K. Navy met. Fruit, e.g. Apples, i.e. Food.",
             ["The U.S. Army and the U.K. Navy met.", "Fruit, e.g. Apples, i.e. Food."],
         ),
-        ("See Smith et al. (2019) for more. Done.", ["See Smith et al. (2019) for more.", "Done."]),
-        ("I waited... Then nothing. Wait… What?", ["I waited... Then nothing.", "Wait… What?"]),
+        (
+            "See Smith et al. (2019) for more. Done.",
+            ["See Smith et al. (2019) for more.", "Done."],
+        ),
+        (
+            "I waited... Then nothing. Wait… What?",
+            ["I waited... Then nothing.", "Wait… What?"],
+        ),
         (
             'He said "Stop." Then he left! Did he? "Yes," she said.',
             ['He said "Stop."', "Then he left!", "Did he?", '"Yes," she said.'],
         ),
         ('She asked "why?" and left.', ['She asked "why?" and left.']),
         ("Really?! Yes. (It was.) Ok.", ["Really?!", "Yes.", "(It was.)", "Ok."]),
-        ("Version 2.0.1 is out. See v2.1 soon.", ["Version 2.0.1 is out.", "See v2.1 soon."]),
-        ("lower case after a period. stays one", ["lower case after a period. stays one"]),
+        (
+            "Version 2.0.1 is out. See v2.1 soon.",
+            ["Version 2.0.1 is out.", "See v2.1 soon."],
+        ),
+        (
+            "lower case after a period. stays one",
+            ["lower case after a period. stays one"],
+        ),
         ("Il était là. Élodie aussi.", ["Il était là.", "Élodie aussi."]),
     ],
 )
@@ -68,7 +83,10 @@ def test_split_english(text, expected):
         ("今天下雨。我们没有出门！你呢？", ["今天下雨。", "我们没有出门！", "你呢？"]),
         ("他说：“今天下雨。”我们在家。", ["他说：“今天下雨。”", "我们在家。"]),
         ("「你好。」他说。『再见！』", ["「你好。」", "他说。", "『再见！』"]),
-        ("我们等了很久……后来天晴了；大家出门了。", ["我们等了很久……", "后来天晴了；", "大家出门了。"]),
+        (
+            "我们等了很久……后来天晴了；大家出门了。",
+            ["我们等了很久……", "后来天晴了；", "大家出门了。"],
+        ),
         ("真的吗？！当然。。", ["真的吗？！", "当然。。"]),
         ("天气很好!我们去公园.好吧", ["天气很好!", "我们去公园.", "好吧"]),
         ("圆周率约等于3.14。它是无理数。", ["圆周率约等于3.14。", "它是无理数。"]),
@@ -86,11 +104,18 @@ def test_split_chinese_and_mixed(text, expected):
 def test_split_line_breaks_and_empty_pieces():
     text = "A title\nFirst line wraps\nhere. Next one.\n\n中文换\n行了。\n***\n……"
     assert split_sentences(text) == [
-        "A title", "First line wraps", "here.", "Next one.", "中文换", "行了。",
+        "A title",
+        "First line wraps",
+        "here.",
+        "Next one.",
+        "中文换",
+        "行了。",
     ]
     # "***" and "……" have no word character: dropped
     assert split_sentences(text, line_breaks="paragraph") == [
-        "A title First line wraps here.", "Next one.", "中文换行了。",
+        "A title First line wraps here.",
+        "Next one.",
+        "中文换行了。",
     ]
     assert split_sentences("") == []
     assert split_sentences(" \n\n ") == []
@@ -152,8 +177,16 @@ def _planted_document():
         "Tickets for the concert sold quickly.",
         "The weather turned cold on Friday evening.",
     ]
-    sentences = [filler[0], central[0], filler[1], central[1], filler[2],
-                 central[0], filler[3], central[2]]
+    sentences = [
+        filler[0],
+        central[0],
+        filler[1],
+        central[1],
+        filler[2],
+        central[0],
+        filler[3],
+        central[2],
+    ]
     return " ".join(sentences), sentences
 
 
@@ -199,7 +232,10 @@ def test_planted_structure_with_word2vec_fitted_on_a_corpus():
     # word2vec puts the main-topic sentences at a cosine of ~1: MMR then
     # takes them for redundant and trades one for another topic
     summ.set_params(diversity=0.3)
-    assert np.mean([len({1, 4, 6} & set(p.tolist())) for p in summ.transform(docs[:30])]) >= 2
+    assert (
+        np.mean([len({1, 4, 6} & set(p.tolist())) for p in summ.transform(docs[:30])])
+        >= 2
+    )
     tfidf = ExtractiveSummarizer(vectorizer="tfidf", output="indices").fit(docs)
     assert all(set(p.tolist()) == {1, 4, 6} for p in tfidf.transform(docs[:30]))
 
@@ -232,7 +268,9 @@ def test_small_inputs():
     two = "First one. Second one."
     assert summarize(two, 5) == ["First one.", "Second one."]
     assert summarize(["pre-split one", "  ", "pre-split two"], 3) == [
-        "pre-split one", "pre-split two"]
+        "pre-split one",
+        "pre-split two",
+    ]
     text, sentences = _planted_document()  # 8 sentences
     assert len(summarize(text, 0.25)) == 2
     assert len(summarize(text, 0.3)) == 3  # ceil(2.4)
@@ -248,7 +286,9 @@ def test_determinism_with_random_state():
     np.testing.assert_array_equal(a.vectorizer_.embedding_, b.vectorizer_.embedding_)
     assert list(a.transform(docs)) == list(b.transform(docs))
     text = docs[0]
-    assert summarize(text, vectorizer="word2vec") == summarize(text, vectorizer="word2vec")
+    assert summarize(text, vectorizer="word2vec") == summarize(
+        text, vectorizer="word2vec"
+    )
 
 
 def test_fitted_vectorizer_is_used_as_is_and_unfitted_is_cloned():
@@ -328,17 +368,22 @@ def test_estimator_pickle_and_joblib_round_trip(tmp_path):
 
 
 def test_estimator_in_pipeline_and_grid_search():
-    docs = _topic_corpus(40) + [
-        " ".join(["Noise words only here."] * 2 + ["Another plain sentence."] * 2)
-    ] * 40
+    docs = (
+        _topic_corpus(40)
+        + [" ".join(["Noise words only here."] * 2 + ["Another plain sentence."] * 2)]
+        * 40
+    )
     y = [1] * 40 + [0] * 40
-    pipe = Pipeline([
-        ("summ", ExtractiveSummarizer(n_sentences=2, vectorizer="tfidf")),
-        ("tfidf", TfidfVectorizer()),
-        ("clf", LogisticRegression()),
-    ])
-    search = GridSearchCV(pipe, {"summ__n_sentences": [1, 2], "summ__diversity": [0.0, 0.3]},
-                          cv=2)
+    pipe = Pipeline(
+        [
+            ("summ", ExtractiveSummarizer(n_sentences=2, vectorizer="tfidf")),
+            ("tfidf", TfidfVectorizer()),
+            ("clf", LogisticRegression()),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"summ__n_sentences": [1, 2], "summ__diversity": [0.0, 0.3]}, cv=2
+    )
     search.fit(docs, y)
     assert search.best_score_ == 1.0
     assert search.predict(docs[:1]).tolist() == [1]
@@ -402,7 +447,10 @@ def test_chinese_without_jieba(monkeypatch):
     monkeypatch.setattr(summarize_module, "_jieba_available", lambda: False)
     summ = ExtractiveSummarizer(n_sentences=2, language="zh").fit(DOCS[1:2])
     assert summ.vectorizer_.tokenizer.__name__ == "cjk_tokenize"
-    assert summ.transform(DOCS[1:2])[0] == "北京有很多名胜古迹。很多游客来北京参观名胜古迹。"
+    assert (
+        summ.transform(DOCS[1:2])[0]
+        == "北京有很多名胜古迹。很多游客来北京参观名胜古迹。"
+    )
 
 
 @pytest.mark.skipif(importlib.util.find_spec("jieba") is None, reason="needs jieba")
@@ -447,7 +495,14 @@ def test_rouge_clipped_counts_and_edge_cases(rouge):
 
 
 def test_rouge_chinese_is_character_level(rouge):
-    assert rouge.tokenize("北京大学, NLP 2024！", "zh") == ["北", "京", "大", "学", "nlp", "2024"]
+    assert rouge.tokenize("北京大学, NLP 2024！", "zh") == [
+        "北",
+        "京",
+        "大",
+        "学",
+        "nlp",
+        "2024",
+    ]
     scores = rouge.rouge_scores("北京大学", "北京的大学", "zh")
     # chars: 4 shared of 4 / 5 -> F 8/9; bigrams 北京, 大学 of 3 / 4 -> F 4/7
     assert scores == pytest.approx({"rouge1": 8 / 9, "rouge2": 4 / 7, "rougeL": 8 / 9})
@@ -458,8 +513,10 @@ def test_rouge_chinese_is_character_level(rouge):
 def test_rouge_agrees_with_rouge_score_package(rouge):
     rouge_score = pytest.importorskip("rouge_score.rouge_scorer")
     scorer = rouge_score.RougeScorer(["rouge1", "rouge2", "rougeL"])
-    pairs = [("police killed the gunman", "the gunman police killed"),
-             ("A b c d. E f!", "b d e a c f g h")]
+    pairs = [
+        ("police killed the gunman", "the gunman police killed"),
+        ("A b c d. E f!", "b d e a c f g h"),
+    ]
     for cand, ref in pairs:
         theirs = scorer.score(ref, cand)
         ours = rouge.rouge_scores(cand, ref)
