@@ -3,7 +3,9 @@
 Word2Vec for text, entity embeddings for categorical columns, Item2Vec for
 baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
 numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
-a small numpy/numba neural net).
+a small numpy/numba neural net). ``summarize`` / ``ExtractiveSummarizer``
+pick the central sentences of English or Chinese text (TextRank on sentence
+vectors, with MMR).
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -448,8 +448,14 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
         if vectorizer is None or isinstance(vectorizer, str):
             probe = _default_vectorizer("word2vec", self.language_, 0, None)
             analyze = probe.build_analyzer()
-            tokens = [analyze(s) for s in sentences]
-            n_tokens = sum(len(t) for t in tokens)
+            # count only as far as the choices need (model, epochs): a large
+            # corpus is not tokenised twice nor held as token lists
+            enough = max(_MIN_WORD2VEC_TOKENS, _TRAINING_TOKENS // 5)
+            n_tokens = 0
+            for sentence in sentences:
+                n_tokens += len(analyze(sentence))
+                if n_tokens >= enough:
+                    break
             if n_tokens == 0:
                 raise ValueError(
                     "X has no word: the default vectorizer found no token in "
@@ -461,7 +467,7 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
             fitted = _default_vectorizer(
                 kind, self.language_, n_tokens, self.random_state
             )
-            fitted.fit(tokens if kind == "word2vec" else sentences)
+            fitted.fit(sentences)
             self.vectorizer_ = fitted
         elif _is_fitted(vectorizer):
             self.vectorizer_ = vectorizer
