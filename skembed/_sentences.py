@@ -52,8 +52,9 @@ _BOUNDARY = re.compile(
 #: marks that end a sentence whatever follows (the full-width "．" only after
 #: a CJK character, as it also appears in numbers)
 _CJK_MARKS = frozenset("。！？；")
-#: white space, then opening quotes or brackets, before a sentence's first letter
-_LEAD = re.compile("\\s+[\"'“‘(\\[「『（【《]*")
+#: white space, then opening quotes, brackets or a bullet, before a
+#: sentence's first letter
+_LEAD = re.compile("\\s+[\"'“‘(\\[「『（【《•‣◦▪]*\\s*")
 #: the Latin word (with inner dots: "e.g", "U.S") right before a period
 _WORD_BEFORE = re.compile(r"[A-Za-z.]*$")
 _INITIAL = re.compile(r"^[A-Z]$")

@@ -71,6 +71,10 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
             ["lower case after a period. stays one"],
         ),
         ("Il était là. Élodie aussi.", ["Il était là.", "Élodie aussi."]),
+        (
+            "Two points. • First one. • second one.",
+            ["Two points.", "• First one. • second one."],
+        ),
     ],
 )
 def test_split_english(text, expected):
