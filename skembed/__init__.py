@@ -3,7 +3,9 @@
 Word2Vec for text, entity embeddings for categorical columns, Item2Vec for
 baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
 numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
-a small numpy/numba neural net).
+a small numpy/numba neural net). ``summarize`` / ``ExtractiveSummarizer``
+pick the central sentences of English or Chinese text (TextRank on sentence
+vectors, with MMR).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -16,6 +18,8 @@ from ._keyedvectors import KeyedVectors, load_vectors
 from ._line import LINEEmbedder
 from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from ._persist import load_model, save_model
+from ._sentences import split_sentences
+from ._summarize import ExtractiveSummarizer, summarize
 from ._word2vec import Word2VecVectorizer
 
 try:
@@ -28,6 +32,7 @@ __all__ = [
     "DeepWalkEmbedder",
     "EdgeFeatures",
     "EntityEmbeddingEncoder",
+    "ExtractiveSummarizer",
     "Item2VecTransformer",
     "KeyedVectors",
     "LINEEmbedder",
@@ -38,4 +43,6 @@ __all__ = [
     "load_model",
     "load_vectors",
     "save_model",
+    "split_sentences",
+    "summarize",
 ]

@@ -97,6 +97,10 @@ def test_every_promised_estimator_is_public():
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=_name)
 @pytest.mark.parametrize("check", API_CHECKS, ids=_name)
 def test_api_contract(cls, check):
+    if check is check_get_feature_names_out_error and not hasattr(
+        cls, "get_feature_names_out"
+    ):  # as scikit-learn, which runs it only on estimators that have the method
+        pytest.skip(f"{cls.__name__} outputs text, not feature columns")
     check(cls.__name__, cls())
 
 
