@@ -194,11 +194,12 @@ class _Blocks:
 
 class _BlockCorpus:
     """What :class:`_MemoryCorpus` and :class:`_SpilledCorpus` share:
-    ``n_docs``, ``n_empty``, ``first_empty`` and iteration over the blocks
+    ``n_docs``, ``n_tokens``, ``n_empty``, ``first_empty`` and iteration over the blocks
     found by a :class:`_Blocks` (``blocks()`` is each storage's own)."""
 
     def _set_blocks(self, blocks):
         self.n_docs = blocks.n_docs
+        self.n_tokens = blocks.n_tokens
         self.n_empty = blocks.n_empty
         self.first_empty = blocks.first_empty
         self._bounds = blocks.bounds()
@@ -733,8 +734,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         :class:`_SpilledCorpus` still open on disk: the caller closes it."""
         token_lists = self._token_lists(X)
         rng = check_random_state(self.random_state)
-        sg = self.algorithm == "skipgram"
-        if self.vectors is None:
+        pretrained = None if self.vectors is None else self._pretrained()
+        if pretrained is None:
             keys, counts, corpus = _scan(
                 token_lists,
                 min_count=self.min_count,
@@ -743,79 +744,69 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             )
             if not isinstance(corpus, _SpilledCorpus):
                 corpus = _MemoryCorpus(*corpus)
-            try:
-                result = self._train_scanned(keys, counts, corpus, rng, sg)
-            except BaseException:
-                corpus.close()
-                raise
-            self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
-            self.loss_curve_ = list(result.loss_curve)
         else:
-            pretrained = self._pretrained()
-            corpus = _MemoryCorpus(
-                *encode_known(token_lists, pretrained.key_to_index)
-            )
-            ids = corpus.ids
-            if corpus.n_docs == 0:
-                raise ValueError("X is empty: fit needs at least one document.")
-            counts = _count_ids(ids, len(pretrained))
-            self._log(
-                f"{corpus.n_docs:,} documents, {ids.shape[0]:,} tokens found in "
-                f"the {len(pretrained):,} pretrained vectors"
-            )
-            vectors = pretrained.vectors
-            self.loss_curve_ = []
-            if self.fine_tune is not False:
-                if ids.shape[0] == 0:
-                    raise ValueError(
-                        "Cannot fine-tune: no token of X is in the vocabulary of "
-                        "the pretrained vectors."
-                    )
-                epochs = (
-                    self.n_epochs if self.fine_tune is True else int(self.fine_tune)
-                )
-                result = self._fit_sgns(
-                    (corpus.indptr, ids),
-                    counts,
-                    rng,
-                    sg=sg,
-                    n_epochs=epochs,
-                    n_components=pretrained.vector_size,
-                    init=vectors,
-                )
-                vectors = result.w_in
-                self.loss_curve_ = list(result.loss_curve)
-            self.wv_ = KeyedVectors(pretrained.index_to_key, vectors, counts=counts)
-        self.vocabulary_ = self.wv_.key_to_index
-        self.embedding_ = self.wv_.vectors
-        self._n_features_out = self.embedding_.shape[1]
+            keys = pretrained.index_to_key
+            corpus = _MemoryCorpus(*encode_known(token_lists, pretrained.key_to_index))
+            counts = _count_ids(corpus.ids, len(pretrained))
         try:
+            vectors = self._train(keys, counts, corpus, rng, pretrained)
+            self.wv_ = KeyedVectors(keys, vectors, counts=counts)
+            self.vocabulary_ = self.wv_.key_to_index
+            self.embedding_ = self.wv_.vectors
+            self._n_features_out = self.embedding_.shape[1]
             self._fit_pooling(corpus)
         except BaseException:
             corpus.close()
             raise
         return corpus
 
-    def _train_scanned(self, keys, counts, corpus, rng, sg):
+    def _train(self, keys, counts, corpus, rng, pretrained=None):
+        """Train the word vectors on the scanned corpus -- from a random
+        start, or from ``pretrained`` (then only when ``fine_tune``) -- and
+        set ``loss_curve_``. Returns the vectors."""
         n_docs = corpus.n_docs
         if n_docs == 0:
             raise ValueError("X is empty: fit needs at least one document.")
-        if not keys:
-            raise ValueError(
-                f"After pruning, no words remain: no token of the {n_docs} "
-                f"documents occurs min_count={self.min_count} times, or the "
-                "tokenisation produced no token at all (the default "
-                "token_pattern keeps words of two or more characters). Try "
-                "a lower min_count, or check build_analyzer()(doc) on a "
-                "few documents."
+        sg = self.algorithm == "skipgram"
+        overrides = {}
+        if pretrained is None:
+            if not keys:
+                raise ValueError(
+                    f"After pruning, no words remain: no token of the {n_docs} "
+                    f"documents occurs min_count={self.min_count} times, or the "
+                    "tokenisation produced no token at all (the default "
+                    "token_pattern keeps words of two or more characters). Try "
+                    "a lower min_count, or check build_analyzer()(doc) on a "
+                    "few documents."
+                )
+            self._log(
+                f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
             )
-        self._log(
-            f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-            f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
-        )
+        else:
+            self._log(
+                f"{n_docs:,} documents, {corpus.n_tokens:,} tokens found in "
+                f"the {len(pretrained):,} pretrained vectors"
+            )
+            self.loss_curve_ = []
+            if self.fine_tune is False:
+                return pretrained.vectors
+            if corpus.n_tokens == 0:
+                raise ValueError(
+                    "Cannot fine-tune: no token of X is in the vocabulary of "
+                    "the pretrained vectors."
+                )
+            epochs = self.n_epochs if self.fine_tune is True else int(self.fine_tune)
+            overrides = dict(
+                n_epochs=epochs,
+                n_components=pretrained.vector_size,
+                init=pretrained.vectors,
+            )
         if isinstance(corpus, _MemoryCorpus):
             corpus = (corpus.indptr, corpus.ids)  # one block, as ever
-        return self._fit_sgns(corpus, counts, rng, sg=sg)
+        result = self._fit_sgns(corpus, counts, rng, sg=sg, **overrides)
+        self.loss_curve_ = list(result.loss_curve)
+        return result.w_in
 
     def _fit_pooling(self, corpus):
         """idf (tfidf) or SIF weights and component, summed block by block:

@@ -731,3 +731,57 @@ def test_column_transformer_with_a_text_column(selector):
     out = ct.fit_transform(df)
     assert out.shape == (15, 5)
     assert out.columns[0] == "w2v__word2vecvectorizer0"
+
+
+def _pretrained_digests(monkeypatch, docs, spill):
+    """sha256 of fit / fit_transform / transform outputs of the pretrained
+    path (frozen and fine-tuned, every pooling), optionally with the corpus
+    forced to spill to disk in many small blocks."""
+    import hashlib
+
+    from skembed import _base, _word2vec
+
+    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
+    if spill:
+        monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
+        monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+    kv = _small(n_components=6, min_count=3).fit(docs[:120]).wv_
+    X = list(docs) + ["", "zzz unknown only", "brand new t0w1"] + list(docs[:40])
+    digests = {}
+    for fine_tune in (False, 2):
+        for pooling in POOLINGS:
+            params = dict(vectors=kv, fine_tune=fine_tune, pooling=pooling,
+                          random_state=0)
+            h = hashlib.sha256()
+            est = Word2VecVectorizer(**params)
+            h.update(est.fit_transform(X).tobytes())
+            h.update(est.embedding_.tobytes())
+            h.update(np.asarray(est.loss_curve_, dtype=np.float64).tobytes())
+            h.update(np.int64(est.n_empty_).tobytes())
+            h.update(Word2VecVectorizer(**params).fit(X).transform(X[::-1]).tobytes())
+            digests[fine_tune, pooling] = h.hexdigest()[:16]
+    return digests
+
+
+#: outputs of the pretrained path pinned before it streamed its corpus
+#: (regression pin: a change of the digest is a change of results)
+PRETRAINED_DIGESTS = {
+    (False, 'mean'): 'ef650898c81fef9c',
+    (False, 'tfidf'): '810b9558fc2d1374',
+    (False, 'sif'): 'a902950fce34aaf5',
+    (False, 'max'): 'd215e0a1f223646e',
+    (2, 'mean'): '51d04dda80430eaa',
+    (2, 'tfidf'): '4ea29ea2ad0c3414',
+    (2, 'sif'): '6176497377c92e02',
+    (2, 'max'): '7595b361546944b1',
+}
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_pretrained_outputs_pinned(monkeypatch, docs, spill):
+    """Issue #8: the pretrained path (frozen and fine-tuned) gives the same
+    bits whether its corpus is held in memory or spilled to disk in blocks,
+    and the same bits as before it learnt to spill."""
+    got = _pretrained_digests(monkeypatch, docs, spill)
+    assert got == PRETRAINED_DIGESTS
