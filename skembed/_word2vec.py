@@ -98,12 +98,11 @@ def _csr_from_lengths(lengths, buf):
     return indptr, ids
 
 
-def encode_known(token_lists, key_to_index):
-    """Map token lists to a CSR corpus of known ids; unknown tokens dropped.
-
-    One C-level dictionary lookup per token (``map`` + ``array.extend``),
-    no Python bytecode per token.
-    """
+def _encode_groups(token_lists, key_to_index, block_tokens=None):
+    """Yield CSR ``(indptr, ids)`` of known ids (unknown tokens dropped) of
+    consecutive groups of documents of about ``block_tokens`` tokens each
+    (``None``: one group of all). One C-level dictionary lookup per token
+    (``map`` + ``array.extend``), no Python bytecode per token."""
     get = key_to_index.get
     minus_one = itertools.repeat(-1)
     buf = array(_INT32)
@@ -111,8 +110,17 @@ def encode_known(token_lists, key_to_index):
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(get, tokens, minus_one))
-    indptr, ids = _csr_from_lengths(lengths, buf)
-    return _drop_unknown(indptr, ids)
+        if block_tokens is not None and len(buf) >= block_tokens:
+            yield _drop_unknown(*_csr_from_lengths(lengths, buf))
+            buf = array(_INT32)
+            lengths = array(_INT32)
+    if len(lengths) or block_tokens is None:
+        yield _drop_unknown(*_csr_from_lengths(lengths, buf))
+
+
+def encode_known(token_lists, key_to_index):
+    """Map token lists to a CSR corpus of known ids; unknown tokens dropped."""
+    return next(_encode_groups(token_lists, key_to_index))
 
 
 def _read_int32(file, start, count):
@@ -231,6 +239,27 @@ class _MemoryCorpus(_BlockCorpus):
             yield (d0, d1), (self.indptr[d0 : d1 + 1] - t0, self.ids[t0:t1])
 
 
+class _StreamedCorpus(_BlockCorpus):
+    """Documents encoded group by group while they are pooled (one pass,
+    for ``transform`` of ``n_docs`` documents): one group of token ids in
+    memory at a time. ``n_empty`` and ``first_empty`` are ``None`` until
+    :meth:`blocks` has run through."""
+
+    def __init__(self, token_lists, key_to_index, n_docs):
+        self._groups = _encode_groups(token_lists, key_to_index, _READ_TOKENS)
+        self.n_docs = n_docs
+        self.n_empty = self.first_empty = None
+
+    def blocks(self):
+        """Yield ``(doc0, doc1), (indptr, ids)`` per group."""
+        seen = _Blocks(np.inf)  # counts the documents and the empty ones
+        for indptr, ids in self._groups:
+            d0 = seen.n_docs
+            seen.feed(np.diff(indptr))
+            yield (d0, seen.n_docs), (indptr, ids)
+        self.n_empty, self.first_empty = seen.n_empty, seen.first_empty
+
+
 class _SpilledCorpus(_BlockCorpus):
     """A scanned corpus that lives in two temporary files.
 
@@ -329,7 +358,10 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     return (keys, counts, *corpus)
 
 
-def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
+def _scan(
+    token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None,
+    vocabulary=None,
+):
     """:func:`scan_corpus` that may keep the corpus on disk.
 
     With ``spill_tokens``, the provisional ids and the document lengths are
@@ -339,9 +371,24 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     spilled, else as an in-memory ``(indptr, ids)``. Memory is then the
     dictionary and the counts, independent of the number of tokens and
     documents.
+
+    With ``vocabulary`` (a ``key -> id`` dict of ids ``0 .. n - 1``, e.g.
+    pretrained vectors') the ids are that dictionary's: no word is added,
+    unknown tokens are dropped, ``min_count`` and ``max_vocab_size`` do not
+    apply, and ``keys`` / ``counts`` cover the whole vocabulary in its own
+    order (``counts`` 0 for a word absent from the corpus).
     """
-    provisional = defaultdict(itertools.count().__next__)
-    lookup = provisional.__getitem__
+    fixed = vocabulary is not None
+    if fixed:
+        # unknown tokens get the provisional id n: counted, then dropped
+        n_known = len(vocabulary)
+        get = vocabulary.get
+        unknown = itertools.repeat(n_known)
+        max_vocab_size = None
+        provisional = {}
+    else:
+        provisional = defaultdict(itertools.count().__next__)
+        lookup = provisional.__getitem__
     buf = array(_INT32)
     lengths = array(_INT32)  # 4 bytes per document (until spilled)
     n_docs = 0
@@ -364,7 +411,10 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
 
     for tokens in token_lists:
         lengths.append(len(tokens))
-        buf.extend(map(lookup, tokens))
+        if fixed:
+            buf.extend(map(get, tokens, unknown))
+        else:
+            buf.extend(map(lookup, tokens))
         if max_vocab_size is not None and len(provisional) > max_vocab_size:
             seen = counts_so_far()
             for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
@@ -388,6 +438,24 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
         seen = counts_so_far()
         indptr, ids = _csr_from_lengths(lengths, buf)
         del lengths
+    if fixed:
+        counts = np.zeros(n_known + 1, dtype=np.int64)
+        counts[: seen.shape[0]] = seen
+        remap = np.arange(n_known + 1, dtype=np.int32)
+        remap[n_known] = -1
+        keys, counts = list(vocabulary), counts[:n_known]
+    else:
+        keys, counts, remap = _final_vocabulary(provisional, seen, min_count)
+    if spill is not None:
+        corpus = _SpilledCorpus(*spill, n_docs, remap, _READ_TOKENS)
+        return keys, counts, corpus
+    return keys, counts, _drop_unknown(indptr, ids, remap)
+
+
+def _final_vocabulary(provisional, seen, min_count):
+    """``(keys, counts, remap)`` of the scan's words seen ``min_count``
+    times, most frequent first (ties: first seen); ``remap`` maps a
+    provisional id to the final one or -1."""
     n_provisional = seen.shape[0]
     alive_keys = list(provisional.keys())
     alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
@@ -398,10 +466,7 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     remap[alive_ids[order]] = np.arange(order.shape[0], dtype=np.int32)
     keys = [alive_keys[j] for j in order]
     counts = alive_counts[order].astype(np.int64)
-    if spill is not None:
-        corpus = _SpilledCorpus(*spill, n_docs, remap, _READ_TOKENS)
-        return keys, counts, corpus
-    return keys, counts, _drop_unknown(indptr, ids, remap)
+    return keys, counts, remap
 
 
 class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
@@ -560,13 +625,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     epoch, for the idf / SIF statistics and for ``fit_transform``'s
     pooling, so ``fit`` needs memory for the dictionary, the model and a
     few blocks -- nothing per token or per document -- with results
-    bit-identical to in-memory training. ``fit_transform``'s output is
-    ``n_documents x n_components`` floats, and ``vectors=`` (pretrained)
-    keeps the ids of ``X`` in memory.
+    bit-identical to in-memory training. The same holds with ``vectors=``
+    (pretrained, frozen or ``fine_tune``): the corpus is encoded with the
+    pretrained vocabulary and spilled the same way. ``fit_transform``'s
+    output is ``n_documents x n_components`` floats.
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per
-    token beyond the tokeniser.
+    token beyond the tokeniser. For a list (or Series, array) of documents
+    it encodes and pools one group of about 2 M tokens at a time, so it
+    holds the output and one group of token ids (``pooling="sif"`` and
+    generators: the ids of the whole call).
 
     References
     ----------
@@ -735,19 +804,15 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         token_lists = self._token_lists(X)
         rng = check_random_state(self.random_state)
         pretrained = None if self.vectors is None else self._pretrained()
-        if pretrained is None:
-            keys, counts, corpus = _scan(
-                token_lists,
-                min_count=self.min_count,
-                max_vocab_size=self.max_vocab_size,
-                spill_tokens=_SPILL_TOKENS,
-            )
-            if not isinstance(corpus, _SpilledCorpus):
-                corpus = _MemoryCorpus(*corpus)
-        else:
-            keys = pretrained.index_to_key
-            corpus = _MemoryCorpus(*encode_known(token_lists, pretrained.key_to_index))
-            counts = _count_ids(corpus.ids, len(pretrained))
+        keys, counts, corpus = _scan(
+            token_lists,
+            min_count=self.min_count,
+            max_vocab_size=self.max_vocab_size,
+            spill_tokens=_SPILL_TOKENS,
+            vocabulary=None if pretrained is None else pretrained.key_to_index,
+        )
+        if not isinstance(corpus, _SpilledCorpus):
+            corpus = _MemoryCorpus(*corpus)
         try:
             vectors = self._train(keys, counts, corpus, rng, pretrained)
             self.wv_ = KeyedVectors(keys, vectors, counts=counts)
@@ -910,7 +975,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         ndarray of float32, shape (n_documents, n_components)
         """
         check_is_fitted(self, "wv_")
-        indptr, ids = encode_known(self._token_lists(X), self.vocabulary_)
+        docs = check_documents(X)
+        token_lists = self._token_lists(docs)
+        # known length: encode while pooling, one group of ids at a time.
+        # Not for SIF: its projection (a BLAS matrix-vector product) may
+        # round a row differently in a block of another height, and the
+        # output stays bit-identical to the whole-batch one.
+        if isinstance(docs, (list, tuple)) and self.pooling != "sif":
+            if not docs:
+                raise ValueError("X is empty: transform needs at least one document.")
+            return self._pool(_StreamedCorpus(token_lists, self.vocabulary_, len(docs)))
+        indptr, ids = encode_known(token_lists, self.vocabulary_)
         if indptr.shape[0] == 1:
             raise ValueError("X is empty: transform needs at least one document.")
         return self._pool(_MemoryCorpus(indptr, ids, block_tokens=np.inf))
@@ -950,6 +1025,20 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 "vectorizer was fitted with another pooling. Fit it again after "
                 "set_params(pooling=...)."
             )
+        counted = corpus.n_empty is not None  # else known after the pass
+        if counted:
+            self._check_empty(corpus)
+        out = np.empty((corpus.n_docs, self.embedding_.shape[1]), dtype=np.float32)
+        for (d0, d1), (indptr, ids) in corpus.blocks():
+            if corpus.n_empty is None and self.handle_empty == "error":
+                if np.any(indptr[1:] == indptr[:-1]):
+                    continue  # it will raise: only count the rest
+            out[d0:d1] = self._pool_rows(indptr, ids)
+        if not counted:
+            self._check_empty(corpus)
+        return out
+
+    def _check_empty(self, corpus):
         n_docs, n_empty = corpus.n_docs, corpus.n_empty
         if n_empty:
             if self.handle_empty == "error":
@@ -962,10 +1051,6 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 f"{n_empty:,} of {n_docs:,} documents have no known token: "
                 "zero vectors"
             )
-        out = np.empty((n_docs, self.embedding_.shape[1]), dtype=np.float32)
-        for (d0, d1), (indptr, ids) in corpus.blocks():
-            out[d0:d1] = self._pool_rows(indptr, ids)
-        return out
 
     def _pool_rows(self, indptr, ids):
         if self.pooling == "max":
