@@ -360,7 +360,7 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
 
 def _scan(
     token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None,
-    vocabulary=None,
+    vocabulary=None, stats=None,
 ):
     """:func:`scan_corpus` that may keep the corpus on disk.
 
@@ -377,6 +377,9 @@ def _scan(
     unknown tokens are dropped, ``min_count`` and ``max_vocab_size`` do not
     apply, and ``keys`` / ``counts`` cover the whole vocabulary in its own
     order (``counts`` 0 for a word absent from the corpus).
+
+    ``stats``, a dict, receives ``n_distinct``: the number of distinct
+    tokens held at the end of the scan (before ``min_count``).
     """
     fixed = vocabulary is not None
     if fixed:
@@ -438,6 +441,8 @@ def _scan(
         seen = counts_so_far()
         indptr, ids = _csr_from_lengths(lengths, buf)
         del lengths
+    if stats is not None:
+        stats["n_distinct"] = len(provisional)
     if fixed:
         counts = np.zeros(n_known + 1, dtype=np.int64)
         counts[: seen.shape[0]] = seen

@@ -372,3 +372,20 @@ def test_cli_outputs_pinned(capsys, tmp_path):
         assert code == 0, err
         got[name] = hashlib.sha256(out.read_bytes()).hexdigest()[:16]
     assert got == CLI_DIGESTS
+
+
+def test_read_edgelist_streams_into_int32_codes(tmp_path):
+    """Issue #8: the edge list is parsed into an (n_edges, 2) int32 array of
+    node codes (no Python object per edge), numbered as the estimator
+    numbers string ids: first appearance as a source, then as a target."""
+    from skembed._cli import read_edgelist
+
+    path = tmp_path / "edges.txt"
+    path.write_text("b a 1\n\n# comment\nc b 2\n d,a , 0.5\nd e 1\n")
+    edges, weights, names = read_edgelist(str(path), weighted=True)
+    assert names == ["b", "c", "d", "a", "e"]
+    assert edges.dtype == np.int32 and edges.shape == (4, 2)
+    np.testing.assert_array_equal(edges, [[0, 3], [1, 0], [2, 3], [2, 4]])
+    np.testing.assert_array_equal(weights, [1.0, 2.0, 0.5, 1.0])
+    edges, weights, names = read_edgelist(str(path), weighted=False)
+    assert weights is None and names == ["b", "c", "d", "a", "e"]
