@@ -32,6 +32,9 @@ _REMAP_BLOCK = 2**20
 #: lengths) are written to temporary files during the scan and streamed
 #: from them in every epoch
 _SPILL_TOKENS = 2**22
+#: tokens per group ``transform`` encodes and pools at once (its pooling
+#: temporaries are ~40 bytes per token of the group)
+_POOL_TOKENS = 2**18
 #: tokens per block a spilled corpus is trained in (cut at chunk boundaries;
 #: fewer, larger blocks mean fewer parallel-region joins per epoch)
 _READ_TOKENS = 2**21
@@ -246,7 +249,7 @@ class _StreamedCorpus(_BlockCorpus):
     :meth:`blocks` has run through."""
 
     def __init__(self, token_lists, key_to_index, n_docs):
-        self._groups = _encode_groups(token_lists, key_to_index, _READ_TOKENS)
+        self._groups = _encode_groups(token_lists, key_to_index, _POOL_TOKENS)
         self.n_docs = n_docs
         self.n_empty = self.first_empty = None
 
@@ -638,7 +641,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per
     token beyond the tokeniser. For a list (or Series, array) of documents
-    it encodes and pools one group of about 2 M tokens at a time, so it
+    it encodes and pools one group of about 260,000 tokens at a time, so it
     holds the output and one group of token ids (``pooling="sif"`` and
     generators: the ids of the whole call).
 

@@ -851,7 +851,7 @@ def test_transform_streams_groups_bit_identical(monkeypatch, docs, pooling):
             yield item
 
     monkeypatch.setattr(_word2vec._StreamedCorpus, "blocks", spy)
-    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 50)
+    monkeypatch.setattr(_word2vec, "_POOL_TOKENS", 50)
     np.testing.assert_array_equal(vec.transform(X), whole)
     assert len(groups) > 20 and groups[-1][1] == len(X)
     vec.set_params(handle_empty="error")
