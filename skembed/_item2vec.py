@@ -552,7 +552,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         -------
         self : Item2VecTransformer
         """
-        from ._word2vec import _scan
+        from ._word2vec import _MemoryCorpus, _scan, document_frequencies
 
         param = "X" if self.baskets is None else "baskets"
         cells, _ = self._cells(
@@ -579,14 +579,9 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.items_ = _item_array(keys)
         self.vocabulary_ = {key: i for i, key in enumerate(keys)}
         self.item_counts_ = counts
-        df = np.diff(
-            sp.csr_matrix(
-                (np.ones(ids.shape[0], dtype=np.float32), ids, indptr),
-                shape=(n_baskets, len(keys)),
-            )
-            .tocsc()
-            .indptr
-        )
+        # baskets holding each item (an item repeated in a basket counts
+        # once), block by block
+        df = document_frequencies(_MemoryCorpus(indptr, ids), len(keys))
         self.idf_ = np.log((1.0 + n_baskets) / (1.0 + df)) + 1.0
         self.n_baskets_ = n_baskets
         self.n_missing_items_ = int(n_missing)

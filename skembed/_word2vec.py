@@ -126,6 +126,23 @@ def encode_known(token_lists, key_to_index):
     return next(_encode_groups(token_lists, key_to_index))
 
 
+def document_frequencies(blocks, n_words):
+    """Documents containing each word (repeats in a document count once),
+    summed over a re-iterable of CSR ``(indptr, ids)`` blocks of whole
+    documents; memory is one block's, not the corpus's."""
+    df = np.zeros(n_words, dtype=np.int64)
+    for b_indptr, b_ids in blocks:
+        ones = np.ones(b_ids.shape[0], dtype=np.int32)
+        # copies: sum_duplicates sorts the index arrays in place
+        docs = sp.csr_matrix(
+            (ones, b_ids.copy(), b_indptr.copy()),
+            shape=(b_indptr.shape[0] - 1, n_words),
+        )
+        docs.sum_duplicates()
+        df += np.bincount(docs.indices, minlength=n_words)
+    return df
+
+
 def _read_int32(file, start, count):
     """``count`` int32 values at item offset ``start`` of a binary file."""
     out = np.empty(int(count), dtype=np.int32)
@@ -889,17 +906,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 delattr(self, name)
         n_words, dim = self.embedding_.shape
         if self.pooling == "tfidf":
-            df = np.zeros(n_words, dtype=np.int64)
-            # blocks hold whole documents: document frequencies add up
-            for b_indptr, b_ids in corpus:
-                ones = np.ones(b_ids.shape[0], dtype=np.int32)
-                # copies: sum_duplicates sorts the index arrays in place
-                docs = sp.csr_matrix(
-                    (ones, b_ids.copy(), b_indptr.copy()),
-                    shape=(b_indptr.shape[0] - 1, n_words),
-                )
-                docs.sum_duplicates()
-                df += np.bincount(docs.indices, minlength=n_words)
+            df = document_frequencies(corpus, n_words)
             self.idf_ = np.log((1.0 + corpus.n_docs) / (1.0 + df)) + 1.0
         elif self.pooling == "sif":
             counts = self.wv_.counts.astype(np.float64)
