@@ -236,27 +236,33 @@ def entity_frame(n_rows, *, seed=0):
 
 # --------------------------------------------------------------- children
 def child_w2v(size, threads, case="w2v"):
-    from skembed import Word2VecVectorizer
-
     path = zipf_corpus(size, lengths=LINE_TOKENS[case])
     params = dict(
         n_components=100, window=5, min_count=5, n_epochs=1, pooling="mean",
         random_state=0, n_jobs=threads,
     )
+    est, row = _fit_file(params, path)
+    n_words, dim = est.embedding_.shape
+    return {**row, "vocab": n_words, "dim": dim, "model_bytes": n_words * dim * 4 * 2}
+
+
+def _fit_file(params, path):
+    """``Word2VecVectorizer(**params).fit(open(path))`` after a warm-up fit
+    (numba compilation): the estimator and the common fields of its row."""
+    from skembed import Word2VecVectorizer
+
     Word2VecVectorizer(**params).fit(["w1 w2 w3 w1 w2"] * 10)  # compile
     rss_before = proc_status("VmRSS")
     hwm_before = proc_status("VmHWM")
     est = Word2VecVectorizer(**params)
     with open(path, encoding="utf-8") as f:
         _, wall, cpu = timed(lambda: est.fit(f))
-    n_words, dim = est.embedding_.shape
-    tokens = int(est.wv_.counts.sum())
     with open(path, "rb") as f:
         docs = sum(1 for _ in f)
-    return {
+    return est, {
         "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
-        "file_bytes": path.stat().st_size, "tokens_in_vocab": tokens, "docs": docs,
-        "vocab": n_words, "dim": dim, "model_bytes": n_words * dim * 4 * 2,
+        "file_bytes": path.stat().st_size,
+        "tokens_in_vocab": int(est.wv_.counts.sum()), "docs": docs,
     }
 
 
@@ -364,25 +370,13 @@ def _pretrained_vectors(vocab=50_000, dim=100, seed=0):
 def child_w2v_pretrained(size, threads, fine_tune=False):
     """``Word2VecVectorizer(vectors=...)`` fitted on the Zipf corpus streamed
     from its file: frozen (only the tf-idf statistics) or fine-tuned."""
-    from skembed import Word2VecVectorizer
-
     path = zipf_corpus(size)
     kv = _pretrained_vectors()
     params = dict(vectors=kv, fine_tune=fine_tune, pooling="tfidf",
                   random_state=0, n_jobs=threads)
-    Word2VecVectorizer(**params).fit(["w1 w2 w3 w1 w2"] * 10)  # compile
-    rss_before = proc_status("VmRSS")
-    hwm_before = proc_status("VmHWM")
-    est = Word2VecVectorizer(**params)
-    with open(path, encoding="utf-8") as f:
-        _, wall, cpu = timed(lambda: est.fit(f))
-    tokens = int(est.wv_.counts.sum())
-    with open(path, "rb") as f:
-        docs = sum(1 for _ in f)
+    _, row = _fit_file(params, path)
     return {
-        "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
-        "file_bytes": path.stat().st_size, "tokens_in_vocab": tokens, "docs": docs,
-        "vocab": len(kv), "dim": kv.vector_size,
+        **row, "vocab": len(kv), "dim": kv.vector_size,
         "model_bytes": len(kv) * kv.vector_size * 4 * (2 if fine_tune else 1),
     }
 
@@ -401,13 +395,14 @@ def child_w2v_transform(size, threads):
     est.fit(["w1 w2 w3 w1 w2"] * 10)
     with open(path, encoding="utf-8") as f:
         docs = f.read().splitlines()
+    tokens = sum(len(doc.split()) for doc in docs)
     rss_before = proc_status("VmRSS")
     hwm_before = proc_status("VmHWM")
     out, wall, cpu = timed(lambda: est.transform(docs))
     return {
         "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
         "file_bytes": path.stat().st_size, "docs": len(docs),
-        "tokens_in_vocab": sum(1 for _ in open(path, "rb").read().split()),
+        "tokens_in_vocab": tokens,
         "vocab": len(est.wv_), "dim": est.wv_.vector_size,
         "model_bytes": len(est.wv_) * est.wv_.vector_size * 4,
         "output_bytes": int(out.nbytes),
@@ -636,6 +631,22 @@ def _render_w2v(rows, case, title):
     return lines
 
 
+def _table_rows(rows, lead, cells, n_cols):
+    """Markdown rows of a table of ``n_cols`` columns: the ``lead(r)``
+    cells, then ``cells(r, peak - before)``, or the size and the error of
+    a failed case."""
+    out = []
+    for r in rows:
+        head = lead(r)
+        if "error" in r:
+            head = head + [f"{r['size']:,}", r["error"]]
+            out.append("| " + " | ".join(head) + " |" + " |" * (n_cols - len(head)))
+            continue
+        extra = r["hwm"] - r["rss_before"]
+        out.append("| " + " | ".join(head + cells(r, extra)) + " |")
+    return out
+
+
 PRETRAINED_CASES = {
     "w2v_pretrained": "fit, frozen",
     "w2v_finetune": "fit, fine_tune=1",
@@ -664,20 +675,17 @@ def _render_pretrained(results):
     order = list(PRETRAINED_CASES)
     rows = sorted(rows, key=lambda r: (order.index(r["case"]), bool(r.get("tag")),
                                        r.get("tag", ""), r["size"]))
-    for r in rows:
-        tag = r.get("tag") or "this"
-        call = PRETRAINED_CASES[r["case"]]
-        if "error" in r:
-            lines.append(f"| {tag} | {call} | {r['size']:,} | {r['error']} |" + " |" * 7)
-            continue
-        extra = r["hwm"] - r["rss_before"]
-        output = r.get("output_bytes", 0)
-        lines.append(
-            f"| {tag} | {call} | {r['tokens_in_vocab']:,} | {r['docs']:,} "
-            f"| {mib(r['model_bytes'])} | {mib(output)} | {r['cpu']:.1f} "
-            f"| {mib(r['rss_before'])} | {mib(r['hwm'])} | {mib(extra)} "
-            f"| {(extra - output) / r['tokens_in_vocab']:.2f} |"
-        )
+    lines += _table_rows(
+        rows,
+        lambda r: [r.get("tag") or "this", PRETRAINED_CASES[r["case"]]],
+        lambda r, extra: [
+            f"{r['tokens_in_vocab']:,}", f"{r['docs']:,}", mib(r["model_bytes"]),
+            mib(r.get("output_bytes", 0)), f"{r['cpu']:.1f}", mib(r["rss_before"]),
+            mib(r["hwm"]), mib(extra),
+            f"{(extra - r.get('output_bytes', 0)) / r['tokens_in_vocab']:.2f}",
+        ],
+        11,
+    )
     lines.append("")
     return lines
 
@@ -704,19 +712,16 @@ def _render_cli(results):
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows = sorted(rows, key=lambda r: (r["case"], bool(r.get("tag")), r.get("tag", "")))
-    for r in rows:
-        tag = r.get("tag") or "this"
-        command = r["case"].split("_", 1)[1]
-        if "error" in r:
-            lines.append(f"| {tag} | {command} | {r['size']:,} | {r['error']} |" + " |" * 7)
-            continue
-        extra = r["hwm"] - r["rss_before"]
-        lines.append(
-            f"| {tag} | {command} | {r['lines']:,} | {mib(r['file_bytes'])} "
-            f"| {r['vectors']:,} | {mib(r['model_bytes'])} | {r['cpu']:.1f} "
-            f"| {mib(r['rss_before'])} | {mib(r['hwm'])} | {mib(extra)} "
-            f"| {extra / r['lines']:.0f} |"
-        )
+    lines += _table_rows(
+        rows,
+        lambda r: [r.get("tag") or "this", r["case"].split("_", 1)[1]],
+        lambda r, extra: [
+            f"{r['lines']:,}", mib(r["file_bytes"]), f"{r['vectors']:,}",
+            mib(r["model_bytes"]), f"{r['cpu']:.1f}", mib(r["rss_before"]),
+            mib(r["hwm"]), mib(extra), f"{extra / r['lines']:.0f}",
+        ],
+        11,
+    )
     lines.append("")
     return lines
 
