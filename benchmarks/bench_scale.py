@@ -515,6 +515,10 @@ the per-document fix below (same session, same load, run with `--src` on an
 export of that commit); `before spill (older)` = the code before the corpus
 was spilled to disk at all (an earlier session). The EntityEmbeddingEncoder
 row is from that earlier session too (not re-run: untouched code).
+`2af832e (before)` = the code before the pretrained path and the CLI
+readers streamed (a later session; its `this` rows are the code after it;
+the trained word2vec and node2vec rows above were not re-run: their code
+paths did not change).
 
 Commands (the JSON rows are merged through `scale.json`, `--render` writes
 this file):
@@ -522,6 +526,49 @@ this file):
     python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check
     python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check \\
         --src /tmp/before --tag "7f87488 (before)"   # git archive 7f87488 skembed
+    python benchmarks/bench_scale.py --only w2v_pretrained w2v_finetune \\
+        w2v_transform cli_node2vec cli_item2vec
+    python benchmarks/bench_scale.py --only w2v_pretrained w2v_finetune \\
+        w2v_transform cli_node2vec cli_item2vec \\
+        --src /tmp/before-reliab2 --tag "2af832e (before)"  # git archive 2af832e skembed
+
+- **Pretrained vectors.** `Word2VecVectorizer(vectors=...)` (frozen or
+  `fine_tune`) encoded the whole corpus into int32 ids and an int64
+  offset per document held in memory (plus the array's growth), and summed
+  the idf over that one block. It now goes through the same scan as
+  training (`_scan` with the pretrained vocabulary: unknown tokens get a
+  provisional id that the re-map drops), so a corpus of more than 4 M
+  tokens + documents is spilled and streamed block by block like the
+  trained path's. Peak - before from 5 M to 20 M tokens grows by 12 MiB
+  frozen / 6 MiB fine-tuned (0.8 / 0.4 bytes per token: the trained path's
+  figure) against 62 / 50 MiB before (4.2 / 3.4 bytes per token), and is
+  57 vs 120 MiB (frozen) and 68 vs 159 MiB (fine-tuned) at 20 M tokens.
+  Outputs are bit-identical (pinned digests in tests/test_word2vec.py,
+  in memory and spilled). CPU seconds are unchanged within noise.
+- **transform.** For a list (Series, array) of documents, `transform`
+  encodes and pools one group of 2^18 tokens at a time into the
+  preallocated output (not for `pooling="sif"`, whose BLAS projection may
+  round a row differently in a block of another height, and not for a
+  generator, whose length is unknown): beyond the float32 output it adds
+  0.4 - 1.8 bytes per token, where it kept the ids of the whole call and
+  the tf-idf pooling temporaries of all of them (25 - 30 bytes per token):
+  peak - before 853 -> 389 MiB at 20 M tokens (381 MiB of it the output).
+- **CLI readers.** `skembed node2vec` read the edge list into three Python
+  lists of strings (and a DataFrame of them, whose string ids the
+  estimator factorised through a dictionary); it now appends node codes to
+  an int32 array as it reads (one dictionary entry per node, not per edge)
+  and hands the estimator integer codes numbered as it numbered the
+  strings, so the output file is byte-identical (pinned in
+  tests/test_cli.py): peak - before 354 -> 177 MiB at 1 M edges, the rest
+  being the graph validation (integer edge list -> symmetric CSR, ~80 MiB
+  at its peak) and the model; the reader itself takes 1.6 CPU s per M
+  edges. `skembed item2vec` built a list of baskets (a list of str per
+  basket), and `Item2VecTransformer.fit` copied it into another list,
+  counted it with a `Counter`, encoded it through Python int lists and
+  took the idf from a CSC copy; the CLI now streams the file's lines and
+  `fit` parses, counts and encodes any plain iterable in one pass (the
+  word2vec scan: 4 bytes per item occurrence): peak - before 788 -> 79 MiB
+  at 1 M baskets (6 M item occurrences), CPU 21.9 -> 13.6 s.
 
 - **word2vec memory.** A corpus of more than 4 M tokens + documents is
   spilled during the scan to two anonymous temporary files: the int32 token
