@@ -1044,9 +1044,11 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         if counted:
             self._check_empty(corpus)
         out = np.empty((corpus.n_docs, self.embedding_.shape[1]), dtype=np.float32)
+        doomed = False  # an empty document seen with handle_empty="error"
         for (d0, d1), (indptr, ids) in corpus.blocks():
-            if corpus.n_empty is None and self.handle_empty == "error":
-                if np.any(indptr[1:] == indptr[:-1]):
+            if not counted and self.handle_empty == "error":
+                doomed = doomed or bool(np.any(indptr[1:] == indptr[:-1]))
+                if doomed:
                     continue  # it will raise: only count the rest
             out[d0:d1] = self._pool_rows(indptr, ids)
         if not counted:
