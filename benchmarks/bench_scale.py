@@ -48,6 +48,11 @@ FULL = {
     "node2vec": [250_000, 1_000_000],
     "graph_check": [1_000_000],
     "entity": [1_000_000],
+    "w2v_pretrained": [5_000_000, 20_000_000],
+    "w2v_finetune": [5_000_000, 20_000_000],
+    "w2v_transform": [5_000_000, 20_000_000],
+    "cli_node2vec": [1_000_000],
+    "cli_item2vec": [1_000_000],
 }
 QUICK = {
     "w2v": [500_000, 2_000_000],
@@ -55,6 +60,11 @@ QUICK = {
     "node2vec": [100_000],
     "graph_check": [100_000],
     "entity": [100_000],
+    "w2v_pretrained": [500_000, 2_000_000],
+    "w2v_finetune": [500_000, 2_000_000],
+    "w2v_transform": [500_000, 2_000_000],
+    "cli_node2vec": [100_000],
+    "cli_item2vec": [100_000],
 }
 
 
@@ -146,6 +156,63 @@ def random_graph(n_edges, *, seed=0, exponent=2.5):
     return A, int(key.shape[0])
 
 
+def edge_file(n_edges, *, seed=0):
+    """Path of a cached weighted edge list of the graph of
+    :func:`random_graph` (``n<u> n<v> <weight>`` lines, a comment line)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"edges_{n_edges}_{seed}.txt"
+    if path.exists():
+        return path
+    A, _ = random_graph(n_edges, seed=seed)
+    coo = sp_triu(A)
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(1, 9, size=coo.nnz) / 4
+    tmp = path.with_suffix(".part")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write("# source target weight\n")
+        for start in range(0, coo.nnz, 100_000):
+            stop = start + 100_000
+            f.write("".join(
+                f"n{u} n{v} {w}\n" for u, v, w in zip(
+                    coo.row[start:stop].tolist(), coo.col[start:stop].tolist(),
+                    weights[start:stop].tolist(), strict=True)
+            ))
+    tmp.rename(path)
+    return path
+
+
+def sp_triu(A):
+    import scipy.sparse as sp
+
+    return sp.triu(A, k=1, format="coo")
+
+
+def basket_file(n_baskets, *, items=50_000, seed=0):
+    """Path of a cached basket file: 2-10 items per line (``i<k>``) drawn
+    with Zipf-like (exponent 0.9) item frequencies."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"baskets_{n_baskets}_{items}_{seed}.txt"
+    if path.exists():
+        return path
+    rng = np.random.default_rng(seed)
+    p = np.arange(1, items + 1, dtype=np.float64) ** -0.9
+    p /= p.sum()
+    names = np.array([f"i{k}" for k in range(items)], dtype=object)
+    tmp = path.with_suffix(".part")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for start in range(0, n_baskets, 100_000):
+            n = min(100_000, n_baskets - start)
+            sizes = rng.integers(2, 11, size=n)
+            toks = names[rng.choice(items, size=int(sizes.sum()), p=p)]
+            ends = np.cumsum(sizes)
+            f.write("".join(
+                " ".join(toks[e - k : e]) + "\n"
+                for k, e in zip(sizes.tolist(), ends.tolist(), strict=True)
+            ))
+    tmp.rename(path)
+    return path
+
+
 def entity_frame(n_rows, *, seed=0):
     """5 categorical columns (cardinality 10 .. 50,000) and an additive target."""
     import pandas as pd
@@ -169,27 +236,33 @@ def entity_frame(n_rows, *, seed=0):
 
 # --------------------------------------------------------------- children
 def child_w2v(size, threads, case="w2v"):
-    from skembed import Word2VecVectorizer
-
     path = zipf_corpus(size, lengths=LINE_TOKENS[case])
     params = dict(
         n_components=100, window=5, min_count=5, n_epochs=1, pooling="mean",
         random_state=0, n_jobs=threads,
     )
+    est, row = _fit_file(params, path)
+    n_words, dim = est.embedding_.shape
+    return {**row, "vocab": n_words, "dim": dim, "model_bytes": n_words * dim * 4 * 2}
+
+
+def _fit_file(params, path):
+    """``Word2VecVectorizer(**params).fit(open(path))`` after a warm-up fit
+    (numba compilation): the estimator and the common fields of its row."""
+    from skembed import Word2VecVectorizer
+
     Word2VecVectorizer(**params).fit(["w1 w2 w3 w1 w2"] * 10)  # compile
     rss_before = proc_status("VmRSS")
     hwm_before = proc_status("VmHWM")
     est = Word2VecVectorizer(**params)
     with open(path, encoding="utf-8") as f:
         _, wall, cpu = timed(lambda: est.fit(f))
-    n_words, dim = est.embedding_.shape
-    tokens = int(est.wv_.counts.sum())
     with open(path, "rb") as f:
         docs = sum(1 for _ in f)
-    return {
+    return est, {
         "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
-        "file_bytes": path.stat().st_size, "tokens_in_vocab": tokens, "docs": docs,
-        "vocab": n_words, "dim": dim, "model_bytes": n_words * dim * 4 * 2,
+        "file_bytes": path.stat().st_size,
+        "tokens_in_vocab": int(est.wv_.counts.sum()), "docs": docs,
     }
 
 
@@ -285,12 +358,117 @@ def child_w2v_short(size, threads):
     return child_w2v(size, threads, case="w2v_short")
 
 
+def _pretrained_vectors(vocab=50_000, dim=100, seed=0):
+    """Random "pretrained" vectors for the words of the Zipf corpus."""
+    from skembed import KeyedVectors
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((vocab, dim), dtype=np.float32)
+    return KeyedVectors([f"w{k}" for k in range(vocab)], vectors)
+
+
+def child_w2v_pretrained(size, threads, fine_tune=False):
+    """``Word2VecVectorizer(vectors=...)`` fitted on the Zipf corpus streamed
+    from its file: frozen (only the tf-idf statistics) or fine-tuned."""
+    path = zipf_corpus(size)
+    kv = _pretrained_vectors()
+    params = dict(vectors=kv, fine_tune=fine_tune, pooling="tfidf",
+                  random_state=0, n_jobs=threads)
+    _, row = _fit_file(params, path)
+    return {
+        **row, "vocab": len(kv), "dim": kv.vector_size,
+        "model_bytes": len(kv) * kv.vector_size * 4 * (2 if fine_tune else 1),
+    }
+
+
+def child_w2v_finetune(size, threads):
+    return child_w2v_pretrained(size, threads, fine_tune=1)
+
+
+def child_w2v_transform(size, threads):
+    """``transform`` of the Zipf corpus's lines held in a list (the list is
+    in *before*): peak - before = the output + what the call keeps."""
+    from skembed import Word2VecVectorizer
+
+    path = zipf_corpus(size)
+    est = Word2VecVectorizer(vectors=_pretrained_vectors(), pooling="tfidf")
+    est.fit(["w1 w2 w3 w1 w2"] * 10)
+    with open(path, encoding="utf-8") as f:
+        docs = f.read().splitlines()
+    tokens = sum(len(doc.split()) for doc in docs)
+    rss_before = proc_status("VmRSS")
+    hwm_before = proc_status("VmHWM")
+    out, wall, cpu = timed(lambda: est.transform(docs))
+    return {
+        "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
+        "file_bytes": path.stat().st_size, "docs": len(docs),
+        "tokens_in_vocab": tokens,
+        "vocab": len(est.wv_), "dim": est.wv_.vector_size,
+        "model_bytes": len(est.wv_) * est.wv_.vector_size * 4,
+        "output_bytes": int(out.nbytes),
+    }
+
+
+#: CLI arguments of the CLI cases (a small model: the readers are measured)
+CLI_ARGS = {
+    "cli_node2vec": ["--dimensions", "32", "--walk-length", "20", "--num-walks",
+                     "2", "--window-size", "5", "--weighted", "--seed", "1"],
+    "cli_item2vec": ["--dimensions", "32", "--epochs", "1", "--seed", "1"],
+}
+
+
+def child_cli(size, threads, case):
+    """``skembed <command>`` run in this process through ``main(argv)``:
+    *before* is the RSS after importing skembed, its CLI, pandas and a
+    warm-up run on a tiny file (numba compilation), so peak - before is what
+    reading the file and training added."""
+    import tempfile
+
+    from skembed._cli import main
+
+    command = case.split("_", 1)[1]
+    path = edge_file(size) if command == "node2vec" else basket_file(size)
+    common = [*CLI_ARGS[case], "--workers", str(threads), "-q"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tiny = Path(tmp) / "tiny.txt"
+        tiny.write_text("a b 1\nb c 2\nc a 1\nc d 1\n" * 20)
+        main([command, "--input", str(tiny), "--output", str(Path(tmp) / "t.txt"),
+              *common])
+        rss_before = proc_status("VmRSS")
+        hwm_before = proc_status("VmHWM")
+        out = Path(tmp) / "vectors.txt"
+        _, wall, cpu = timed(lambda: main(
+            [command, "--input", str(path), "--output", str(out), *common]
+        ))
+        n_vectors = int(out.open().readline().split()[0])
+    with open(path, "rb") as f:
+        lines = sum(1 for _ in f)
+    return {
+        "wall": wall, "cpu": cpu, "rss_before": rss_before, "hwm_before": hwm_before,
+        "file_bytes": path.stat().st_size, "lines": lines, "vectors": n_vectors,
+        "model_bytes": n_vectors * 32 * 4 * 2,
+    }
+
+
+def child_cli_node2vec(size, threads):
+    return child_cli(size, threads, "cli_node2vec")
+
+
+def child_cli_item2vec(size, threads):
+    return child_cli(size, threads, "cli_item2vec")
+
+
 CHILDREN = {
     "w2v": child_w2v,
     "w2v_short": child_w2v_short,
     "node2vec": child_node2vec,
     "graph_check": child_graph_check,
     "entity": child_entity,
+    "w2v_pretrained": child_w2v_pretrained,
+    "w2v_finetune": child_w2v_finetune,
+    "w2v_transform": child_w2v_transform,
+    "cli_node2vec": child_cli_node2vec,
+    "cli_item2vec": child_cli_item2vec,
 }
 
 
@@ -337,6 +515,10 @@ the per-document fix below (same session, same load, run with `--src` on an
 export of that commit); `before spill (older)` = the code before the corpus
 was spilled to disk at all (an earlier session). The EntityEmbeddingEncoder
 row is from that earlier session too (not re-run: untouched code).
+`2af832e (before)` = the code before the pretrained path and the CLI
+readers streamed (a later session; its `this` rows are the code after it;
+the trained word2vec and node2vec rows above were not re-run: their code
+paths did not change).
 
 Commands (the JSON rows are merged through `scale.json`, `--render` writes
 this file):
@@ -344,6 +526,49 @@ this file):
     python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check
     python benchmarks/bench_scale.py --only w2v w2v_short node2vec graph_check \\
         --src /tmp/before --tag "7f87488 (before)"   # git archive 7f87488 skembed
+    python benchmarks/bench_scale.py --only w2v_pretrained w2v_finetune \\
+        w2v_transform cli_node2vec cli_item2vec
+    python benchmarks/bench_scale.py --only w2v_pretrained w2v_finetune \\
+        w2v_transform cli_node2vec cli_item2vec \\
+        --src /tmp/before-reliab2 --tag "2af832e (before)"  # git archive 2af832e skembed
+
+- **Pretrained vectors.** `Word2VecVectorizer(vectors=...)` (frozen or
+  `fine_tune`) encoded the whole corpus into int32 ids and an int64
+  offset per document held in memory (plus the array's growth), and summed
+  the idf over that one block. It now goes through the same scan as
+  training (`_scan` with the pretrained vocabulary: unknown tokens get a
+  provisional id that the re-map drops), so a corpus of more than 4 M
+  tokens + documents is spilled and streamed block by block like the
+  trained path's. Peak - before from 5 M to 20 M tokens grows by 12 MiB
+  frozen / 6 MiB fine-tuned (0.8 / 0.4 bytes per token: the trained path's
+  figure) against 62 / 50 MiB before (4.2 / 3.4 bytes per token), and is
+  57 vs 120 MiB (frozen) and 68 vs 159 MiB (fine-tuned) at 20 M tokens.
+  Outputs are bit-identical (pinned digests in tests/test_word2vec.py,
+  in memory and spilled). CPU seconds are unchanged within noise.
+- **transform.** For a list (Series, array) of documents, `transform`
+  encodes and pools one group of 2^18 tokens at a time into the
+  preallocated output (not for `pooling="sif"`, whose BLAS projection may
+  round a row differently in a block of another height, and not for a
+  generator, whose length is unknown): beyond the float32 output it adds
+  0.4 - 1.8 bytes per token, where it kept the ids of the whole call and
+  the tf-idf pooling temporaries of all of them (25 - 30 bytes per token):
+  peak - before 853 -> 389 MiB at 20 M tokens (381 MiB of it the output).
+- **CLI readers.** `skembed node2vec` read the edge list into three Python
+  lists of strings (and a DataFrame of them, whose string ids the
+  estimator factorised through a dictionary); it now appends node codes to
+  an int32 array as it reads (one dictionary entry per node, not per edge)
+  and hands the estimator integer codes numbered as it numbered the
+  strings, so the output file is byte-identical (pinned in
+  tests/test_cli.py): peak - before 354 -> 177 MiB at 1 M edges, the rest
+  being the graph validation (integer edge list -> symmetric CSR, ~80 MiB
+  at its peak) and the model; the reader itself takes 1.6 CPU s per M
+  edges. `skembed item2vec` built a list of baskets (a list of str per
+  basket), and `Item2VecTransformer.fit` copied it into another list,
+  counted it with a `Counter`, encoded it through Python int lists and
+  took the idf from a CSC copy; the CLI now streams the file's lines and
+  `fit` parses, counts and encodes any plain iterable in one pass (the
+  word2vec scan: 4 bytes per item occurrence): peak - before 788 -> 79 MiB
+  at 1 M baskets (6 M item occurrences), CPU 21.9 -> 13.6 s.
 
 - **word2vec memory.** A corpus of more than 4 M tokens + documents is
   spilled during the scan to two anonymous temporary files: the int32 token
@@ -453,6 +678,101 @@ def _render_w2v(rows, case, title):
     return lines
 
 
+def _table_rows(rows, lead, cells, n_cols):
+    """Markdown rows of a table of ``n_cols`` columns: the ``lead(r)``
+    cells, then ``cells(r, peak - before)``, or the size and the error of
+    a failed case."""
+    out = []
+    for r in rows:
+        head = lead(r)
+        if "error" in r:
+            head = head + [f"{r['size']:,}", r["error"]]
+            out.append("| " + " | ".join(head) + " |" + " |" * (n_cols - len(head)))
+            continue
+        extra = r["hwm"] - r["rss_before"]
+        out.append("| " + " | ".join(head + cells(r, extra)) + " |")
+    return out
+
+
+PRETRAINED_CASES = {
+    "w2v_pretrained": "fit, frozen",
+    "w2v_finetune": "fit, fine_tune=1",
+    "w2v_transform": "transform(list)",
+}
+
+
+def _render_pretrained(results):
+    rows = [r for r in results if r["case"] in PRETRAINED_CASES]
+    if not rows:
+        return []
+    lines = [
+        "## Word2VecVectorizer with pretrained vectors",
+        "",
+        "`vectors=` 50,000 random 100-dimensional vectors (the words of the "
+        "Zipf corpus of the first table, 10-30 tokens per line), "
+        "`pooling=\"tfidf\"`, 2 threads. *fit*: `fit(open(path))`, frozen "
+        "(idf only) or fine-tuned for 1 epoch; *transform*: `transform(docs)` "
+        "of the corpus's lines held in a list (the list is in *before*; the "
+        "float32 output, documents x 100 x 4 bytes, is in *peak - before*). "
+        "Model = the vectors (x 2 when fine-tuned: input and output).",
+        "",
+        "| code | call | tokens | documents | model MiB | output MiB | CPU s | RSS before MiB | peak RSS MiB | peak - before MiB | (peak - before - output) / token, bytes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    order = list(PRETRAINED_CASES)
+    rows = sorted(rows, key=lambda r: (order.index(r["case"]), bool(r.get("tag")),
+                                       r.get("tag", ""), r["size"]))
+    lines += _table_rows(
+        rows,
+        lambda r: [r.get("tag") or "this", PRETRAINED_CASES[r["case"]]],
+        lambda r, extra: [
+            f"{r['tokens_in_vocab']:,}", f"{r['docs']:,}", mib(r["model_bytes"]),
+            mib(r.get("output_bytes", 0)), f"{r['cpu']:.1f}", mib(r["rss_before"]),
+            mib(r["hwm"]), mib(extra),
+            f"{(extra - r.get('output_bytes', 0)) / r['tokens_in_vocab']:.2f}",
+        ],
+        11,
+    )
+    lines.append("")
+    return lines
+
+
+def _render_cli(results):
+    rows = [r for r in results if r["case"].startswith("cli_")]
+    if not rows:
+        return []
+    lines = [
+        "## Command line: node2vec and item2vec readers",
+        "",
+        "`skembed node2vec` on a weighted edge list (`n<u> n<v> <weight>` "
+        "lines: the graph of the node2vec case) with "
+        + " ".join(CLI_ARGS["cli_node2vec"])
+        + "; `skembed item2vec` on a file of baskets (2-10 items per line, "
+        "50,000 items, Zipf-like) with "
+        + " ".join(CLI_ARGS["cli_item2vec"])
+        + "; 2 workers. Run through `main(argv)` in the child; *before* is "
+        "its RSS after the imports and a warm-up run on a tiny file, so "
+        "*peak - before* is what reading the file, fitting and writing "
+        "added. Model = vectors x 32 x 4 bytes x 2.",
+        "",
+        "| code | command | lines | file MiB | vectors | model MiB | CPU s | RSS before MiB | peak RSS MiB | peak - before MiB | (peak - before) / line, bytes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = sorted(rows, key=lambda r: (r["case"], bool(r.get("tag")), r.get("tag", "")))
+    lines += _table_rows(
+        rows,
+        lambda r: [r.get("tag") or "this", r["case"].split("_", 1)[1]],
+        lambda r, extra: [
+            f"{r['lines']:,}", mib(r["file_bytes"]), f"{r['vectors']:,}",
+            mib(r["model_bytes"]), f"{r['cpu']:.1f}", mib(r["rss_before"]),
+            mib(r["hwm"]), mib(extra), f"{extra / r['lines']:.0f}",
+        ],
+        11,
+    )
+    lines.append("")
+    return lines
+
+
 def render(results, args):
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cmd = "python benchmarks/bench_scale.py" + (" --quick" if args.quick else "")
@@ -527,6 +847,8 @@ def render(results, args):
                     f"| {c['cpu']:.2f} |"
                 )
         lines.append("")
+    lines += _render_pretrained(results)
+    lines += _render_cli(results)
     ent = [r for r in results if r["case"] == "entity"]
     if ent:
         lines += [
@@ -585,8 +907,15 @@ def main():
     results = []
     for case in args.only or list(CHILDREN):
         for size in sizes[case]:
-            if case in LINE_TOKENS:  # generate outside the measured child
+            # generate outside the measured child
+            if case in LINE_TOKENS:
                 zipf_corpus(size, lengths=LINE_TOKENS[case])
+            elif case.startswith("w2v_"):
+                zipf_corpus(size)
+            elif case == "cli_node2vec":
+                edge_file(size)
+            elif case == "cli_item2vec":
+                basket_file(size)
             print(f"[bench_scale] {case} size={size:,} ...", flush=True)
             r = run_child(case, size, args.threads, args.timeout, args.src)
             r["tag"] = args.tag

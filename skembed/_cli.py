@@ -23,11 +23,18 @@ memory). No traceback is printed for any of these.
 
 import argparse
 import codecs
+import itertools
 import os
 import sys
 import time
+from array import array
+from collections import defaultdict
 
 __all__ = ["main"]
+
+_INT32 = "i" if array("i").itemsize == 4 else "l"
+#: edges renumbered per numpy step of :func:`read_edgelist`
+_EDGE_BLOCK = 2**20
 
 
 class CLIError(Exception):
@@ -146,6 +153,14 @@ class _Lines:
         raise CLIError(
             f"{self.what} {path!r}: no text found (empty, or only blank lines)"
         )
+
+
+class _Baskets(_Lines):
+    """Re-iterable over the baskets (item lists) of the non-empty lines."""
+
+    def __iter__(self):
+        for line in super().__iter__():
+            yield line.split()
 
 
 def _add_common(p):
@@ -310,13 +325,25 @@ def _word2vec(args):
 
 
 def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
-    """Read 'src dst [weight]' lines; returns (src, dst, weight or None).
+    """Read 'src dst [weight]' lines; returns ``(edges, weights or None, names)``.
 
     Blank lines and lines starting with ``#`` are skipped; columns are
     separated by white space or commas. Without ``weighted`` a third column
     is ignored. Weights must be finite, non-negative numbers.
+
+    Streamed: ``edges`` is an ``(n_edges, 2)`` int32 array of node codes
+    (rows of ``names``, the node ids as str) and ``weights`` float64, so the
+    memory is 8 (16 weighted) bytes per edge plus one dictionary entry per
+    node -- no Python object per edge. Codes number the nodes in order of
+    first appearance as a source, then as a target only: the order in which
+    the estimator numbers string ids of an edge list.
     """
-    src, dst, weights = [], [], []
+    import numpy as np
+
+    index = defaultdict(itertools.count().__next__)
+    lookup = index.__getitem__
+    ends = array(_INT32)  # src, dst of each edge
+    weights = array("d")
     need = 3 if weighted else 2
     for lineno, line in _read_lines(path, encoding, errors, "--input"):
         line = line.strip()
@@ -329,8 +356,8 @@ def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
                 f"{'src dst weight' if weighted else 'src dst [weight]'}, "
                 f"got {len(parts)} column(s) in {line[:80]!r}"
             )
-        src.append(parts[0])
-        dst.append(parts[1])
+        ends.append(lookup(parts[0]))
+        ends.append(lookup(parts[1]))
         if weighted:
             try:
                 w = float(parts[2])
@@ -345,16 +372,37 @@ def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
                     "be a finite number >= 0"
                 )
             weights.append(w)
-    if not src:
+    if not ends:
         raise CLIError(
             f"--input {path!r}: no edge found (empty, or only blank and # "
             "comment lines)"
         )
-    return src, dst, (weights if weighted else None)
+    # a writable view of the array's buffer: renumbered in place
+    edges = np.frombuffer(ends, dtype=np.int32).reshape(-1, 2)
+    n_edges, n_nodes = edges.shape[0], len(index)
+    # renumber: first appearance as a source, then (never a source) as a target
+    first = np.full((2, n_nodes), n_edges, dtype=np.int64)
+    for start in range(0, n_edges, _EDGE_BLOCK):
+        stop = min(start + _EDGE_BLOCK, n_edges)
+        position = np.arange(start, stop)
+        np.minimum.at(first[0], edges[start:stop, 0], position)
+        np.minimum.at(first[1], edges[start:stop, 1], position)
+    key = np.where(first[0] < n_edges, first[0], n_edges + first[1])
+    del first
+    order = np.argsort(key, kind="stable")
+    rank = np.empty(n_nodes, dtype=np.int32)
+    rank[order] = np.arange(n_nodes, dtype=np.int32)
+    for start in range(0, n_edges, _EDGE_BLOCK):
+        block = edges[start : start + _EDGE_BLOCK]
+        block[...] = rank[block]
+    keys = list(index)
+    del index
+    names = [keys[i] for i in order.tolist()]
+    w = np.frombuffer(weights, dtype=np.float64) if weighted else None
+    return edges, w, names
 
 
 def _node2vec(args):
-    import numpy as np
     import pandas as pd
 
     from . import KeyedVectors, Node2VecEmbedder
@@ -366,11 +414,15 @@ def _node2vec(args):
                              "--epochs": args.epochs, "--p": args.p, "--q": args.q})
     _input_files(args.input, "--input", directory=False)
     _check_output(args.output, "--output")
-    src, dst, weights = read_edgelist(args.input, args.weighted, args.encoding,
-                                      args.decode_errors)
-    edges = pd.DataFrame({"source": src, "target": dst})
+    codes, weights, names = read_edgelist(args.input, args.weighted, args.encoding,
+                                          args.decode_errors)
+    # integer codes: the estimator numbers them in sorted order, which is
+    # the order read_edgelist gave them (that of string ids)
+    columns = {"source": codes[:, 0], "target": codes[:, 1]}
     if weights is not None:
-        edges["weight"] = np.asarray(weights, dtype=np.float64)
+        columns["weight"] = weights
+    edges = pd.DataFrame(columns, copy=False)
+    del codes, columns
     _log(args, f"read {len(edges):,} edges")
     model = Node2VecEmbedder(
         n_components=args.dimensions, walk_length=args.walk_length,
@@ -379,7 +431,7 @@ def _node2vec(args):
         random_state=args.seed, verbose=0 if args.quiet else 1,
     )
     vectors = model.fit_transform(edges)
-    kv = KeyedVectors([str(n) for n in model.nodes_], vectors)
+    kv = KeyedVectors([names[i] for i in model.nodes_.tolist()], vectors)
     _save(kv, args.output, args.binary, args)
 
 
@@ -392,13 +444,13 @@ def _item2vec(args):
                              "--max-context": args.max_context})
     files = _input_files(args.input, "--input")
     _check_output(args.output, "--output")
-    baskets = [line.split() for line in _Lines(files, args.encoding,
-                                               args.decode_errors, "--input")]
-    if not baskets:
+    baskets = _Baskets(files, args.encoding, args.decode_errors, "--input")
+    for _ in baskets:
+        break
+    else:
         raise CLIError(
             f"--input {args.input!r}: no basket found (empty, or only blank lines)"
         )
-    _log(args, f"read {len(baskets):,} baskets")
     params = dict(
         n_components=args.dimensions, context=args.context, window=args.window,
         negative=args.negative, min_count=args.min_count, n_jobs=args.workers,
@@ -407,7 +459,9 @@ def _item2vec(args):
     )
     if args.epochs is not None:
         params["n_epochs"] = args.epochs
+    # streamed from the files in one pass (no list of baskets)
     model = Item2VecTransformer(**params).fit(baskets)
+    _log(args, f"read {model.n_baskets_:,} baskets")
     _save(model.wv_, args.output, args.binary, args)
 
 

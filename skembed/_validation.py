@@ -40,13 +40,14 @@ def numba_threads(n_jobs):
         numba.set_num_threads(previous)
 
 
-def check_sequence_input(X, *, what="documents", param="X"):
+def check_sequence_input(X, *, what="documents", param="X", materialize=True):
     """Reject inputs that cannot be an iterable of sequences.
 
     Mirrors scikit-learn's vectorizers: a bare string (which would iterate
     over characters), bytes, a scalar or ``None`` raise a ``ValueError`` /
     ``TypeError`` naming the argument. Returns a list (materialised once, so
-    generators are accepted and the input is not consumed twice).
+    generators are accepted and the input is not consumed twice), or with
+    ``materialize=False`` an iterator over ``X`` (for one streaming pass).
     """
     if isinstance(X, (str, bytes)):
         raise ValueError(
@@ -62,7 +63,7 @@ def check_sequence_input(X, *, what="documents", param="X"):
     if hasattr(X, "ndim") and getattr(X, "ndim", 1) == 0:
         raise TypeError(f"{param} must be an iterable of {what}; got a 0-d array.")
     try:
-        items = list(X)
+        items = list(X) if materialize else iter(X)
     except TypeError as exc:
         raise TypeError(
             f"{param} must be an iterable of {what}; got {type(X).__name__}."

@@ -32,6 +32,9 @@ _REMAP_BLOCK = 2**20
 #: lengths) are written to temporary files during the scan and streamed
 #: from them in every epoch
 _SPILL_TOKENS = 2**22
+#: tokens per group ``transform`` encodes and pools at once (its pooling
+#: temporaries are ~40 bytes per token of the group)
+_POOL_TOKENS = 2**18
 #: tokens per block a spilled corpus is trained in (cut at chunk boundaries;
 #: fewer, larger blocks mean fewer parallel-region joins per epoch)
 _READ_TOKENS = 2**21
@@ -98,12 +101,11 @@ def _csr_from_lengths(lengths, buf):
     return indptr, ids
 
 
-def encode_known(token_lists, key_to_index):
-    """Map token lists to a CSR corpus of known ids; unknown tokens dropped.
-
-    One C-level dictionary lookup per token (``map`` + ``array.extend``),
-    no Python bytecode per token.
-    """
+def _encode_groups(token_lists, key_to_index, block_tokens=None):
+    """Yield CSR ``(indptr, ids)`` of known ids (unknown tokens dropped) of
+    consecutive groups of documents of about ``block_tokens`` tokens each
+    (``None``: one group of all). One C-level dictionary lookup per token
+    (``map`` + ``array.extend``), no Python bytecode per token."""
     get = key_to_index.get
     minus_one = itertools.repeat(-1)
     buf = array(_INT32)
@@ -111,8 +113,34 @@ def encode_known(token_lists, key_to_index):
     for tokens in token_lists:
         lengths.append(len(tokens))
         buf.extend(map(get, tokens, minus_one))
-    indptr, ids = _csr_from_lengths(lengths, buf)
-    return _drop_unknown(indptr, ids)
+        if block_tokens is not None and len(buf) >= block_tokens:
+            yield _drop_unknown(*_csr_from_lengths(lengths, buf))
+            buf = array(_INT32)
+            lengths = array(_INT32)
+    if len(lengths) or block_tokens is None:
+        yield _drop_unknown(*_csr_from_lengths(lengths, buf))
+
+
+def encode_known(token_lists, key_to_index):
+    """Map token lists to a CSR corpus of known ids; unknown tokens dropped."""
+    return next(_encode_groups(token_lists, key_to_index))
+
+
+def document_frequencies(blocks, n_words):
+    """Documents containing each word (repeats in a document count once),
+    summed over a re-iterable of CSR ``(indptr, ids)`` blocks of whole
+    documents; memory is one block's, not the corpus's."""
+    df = np.zeros(n_words, dtype=np.int64)
+    for b_indptr, b_ids in blocks:
+        ones = np.ones(b_ids.shape[0], dtype=np.int32)
+        # copies: sum_duplicates sorts the index arrays in place
+        docs = sp.csr_matrix(
+            (ones, b_ids.copy(), b_indptr.copy()),
+            shape=(b_indptr.shape[0] - 1, n_words),
+        )
+        docs.sum_duplicates()
+        df += np.bincount(docs.indices, minlength=n_words)
+    return df
 
 
 def _read_int32(file, start, count):
@@ -194,11 +222,12 @@ class _Blocks:
 
 class _BlockCorpus:
     """What :class:`_MemoryCorpus` and :class:`_SpilledCorpus` share:
-    ``n_docs``, ``n_empty``, ``first_empty`` and iteration over the blocks
+    ``n_docs``, ``n_tokens``, ``n_empty``, ``first_empty`` and iteration over the blocks
     found by a :class:`_Blocks` (``blocks()`` is each storage's own)."""
 
     def _set_blocks(self, blocks):
         self.n_docs = blocks.n_docs
+        self.n_tokens = blocks.n_tokens
         self.n_empty = blocks.n_empty
         self.first_empty = blocks.first_empty
         self._bounds = blocks.bounds()
@@ -228,6 +257,27 @@ class _MemoryCorpus(_BlockCorpus):
         """Yield ``(doc0, doc1), (indptr, ids)`` per block, ``indptr`` from 0."""
         for d0, d1, t0, t1 in self._bounds:
             yield (d0, d1), (self.indptr[d0 : d1 + 1] - t0, self.ids[t0:t1])
+
+
+class _StreamedCorpus(_BlockCorpus):
+    """Documents encoded group by group while they are pooled (one pass,
+    for ``transform`` of ``n_docs`` documents): one group of token ids in
+    memory at a time. ``n_empty`` and ``first_empty`` are ``None`` until
+    :meth:`blocks` has run through."""
+
+    def __init__(self, token_lists, key_to_index, n_docs):
+        self._groups = _encode_groups(token_lists, key_to_index, _POOL_TOKENS)
+        self.n_docs = n_docs
+        self.n_empty = self.first_empty = None
+
+    def blocks(self):
+        """Yield ``(doc0, doc1), (indptr, ids)`` per group."""
+        seen = _Blocks(np.inf)  # counts the documents and the empty ones
+        for indptr, ids in self._groups:
+            d0 = seen.n_docs
+            seen.feed(np.diff(indptr))
+            yield (d0, seen.n_docs), (indptr, ids)
+        self.n_empty, self.first_empty = seen.n_empty, seen.first_empty
 
 
 class _SpilledCorpus(_BlockCorpus):
@@ -328,7 +378,10 @@ def scan_corpus(token_lists, *, min_count=1, max_vocab_size=None):
     return (keys, counts, *corpus)
 
 
-def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
+def _scan(
+    token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None,
+    vocabulary=None, stats=None,
+):
     """:func:`scan_corpus` that may keep the corpus on disk.
 
     With ``spill_tokens``, the provisional ids and the document lengths are
@@ -338,9 +391,27 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     spilled, else as an in-memory ``(indptr, ids)``. Memory is then the
     dictionary and the counts, independent of the number of tokens and
     documents.
+
+    With ``vocabulary`` (a ``key -> id`` dict of ids ``0 .. n - 1``, e.g.
+    pretrained vectors') the ids are that dictionary's: no word is added,
+    unknown tokens are dropped, ``min_count`` and ``max_vocab_size`` do not
+    apply, and ``keys`` / ``counts`` cover the whole vocabulary in its own
+    order (``counts`` 0 for a word absent from the corpus).
+
+    ``stats``, a dict, receives ``n_distinct``: the number of distinct
+    tokens held at the end of the scan (before ``min_count``).
     """
-    provisional = defaultdict(itertools.count().__next__)
-    lookup = provisional.__getitem__
+    fixed = vocabulary is not None
+    if fixed:
+        # unknown tokens get the provisional id n: counted, then dropped
+        n_known = len(vocabulary)
+        get = vocabulary.get
+        unknown = itertools.repeat(n_known)
+        max_vocab_size = None
+        provisional = {}
+    else:
+        provisional = defaultdict(itertools.count().__next__)
+        lookup = provisional.__getitem__
     buf = array(_INT32)
     lengths = array(_INT32)  # 4 bytes per document (until spilled)
     n_docs = 0
@@ -363,7 +434,10 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
 
     for tokens in token_lists:
         lengths.append(len(tokens))
-        buf.extend(map(lookup, tokens))
+        if fixed:
+            buf.extend(map(get, tokens, unknown))
+        else:
+            buf.extend(map(lookup, tokens))
         if max_vocab_size is not None and len(provisional) > max_vocab_size:
             seen = counts_so_far()
             for key in [k for k, i in provisional.items() if seen[i] <= min_reduce]:
@@ -387,6 +461,26 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
         seen = counts_so_far()
         indptr, ids = _csr_from_lengths(lengths, buf)
         del lengths
+    if stats is not None:
+        stats["n_distinct"] = len(provisional)
+    if fixed:
+        counts = np.zeros(n_known + 1, dtype=np.int64)
+        counts[: seen.shape[0]] = seen
+        remap = np.arange(n_known + 1, dtype=np.int32)
+        remap[n_known] = -1
+        keys, counts = list(vocabulary), counts[:n_known]
+    else:
+        keys, counts, remap = _final_vocabulary(provisional, seen, min_count)
+    if spill is not None:
+        corpus = _SpilledCorpus(*spill, n_docs, remap, _READ_TOKENS)
+        return keys, counts, corpus
+    return keys, counts, _drop_unknown(indptr, ids, remap)
+
+
+def _final_vocabulary(provisional, seen, min_count):
+    """``(keys, counts, remap)`` of the scan's words seen ``min_count``
+    times, most frequent first (ties: first seen); ``remap`` maps a
+    provisional id to the final one or -1."""
     n_provisional = seen.shape[0]
     alive_keys = list(provisional.keys())
     alive_ids = np.fromiter(provisional.values(), dtype=np.int64, count=len(alive_keys))
@@ -397,10 +491,7 @@ def _scan(token_lists, *, min_count=1, max_vocab_size=None, spill_tokens=None):
     remap[alive_ids[order]] = np.arange(order.shape[0], dtype=np.int32)
     keys = [alive_keys[j] for j in order]
     counts = alive_counts[order].astype(np.int64)
-    if spill is not None:
-        corpus = _SpilledCorpus(*spill, n_docs, remap, _READ_TOKENS)
-        return keys, counts, corpus
-    return keys, counts, _drop_unknown(indptr, ids, remap)
+    return keys, counts, remap
 
 
 class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
@@ -559,13 +650,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     epoch, for the idf / SIF statistics and for ``fit_transform``'s
     pooling, so ``fit`` needs memory for the dictionary, the model and a
     few blocks -- nothing per token or per document -- with results
-    bit-identical to in-memory training. ``fit_transform``'s output is
-    ``n_documents x n_components`` floats, and ``vectors=`` (pretrained)
-    keeps the ids of ``X`` in memory.
+    bit-identical to in-memory training. The same holds with ``vectors=``
+    (pretrained, frozen or ``fine_tune``): the corpus is encoded with the
+    pretrained vocabulary and spilled the same way. ``fit_transform``'s
+    output is ``n_documents x n_components`` floats.
 
     ``transform`` tokenises, looks each token up once, and pools with one
     sparse-matrix product (or a compiled max kernel): no Python loop per
-    token beyond the tokeniser.
+    token beyond the tokeniser. For a list (or Series, array) of documents
+    it encodes and pools one group of about 260,000 tokens at a time, so it
+    holds the output and one group of token ids (``pooling="sif"`` and
+    generators: the ids of the whole call).
 
     References
     ----------
@@ -733,89 +828,75 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         :class:`_SpilledCorpus` still open on disk: the caller closes it."""
         token_lists = self._token_lists(X)
         rng = check_random_state(self.random_state)
-        sg = self.algorithm == "skipgram"
-        if self.vectors is None:
-            keys, counts, corpus = _scan(
-                token_lists,
-                min_count=self.min_count,
-                max_vocab_size=self.max_vocab_size,
-                spill_tokens=_SPILL_TOKENS,
-            )
-            if not isinstance(corpus, _SpilledCorpus):
-                corpus = _MemoryCorpus(*corpus)
-            try:
-                result = self._train_scanned(keys, counts, corpus, rng, sg)
-            except BaseException:
-                corpus.close()
-                raise
-            self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
-            self.loss_curve_ = list(result.loss_curve)
-        else:
-            pretrained = self._pretrained()
-            corpus = _MemoryCorpus(
-                *encode_known(token_lists, pretrained.key_to_index)
-            )
-            ids = corpus.ids
-            if corpus.n_docs == 0:
-                raise ValueError("X is empty: fit needs at least one document.")
-            counts = _count_ids(ids, len(pretrained))
-            self._log(
-                f"{corpus.n_docs:,} documents, {ids.shape[0]:,} tokens found in "
-                f"the {len(pretrained):,} pretrained vectors"
-            )
-            vectors = pretrained.vectors
-            self.loss_curve_ = []
-            if self.fine_tune is not False:
-                if ids.shape[0] == 0:
-                    raise ValueError(
-                        "Cannot fine-tune: no token of X is in the vocabulary of "
-                        "the pretrained vectors."
-                    )
-                epochs = (
-                    self.n_epochs if self.fine_tune is True else int(self.fine_tune)
-                )
-                result = self._fit_sgns(
-                    (corpus.indptr, ids),
-                    counts,
-                    rng,
-                    sg=sg,
-                    n_epochs=epochs,
-                    n_components=pretrained.vector_size,
-                    init=vectors,
-                )
-                vectors = result.w_in
-                self.loss_curve_ = list(result.loss_curve)
-            self.wv_ = KeyedVectors(pretrained.index_to_key, vectors, counts=counts)
-        self.vocabulary_ = self.wv_.key_to_index
-        self.embedding_ = self.wv_.vectors
-        self._n_features_out = self.embedding_.shape[1]
+        pretrained = None if self.vectors is None else self._pretrained()
+        keys, counts, corpus = _scan(
+            token_lists,
+            min_count=self.min_count,
+            max_vocab_size=self.max_vocab_size,
+            spill_tokens=_SPILL_TOKENS,
+            vocabulary=None if pretrained is None else pretrained.key_to_index,
+        )
+        if not isinstance(corpus, _SpilledCorpus):
+            corpus = _MemoryCorpus(*corpus)
         try:
+            vectors = self._train(keys, counts, corpus, rng, pretrained)
+            self.wv_ = KeyedVectors(keys, vectors, counts=counts)
+            self.vocabulary_ = self.wv_.key_to_index
+            self.embedding_ = self.wv_.vectors
+            self._n_features_out = self.embedding_.shape[1]
             self._fit_pooling(corpus)
         except BaseException:
             corpus.close()
             raise
         return corpus
 
-    def _train_scanned(self, keys, counts, corpus, rng, sg):
+    def _train(self, keys, counts, corpus, rng, pretrained=None):
+        """Train the word vectors on the scanned corpus -- from a random
+        start, or from ``pretrained`` (then only when ``fine_tune``) -- and
+        set ``loss_curve_``. Returns the vectors."""
         n_docs = corpus.n_docs
         if n_docs == 0:
             raise ValueError("X is empty: fit needs at least one document.")
-        if not keys:
-            raise ValueError(
-                f"After pruning, no words remain: no token of the {n_docs} "
-                f"documents occurs min_count={self.min_count} times, or the "
-                "tokenisation produced no token at all (the default "
-                "token_pattern keeps words of two or more characters). Try "
-                "a lower min_count, or check build_analyzer()(doc) on a "
-                "few documents."
+        sg = self.algorithm == "skipgram"
+        overrides = {}
+        if pretrained is None:
+            if not keys:
+                raise ValueError(
+                    f"After pruning, no words remain: no token of the {n_docs} "
+                    f"documents occurs min_count={self.min_count} times, or the "
+                    "tokenisation produced no token at all (the default "
+                    "token_pattern keeps words of two or more characters). Try "
+                    "a lower min_count, or check build_analyzer()(doc) on a "
+                    "few documents."
+                )
+            self._log(
+                f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
             )
-        self._log(
-            f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-            f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
-        )
+        else:
+            self._log(
+                f"{n_docs:,} documents, {corpus.n_tokens:,} tokens found in "
+                f"the {len(pretrained):,} pretrained vectors"
+            )
+            self.loss_curve_ = []
+            if self.fine_tune is False:
+                return pretrained.vectors
+            if corpus.n_tokens == 0:
+                raise ValueError(
+                    "Cannot fine-tune: no token of X is in the vocabulary of "
+                    "the pretrained vectors."
+                )
+            epochs = self.n_epochs if self.fine_tune is True else int(self.fine_tune)
+            overrides = dict(
+                n_epochs=epochs,
+                n_components=pretrained.vector_size,
+                init=pretrained.vectors,
+            )
         if isinstance(corpus, _MemoryCorpus):
             corpus = (corpus.indptr, corpus.ids)  # one block, as ever
-        return self._fit_sgns(corpus, counts, rng, sg=sg)
+        result = self._fit_sgns(corpus, counts, rng, sg=sg, **overrides)
+        self.loss_curve_ = list(result.loss_curve)
+        return result.w_in
 
     def _fit_pooling(self, corpus):
         """idf (tfidf) or SIF weights and component, summed block by block:
@@ -825,17 +906,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 delattr(self, name)
         n_words, dim = self.embedding_.shape
         if self.pooling == "tfidf":
-            df = np.zeros(n_words, dtype=np.int64)
-            # blocks hold whole documents: document frequencies add up
-            for b_indptr, b_ids in corpus:
-                ones = np.ones(b_ids.shape[0], dtype=np.int32)
-                # copies: sum_duplicates sorts the index arrays in place
-                docs = sp.csr_matrix(
-                    (ones, b_ids.copy(), b_indptr.copy()),
-                    shape=(b_indptr.shape[0] - 1, n_words),
-                )
-                docs.sum_duplicates()
-                df += np.bincount(docs.indices, minlength=n_words)
+            df = document_frequencies(corpus, n_words)
             self.idf_ = np.log((1.0 + corpus.n_docs) / (1.0 + df)) + 1.0
         elif self.pooling == "sif":
             counts = self.wv_.counts.astype(np.float64)
@@ -919,7 +990,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         ndarray of float32, shape (n_documents, n_components)
         """
         check_is_fitted(self, "wv_")
-        indptr, ids = encode_known(self._token_lists(X), self.vocabulary_)
+        docs = check_documents(X)
+        token_lists = self._token_lists(docs)
+        # known length: encode while pooling, one group of ids at a time.
+        # Not for SIF: its projection (a BLAS matrix-vector product) may
+        # round a row differently in a block of another height, and the
+        # output stays bit-identical to the whole-batch one.
+        if isinstance(docs, (list, tuple)) and self.pooling != "sif":
+            if not docs:
+                raise ValueError("X is empty: transform needs at least one document.")
+            return self._pool(_StreamedCorpus(token_lists, self.vocabulary_, len(docs)))
+        indptr, ids = encode_known(token_lists, self.vocabulary_)
         if indptr.shape[0] == 1:
             raise ValueError("X is empty: transform needs at least one document.")
         return self._pool(_MemoryCorpus(indptr, ids, block_tokens=np.inf))
@@ -959,6 +1040,22 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 "vectorizer was fitted with another pooling. Fit it again after "
                 "set_params(pooling=...)."
             )
+        counted = corpus.n_empty is not None  # else known after the pass
+        if counted:
+            self._check_empty(corpus)
+        out = np.empty((corpus.n_docs, self.embedding_.shape[1]), dtype=np.float32)
+        doomed = False  # an empty document seen with handle_empty="error"
+        for (d0, d1), (indptr, ids) in corpus.blocks():
+            if not counted and self.handle_empty == "error":
+                doomed = doomed or bool(np.any(indptr[1:] == indptr[:-1]))
+                if doomed:
+                    continue  # it will raise: only count the rest
+            out[d0:d1] = self._pool_rows(indptr, ids)
+        if not counted:
+            self._check_empty(corpus)
+        return out
+
+    def _check_empty(self, corpus):
         n_docs, n_empty = corpus.n_docs, corpus.n_empty
         if n_empty:
             if self.handle_empty == "error":
@@ -971,10 +1068,6 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 f"{n_empty:,} of {n_docs:,} documents have no known token: "
                 "zero vectors"
             )
-        out = np.empty((n_docs, self.embedding_.shape[1]), dtype=np.float32)
-        for (d0, d1), (indptr, ids) in corpus.blocks():
-            out[d0:d1] = self._pool_rows(indptr, ids)
-        return out
 
     def _pool_rows(self, indptr, ids):
         if self.pooling == "max":

@@ -308,3 +308,84 @@ def test_help_of_each_subcommand(capsys, command, flags):
     assert out.startswith(f"usage: skembed {command}")
     for flag in flags:
         assert flag in out
+
+
+def _pinned_inputs(tmp_path):
+    """An edge list with string and numeric-looking ids ("01" is not "1"),
+    comments, blank lines, commas, tabs and weights; a basket directory."""
+    rng = np.random.RandomState(0)
+    names = [f"n{i}" for i in range(30)] + ["1", "01", "7"]
+    lines = ["# source target weight", ""]
+    for k in range(300):
+        u, v = rng.choice(names, 2)
+        sep = [" ", "\t", ",", " , "][k % 4]
+        lines.append(f"{u}{sep}{v}{sep}{rng.randint(1, 9) / 4}")
+        if k % 50 == 7:
+            lines += ["  # an indented comment", "   "]
+    edges = tmp_path / "edges.txt"
+    edges.write_text("\n".join(lines) + "\n")
+    folder = tmp_path / "baskets"
+    folder.mkdir()
+    for part in range(2):
+        rows = [" ".join(rng.choice(names, rng.randint(1, 6))) for _ in range(150)]
+        rows[10] = "   "
+        (folder / f"part{part}.txt").write_text("\n".join(rows) + "\n")
+    return edges, folder
+
+
+#: sha256 (first 16 hex digits) of the CLI's output files for the inputs
+#: of _pinned_inputs, pinned before the readers streamed (issue #8)
+CLI_DIGESTS = {
+    "node2vec": "d87c089aec792276",
+    "node2vec-weighted": "736914f447abe038",
+    "node2vec-directed": "b4779bfe5318817c",
+    "item2vec": "eb44b0aa0cdc16bd",
+    "item2vec-sequence": "dc2159ae6740c8b7",
+}
+
+
+def test_cli_outputs_pinned(capsys, tmp_path):
+    """The node2vec and item2vec commands write the same bytes for the same
+    input and seed as before their readers streamed the input."""
+    import hashlib
+
+    edges, folder = _pinned_inputs(tmp_path)
+    runs = {
+        "node2vec": ["node2vec", "--input", edges, "--dimensions", 6,
+                     "--walk-length", 8, "--num-walks", 3, "--seed", 4, "-q"],
+        "node2vec-weighted": ["node2vec", "--input", edges, "--dimensions", 6,
+                              "--walk-length", 8, "--num-walks", 3, "--weighted",
+                              "--q", 2, "--seed", 4, "-q"],
+        "node2vec-directed": ["node2vec", "--input", edges, "--dimensions", 6,
+                              "--walk-length", 8, "--num-walks", 3, "--directed",
+                              "--weighted", "--binary", "-q"],
+        "item2vec": ["item2vec", "--input", folder, "--dimensions", 6,
+                     "--epochs", 3, "--seed", 4, "-q"],
+        "item2vec-sequence": ["item2vec", "--input", folder / "part1.txt",
+                              "--dimensions", 6, "--context", "sequence",
+                              "--min-count", 2, "--binary", "-q"],
+    }
+    got = {}
+    for name, args in runs.items():
+        out = tmp_path / f"{name}.out"
+        code, _, err = cli(capsys, *args, "--output", out)
+        assert code == 0, err
+        got[name] = hashlib.sha256(out.read_bytes()).hexdigest()[:16]
+    assert got == CLI_DIGESTS
+
+
+def test_read_edgelist_streams_into_int32_codes(tmp_path):
+    """Issue #8: the edge list is parsed into an (n_edges, 2) int32 array of
+    node codes (no Python object per edge), numbered as the estimator
+    numbers string ids: first appearance as a source, then as a target."""
+    from skembed._cli import read_edgelist
+
+    path = tmp_path / "edges.txt"
+    path.write_text("b a 1\n\n# comment\nc b 2\n d,a , 0.5\nd e 1\n")
+    edges, weights, names = read_edgelist(str(path), weighted=True)
+    assert names == ["b", "c", "d", "a", "e"]
+    assert edges.dtype == np.int32 and edges.shape == (4, 2)
+    np.testing.assert_array_equal(edges, [[0, 3], [1, 0], [2, 3], [2, 4]])
+    np.testing.assert_array_equal(weights, [1.0, 2.0, 0.5, 1.0])
+    edges, weights, names = read_edgelist(str(path), weighted=False)
+    assert weights is None and names == ["b", "c", "d", "a", "e"]

@@ -643,3 +643,35 @@ def test_column_transformer_item_id_column():
     alone = Item2VecTransformer(n_components=8, n_epochs=2, random_state=0)
     alone.fit(frame[["item_id"]])
     assert len(alone.items_) == len(label)
+
+
+def test_idf_counts_baskets_not_occurrences():
+    """idf_ is the documented inverse *basket* frequency: an item repeated
+    in a basket counts once (it counted each occurrence before)."""
+    model = Item2VecTransformer(n_components=4, random_state=0).fit(
+        [["a", "a", "a", "b"], ["b", "c"]]
+    )
+    assert model.items_.tolist() == ["a", "b", "c"]
+    np.testing.assert_allclose(
+        model.idf_, np.log(3.0 / (1.0 + np.array([1, 2, 1]))) + 1.0
+    )
+
+
+def test_fit_reads_a_reiterable_once(data):
+    """Issue #8: fit streams a plain iterable in one pass (the CLI hands it
+    a re-iterable over a file), with the same result as a list."""
+    X = data[0][:60]
+
+    class Once:
+        passes = 0
+
+        def __iter__(self):
+            Once.passes += 1
+            return iter(X)
+
+    ref = Item2VecTransformer(**FAST).fit(X)
+    est = Item2VecTransformer(**FAST).fit(Once())
+    assert Once.passes == 1
+    np.testing.assert_array_equal(est.item_vectors_, ref.item_vectors_)
+    np.testing.assert_array_equal(est.idf_, ref.idf_)
+    assert est.vocabulary_ == ref.vocabulary_

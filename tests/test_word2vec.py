@@ -542,17 +542,22 @@ def test_spilled_fit_memory_does_not_grow_with_documents(monkeypatch):
     words = np.array([f"w{i}" for i in range(200)])
     pairs = rng.choice(words, (80_000, 2))
     X = [f"{a} {b}" for a, b in pairs]
-    for pooling in ("tfidf", "sif"):
+    kv = _small(n_epochs=1).fit(X[:2000]).wv_
+    cases = [dict(pooling="tfidf"), dict(pooling="sif"),
+             # the pretrained path, frozen and fine-tuned (issue #8)
+             dict(pooling="tfidf", vectors=kv),
+             dict(pooling="sif", vectors=kv, fine_tune=1)]
+    for params in cases:
         peaks = []
         for n in (20_000, 80_000):
-            est = _small(n_epochs=1, pooling=pooling)
+            est = _small(n_epochs=1, **params)
             est.fit(X[:100])  # compile outside the trace
             docs = X[:n]  # the list itself is not fit's memory
             tracemalloc.start()
             est.fit(docs)
             peaks.append(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
-        assert peaks[1] - peaks[0] < 60_000, (pooling, peaks)
+        assert peaks[1] - peaks[0] < 60_000, (params, peaks)
 
 
 def test_vocabulary_matches_gensim(docs):
@@ -731,3 +736,131 @@ def test_column_transformer_with_a_text_column(selector):
     out = ct.fit_transform(df)
     assert out.shape == (15, 5)
     assert out.columns[0] == "w2v__word2vecvectorizer0"
+
+
+def _pretrained_digests(monkeypatch, docs, spill):
+    """sha256 of fit / fit_transform / transform outputs of the pretrained
+    path (frozen and fine-tuned, every pooling), optionally with the corpus
+    forced to spill to disk in many small blocks."""
+    import hashlib
+
+    from skembed import _base, _word2vec
+
+    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
+    spilled = []
+    if spill:
+        monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
+        monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+        real = _word2vec._SpilledCorpus.__init__
+
+        def spy(self, *args):
+            real(self, *args)
+            spilled.append(len(self._bounds))
+
+        monkeypatch.setattr(_word2vec._SpilledCorpus, "__init__", spy)
+    kv = _small(n_components=6, min_count=3).fit(docs[:120]).wv_
+    X = list(docs) + ["", "zzz unknown only", "brand new t0w1"] + list(docs[:40])
+    digests = {}
+    for fine_tune in (False, 2):
+        for pooling in POOLINGS:
+            params = dict(vectors=kv, fine_tune=fine_tune, pooling=pooling,
+                          random_state=0)
+            h = hashlib.sha256()
+            est = Word2VecVectorizer(**params)
+            h.update(est.fit_transform(X).tobytes())
+            h.update(est.embedding_.tobytes())
+            h.update(np.asarray(est.loss_curve_, dtype=np.float64).tobytes())
+            h.update(np.int64(est.n_empty_).tobytes())
+            h.update(Word2VecVectorizer(**params).fit(X).transform(X[::-1]).tobytes())
+            digests[fine_tune, pooling] = h.hexdigest()[:16]
+    if spill:  # every fit of the 16 spilled, in blocks (1 more: kv's)
+        assert len(spilled) == 17 and min(spilled) > 3, spilled
+    return digests
+
+
+#: outputs of the pretrained path pinned before it streamed its corpus
+#: (regression pin: a change of the digest is a change of results)
+PRETRAINED_DIGESTS = {
+    (False, 'mean'): 'ef650898c81fef9c',
+    (False, 'tfidf'): '810b9558fc2d1374',
+    (False, 'sif'): 'a902950fce34aaf5',
+    (False, 'max'): 'd215e0a1f223646e',
+    (2, 'mean'): '51d04dda80430eaa',
+    (2, 'tfidf'): '4ea29ea2ad0c3414',
+    (2, 'sif'): '6176497377c92e02',
+    (2, 'max'): '7595b361546944b1',
+}
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_pretrained_outputs_pinned(monkeypatch, docs, spill):
+    """Issue #8: the pretrained path (frozen and fine-tuned) gives the same
+    bits whether its corpus is held in memory or spilled to disk in blocks,
+    and the same bits as before it learnt to spill."""
+    got = _pretrained_digests(monkeypatch, docs, spill)
+    assert got == PRETRAINED_DIGESTS
+
+
+@pytest.mark.parametrize("spill_tokens", [None, 1, 7, 64])
+def test_scan_with_a_fixed_vocabulary_matches_encode_known(monkeypatch, spill_tokens):
+    """_scan(vocabulary=...) (the pretrained path) encodes like encode_known,
+    counts every word of the vocabulary (0 for absent ones), in memory or
+    spilled, with unknown tokens at block edges and emptied documents."""
+    from skembed import _word2vec
+
+    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 5)
+    rng = np.random.RandomState(1)
+    vocab = {f"w{i}": i for i in range(12)}
+    words = [f"w{i}" for i in range(10)] + ["oov1", "oov2", "oov3"]
+    sentences = [list(rng.choice(words, rng.randint(0, 7))) for _ in range(300)]
+    ref_indptr, ref_ids = encode_known(sentences, vocab)
+    keys, counts, corpus = _word2vec._scan(
+        sentences, min_count=50, max_vocab_size=2, spill_tokens=spill_tokens,
+        vocabulary=vocab,
+    )
+    assert keys == list(vocab)
+    np.testing.assert_array_equal(counts, np.bincount(ref_ids, minlength=12))
+    if spill_tokens is None:
+        indptr, ids = corpus
+    else:
+        assert isinstance(corpus, _word2vec._SpilledCorpus)
+        indptr, ids = corpus.materialize()
+        assert corpus.n_tokens == ref_ids.shape[0]
+        corpus.close()
+    np.testing.assert_array_equal(indptr, ref_indptr)
+    np.testing.assert_array_equal(ids, ref_ids)
+
+
+@pytest.mark.parametrize("pooling", ["mean", "tfidf", "max"])
+def test_transform_streams_groups_bit_identical(monkeypatch, docs, pooling):
+    """transform of a list encodes and pools group by group (one group of
+    ids in memory): the same bits as one whole batch (a generator's path),
+    and the same handle_empty error, counted over all documents."""
+    from skembed import _word2vec
+
+    vec = _small(pooling=pooling, norm="l2").fit(docs)
+    X = list(docs[:80]) + ["zzz qqq"] + list(docs[80:]) + ["", "t0w1"]
+    whole = vec.transform(iter(X))
+    groups = []
+    real = _word2vec._StreamedCorpus.blocks
+
+    def spy(self):
+        for item in real(self):
+            groups.append(item[0])
+            yield item
+
+    monkeypatch.setattr(_word2vec._StreamedCorpus, "blocks", spy)
+    monkeypatch.setattr(_word2vec, "_POOL_TOKENS", 50)
+    np.testing.assert_array_equal(vec.transform(X), whole)
+    assert len(groups) > 20 and groups[-1][1] == len(X)
+    vec.set_params(handle_empty="error")
+    with pytest.raises(ValueError) as streamed:
+        vec.transform(X)
+    with pytest.raises(ValueError) as batch:
+        vec.transform(iter(X))
+    assert str(streamed.value) == str(batch.value)
+    message = str(batch.value)
+    assert f"2 of {len(X)} documents" in message and "X[80]" in message
+    with pytest.raises(ValueError, match="X is empty"):
+        vec.transform([])
