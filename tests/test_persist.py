@@ -713,3 +713,177 @@ def test_loading_never_unpickles_evaluates_or_imports(case, tmp_path, monkeypatc
     assert packages <= {"pandas", "numpy", "networkx", "ast", "struct", ""}, packages
     method, arg = calls[0]
     _same(getattr(est, method)(arg), getattr(back, method)(arg))
+
+
+# ------------------------------------------------- hostile files (review)
+def _w2v_saved(tmp_path):
+    docs = ["the cat sat on the mat", "the dog sat on the log"] * 5
+    est = Word2VecVectorizer(n_components=4, min_count=1, random_state=0).fit(docs)
+    return _saved(tmp_path, est), docs
+
+
+def _npy(arr):
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _swap_array(path, attribute, arr):
+    """Point ``attribute`` at a new array member holding ``arr``."""
+
+    def edit(doc):
+        doc["root"]["attributes"][attribute] = {
+            "type": "ndarray",
+            "id": 999,
+            "array": "crafted",
+        }
+        doc["arrays"].append("crafted")
+
+    return _rewrite(path, json_edit=edit, replace={"crafted.npy": _npy(arr)})
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda e: e.astype(np.float16), "expected a 2-D array of float32.*float16"),
+        (lambda e: e.astype(np.int64), "expected a 2-D array of float32.*int64"),
+        (lambda e: e[None], "expected a 2-D array of float32.*3-D"),
+        (lambda e: e.ravel(), "expected a 2-D array of float32.*1-D"),
+        (lambda e: e[:2], "embedding_ has 2 rows for 7 keys"),
+        (lambda e: e[:, :2], "_n_features_out is 4; expected 2"),
+    ],
+    ids=["float16", "int64", "3-D", "1-D", "fewer-rows", "narrower"],
+)
+def test_fitted_array_of_wrong_dtype_or_shape_is_refused(tmp_path, make, message):
+    path, _ = _w2v_saved(tmp_path)
+    emb = load_model(path).embedding_
+    _swap_array(path, "embedding_", make(emb))
+    with pytest.raises(ValueError, match=f"inconsistent fitted state.*{message}"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda e: e.astype(">f4"), np.asfortranarray], ids=["big-endian", "F"]
+)
+def test_foreign_byte_order_and_layout_load_as_native_c_arrays(tmp_path, make):
+    path, docs = _w2v_saved(tmp_path)
+    est = load_model(path)
+    _swap_array(path, "embedding_", make(est.embedding_))
+    back = load_model(path)
+    assert back.embedding_.dtype == np.float32 and back.embedding_.dtype.isnative
+    assert back.embedding_.flags.c_contiguous
+    np.testing.assert_array_equal(back.transform(docs), est.transform(docs))
+
+
+@pytest.mark.parametrize(
+    "name", ["transform", "get_feature_names_out", "_validate_params", "fit"]
+)
+def test_attribute_shadowing_a_method_is_refused(tmp_path, name):
+    path, _ = _w2v_saved(tmp_path)
+    _rewrite(path, json_edit=lambda d: _set(d, ["root", "attributes", name], [1]))
+    with pytest.raises(ValueError, match=f"attribute name '{name}' refused"):
+        load_model(path)
+
+
+def test_huge_feature_count_is_refused_not_materialised(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    edit = functools.partial(
+        _set, keys=["root", "attributes", "_n_features_out"], value=10**30
+    )
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="_n_features_out is 10000"):
+        load_model(path)
+
+
+def test_out_of_range_vocabulary_is_refused(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    bad = {"type": "dict", "keys": ["the", "cat"], "values": [0, 99]}
+    edit = functools.partial(
+        _set, keys=["root", "attributes", "vocabulary_"], value=bad
+    )
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="vocabulary_ maps words to rows"):
+        load_model(path)
+
+
+def test_invalid_parameter_value_is_refused(tmp_path):
+    for name, value in [("n_components", 0), ("pooling", "evil")]:
+        path, _ = _w2v_saved(tmp_path)
+        edit = functools.partial(_set, keys=["root", "params", name], value=value)
+        _rewrite(path, json_edit=edit)
+        with pytest.raises(ValueError, match=f"'{name}' parameter"):
+            load_model(path)
+
+
+def test_tampered_network_is_refused(tmp_path):
+    path = _saved(tmp_path)  # an EntityEmbeddingEncoder
+
+    def edit(doc):
+        state = doc["root"]["attributes"]["_net"]["state"]
+        state["weights"] = state["weights"][:1]
+
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="as many biases as weights"):
+        load_model(path)
+
+
+def _patch_sizes(path, member, file_size):
+    """Rewrite the uncompressed size of ``member`` in both zip headers."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, field in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            name_at = at + (30 if field == 22 else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[at + field : at + field + 4] = file_size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_member_declaring_a_huge_size_is_refused_before_reading(tmp_path, compression):
+    """A zip bomb: a few compressed bytes that declare gigabytes of data."""
+    path, _ = _w2v_saved(tmp_path)
+    n = 2**29 - 64  # 4 GiB of float64, the largest a 32-bit size field holds
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (n,)}
+    )
+    declared = len(header.getvalue()) + 8 * n
+    with zipfile.ZipFile(path) as zf:
+        members = {m: zf.read(m) for m in zf.namelist()}
+    member = next(m for m in members if m.endswith(".npy"))
+    members[member] = header.getvalue() + b"\0" * 64
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+        for m, b in members.items():
+            zf.writestr(m, b)
+    _patch_sizes(path, member, declared)
+    with pytest.raises(ValueError, match="declares .* bytes.*zip bomb"):
+        load_model(path)
+
+
+def test_other_zip_compression_methods_are_refused(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {m: zf.read(m) for m in zf.namelist()}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_LZMA) as zf:
+        for m, b in members.items():
+            zf.writestr(m, b)
+    with pytest.raises(ValueError, match="compression method"):
+        load_model(path)
+
+
+def test_json_with_a_huge_integer_is_a_clear_error(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {m: zf.read(m) for m in zf.namelist()}
+    members["model.json"] = members["model.json"].replace(
+        b'"n_empty_":0', b'"n_empty_":' + b"9" * 5000
+    )
+    assert b"9" * 5000 in members["model.json"]
+    with zipfile.ZipFile(path, "w") as zf:
+        for m, b in members.items():
+            zf.writestr(m, b)
+    with pytest.raises(ValueError, match="model.skembed"):
+        load_model(path)
