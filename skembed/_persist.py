@@ -263,12 +263,79 @@ def _check_array(value, dtype, ndim, what):
         )
 
 
+def _is_list_of(value, kind):
+    return type(value) is list and all(isinstance(v, kind) for v in value)
+
+
+def _is_1d(value):
+    return type(value) is np.ndarray and value.ndim == 1
+
+
+#: what the other fitted attributes of the built-in estimators must be
+_FITTED_TYPES = {
+    "vocabulary_": (lambda v: type(v) is dict, "a dict"),
+    "wv_": (lambda v: type(v) is KeyedVectors, "a KeyedVectors"),
+    "_net": (lambda v: type(v) is EmbeddingNet, "an EmbeddingNet"),
+    "embedder_": (lambda v: isinstance(v, _GraphEmbedderMixin), "a graph embedder"),
+    **dict.fromkeys(
+        (
+            "n_features_in_",
+            "n_empty_",
+            "n_baskets_",
+            "n_iter_",
+            "best_epoch_",
+            "n_missing_items_",
+        ),
+        (lambda v: type(v) is int and v >= 0, "an int >= 0"),
+    ),
+    **dict.fromkeys(
+        ("items_", "nodes_", "isolated_nodes_", "feature_names_in_"),
+        (_is_1d, "a 1-D array"),
+    ),
+    "classes_": (lambda v: v is None or _is_1d(v), "None or a 1-D array"),
+    **dict.fromkeys(
+        ("categories_", "infrequent_categories_"),
+        (lambda v: type(v) is list and all(map(_is_1d, v)), "a list of 1-D arrays"),
+    ),
+    **dict.fromkeys(
+        ("embedding_dims_", "_hidden"),
+        (lambda v: _is_list_of(v, int), "a list of int"),
+    ),
+    "_missing_trained": (lambda v: _is_list_of(v, bool), "a list of bool"),
+    **dict.fromkeys(("_y_mean", "_y_scale"), (lambda v: type(v) is float, "a float")),
+    "_fit_row_index": (lambda v: v is None or type(v) is dict, "None or a dict"),
+    "_adjacency_input": (lambda v: type(v) is bool, "a bool"),
+}
+
+
 def _check_fitted_arrays(est):
-    """Dtypes, dimensions and row counts of a loaded estimator's arrays."""
+    """Types, dtypes, dimensions and lengths of a loaded estimator's state."""
     state = vars(est)
+    for key, (check, expected) in _FITTED_TYPES.items():
+        if key in state and not check(state[key]):
+            raise ValueError(
+                f"{key}: expected {expected}; found {type(state[key]).__name__}"
+            )
     for key, (dtype, ndim) in _FITTED_ARRAYS.items():
         if key in state:
             _check_array(state[key], dtype, ndim, key)
+    names = state.get("feature_names_in_")
+    if names is not None and state.get("n_features_in_") != len(names):
+        raise ValueError("n_features_in_ does not match feature_names_in_")
+    if "categories_" in state:
+        n_cat = len(state["categories_"])
+        if len(state.get("infrequent_categories_", [None] * n_cat)) != n_cat or (
+            len(state.get("categorical_features_", [None] * n_cat)) != n_cat
+        ):
+            raise ValueError("categories_ does not match the categorical features")
+        if len(state.get("_missing_trained", [None] * n_cat)) != n_cat:
+            raise ValueError("_missing_trained does not match categories_")
+    if "target_type_" in state:
+        kind = state["target_type_"]
+        if kind not in ("continuous", "binary", "multiclass") or (
+            (state.get("classes_") is None) != (kind == "continuous")
+        ):
+            raise ValueError(f"target_type_ {kind!r} does not match classes_")
     emb = state.get("embedding_")
     rows = None
     if isinstance(state.get("wv_"), KeyedVectors):
@@ -291,7 +358,7 @@ def _check_fitted_arrays(est):
         raise ValueError(f"_n_features_out is {n_out!r}; expected {width}")
     vocabulary = state.get("vocabulary_")
     if isinstance(vocabulary, dict) and emb is not None:
-        if not all(
+        if len(vocabulary) != emb.shape[0] or not all(
             type(i) is int and 0 <= i < emb.shape[0] for i in vocabulary.values()
         ):
             raise ValueError("vocabulary_ maps words to rows not in embedding_")
@@ -748,7 +815,7 @@ class _Reader:
         return method(node, path)
 
     def _d_ref(self, node, path):
-        if node.get("id") not in self._memo:
+        if type(node.get("id")) is not int or node["id"] not in self._memo:
             self._fail(f"{path}: reference to an unknown object {node.get('id')!r}.")
         return self._memo[node["id"]]
 
@@ -899,7 +966,7 @@ class _Reader:
         arr = self._keep(node, np.empty(shape, dtype=object))
         flat = arr.reshape(-1) if arr.size else arr
         for i, item in enumerate(items):
-            flat[i] = self.decode(item, f"{path}[{i}]")
+            flat[i] = self._key(item, f"{path}[{i}]")  # keys, names: hashable
         return arr
 
     def _d_sparse(self, node, path):
@@ -940,7 +1007,7 @@ class _Reader:
         import networkx as nx
 
         classes = {"Graph": nx.Graph, "DiGraph": nx.DiGraph}
-        if node.get("class") not in classes:
+        if type(node.get("class")) is not str or node["class"] not in classes:
             self._fail(f"{path}: graph class {node.get('class')!r} refused.")
         G = self._keep(node, classes[node["class"]]())
         G.graph.update(_expect(self.decode(node.get("graph"), path), dict, path))
@@ -950,6 +1017,8 @@ class _Reader:
             G.add_nodes_from(nodes)
         else:
             data = _expect(self.decode(node_data, path), list, path)
+            if len(data) != len(nodes) or not all(type(d) is dict for d in data):
+                self._fail(f"{path}: node data must be one dict per node.")
             G.add_nodes_from(zip(nodes, data, strict=True))
         u = self._d_ndarray(_expect(node.get("u"), dict, path), f"{path}.u")
         v = self._d_ndarray(_expect(node.get("v"), dict, path), f"{path}.v")
@@ -967,7 +1036,7 @@ class _Reader:
         ]
         if "weight" in node:
             w = self._d_ndarray(_expect(node["weight"], dict, path), f"{path}.weight")
-            cast = {"int": int, "float": float}.get(node.get("weight_type"))
+            cast = {"int": int, "float": float}.get(str(node.get("weight_type")))
             if cast is None or w.shape != u.shape:
                 self._fail(f"{path}: bad edge weights.")
             G.add_edges_from(
@@ -976,6 +1045,8 @@ class _Reader:
             )
         elif node.get("edge_data") is not None:
             data = _expect(self.decode(node["edge_data"], path), list, path)
+            if len(data) != len(ends) or not all(type(d) is dict for d in data):
+                self._fail(f"{path}: edge data must be one dict per edge.")
             G.add_edges_from((a, b, d) for (a, b), d in zip(ends, data, strict=True))
         else:
             G.add_edges_from(ends)
@@ -1030,7 +1101,7 @@ class _Reader:
 
     def _d_object(self, node, path):
         name = node.get("class")
-        if name not in _OBJECTS:
+        if type(name) is not str or name not in _OBJECTS:
             self._fail(
                 f"{path}: class {name!r} is not on the allowlist of "
                 f"skembed.load_model ({', '.join(sorted(_OBJECTS))})."
@@ -1045,7 +1116,7 @@ class _Reader:
 
     def _d_estimator(self, node, path):
         name = node.get("class")
-        if name not in _ESTIMATORS:
+        if type(name) is not str or name not in _ESTIMATORS:
             self._fail(f"{path}: {_not_allowed(name)}")
         cls = _ESTIMATORS[name]
         params = _expect(node.get("params"), dict, path)
@@ -1070,7 +1141,8 @@ class _Reader:
         if hasattr(cls, "_parameter_constraints"):
             try:
                 est._validate_params()
-            except ValueError as exc:  # InvalidParameterError
+            except (ValueError, TypeError, AttributeError) as exc:
+                # InvalidParameterError, or a parameter that is not a value
                 self._fail(f"{path}: {exc}")
         try:
             _check_fitted_arrays(est)
@@ -1229,6 +1301,12 @@ def load_model(path):
             return reader.decode(root, root["class"])
         except RecursionError:
             raise ValueError(f"{name}: model.json is nested too deeply.") from None
+        except (TypeError, AttributeError, KeyError, IndexError) as exc:
+            # decoding runs only this module's builders: any other error
+            # means values of the wrong kind in a tampered model.json
+            raise ValueError(
+                f"{name}: malformed model.json ({type(exc).__name__}: {exc})."
+            ) from None
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise ValueError(
                 f"{name}: damaged or truncated model file ({exc})."

@@ -887,3 +887,45 @@ def test_json_with_a_huge_integer_is_a_clear_error(tmp_path):
             zf.writestr(m, b)
     with pytest.raises(ValueError, match="model.skembed"):
         load_model(path)
+
+
+def _json_paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _json_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node[:2]):
+            yield from _json_paths(value, (*path, i))
+
+
+@pytest.mark.parametrize("name", ["w2v-tfidf-l2", "entity-continuous"])
+def test_any_tampered_value_gives_value_error_or_a_working_model(name, tmp_path):
+    """Replace each value of model.json by a value of another kind: loading
+    raises ValueError, or the model loads and transform works (or says it is
+    not fitted / the input does not match) -- never a TypeError,
+    AttributeError, IndexError from deep inside."""
+    est, calls = CASES[name]()
+    path = _saved(tmp_path, est)
+    with zipfile.ZipFile(path) as zf:
+        members = {m: zf.read(m) for m in zf.namelist()}
+    doc = json.loads(members["model.json"])
+    replacements = [None, -1, 2.5, "x", [], [0, 1], {"type": "ref", "id": 0}]
+    for where in list(_json_paths(doc["root"]))[1:]:
+        for value in replacements:
+            tampered = json.loads(members["model.json"])
+            _set(tampered["root"], list(where), value)
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as zf:
+                for m, b in {**members, "model.json": json.dumps(tampered)}.items():
+                    zf.writestr(m, b)
+            buf.seek(0)
+            try:
+                back = load_model(buf)
+            except ValueError:
+                continue
+            for method, arg in calls:
+                try:
+                    getattr(back, method)(arg)
+                except (NotFittedError, ValueError):
+                    pass
