@@ -929,3 +929,28 @@ def test_any_tampered_value_gives_value_error_or_a_working_model(name, tmp_path)
                     getattr(back, method)(arg)
                 except (NotFittedError, ValueError):
                     pass
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ['{"type":"tuple","items":[' * 400 + "]}" * 400, "[" * 5000 + "]" * 5000],
+    ids=["deep-tuples", "deep-lists"],
+)
+def test_deeply_nested_json_is_a_clear_error(tmp_path, nested):
+    path, _ = _w2v_saved(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {m: zf.read(m) for m in zf.namelist()}
+    text = members["model.json"].replace(
+        b'"n_empty_":0', b'"n_empty_":' + nested.encode()
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        for m, b in {**members, "model.json": text}.items():
+            zf.writestr(m, b)
+    with pytest.raises(ValueError, match="nested too deeply|not valid JSON"):
+        load_model(path)
+
+
+def test_highly_compressible_arrays_still_load(tmp_path):
+    kv = KeyedVectors([f"w{i}" for i in range(2000)], np.zeros((2000, 64)))
+    back = _round_trip(kv, tmp_path, compress=True)
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
