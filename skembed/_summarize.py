@@ -127,6 +127,13 @@ def _cosine_similarity(vectors):
             "The vectorizer must return a 2-D array with one row per sentence; "
             f"got shape {vectors.shape}."
         )
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        raise ValueError(
+            "The vectorizer returned NaN or infinite values for sentence "
+            f"{int(np.flatnonzero(~finite)[0])} of a document; its vectors must "
+            "be finite (e.g. zeros for a sentence without known words)."
+        )
     norms = np.linalg.norm(vectors, axis=1)
     scale = np.zeros_like(norms)
     np.divide(1.0, norms, out=scale, where=norms > 0)

@@ -571,3 +571,23 @@ def test_mmr_first_pick_is_the_top_ranked_sentence_at_any_diversity():
     for diversity in (0.0, 0.5, 1.0):
         picked = summarize_module._mmr(relevance, similarity, 2, diversity, keys)
         assert picked == [1, 2]
+
+
+class _NaNVectorizer:
+    """A fitted vectorizer whose second sentence vector is NaN."""
+
+    fitted_ = True
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        out = np.random.RandomState(0).rand(len(X), 3)
+        out[1] = np.nan
+        return out
+
+
+def test_non_finite_sentence_vectors_are_a_clear_error():
+    text = "A b c. D e f. G h i. J k l. M n o."
+    with pytest.raises(ValueError, match="NaN or infinite values for sentence 1"):
+        summarize(text, 2, vectorizer=_NaNVectorizer())
