@@ -414,9 +414,15 @@ def test_file_holds_json_and_plain_arrays_only(tmp_path):
     assert "a" in cats[0]["items"]
 
 
-def _rewrite(path, json_edit=None, drop=None, replace=None):
+def _members(path):
     with zipfile.ZipFile(path) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _rewrite(
+    path, json_edit=None, drop=None, replace=None, compression=zipfile.ZIP_STORED
+):
+    members = _members(path)
     if json_edit is not None:
         doc = json.loads(members["model.json"])
         json_edit(doc)
@@ -425,7 +431,7 @@ def _rewrite(path, json_edit=None, drop=None, replace=None):
         del members[drop]
     if replace is not None:
         members.update(replace)
-    with zipfile.ZipFile(path, "w") as zf:
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
         for n, b in members.items():
             zf.writestr(n, b)
     return path
@@ -851,13 +857,9 @@ def test_member_declaring_a_huge_size_is_refused_before_reading(tmp_path, compre
         header, {"descr": "<f8", "fortran_order": False, "shape": (n,)}
     )
     declared = len(header.getvalue()) + 8 * n
-    with zipfile.ZipFile(path) as zf:
-        members = {m: zf.read(m) for m in zf.namelist()}
-    member = next(m for m in members if m.endswith(".npy"))
-    members[member] = header.getvalue() + b"\0" * 64
-    with zipfile.ZipFile(path, "w", compression=compression) as zf:
-        for m, b in members.items():
-            zf.writestr(m, b)
+    member = _first_array(path)
+    replace = {member: header.getvalue() + b"\0" * 64}
+    _rewrite(path, replace=replace, compression=compression)
     _patch_sizes(path, member, declared)
     with pytest.raises(ValueError, match="declares .* bytes.*zip bomb"):
         load_model(path)
@@ -865,26 +867,17 @@ def test_member_declaring_a_huge_size_is_refused_before_reading(tmp_path, compre
 
 def test_other_zip_compression_methods_are_refused(tmp_path):
     path, _ = _w2v_saved(tmp_path)
-    with zipfile.ZipFile(path) as zf:
-        members = {m: zf.read(m) for m in zf.namelist()}
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_LZMA) as zf:
-        for m, b in members.items():
-            zf.writestr(m, b)
+    _rewrite(path, compression=zipfile.ZIP_LZMA)
     with pytest.raises(ValueError, match="compression method"):
         load_model(path)
 
 
 def test_json_with_a_huge_integer_is_a_clear_error(tmp_path):
     path, _ = _w2v_saved(tmp_path)
-    with zipfile.ZipFile(path) as zf:
-        members = {m: zf.read(m) for m in zf.namelist()}
-    members["model.json"] = members["model.json"].replace(
-        b'"n_empty_":0', b'"n_empty_":' + b"9" * 5000
-    )
-    assert b"9" * 5000 in members["model.json"]
-    with zipfile.ZipFile(path, "w") as zf:
-        for m, b in members.items():
-            zf.writestr(m, b)
+    text = _members(path)["model.json"]
+    text = text.replace(b'"n_empty_":0', b'"n_empty_":' + b"9" * 5000)
+    assert b"9" * 5000 in text
+    _rewrite(path, replace={"model.json": text})
     with pytest.raises(ValueError, match="model.skembed"):
         load_model(path)
 
@@ -907,8 +900,7 @@ def test_any_tampered_value_gives_value_error_or_a_working_model(name, tmp_path)
     AttributeError, IndexError from deep inside."""
     est, calls = CASES[name]()
     path = _saved(tmp_path, est)
-    with zipfile.ZipFile(path) as zf:
-        members = {m: zf.read(m) for m in zf.namelist()}
+    members = _members(path)
     doc = json.loads(members["model.json"])
     replacements = [None, -1, 2.5, "x", [], [0, 1], {"type": "ref", "id": 0}]
     for where in list(_json_paths(doc["root"]))[1:]:
@@ -938,14 +930,9 @@ def test_any_tampered_value_gives_value_error_or_a_working_model(name, tmp_path)
 )
 def test_deeply_nested_json_is_a_clear_error(tmp_path, nested):
     path, _ = _w2v_saved(tmp_path)
-    with zipfile.ZipFile(path) as zf:
-        members = {m: zf.read(m) for m in zf.namelist()}
-    text = members["model.json"].replace(
-        b'"n_empty_":0', b'"n_empty_":' + nested.encode()
-    )
-    with zipfile.ZipFile(path, "w") as zf:
-        for m, b in {**members, "model.json": text}.items():
-            zf.writestr(m, b)
+    text = _members(path)["model.json"]
+    text = text.replace(b'"n_empty_":0', b'"n_empty_":' + nested.encode())
+    _rewrite(path, replace={"model.json": text})
     with pytest.raises(ValueError, match="nested too deeply|not valid JSON"):
         load_model(path)
 
