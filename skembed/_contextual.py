@@ -324,6 +324,15 @@ def _check_texts(X, *, param="X"):
     texts = []
     for position, doc in enumerate(docs):
         if isinstance(doc, str):
+            try:
+                doc.encode("utf-8")
+            except UnicodeEncodeError as exc:  # the tokenizers cannot take it
+                raise ValueError(
+                    f"{param}[{position}] is not valid Unicode text: it holds a "
+                    f"lone surrogate {doc[exc.start]!r} at index {exc.start} "
+                    "(often text decoded with errors='surrogateescape'); decode "
+                    "it with errors='replace' or remove those characters."
+                ) from None
             texts.append(doc)
         elif isinstance(doc, bytes):
             try:
@@ -453,7 +462,8 @@ class ContextualVectorizer(
         window is encoded and pooled, and the document vector is the mean
         of its window vectors weighted by their token counts (for
         ``pooling="mean"``: the mean over every token state of every
-        window).
+        window; tokens shared by two windows and each window's special
+        tokens count once per window).
     stride : int, default=0
         With ``long_documents="chunk"``: tokens shared by consecutive
         windows (the ``stride`` of Hugging Face tokenizers); must be smaller

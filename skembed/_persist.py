@@ -154,17 +154,33 @@ def _net_build(state, path):
     n_rows = _expect(state.get("n_rows"), np.ndarray, f"{path}.n_rows")
     dims = _expect(state.get("dims"), np.ndarray, f"{path}.dims")
     flat = _expect(state.get("flat"), np.ndarray, f"{path}.flat")
+    for what, arr, dtype in (("n_rows", n_rows, np.int64), ("dims", dims, np.int64)):
+        _check_array(arr, dtype, 1, f"{path}.{what}")
+        if arr.size and arr.min() < 0:
+            raise ValueError(f"{path}.{what}: negative sizes.")
+    _check_array(flat, np.float32, 1, f"{path}.flat")
     if n_rows.shape != dims.shape or flat.size != int((n_rows * dims).sum()):
         raise ValueError(f"{path}: table sizes do not match the flat array.")
-    return EmbeddingNet(
-        n_rows,
-        dims,
-        state.get("n_numeric"),
-        _expect(state.get("weights"), list, f"{path}.weights"),
-        _expect(state.get("biases"), list, f"{path}.biases"),
-        flat,
-        state.get("skip"),
-    )
+    n_numeric = state.get("n_numeric")
+    if type(n_numeric) is not int or n_numeric < 0:
+        raise ValueError(f"{path}.n_numeric: expected an int >= 0.")
+    weights = _expect(state.get("weights"), list, f"{path}.weights")
+    biases = _expect(state.get("biases"), list, f"{path}.biases")
+    if not weights or len(weights) != len(biases):
+        raise ValueError(f"{path}: expected as many biases as weights (>= 1).")
+    width = int(dims.sum()) + n_numeric
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        _check_array(w, np.float32, 2, f"{path}.weights[{i}]")
+        _check_array(b, np.float32, 1, f"{path}.biases[{i}]")
+        if w.shape[0] != width or b.shape != (w.shape[1],):
+            raise ValueError(f"{path}: layer {i} does not fit the previous one.")
+        width = w.shape[1]
+    skip = state.get("skip")
+    if skip is not None:
+        _check_array(skip, np.float32, 2, f"{path}.skip")
+        if skip.shape != (int(dims.sum()) + n_numeric, width):
+            raise ValueError(f"{path}.skip: wrong shape {skip.shape}.")
+    return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat, skip)
 
 
 def _vocab_state(vocab):
@@ -215,6 +231,149 @@ def _expect(value, kind, path):
             f"{path}: expected {kind.__name__}; found {type(value).__name__}."
         )
     return value
+
+
+#: dtype and number of dimensions of the fitted arrays that transform hands
+#: to numba kernels or BLAS (tests/test_persist.py checks them on real fits)
+_FITTED_ARRAYS = {
+    "embedding_": (np.float32, 2),
+    "item_vectors_": (np.float32, 2),
+    "output_vectors_": (np.float32, 2),
+    "sif_weights_": (np.float32, 1),
+    "sif_component_": (np.float32, 1),
+    "idf_": (np.float64, 1),
+    "item_counts_": (np.int64, 1),
+    "categorical_features_": (np.int64, 1),
+    "numeric_features_": (np.int64, 1),
+    "_n_rows": (np.int64, 1),
+    "_num_mean": (np.float64, 1),
+    "_num_scale": (np.float64, 1),
+}
+
+
+def _check_array(value, dtype, ndim, what):
+    if not (type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim):
+        found = (
+            f"a {value.ndim}-D array of {value.dtype}"
+            if isinstance(value, np.ndarray)
+            else type(value).__name__
+        )
+        raise ValueError(
+            f"{what}: expected a {ndim}-D array of {np.dtype(dtype)}; found {found}"
+        )
+
+
+def _is_list_of(value, kind):
+    return type(value) is list and all(isinstance(v, kind) for v in value)
+
+
+def _is_1d(value):
+    return type(value) is np.ndarray and value.ndim == 1
+
+
+#: what the other fitted attributes of the built-in estimators must be
+_FITTED_TYPES = {
+    "vocabulary_": (lambda v: type(v) is dict, "a dict"),
+    "wv_": (lambda v: type(v) is KeyedVectors, "a KeyedVectors"),
+    "_net": (lambda v: type(v) is EmbeddingNet, "an EmbeddingNet"),
+    "embedder_": (lambda v: isinstance(v, _GraphEmbedderMixin), "a graph embedder"),
+    **dict.fromkeys(
+        (
+            "n_features_in_",
+            "n_empty_",
+            "n_baskets_",
+            "n_iter_",
+            "best_epoch_",
+            "n_missing_items_",
+        ),
+        (lambda v: type(v) is int and v >= 0, "an int >= 0"),
+    ),
+    **dict.fromkeys(
+        ("items_", "nodes_", "isolated_nodes_", "feature_names_in_"),
+        (_is_1d, "a 1-D array"),
+    ),
+    "classes_": (lambda v: v is None or _is_1d(v), "None or a 1-D array"),
+    **dict.fromkeys(
+        ("categories_", "infrequent_categories_"),
+        (lambda v: type(v) is list and all(map(_is_1d, v)), "a list of 1-D arrays"),
+    ),
+    **dict.fromkeys(
+        ("embedding_dims_", "_hidden"),
+        (lambda v: _is_list_of(v, int), "a list of int"),
+    ),
+    "_missing_trained": (lambda v: _is_list_of(v, bool), "a list of bool"),
+    **dict.fromkeys(("_y_mean", "_y_scale"), (lambda v: type(v) is float, "a float")),
+    "_fit_row_index": (lambda v: v is None or type(v) is dict, "None or a dict"),
+    "_adjacency_input": (lambda v: type(v) is bool, "a bool"),
+}
+
+
+def _check_fitted_arrays(est):
+    """Types, dtypes, dimensions and lengths of a loaded estimator's state."""
+    state = vars(est)
+    for key, (check, expected) in _FITTED_TYPES.items():
+        if key in state and not check(state[key]):
+            raise ValueError(
+                f"{key}: expected {expected}; found {type(state[key]).__name__}"
+            )
+    for key, (dtype, ndim) in _FITTED_ARRAYS.items():
+        if key in state:
+            _check_array(state[key], dtype, ndim, key)
+    names = state.get("feature_names_in_")
+    if names is not None and state.get("n_features_in_") != len(names):
+        raise ValueError("n_features_in_ does not match feature_names_in_")
+    if "categories_" in state:
+        n_cat = len(state["categories_"])
+        if len(state.get("infrequent_categories_", [None] * n_cat)) != n_cat or (
+            len(state.get("categorical_features_", [None] * n_cat)) != n_cat
+        ):
+            raise ValueError("categories_ does not match the categorical features")
+        if len(state.get("_missing_trained", [None] * n_cat)) != n_cat:
+            raise ValueError("_missing_trained does not match categories_")
+    if "target_type_" in state:
+        kind = state["target_type_"]
+        if kind not in ("continuous", "binary", "multiclass") or (
+            (state.get("classes_") is None) != (kind == "continuous")
+        ):
+            raise ValueError(f"target_type_ {kind!r} does not match classes_")
+    emb = state.get("embedding_")
+    rows = None
+    if isinstance(state.get("wv_"), KeyedVectors):
+        rows = len(state["wv_"].index_to_key)
+    for key in ("nodes_", "items_"):
+        if isinstance(state.get(key), np.ndarray):
+            rows = len(state[key])
+    for key in ("embedding_", "item_vectors_"):
+        arr = state.get(key)
+        if arr is not None and rows is not None and arr.shape[0] != rows:
+            raise ValueError(f"{key} has {arr.shape[0]} rows for {rows} keys")
+    n_out = state.get("_n_features_out")
+    inner = getattr(state.get("embedder_"), "embedding_", None)
+    width = emb.shape[1] if emb is not None else None
+    if width is None and isinstance(inner, np.ndarray) and inner.ndim == 2:
+        width = inner.shape[1]  # EdgeFeatures: element-wise operators
+    if "_n_features_out" in state and (
+        type(n_out) is not int or n_out < 0 or (width is not None and n_out != width)
+    ):
+        raise ValueError(f"_n_features_out is {n_out!r}; expected {width}")
+    vocabulary = state.get("vocabulary_")
+    if isinstance(vocabulary, dict) and emb is not None:
+        if len(vocabulary) != emb.shape[0] or not all(
+            type(i) is int and 0 <= i < emb.shape[0] for i in vocabulary.values()
+        ):
+            raise ValueError("vocabulary_ maps words to rows not in embedding_")
+    net = state.get("_net")
+    if isinstance(net, EmbeddingNet):
+        n_rows = state.get("_n_rows")
+        cats = state.get("categories_")
+        if not (
+            isinstance(n_rows, np.ndarray)
+            and isinstance(cats, list)
+            and np.array_equal(net.n_rows, n_rows)
+            and n_rows.tolist() == [len(c) + 2 for c in cats]
+            and state.get("embedding_dims_") == net.dims.tolist()
+        ):
+            raise ValueError("the network's tables do not match categories_")
 
 
 def _supported():
@@ -626,6 +785,8 @@ class _Reader:
         self.members = set(zf.namelist())
         self.listed = listed
         self._memo = {}
+        for info in zf.infolist():
+            _check_member(info, name)
 
     def _fail(self, message):
         raise ValueError(f"{self.name}: {message}")
@@ -654,7 +815,7 @@ class _Reader:
         return method(node, path)
 
     def _d_ref(self, node, path):
-        if node.get("id") not in self._memo:
+        if type(node.get("id")) is not int or node["id"] not in self._memo:
             self._fail(f"{path}: reference to an unknown object {node.get('id')!r}.")
         return self._memo[node["id"]]
 
@@ -778,8 +939,21 @@ class _Reader:
                 f"{path}: array {member!r} of shape {shape} and dtype {dtype} "
                 f"does not match its size in the file ({size} bytes)."
             )
-        with self.zf.open(member) as f:
-            arr = np.lib.format.read_array(f, allow_pickle=False)
+        try:
+            with self.zf.open(member) as f:
+                arr = np.lib.format.read_array(f, allow_pickle=False)
+        except MemoryError:
+            self._fail(
+                f"{path}: array {member!r} of shape {shape} and dtype {dtype} "
+                "does not fit in memory."
+            )
+        except ValueError as exc:  # numpy: the data ends before the shape does
+            self._fail(f"{path}: damaged array {member!r} ({exc}).")
+        # native byte order and C order: what the numba kernels are compiled for
+        if not arr.dtype.isnative:
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
         return self._keep(node, arr)
 
     def _d_object_array(self, node, path):
@@ -792,7 +966,7 @@ class _Reader:
         arr = self._keep(node, np.empty(shape, dtype=object))
         flat = arr.reshape(-1) if arr.size else arr
         for i, item in enumerate(items):
-            flat[i] = self.decode(item, f"{path}[{i}]")
+            flat[i] = self._key(item, f"{path}[{i}]")  # keys, names: hashable
         return arr
 
     def _d_sparse(self, node, path):
@@ -833,7 +1007,7 @@ class _Reader:
         import networkx as nx
 
         classes = {"Graph": nx.Graph, "DiGraph": nx.DiGraph}
-        if node.get("class") not in classes:
+        if type(node.get("class")) is not str or node["class"] not in classes:
             self._fail(f"{path}: graph class {node.get('class')!r} refused.")
         G = self._keep(node, classes[node["class"]]())
         G.graph.update(_expect(self.decode(node.get("graph"), path), dict, path))
@@ -843,6 +1017,8 @@ class _Reader:
             G.add_nodes_from(nodes)
         else:
             data = _expect(self.decode(node_data, path), list, path)
+            if len(data) != len(nodes) or not all(type(d) is dict for d in data):
+                self._fail(f"{path}: node data must be one dict per node.")
             G.add_nodes_from(zip(nodes, data, strict=True))
         u = self._d_ndarray(_expect(node.get("u"), dict, path), f"{path}.u")
         v = self._d_ndarray(_expect(node.get("v"), dict, path), f"{path}.v")
@@ -860,7 +1036,7 @@ class _Reader:
         ]
         if "weight" in node:
             w = self._d_ndarray(_expect(node["weight"], dict, path), f"{path}.weight")
-            cast = {"int": int, "float": float}.get(node.get("weight_type"))
+            cast = {"int": int, "float": float}.get(str(node.get("weight_type")))
             if cast is None or w.shape != u.shape:
                 self._fail(f"{path}: bad edge weights.")
             G.add_edges_from(
@@ -869,6 +1045,8 @@ class _Reader:
             )
         elif node.get("edge_data") is not None:
             data = _expect(self.decode(node["edge_data"], path), list, path)
+            if len(data) != len(ends) or not all(type(d) is dict for d in data):
+                self._fail(f"{path}: edge data must be one dict per edge.")
             G.add_edges_from((a, b, d) for (a, b), d in zip(ends, data, strict=True))
         else:
             G.add_edges_from(ends)
@@ -923,7 +1101,7 @@ class _Reader:
 
     def _d_object(self, node, path):
         name = node.get("class")
-        if name not in _OBJECTS:
+        if type(name) is not str or name not in _OBJECTS:
             self._fail(
                 f"{path}: class {name!r} is not on the allowlist of "
                 f"skembed.load_model ({', '.join(sorted(_OBJECTS))})."
@@ -938,7 +1116,7 @@ class _Reader:
 
     def _d_estimator(self, node, path):
         name = node.get("class")
-        if name not in _ESTIMATORS:
+        if type(name) is not str or name not in _ESTIMATORS:
             self._fail(f"{path}: {_not_allowed(name)}")
         cls = _ESTIMATORS[name]
         params = _expect(node.get("params"), dict, path)
@@ -952,15 +1130,60 @@ class _Reader:
         values = {k: self.decode(v, f"{path}.{k}") for k, v in params.items()}
         est.__init__(**values)
         for key, value in attrs.items():
-            if not key.isidentifier() or key.startswith("__") or key in allowed:
+            if (
+                not key.isidentifier()
+                or key.startswith("__")
+                or key in allowed
+                or hasattr(cls, key)  # would shadow a method or class attribute
+            ):
                 self._fail(f"{path}: attribute name {key!r} refused.")
             setattr(est, key, self.decode(value, f"{path}.{key}"))
+        if hasattr(cls, "_parameter_constraints"):
+            try:
+                est._validate_params()
+            except (ValueError, TypeError, AttributeError) as exc:
+                # InvalidParameterError, or a parameter that is not a value
+                self._fail(f"{path}: {exc}")
+        try:
+            _check_fitted_arrays(est)
+        except ValueError as exc:
+            self._fail(f"{path}: inconsistent fitted state ({exc})")
         for restore in _derived(cls)[1]:
             try:
                 restore(est)
             except (TypeError, ValueError, AttributeError) as exc:
                 self._fail(f"{path}: inconsistent fitted state ({exc}).")
         return est
+
+
+#: deflate expands at most 1032-fold; a member declaring more is a zip bomb
+_MAX_DEFLATE_RATIO = 1100
+
+
+def _check_member(info, name):
+    """Refuse a zip member that declares more data than it can hold.
+
+    ``save_model`` writes stored or deflated members only; their
+    uncompressed size is bounded by the compressed size (equal, or at most
+    about 1032 times for deflate), so a file cannot make ``load_model``
+    allocate more than about a thousand times its own size.
+    """
+    if info.compress_type == zipfile.ZIP_STORED:
+        ok = info.file_size == info.compress_size
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        ok = info.file_size <= _MAX_DEFLATE_RATIO * info.compress_size + 1024
+    else:
+        raise ValueError(
+            f"{name}: member {info.filename!r} uses zip compression method "
+            f"{info.compress_type}; save_model writes stored or deflated "
+            "members only."
+        )
+    if not ok:
+        raise ValueError(
+            f"{name}: member {info.filename!r} declares {info.file_size} bytes "
+            f"from {info.compress_size} compressed bytes; refused (a damaged "
+            "file or a zip bomb)."
+        )
 
 
 def _check_version(doc, name):
@@ -1033,6 +1256,7 @@ def load_model(path):
         ) from None
     with zf:
         try:
+            _check_member(zf.getinfo(_JSON_MEMBER), name)
             raw = zf.read(_JSON_MEMBER)
         except KeyError:
             raise ValueError(
@@ -1044,7 +1268,7 @@ def load_model(path):
             ) from None
         try:
             doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ValueError(
                 f"{name}: {_JSON_MEMBER} is not valid JSON ({exc})."
             ) from None
@@ -1077,6 +1301,12 @@ def load_model(path):
             return reader.decode(root, root["class"])
         except RecursionError:
             raise ValueError(f"{name}: model.json is nested too deeply.") from None
+        except (TypeError, AttributeError, KeyError, IndexError) as exc:
+            # decoding runs only this module's builders: any other error
+            # means values of the wrong kind in a tampered model.json
+            raise ValueError(
+                f"{name}: malformed model.json ({type(exc).__name__}: {exc})."
+            ) from None
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise ValueError(
                 f"{name}: damaged or truncated model file ({exc})."

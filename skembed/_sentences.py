@@ -19,7 +19,9 @@ a sentence after a known abbreviation (``Mr.``, ``Dr.``, ``e.g.``,
 ``et al.``, ...), a single upper-case initial (``J. R. R. Tolkien``) or a
 dotted acronym (``U.S.``, ``a.m.``); decimals (``3.14``) never match because
 no space follows the point; an ellipsis (``...`` or ``…`` after a Latin
-character) never ends a sentence.
+character) never ends a sentence. A list number (``1.`` at the start of a
+sentence or after a colon) never ends a sentence, and a sentence ends before
+the next list number (``Open it. 2. Close it.``).
 
 Line breaks: with ``line_breaks="sentence"`` (the default) every line break
 ends a sentence (titles, list items and lines of verse stay apart); with
@@ -61,29 +63,48 @@ _INITIAL = re.compile(r"^[A-Z]$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _HAS_WORD = re.compile(r"\w")
+#: a list number right before a period: alone at the start of the sentence
+#: or after a colon ("1. First item", "Steps: 2. Open it")
+_ENUMERATOR = re.compile(r"\s*[(\[]?\d{1,3}")
+_ENUMERATOR_AFTER_COLON = re.compile(r":\s*[(\[]?\d{1,3}$")
+#: a list number and its period, then the item's first letter
+_NEXT_ITEM = re.compile(r"\d{1,3}\.\s+[\"'“‘(\[]?[A-Z]")
 
 
-def _ends_sentence(text, match):
-    """Whether the marks of ``match`` end a sentence."""
+def _ends_sentence(text, match, begin, last):
+    """Whether the marks of ``match`` end a sentence.
+
+    ``begin`` is where the current sentence starts and ``last`` the end of
+    the block without its trailing white space. Only a bounded window
+    around the match is read, so splitting is linear in the text length.
+    """
     marks = match.group("marks")
     start, end = match.span()
     before = text[start - 1] if start > 0 else ""
-    after = text[end:]
-    if not after.strip():
+    if end >= last:
         return True  # the end of the block
     if any(m in _CJK_MARKS for m in marks):
         return True
     if before and _CJK_CHAR.match(before):
         return True  # ASCII or ellipsis marks written after Chinese text
-    if _CJK_CHAR.match(after[0]):
+    if _CJK_CHAR.match(text[end]):
         return True  # "It is good.你呢"
     if "…" in marks or "‥" in marks or ".." in marks:
         return False  # an English ellipsis: never a boundary
-    lead = _LEAD.match(after)
-    if lead is None or lead.end() == len(after):
+    if marks == "." and (
+        _ENUMERATOR.fullmatch(text, begin, start)  # "1. First item"
+        or _ENUMERATOR_AFTER_COLON.search(text, max(begin, start - 12), start)
+    ):
+        return False  # a list number, not the end of a sentence
+    lead = _LEAD.match(text, end)
+    if lead is None or lead.end() == len(text):
         return False
-    first = after[lead.end()]
-    if not (first.isupper() or _CJK_CHAR.match(first)):
+    first = text[lead.end()]
+    if not (
+        first.isupper()
+        or _CJK_CHAR.match(first)
+        or _NEXT_ITEM.match(text, lead.end())  # "Open it. 2. Close it."
+    ):
         return False
     if marks == ".":
         word = _WORD_BEFORE.search(text[max(0, start - 40) : start]).group()
@@ -97,8 +118,9 @@ def _ends_sentence(text, match):
 def _split_block(block):
     sentences = []
     begin = 0
+    last = len(block.rstrip())
     for match in _BOUNDARY.finditer(block):
-        if _ends_sentence(block, match):
+        if _ends_sentence(block, match, begin, last):
             sentences.append(block[begin : match.end()])
             begin = match.end()
     sentences.append(block[begin:])

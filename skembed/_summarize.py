@@ -127,6 +127,13 @@ def _cosine_similarity(vectors):
             "The vectorizer must return a 2-D array with one row per sentence; "
             f"got shape {vectors.shape}."
         )
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        raise ValueError(
+            "The vectorizer returned NaN or infinite values for sentence "
+            f"{int(np.flatnonzero(~finite)[0])} of a document; its vectors must "
+            "be finite (e.g. zeros for a sentence without known words)."
+        )
     norms = np.linalg.norm(vectors, axis=1)
     scale = np.zeros_like(norms)
     np.divide(1.0, norms, out=scale, where=norms > 0)
@@ -200,10 +207,12 @@ def _mmr(relevance, similarity, k, diversity, keys):
     """Indices chosen greedily by maximal marginal relevance.
 
     ``(1 - diversity) * relevance - diversity * max similarity to the chosen``;
-    ties go to the earlier sentence. A sentence whose text equals a chosen
-    one's (ignoring case, spaces and punctuation) is never chosen, whatever
-    ``diversity``. (Not a cosine threshold: word2vec can put two different
-    sentences of one topic at a cosine of 0.9999.)
+    ties go to the more relevant, then the earlier sentence (so the first
+    pick is the top-ranked sentence even with ``diversity=1``). A sentence
+    whose text equals a chosen one's (ignoring case, spaces and
+    punctuation) is never chosen, whatever ``diversity``. (Not a cosine
+    threshold: word2vec can put two different sentences of one topic at a
+    cosine of 0.9999.)
     """
     n = relevance.shape[0]
     available = np.ones(n, dtype=bool)
@@ -212,7 +221,8 @@ def _mmr(relevance, similarity, k, diversity, keys):
     while len(chosen) < k and available.any():
         gain = (1.0 - diversity) * relevance - diversity * closest
         gain[~available] = -np.inf
-        best = int(np.argmax(gain))
+        ties = np.flatnonzero(gain == gain.max())
+        best = int(ties[np.argmax(relevance[ties])])
         chosen.append(best)
         available[best] = False
         row = similarity[best]
@@ -237,7 +247,8 @@ def _rank(vectors, k, *, diversity, position_weight, damping, tol, max_iter, key
 def _n_select(n_sentences, n_total):
     if isinstance(n_sentences, Integral):
         return min(int(n_sentences), n_total)
-    return min(n_total, max(1, math.ceil(n_sentences * n_total)))
+    # rounded first: 0.7 * 10 is 7.000000000000001 in floating point
+    return min(n_total, max(1, math.ceil(round(n_sentences * n_total, 9))))
 
 
 def _as_sentences(doc, position, line_breaks, param="X"):
@@ -325,8 +336,9 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
     diversity : float, default=0.3
         MMR trade-off in [0, 1]: each pick maximises ``(1 - diversity) *
         relevance - diversity * (max cosine to the sentences already
-        picked)``. 0 takes the top-ranked sentences. Sentences with the same
-        text or a cosine of 1 to a picked one are never picked.
+        picked)``. 0 takes the top-ranked sentences. A sentence with the same
+        text as a picked one (ignoring case, spaces and punctuation) is
+        never picked.
     position_weight : float, default=0.0
         Weight in [0, 1] of a lead prior ``1 / (1 + position)`` mixed into
         the normalised TextRank score; useful on news, where the first

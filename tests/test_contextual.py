@@ -261,6 +261,22 @@ def test_n_jobs_sets_and_restores_torch_threads(tiny_bert):
     assert torch.get_num_threads() == before
 
 
+def test_torch_threads_are_restored_when_encoding_fails(tiny_bert, monkeypatch):
+    before = torch.get_num_threads()
+    vec = ContextualVectorizer(model=tiny_bert, n_jobs=1).fit(DOCS[:4])
+    seen = []
+
+    def failing(model, inputs):
+        seen.append(torch.get_num_threads())
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(ctx, "_forward", failing)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        vec.transform(DOCS[:4])
+    assert seen == [1]
+    assert torch.get_num_threads() == before
+
+
 # -------------------------------------------------------------------- cache
 def test_memory_caches_vectors_across_estimators(tiny_bert, tmp_path, forward_counter):
     memory = str(tmp_path / "cache")
@@ -411,6 +427,7 @@ def test_bad_settings_are_clear_errors(tiny_bert):
         (["ok", None], r"X\[1\] is None"),
         (["ok", float("nan")], r"X\[1\] is NaN"),
         ([["token", "list"]], r"X\[0\] is a list \(token list\)"),
+        (["ok", "cat \ud800 dog"], r"X\[1\] is not valid Unicode.*index 4"),
     ],
 )
 def test_bad_input(fitted, bad, match):

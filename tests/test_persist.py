@@ -414,9 +414,15 @@ def test_file_holds_json_and_plain_arrays_only(tmp_path):
     assert "a" in cats[0]["items"]
 
 
-def _rewrite(path, json_edit=None, drop=None, replace=None):
+def _members(path):
     with zipfile.ZipFile(path) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _rewrite(
+    path, json_edit=None, drop=None, replace=None, compression=zipfile.ZIP_STORED
+):
+    members = _members(path)
     if json_edit is not None:
         doc = json.loads(members["model.json"])
         json_edit(doc)
@@ -425,7 +431,7 @@ def _rewrite(path, json_edit=None, drop=None, replace=None):
         del members[drop]
     if replace is not None:
         members.update(replace)
-    with zipfile.ZipFile(path, "w") as zf:
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
         for n, b in members.items():
             zf.writestr(n, b)
     return path
@@ -713,3 +719,225 @@ def test_loading_never_unpickles_evaluates_or_imports(case, tmp_path, monkeypatc
     assert packages <= {"pandas", "numpy", "networkx", "ast", "struct", ""}, packages
     method, arg = calls[0]
     _same(getattr(est, method)(arg), getattr(back, method)(arg))
+
+
+# ------------------------------------------------- hostile files (review)
+def _w2v_saved(tmp_path):
+    docs = ["the cat sat on the mat", "the dog sat on the log"] * 5
+    est = Word2VecVectorizer(n_components=4, min_count=1, random_state=0).fit(docs)
+    return _saved(tmp_path, est), docs
+
+
+def _npy(arr):
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _swap_array(path, attribute, arr):
+    """Point ``attribute`` at a new array member holding ``arr``."""
+
+    def edit(doc):
+        doc["root"]["attributes"][attribute] = {
+            "type": "ndarray",
+            "id": 999,
+            "array": "crafted",
+        }
+        doc["arrays"].append("crafted")
+
+    return _rewrite(path, json_edit=edit, replace={"crafted.npy": _npy(arr)})
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda e: e.astype(np.float16), "expected a 2-D array of float32.*float16"),
+        (lambda e: e.astype(np.int64), "expected a 2-D array of float32.*int64"),
+        (lambda e: e[None], "expected a 2-D array of float32.*3-D"),
+        (lambda e: e.ravel(), "expected a 2-D array of float32.*1-D"),
+        (lambda e: e[:2], "embedding_ has 2 rows for 7 keys"),
+        (lambda e: e[:, :2], "_n_features_out is 4; expected 2"),
+    ],
+    ids=["float16", "int64", "3-D", "1-D", "fewer-rows", "narrower"],
+)
+def test_fitted_array_of_wrong_dtype_or_shape_is_refused(tmp_path, make, message):
+    path, _ = _w2v_saved(tmp_path)
+    emb = load_model(path).embedding_
+    _swap_array(path, "embedding_", make(emb))
+    with pytest.raises(ValueError, match=f"inconsistent fitted state.*{message}"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda e: e.astype(">f4"), np.asfortranarray], ids=["big-endian", "F"]
+)
+def test_foreign_byte_order_and_layout_load_as_native_c_arrays(tmp_path, make):
+    path, docs = _w2v_saved(tmp_path)
+    est = load_model(path)
+    _swap_array(path, "embedding_", make(est.embedding_))
+    back = load_model(path)
+    assert back.embedding_.dtype == np.float32 and back.embedding_.dtype.isnative
+    assert back.embedding_.flags.c_contiguous
+    np.testing.assert_array_equal(back.transform(docs), est.transform(docs))
+
+
+@pytest.mark.parametrize(
+    "name", ["transform", "get_feature_names_out", "_validate_params", "fit"]
+)
+def test_attribute_shadowing_a_method_is_refused(tmp_path, name):
+    path, _ = _w2v_saved(tmp_path)
+    _rewrite(path, json_edit=lambda d: _set(d, ["root", "attributes", name], [1]))
+    with pytest.raises(ValueError, match=f"attribute name '{name}' refused"):
+        load_model(path)
+
+
+def test_huge_feature_count_is_refused_not_materialised(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    edit = functools.partial(
+        _set, keys=["root", "attributes", "_n_features_out"], value=10**30
+    )
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="_n_features_out is 10000"):
+        load_model(path)
+
+
+def test_out_of_range_vocabulary_is_refused(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    bad = {"type": "dict", "keys": ["the", "cat"], "values": [0, 99]}
+    edit = functools.partial(
+        _set, keys=["root", "attributes", "vocabulary_"], value=bad
+    )
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="vocabulary_ maps words to rows"):
+        load_model(path)
+
+
+def test_invalid_parameter_value_is_refused(tmp_path):
+    for name, value in [("n_components", 0), ("pooling", "evil")]:
+        path, _ = _w2v_saved(tmp_path)
+        edit = functools.partial(_set, keys=["root", "params", name], value=value)
+        _rewrite(path, json_edit=edit)
+        with pytest.raises(ValueError, match=f"'{name}' parameter"):
+            load_model(path)
+
+
+def test_tampered_network_is_refused(tmp_path):
+    path = _saved(tmp_path)  # an EntityEmbeddingEncoder
+
+    def edit(doc):
+        state = doc["root"]["attributes"]["_net"]["state"]
+        state["weights"] = state["weights"][:1]
+
+    _rewrite(path, json_edit=edit)
+    with pytest.raises(ValueError, match="as many biases as weights"):
+        load_model(path)
+
+
+def _patch_sizes(path, member, file_size):
+    """Rewrite the uncompressed size of ``member`` in both zip headers."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, field in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            name_at = at + (30 if field == 22 else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[at + field : at + field + 4] = file_size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_member_declaring_a_huge_size_is_refused_before_reading(tmp_path, compression):
+    """A zip bomb: a few compressed bytes that declare gigabytes of data."""
+    path, _ = _w2v_saved(tmp_path)
+    n = 2**29 - 64  # 4 GiB of float64, the largest a 32-bit size field holds
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (n,)}
+    )
+    declared = len(header.getvalue()) + 8 * n
+    member = _first_array(path)
+    replace = {member: header.getvalue() + b"\0" * 64}
+    _rewrite(path, replace=replace, compression=compression)
+    _patch_sizes(path, member, declared)
+    with pytest.raises(ValueError, match="declares .* bytes.*zip bomb"):
+        load_model(path)
+
+
+def test_other_zip_compression_methods_are_refused(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    _rewrite(path, compression=zipfile.ZIP_LZMA)
+    with pytest.raises(ValueError, match="compression method"):
+        load_model(path)
+
+
+def test_json_with_a_huge_integer_is_a_clear_error(tmp_path):
+    path, _ = _w2v_saved(tmp_path)
+    text = _members(path)["model.json"]
+    text = text.replace(b'"n_empty_":0', b'"n_empty_":' + b"9" * 5000)
+    assert b"9" * 5000 in text
+    _rewrite(path, replace={"model.json": text})
+    with pytest.raises(ValueError, match="model.skembed"):
+        load_model(path)
+
+
+def _json_paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _json_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node[:2]):
+            yield from _json_paths(value, (*path, i))
+
+
+@pytest.mark.parametrize("name", ["w2v-tfidf-l2", "entity-continuous"])
+def test_any_tampered_value_gives_value_error_or_a_working_model(name, tmp_path):
+    """Replace each value of model.json by a value of another kind: loading
+    raises ValueError, or the model loads and transform works (or says it is
+    not fitted / the input does not match) -- never a TypeError,
+    AttributeError, IndexError from deep inside."""
+    est, calls = CASES[name]()
+    path = _saved(tmp_path, est)
+    members = _members(path)
+    doc = json.loads(members["model.json"])
+    replacements = [None, -1, 2.5, "x", [], [0, 1], {"type": "ref", "id": 0}]
+    for where in list(_json_paths(doc["root"]))[1:]:
+        for value in replacements:
+            tampered = json.loads(members["model.json"])
+            _set(tampered["root"], list(where), value)
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as zf:
+                for m, b in {**members, "model.json": json.dumps(tampered)}.items():
+                    zf.writestr(m, b)
+            buf.seek(0)
+            try:
+                back = load_model(buf)
+            except ValueError:
+                continue
+            for method, arg in calls:
+                try:
+                    getattr(back, method)(arg)
+                except (NotFittedError, ValueError):
+                    pass
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ['{"type":"tuple","items":[' * 400 + "]}" * 400, "[" * 5000 + "]" * 5000],
+    ids=["deep-tuples", "deep-lists"],
+)
+def test_deeply_nested_json_is_a_clear_error(tmp_path, nested):
+    path, _ = _w2v_saved(tmp_path)
+    text = _members(path)["model.json"]
+    text = text.replace(b'"n_empty_":0', b'"n_empty_":' + nested.encode())
+    _rewrite(path, replace={"model.json": text})
+    with pytest.raises(ValueError, match="nested too deeply|not valid JSON"):
+        load_model(path)
+
+
+def test_highly_compressible_arrays_still_load(tmp_path):
+    kv = KeyedVectors([f"w{i}" for i in range(2000)], np.zeros((2000, 64)))
+    back = _round_trip(kv, tmp_path, compress=True)
+    np.testing.assert_array_equal(back.vectors, kv.vectors)

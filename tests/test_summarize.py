@@ -3,6 +3,7 @@
 import importlib.util
 import pickle
 import sys
+import time
 from pathlib import Path
 
 import joblib
@@ -526,3 +527,67 @@ def test_rouge_agrees_with_rouge_score_package(rouge):
         ours = rouge.rouge_scores(cand, ref)
         for key in ours:
             assert ours[key] == pytest.approx(theirs[key].fmeasure)
+
+
+# ------------------------------------------------------------------ review
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1. First item.\n2. Second item.", ["1. First item.", "2. Second item."]),
+        ("1. First item. 2. Second item.", ["1. First item.", "2. Second item."]),
+        ("Steps: 1. Open it. 2. Close it.", ["Steps: 1. Open it.", "2. Close it."]),
+        ("He scored 3 vs. 2. Great.", ["He scored 3 vs. 2.", "Great."]),
+        ("Chapter 1. The Beginning", ["Chapter 1.", "The Beginning"]),
+    ],
+)
+def test_split_numbered_lists(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_split_time_is_linear_in_the_text_length():
+    # one line of 4 million characters: quadratic splitting took minutes
+    text = "This is one sentence of the text. " * 120_000
+    start = time.process_time()
+    sentences = split_sentences(text)
+    assert len(sentences) == 120_000
+    assert time.process_time() - start < 10
+
+
+@pytest.mark.parametrize(
+    "fraction, total, n", [(0.28, 25, 7), (0.14, 50, 7), (0.07, 100, 7), (0.35, 10, 4)]
+)
+def test_fraction_of_sentences_is_not_rounded_up_by_float_error(fraction, total, n):
+    # 0.28 * 25 is 7.000000000000001 in floating point
+    assert summarize_module._n_select(fraction, total) == n
+    text = " ".join(f"Sentence about topic {i:03d} is here." for i in range(total))
+    assert len(split_sentences(text)) == total
+    assert len(summarize(text, fraction, output="indices")) == n
+
+
+def test_mmr_first_pick_is_the_top_ranked_sentence_at_any_diversity():
+    relevance = np.array([0.1, 0.9, 0.5, 0.2])
+    similarity = np.eye(4, dtype=np.float32)
+    keys = np.array(["a", "b", "c", "d"], dtype=object)
+    for diversity in (0.0, 0.5, 1.0):
+        picked = summarize_module._mmr(relevance, similarity, 2, diversity, keys)
+        assert picked == [1, 2]
+
+
+class _NaNVectorizer:
+    """A fitted vectorizer whose second sentence vector is NaN."""
+
+    fitted_ = True
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        out = np.random.RandomState(0).rand(len(X), 3)
+        out[1] = np.nan
+        return out
+
+
+def test_non_finite_sentence_vectors_are_a_clear_error():
+    text = "A b c. D e f. G h i. J k l. M n o."
+    with pytest.raises(ValueError, match="NaN or infinite values for sentence 1"):
+        summarize(text, 2, vectorizer=_NaNVectorizer())
