@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 
 from . import _kernels
-from ._compat import Interval, StrOptions
+from ._compat import N_JOBS_CONSTRAINT, Interval, StrOptions
 from ._validation import effective_threads, numba_threads
 from ._vocab import keep_probabilities, noise_distribution
 
@@ -300,7 +300,7 @@ class _BaseSGNS(TransformerMixin, BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
 

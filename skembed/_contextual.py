@@ -38,7 +38,7 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
 from ._text import check_documents
 
 __all__ = ["ContextualVectorizer"]
@@ -594,7 +594,7 @@ class ContextualVectorizer(
         "device": [str],
         "norm": [StrOptions({"l2"}), None],
         "memory": [None, str, HasMethods(["cache"])],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
 

@@ -132,3 +132,20 @@ def test_documented_results_not_errors():
         warnings.simplefilter("ignore")
         line = LINEEmbedder(n_components=4).fit(np.array([[0, 0]]))
     assert np.isfinite(line.embedding_).all()
+
+
+def test_n_jobs_zero_is_a_parameter_error():
+    """joblib gives 0 no meaning: every estimator with ``n_jobs`` refuses it
+    at fit with scikit-learn's parameter error, naming the parameter."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    import skembed
+
+    for name in skembed.__all__:
+        cls = getattr(skembed, name)
+        if not isinstance(cls, type) or "n_jobs" not in getattr(
+            cls, "_parameter_constraints", {}
+        ):
+            continue
+        with pytest.raises(InvalidParameterError, match="'n_jobs' parameter"):
+            cls(n_jobs=0).fit(["a b c"] if "Vectorizer" in name else [[0, 1]])
