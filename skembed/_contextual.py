@@ -85,6 +85,19 @@ def _import_backend():
     return torch, transformers
 
 
+def _backend_versions():
+    """Installed torch and transformers releases (part of the cache key)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("torch", "transformers"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - imported, not installed
+            found[name] = None
+    return found
+
+
 def clear_model_cache():
     """Forget every model loaded by :class:`ContextualVectorizer`."""
     with _MODELS_LOCK:
@@ -486,14 +499,16 @@ class ContextualVectorizer(
         stored once per model and settings (both poolings and the token
         count), keyed by a hash of the model's identity (directory, file
         sizes, modification times and link targets, and config.json),
-        ``max_length``, ``long_documents``, ``stride`` and the text, so a
+        ``max_length``, ``long_documents``, ``stride``, the device, the
+        installed torch and transformers releases and the text, so a
         ``GridSearchCV`` over ``pooling``, ``norm`` or the downstream model
         runs the encoder once per distinct document, refit included.
         ``memory.clear()`` removes the vectors.
     n_jobs : int or None, default=None
         CPU threads of torch during ``transform`` (``torch.set_num_threads``,
         restored afterwards). ``None`` leaves torch's setting (by default one
-        thread per physical core).
+        thread per physical core). torch's thread count is process-wide:
+        transforms running at once in threads of one process share it.
     verbose : int, default=0
         ``1``: a line when the model is loaded and, during ``transform``, a
         progress line about every 10 seconds and a summary (documents,
@@ -788,6 +803,9 @@ class ContextualVectorizer(
             "max_length": self.max_length_,
             "long_documents": self._long_documents,
             "stride": self._stride,
+            # vectors differ (in the last bits) across devices and releases
+            "device": self.device_,
+            "backend": _backend_versions(),
         }
         return hashlib.sha256(
             json.dumps(settings, sort_keys=True).encode()

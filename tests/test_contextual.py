@@ -309,6 +309,20 @@ def test_memory_caches_vectors_across_estimators(tiny_bert, tmp_path, forward_co
     assert forward_counter["windows"] == 3 * len(DOCS) + 1 + 3
 
 
+def test_memory_key_includes_the_backend_releases(
+    tiny_bert, tmp_path, forward_counter, monkeypatch
+):
+    memory = str(tmp_path / "cache")
+    ContextualVectorizer(model=tiny_bert, memory=memory).fit_transform(DOCS)
+    assert forward_counter["windows"] == len(DOCS)
+    # an upgraded torch may round differently: its vectors are not reused
+    monkeypatch.setattr(
+        ctx, "_backend_versions", lambda: {"torch": "99.0", "transformers": "1"}
+    )
+    ContextualVectorizer(model=tiny_bert, memory=memory).fit_transform(DOCS)
+    assert forward_counter["windows"] == 2 * len(DOCS)
+
+
 def test_memory_is_invalidated_when_the_model_changes(tmp_path, forward_counter):
     path = build_tiny_bert(str(tmp_path / "m"), DOCS, seed=1)
     memory = str(tmp_path / "cache")
