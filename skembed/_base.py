@@ -51,7 +51,9 @@ class SGNSResult:
     w_out : ndarray of float32, shape (n_tokens, n_components)
         Output ("syn1neg") vectors, used for recommendation scores.
     loss_curve : list of float
-        Mean loss per (centre, target) pair of each epoch.
+        Mean loss per (centre, target) pair of each epoch; NaN for an epoch
+        that trained no pair (subsampling emptied it; the first such epoch
+        also warns).
     n_words : int
         Effective (post-subsampling) tokens trained over all epochs.
     n_pairs : int

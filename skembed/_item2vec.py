@@ -317,7 +317,9 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     n_missing_items_ : int
         Missing values (None, NaN, ``pd.NA``) skipped in the training baskets.
     loss_curve_ : list of float
-        Mean SGNS loss per training pair, one value per epoch.
+        Mean SGNS loss per training pair, one value per epoch; NaN for an
+        epoch that trained no pair (subsampling can drop every item of a
+        tiny corpus in one epoch).
 
     See Also
     --------

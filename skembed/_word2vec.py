@@ -615,7 +615,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         The word vectors (``wv_.vectors``).
     loss_curve_ : list of float
         Mean training loss per epoch; empty when pretrained vectors were
-        not fine-tuned.
+        not fine-tuned. NaN for an epoch that trained no pair (frequent-token
+        subsampling can drop every token of a tiny corpus in one epoch).
     idf_ : ndarray of float64, shape (n_words,)
         Inverse document frequency (``pooling="tfidf"`` only).
     sif_weights_ : ndarray of float32, shape (n_words,)

@@ -864,3 +864,20 @@ def test_transform_streams_groups_bit_identical(monkeypatch, docs, pooling):
     assert f"2 of {len(X)} documents" in message and "X[80]" in message
     with pytest.raises(ValueError, match="X is empty"):
         vec.transform([])
+
+
+def test_loss_curve_is_nan_for_an_epoch_without_pairs():
+    """Documented: an epoch that subsampling emptied has a NaN mean loss, the
+    others are finite (a tiny corpus, seed chosen to empty some epoch)."""
+    import warnings
+
+    curves = []
+    for seed in range(20):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            vec = Word2VecVectorizer(n_components=4, min_count=1, random_state=seed)
+            curves.append(np.array(vec.fit(["aa bb", "cc dd ee"]).loss_curve_))
+    assert any(np.isnan(c).any() for c in curves)
+    assert all(np.isfinite(c[~np.isnan(c)]).all() for c in curves)
+    no_sampling = Word2VecVectorizer(n_components=4, min_count=1, sample=0)
+    assert np.isfinite(no_sampling.fit(["aa bb", "cc dd ee"]).loss_curve_).all()
