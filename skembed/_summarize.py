@@ -455,7 +455,7 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
         docs = check_documents(X)
         return [_as_sentences(doc, i, self.line_breaks) for i, doc in enumerate(docs)]
 
-    def _fit_vectorizer(self, sentences):
+    def _fit_vectorizer(self, sentences, param="X"):
         """Set ``vectorizer_`` and ``language_`` from a list of sentences."""
         if self.language == "auto":
             self.language_ = detect_language(" ".join(sentences[:2000]))
@@ -475,8 +475,9 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
                     break
             if n_tokens == 0:
                 raise ValueError(
-                    "X has no word: the default vectorizer found no token in "
-                    f"its {len(sentences)} sentences."
+                    f"{param} has no word: the default vectorizer found no token in "
+                    f"its {len(sentences)} sentences (one-character words are not "
+                    "tokens); pass a vectorizer that keeps them."
                 )
             kind = vectorizer
             if kind is None:
@@ -726,7 +727,7 @@ def summarize(
         ):
             estimator.vectorizer_ = vectorizer
         else:
-            estimator._fit_vectorizer(sentences)
+            estimator._fit_vectorizer(sentences, param="text")
         rows = estimator._select([sentences])[0]
     if output == "indices":
         return rows

@@ -591,3 +591,10 @@ def test_non_finite_sentence_vectors_are_a_clear_error():
     text = "A b c. D e f. G h i. J k l. M n o."
     with pytest.raises(ValueError, match="NaN or infinite values for sentence 1"):
         summarize(text, 2, vectorizer=_NaNVectorizer())
+
+
+def test_text_without_words_names_the_argument():
+    with pytest.raises(ValueError, match=r"^text has no word.*one-character"):
+        summarize("A b c. D e f. G h i. J k l.", 1)
+    with pytest.raises(ValueError, match=r"^X has no word"):
+        ExtractiveSummarizer(n_sentences=1).fit(["A b c. D e f. G h i. J k l."])
