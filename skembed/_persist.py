@@ -37,7 +37,12 @@ Adding an estimator (opt-in)
    registers a pair of functions ``state(obj) -> dict`` and
    ``build(state) -> obj`` in ``_OBJECTS``.
 
-4. Add a round-trip case to ``tests/test_persist.py``.
+4. Declare the kind of each new fitted attribute: arrays that ``transform``
+   hands to numba or BLAS in ``_FITTED_ARRAYS`` (dtype, ndim), the others in
+   ``_FITTED_TYPES``; loading checks them, so a tampered file fails at load
+   with a ``ValueError``, not later inside a kernel.
+
+5. Add a round-trip case to ``tests/test_persist.py``.
 
 Estimators that wrap code or foreign models (e.g. a transformers model)
 should stay off the list: ``save_model`` then refuses them with a message
