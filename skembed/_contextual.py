@@ -288,6 +288,51 @@ def _sentence_transformers_length(model_dir):
     return value if isinstance(value, int) and value > 0 else None
 
 
+#: sentence-transformers' pooling flags (1_Pooling/config.json) -> ours
+_ST_POOLING = {"pooling_mode_cls_token": "cls", "pooling_mode_mean_tokens": "mean"}
+
+
+def _sentence_transformers_head(model_dir):
+    """``(pooling, norm, problem)`` a sentence-transformers folder states:
+    the modules after the encoder in ``modules.json`` (a ``Pooling``
+    module's ``config.json``, a ``Normalize`` module); ``("mean", None,
+    None)`` for other folders.
+
+    A pooling this vectorizer does not compute (max, weighted mean, last
+    token, several at once) gives ``pooling=None`` and ``problem``, the
+    message ``fit`` raises for ``pooling="auto"``: it never silently
+    differs from what the model was trained with.
+    """
+    try:
+        with open(os.path.join(model_dir, "modules.json")) as fh:
+            modules = json.load(fh)
+        kinds = {str(m["type"]).rsplit(".", 1)[-1]: m for m in modules}
+    except (OSError, ValueError, TypeError, KeyError):
+        return "mean", None, None
+    norm = "l2" if "Normalize" in kinds else None
+    if "Pooling" not in kinds:
+        return "mean", norm, None
+    path = os.path.join(model_dir, str(kinds["Pooling"].get("path", "")), "config.json")
+    try:
+        with open(path) as fh:
+            config = json.load(fh)
+    except (OSError, ValueError):
+        return "mean", norm, None
+    modes = sorted(k for k, v in config.items() if k.startswith("pooling_mode") and v)
+    if len(modes) == 1 and modes[0] in _ST_POOLING:
+        return _ST_POOLING[modes[0]], norm, None
+    return (
+        None,
+        norm,
+        (
+            f"pooling='auto': the sentence-transformers model in {model_dir!r} pools "
+            f"with {modes or 'no mode'} ({path}); ContextualVectorizer computes "
+            "'mean' or 'cls' only. Pass pooling='mean' or 'cls' explicitly (the "
+            "vectors will differ from the model's own)."
+        ),
+    )
+
+
 # ----------------------------------------------------------- vector storage
 class _VectorStore:
     """Document vectors on disk, one small float32 file per document.
@@ -455,11 +500,15 @@ class ContextualVectorizer(
         files), or the name of a model already in the local Hugging Face
         cache. Nothing is ever downloaded: a name that is not in the cache
         raises ``FileNotFoundError`` saying how to get it.
-    pooling : {"mean", "cls"}, default="mean"
+    pooling : {"auto", "mean", "cls"}, default="auto"
         ``"mean"``: mean of the token states over the attention mask
         (special tokens included, padding excluded), the pooling of most
         sentence-embedding models. ``"cls"``: the state of the first token
-        (``[CLS]`` / ``<s>``).
+        (``[CLS]`` / ``<s>``). ``"auto"``: what a sentence-transformers
+        folder states in its ``modules.json`` / ``1_Pooling/config.json``
+        (e.g. ``"mean"`` for all-MiniLM-L6-v2, ``"cls"`` for BGE models),
+        else ``"mean"``; a pooling this class does not compute (max, last
+        token, ...) raises ``ValueError`` in ``fit``.
     max_length : int or None, default=None
         Tokens per model input, special tokens included. ``None``: the
         ``max_seq_length`` of a sentence-transformers folder
@@ -488,10 +537,13 @@ class ContextualVectorizer(
         ``"cpu"``, ``"cuda"`` / ``"cuda:N"``, ``"mps"``, or ``"auto"`` (CUDA
         when available, else CPU). Asking for CUDA without it raises
         ``ValueError``.
-    norm : {"l2"} or None, default=None
+    norm : {"auto", "l2"} or None, default="auto"
         Normalise each output row to unit L2 norm (as
         :class:`~skembed.Word2VecVectorizer`'s ``norm``; cosine-similarity
-        models want it).
+        models want it). ``"auto"``: ``"l2"`` when a sentence-transformers
+        folder lists a ``Normalize`` module, else None -- so that, by
+        default, the vectors are the ones ``SentenceTransformer.encode``
+        gives.
     memory : str, joblib.Memory or None, default=None
         Cache of computed document vectors, like the ``memory`` of
         :class:`~sklearn.pipeline.Pipeline`: a folder, or a
@@ -526,6 +578,12 @@ class ContextualVectorizer(
         The device used.
     model_fingerprint_ : str
         Hash of the model files' identity (see ``memory``).
+    model_pooling_ : str or None
+        The pooling ``pooling="auto"`` uses: the model folder's, or
+        ``"mean"``; None when the folder's pooling is one this class does
+        not compute (then only an explicit ``pooling`` works).
+    model_norm_ : str or None
+        The normalisation ``norm="auto"`` uses: the model folder's, or None.
 
     See Also
     --------
@@ -601,13 +659,13 @@ class ContextualVectorizer(
 
     _parameter_constraints: dict = {
         "model": [str, os.PathLike],
-        "pooling": [StrOptions({"mean", "cls"})],
+        "pooling": [StrOptions({"auto", "mean", "cls"})],
         "max_length": [Interval(Integral, 2, None, closed="left"), None],
         "long_documents": [StrOptions({"truncate", "chunk"})],
         "stride": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str],
-        "norm": [StrOptions({"l2"}), None],
+        "norm": [StrOptions({"auto", "l2"}), None],
         "memory": [None, str, HasMethods(["cache"])],
         "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
@@ -617,13 +675,13 @@ class ContextualVectorizer(
         self,
         *,
         model="sentence-transformers/all-MiniLM-L6-v2",
-        pooling="mean",
+        pooling="auto",
         max_length=None,
         long_documents="truncate",
         stride=0,
         batch_size=32,
         device="cpu",
-        norm=None,
+        norm="auto",
         memory=None,
         n_jobs=None,
         verbose=0,
@@ -702,6 +760,9 @@ class ContextualVectorizer(
         )
         limit = _model_limit(model, tokenizer)
         default = min(limit, _sentence_transformers_length(model_dir) or limit)
+        model_pooling, model_norm, problem = _sentence_transformers_head(model_dir)
+        if problem and self.pooling == "auto":
+            raise ValueError(problem)
         n_special = tokenizer.num_special_tokens_to_add(pair=False)
         max_length = default if self.max_length is None else int(self.max_length)
         if max_length > limit:
@@ -729,6 +790,8 @@ class ContextualVectorizer(
         self.model_fingerprint_ = identity
         self._model_content = content
         self.device_ = device
+        self.model_pooling_ = model_pooling
+        self.model_norm_ = model_norm
         self.max_length_ = max_length
         self.embedding_dim_ = hidden
         self._n_features_out = hidden
@@ -819,7 +882,8 @@ class ContextualVectorizer(
         unique = list(index)
         dim = self.embedding_dim_
         width = 2 * dim + 1  # stored: cls, mean, number of windows
-        offset = 0 if self.pooling == "cls" else dim
+        pooling = self.model_pooling_ if self.pooling == "auto" else self.pooling
+        offset = 0 if pooling == "cls" else dim
         # only the requested pooling is held in memory (the store has both)
         vectors = np.zeros((len(unique), dim), dtype=np.float32)
         n_windows = np.zeros(len(unique), dtype=np.int64)
@@ -880,7 +944,7 @@ class ContextualVectorizer(
                     UserWarning,
                     stacklevel=3,
                 )
-        if self.norm == "l2":
+        if (self.model_norm_ if self.norm == "auto" else self.norm) == "l2":
             norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
             nonzero = norms > 0
             out[nonzero] /= norms[nonzero, None].astype(np.float32)

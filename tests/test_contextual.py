@@ -562,3 +562,89 @@ def test_real_minilm_matches_sentence_transformers():
         texts, normalize_embeddings=True
     )
     np.testing.assert_allclose(ours, ref, atol=1e-5)
+    # the defaults read the folder's own head: mean pooling, then Normalize,
+    # which is what encode() gives without being told
+    default = ContextualVectorizer(model=folder, n_jobs=1).fit(texts)
+    assert (default.model_pooling_, default.model_norm_) == ("mean", "l2")
+    with pytest.warns(UserWarning, match="1 of 5 documents"):
+        np.testing.assert_array_equal(default.transform(texts), ours)
+    np.testing.assert_allclose(
+        ours, st.SentenceTransformer(folder, device="cpu").encode(texts), atol=1e-5
+    )
+
+
+def _sentence_transformers_folder(tmp_path, tiny_bert, pooling_config, normalize):
+    """A copy of the tiny BERT laid out as a sentence-transformers folder."""
+    import json
+    import shutil
+
+    folder = tmp_path / "st_model"
+    shutil.copytree(tiny_bert, folder)
+    modules = [
+        {
+            "idx": 0,
+            "name": "0",
+            "path": "",
+            "type": "sentence_transformers.models.Transformer",
+        },
+        {
+            "idx": 1,
+            "name": "1",
+            "path": "1_Pooling",
+            "type": "sentence_transformers.models.Pooling",
+        },
+    ]
+    if normalize:
+        modules.append(
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            }
+        )
+    (folder / "modules.json").write_text(json.dumps(modules))
+    (folder / "1_Pooling").mkdir()
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps(pooling_config))
+    return str(folder)
+
+
+def test_auto_pooling_and_norm_follow_a_sentence_transformers_folder(
+    tiny_bert, tmp_path
+):
+    # a plain transformers folder: mean pooling, no normalisation
+    plain = ContextualVectorizer(model=tiny_bert).fit(DOCS)
+    assert (plain.model_pooling_, plain.model_norm_) == ("mean", None)
+    np.testing.assert_array_equal(
+        plain.transform(DOCS),
+        ContextualVectorizer(model=tiny_bert, pooling="mean", norm=None)
+        .fit(DOCS)
+        .transform(DOCS),
+    )
+    # a CLS-pooled, normalised sentence-transformers model (BGE-style)
+    cls_config = {
+        "word_embedding_dimension": 16,
+        "pooling_mode_cls_token": True,
+        "pooling_mode_mean_tokens": False,
+        "pooling_mode_max_tokens": False,
+    }
+    folder = _sentence_transformers_folder(tmp_path, tiny_bert, cls_config, True)
+    auto = ContextualVectorizer(model=folder).fit(DOCS)
+    assert (auto.model_pooling_, auto.model_norm_) == ("cls", "l2")
+    explicit = ContextualVectorizer(model=folder, pooling="cls", norm="l2").fit(DOCS)
+    np.testing.assert_array_equal(auto.transform(DOCS), explicit.transform(DOCS))
+    assert np.allclose(np.linalg.norm(auto.transform(DOCS), axis=1), 1.0)
+    # explicit settings still win over the folder's
+    mean = ContextualVectorizer(model=folder, pooling="mean", norm=None).fit(DOCS)
+    assert not np.allclose(mean.transform(DOCS), auto.transform(DOCS))
+
+
+def test_auto_pooling_refuses_a_pooling_it_cannot_compute(tiny_bert, tmp_path):
+    max_config = {"pooling_mode_max_tokens": True, "pooling_mode_mean_tokens": False}
+    folder = _sentence_transformers_folder(tmp_path, tiny_bert, max_config, False)
+    with pytest.raises(ValueError, match=r"pooling='auto'.*pooling_mode_max_tokens"):
+        ContextualVectorizer(model=folder).fit(DOCS)
+    # an explicit pooling is the documented way out
+    assert ContextualVectorizer(model=folder, pooling="mean").fit_transform(
+        DOCS
+    ).shape == (len(DOCS), 16)
