@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseSGNS
 from ._compat import Interval, StrOptions, _fit_context, _get_output_config
+from ._corpus import _MemoryCorpus, _scan, document_frequencies
 from ._keyedvectors import KeyedVectors
 from ._validation import check_sequence_input
 
@@ -560,8 +561,6 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         -------
         self : Item2VecTransformer
         """
-        from ._word2vec import _MemoryCorpus, _scan, document_frequencies
-
         param = "X" if self.baskets is None else "baskets"
         cells, _ = self._cells(
             X if self.baskets is None else self.baskets, param, materialize=False

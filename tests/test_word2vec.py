@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skembed import KeyedVectors, Word2VecVectorizer
-from skembed._word2vec import encode_known, scan_corpus
+from skembed._corpus import encode_known, scan_corpus
 from tests.conftest import planted_synonym_corpus
 
 POOLINGS = ["mean", "tfidf", "sif", "max"]
@@ -334,9 +334,9 @@ def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
     """The block-wise in-place remap + compaction (bounded extra memory)
     equals the naive ``remap[ids]``, mask, re-indexed indptr, for unknowns at
     block edges, empty documents and documents that lose every token."""
-    from skembed import _word2vec
+    from skembed import _corpus
 
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", block)
     rng = np.random.default_rng(0)
     lengths = rng.integers(0, 6, size=40)
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
@@ -346,25 +346,25 @@ def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
     keep = mapped >= 0
     expect_ids = mapped[keep]
     expect_indptr = np.concatenate(([0], np.cumsum(keep)))[indptr]
-    got_indptr, got_ids = _word2vec._drop_unknown(indptr, raw.copy(), remap)
+    got_indptr, got_ids = _corpus._drop_unknown(indptr, raw.copy(), remap)
     np.testing.assert_array_equal(got_ids, expect_ids)
     np.testing.assert_array_equal(got_indptr, expect_indptr)
     # without a remap: -1 entries dropped, the rest kept in order
-    got_indptr, got_ids = _word2vec._drop_unknown(indptr, mapped.copy())
+    got_indptr, got_ids = _corpus._drop_unknown(indptr, mapped.copy())
     np.testing.assert_array_equal(got_ids, expect_ids)
     np.testing.assert_array_equal(got_indptr, expect_indptr)
     np.testing.assert_array_equal(
-        _word2vec._count_ids(raw), np.bincount(raw)
+        _corpus._count_ids(raw), np.bincount(raw)
     )
     np.testing.assert_array_equal(
-        _word2vec._count_ids(raw, 15), np.bincount(raw, minlength=15)
+        _corpus._count_ids(raw, 15), np.bincount(raw, minlength=15)
     )
     # scan_corpus gives the same corpus whatever the block size
     bounds = zip(indptr[:-1], indptr[1:], strict=True)
     docs = [[f"t{t}" for t in raw[a:b]] for a, b in bounds]
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 2**20)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 2**20)
     ref = scan_corpus(docs, min_count=5)
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", block)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", block)
     got = scan_corpus(docs, min_count=5)
     assert got[0] == ref[0]
     for a, b in zip(got[1:], ref[1:], strict=True):
@@ -377,25 +377,25 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
     back in blocks cut at the engine's chunk boundaries: same vectors, idf,
     SIF component and outputs as the in-memory corpus, for fit and
     fit_transform, with rare words dropped and empty documents."""
-    from skembed import _base, _word2vec
+    from skembed import _base, _corpus
 
     monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
     # the pooling statistics are summed over the same blocks either way
-    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
+    monkeypatch.setattr(_corpus, "_READ_TOKENS", 150)
     X = list(docs) + ["", "zzzonce"] + list(docs[:50])
     params = dict(min_count=2, pooling=pooling, n_epochs=2, max_vocab_size=10_000)
     ref = _small(**params).fit(X)
     ref_out = _small(**params).fit_transform(X)
     calls = []
-    real = _word2vec._SpilledCorpus.__iter__
+    real = _corpus._SpilledCorpus.__iter__
 
     def counting_iter(self):
         calls.append(len(self._bounds))
         return real(self)
 
-    monkeypatch.setattr(_word2vec._SpilledCorpus, "__iter__", counting_iter)
-    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
+    monkeypatch.setattr(_corpus._SpilledCorpus, "__iter__", counting_iter)
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 100)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 150)
     got = _small(**params).fit(X)
     assert calls and min(calls) > 3, "the corpus was not spilled in blocks"
     np.testing.assert_array_equal(got.embedding_, ref.embedding_)
@@ -412,9 +412,9 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
 def test_spilled_scan_matches_in_memory_with_pruning(monkeypatch, spill_tokens):
     """Spilling during the scan (counts carried over flushes) gives the same
     vocabulary, counts and corpus, also when max_vocab_size prunes."""
-    from skembed import _word2vec
+    from skembed import _corpus
 
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 5)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 5)
     rng = np.random.RandomState(0)
     common = [f"c{i}" for i in range(8)]
     sentences = [
@@ -423,11 +423,11 @@ def test_spilled_scan_matches_in_memory_with_pruning(monkeypatch, spill_tokens):
     ]
     for max_vocab_size in (None, 30):
         ref = scan_corpus(sentences, min_count=2, max_vocab_size=max_vocab_size)
-        keys, counts, corpus = _word2vec._scan(
+        keys, counts, corpus = _corpus._scan(
             sentences, min_count=2, max_vocab_size=max_vocab_size,
             spill_tokens=spill_tokens,
         )
-        assert isinstance(corpus, _word2vec._SpilledCorpus)
+        assert isinstance(corpus, _corpus._SpilledCorpus)
         assert keys == ref[0]
         np.testing.assert_array_equal(counts, ref[1])
         indptr, ids = corpus.materialize()
@@ -442,27 +442,27 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
     streamed from the spill files in groups that cut the document-length
     reads and the token reads at different places: the same vectors,
     pooling statistics, empty-document count and outputs as in memory."""
-    from skembed import _base, _word2vec
+    from skembed import _base, _corpus
 
     rng = np.random.RandomState(3)
     vocab = [f"w{i}" for i in range(30)] + ["rare1", "rare2"]
     X = [" ".join(rng.choice(vocab, rng.randint(0, 4))) for _ in range(3000)]
     X[1700] = " ".join(rng.choice(vocab, 400))  # longer than a read group
     monkeypatch.setattr(_base, "CHUNK_TOKENS", 40)
-    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 300)
+    monkeypatch.setattr(_corpus, "_READ_TOKENS", 300)
     params = dict(min_count=2, pooling=pooling, n_epochs=2)
     ref = _small(**params).fit(X)
     ref_out = _small(**params).fit_transform(X)
-    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 97)
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 61)
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 97)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 61)
     blocks = []
-    real = _word2vec._SpilledCorpus.__init__
+    real = _corpus._SpilledCorpus.__init__
 
     def spy(self, *args):
         real(self, *args)
         blocks.append(len(self._bounds))
 
-    monkeypatch.setattr(_word2vec._SpilledCorpus, "__init__", spy)
+    monkeypatch.setattr(_corpus._SpilledCorpus, "__init__", spy)
     got = _small(**params).fit(X)
     assert blocks and blocks[0] > 5, "the corpus was not spilled in blocks"
     np.testing.assert_array_equal(got.embedding_, ref.embedding_)
@@ -473,7 +473,7 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
     np.testing.assert_array_equal(_small(**params).fit_transform(X), ref_out)
     with pytest.raises(ValueError, match=r"the first is X\[\d+\]") as spilled:
         _small(handle_empty="error", **params).fit_transform(X)
-    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 10**9)
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 10**9)
     with pytest.raises(ValueError, match=r"the first is X\[\d+\]") as in_memory:
         _small(handle_empty="error", **params).fit_transform(X)
     assert str(spilled.value) == str(in_memory.value)
@@ -482,17 +482,17 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
 def test_spilled_corpus_of_empty_documents_raises_and_cleans_up(monkeypatch):
     """Millions of blank lines spill by their count alone (no token):
     the usual "no words remain" error, and the temporary files are closed."""
-    from skembed import _word2vec
+    from skembed import _corpus
 
-    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 50)
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 50)
     closed = []
-    real = _word2vec._SpilledCorpus.close
+    real = _corpus._SpilledCorpus.close
 
     def spy(self):
         closed.append(True)
         real(self)
 
-    monkeypatch.setattr(_word2vec._SpilledCorpus, "close", spy)
+    monkeypatch.setattr(_corpus._SpilledCorpus, "close", spy)
     with pytest.raises(ValueError, match="no words remain"):
         _small().fit([""] * 500 + ["a"])
     assert closed == [True]
@@ -501,21 +501,21 @@ def test_spilled_corpus_of_empty_documents_raises_and_cleans_up(monkeypatch):
 def test_block_boundaries_stream_like_the_whole_corpus(monkeypatch):
     """_Blocks fed document lengths group by group finds the chunk starts of
     the whole corpus (chunk_starts over one indptr) and the same blocks."""
-    from skembed import _base, _word2vec
+    from skembed import _base, _corpus
 
     monkeypatch.setattr(_base, "CHUNK_TOKENS", 25)
     rng = np.random.RandomState(0)
     lengths = rng.choice([0, 0, 1, 3, 7, 40], size=2000).astype(np.int32)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     starts = _base.chunk_starts(indptr)
-    whole = _word2vec._Blocks(0)  # a block per chunk
+    whole = _corpus._Blocks(0)  # a block per chunk
     whole.feed(lengths)
     assert whole.docs == starts[:-1].tolist()
     assert whole.tokens == indptr[starts[:-1]].tolist()
     for block_tokens in (0, 100, 10**6):
-        ref = _word2vec._Blocks(block_tokens)
+        ref = _corpus._Blocks(block_tokens)
         ref.feed(lengths)
-        streamed = _word2vec._Blocks(block_tokens)
+        streamed = _corpus._Blocks(block_tokens)
         cuts = np.sort(rng.choice(np.arange(1, 2000), 60, replace=False))
         for part in np.split(lengths, cuts):
             streamed.feed(part)
@@ -533,11 +533,11 @@ def test_spilled_fit_memory_does_not_grow_with_documents(monkeypatch):
     document (the code before held ~20, and ~180 with pooling="sif")."""
     import tracemalloc
 
-    from skembed import _word2vec
+    from skembed import _corpus
 
-    monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 10_000)
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 4096)
-    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 16_384)
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 10_000)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 4096)
+    monkeypatch.setattr(_corpus, "_READ_TOKENS", 16_384)
     rng = np.random.RandomState(0)
     words = np.array([f"w{i}" for i in range(200)])
     pairs = rng.choice(words, (80_000, 2))
@@ -744,21 +744,21 @@ def _pretrained_digests(monkeypatch, docs, spill):
     forced to spill to disk in many small blocks."""
     import hashlib
 
-    from skembed import _base, _word2vec
+    from skembed import _base, _corpus
 
     monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
-    monkeypatch.setattr(_word2vec, "_READ_TOKENS", 150)
+    monkeypatch.setattr(_corpus, "_READ_TOKENS", 150)
     spilled = []
     if spill:
-        monkeypatch.setattr(_word2vec, "_SPILL_TOKENS", 100)
-        monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 150)
-        real = _word2vec._SpilledCorpus.__init__
+        monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 100)
+        monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 150)
+        real = _corpus._SpilledCorpus.__init__
 
         def spy(self, *args):
             real(self, *args)
             spilled.append(len(self._bounds))
 
-        monkeypatch.setattr(_word2vec._SpilledCorpus, "__init__", spy)
+        monkeypatch.setattr(_corpus._SpilledCorpus, "__init__", spy)
     kv = _small(n_components=6, min_count=3).fit(docs[:120]).wv_
     X = list(docs) + ["", "zzz unknown only", "brand new t0w1"] + list(docs[:40])
     digests = {}
@@ -807,15 +807,15 @@ def test_scan_with_a_fixed_vocabulary_matches_encode_known(monkeypatch, spill_to
     """_scan(vocabulary=...) (the pretrained path) encodes like encode_known,
     counts every word of the vocabulary (0 for absent ones), in memory or
     spilled, with unknown tokens at block edges and emptied documents."""
-    from skembed import _word2vec
+    from skembed import _corpus
 
-    monkeypatch.setattr(_word2vec, "_REMAP_BLOCK", 5)
+    monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 5)
     rng = np.random.RandomState(1)
     vocab = {f"w{i}": i for i in range(12)}
     words = [f"w{i}" for i in range(10)] + ["oov1", "oov2", "oov3"]
     sentences = [list(rng.choice(words, rng.randint(0, 7))) for _ in range(300)]
     ref_indptr, ref_ids = encode_known(sentences, vocab)
-    keys, counts, corpus = _word2vec._scan(
+    keys, counts, corpus = _corpus._scan(
         sentences, min_count=50, max_vocab_size=2, spill_tokens=spill_tokens,
         vocabulary=vocab,
     )
@@ -824,7 +824,7 @@ def test_scan_with_a_fixed_vocabulary_matches_encode_known(monkeypatch, spill_to
     if spill_tokens is None:
         indptr, ids = corpus
     else:
-        assert isinstance(corpus, _word2vec._SpilledCorpus)
+        assert isinstance(corpus, _corpus._SpilledCorpus)
         indptr, ids = corpus.materialize()
         assert corpus.n_tokens == ref_ids.shape[0]
         corpus.close()
@@ -837,21 +837,21 @@ def test_transform_streams_groups_bit_identical(monkeypatch, docs, pooling):
     """transform of a list encodes and pools group by group (one group of
     ids in memory): the same bits as one whole batch (a generator's path),
     and the same handle_empty error, counted over all documents."""
-    from skembed import _word2vec
+    from skembed import _corpus
 
     vec = _small(pooling=pooling, norm="l2").fit(docs)
     X = list(docs[:80]) + ["zzz qqq"] + list(docs[80:]) + ["", "t0w1"]
     whole = vec.transform(iter(X))
     groups = []
-    real = _word2vec._StreamedCorpus.blocks
+    real = _corpus._StreamedCorpus.blocks
 
     def spy(self):
         for item in real(self):
             groups.append(item[0])
             yield item
 
-    monkeypatch.setattr(_word2vec._StreamedCorpus, "blocks", spy)
-    monkeypatch.setattr(_word2vec, "_POOL_TOKENS", 50)
+    monkeypatch.setattr(_corpus._StreamedCorpus, "blocks", spy)
+    monkeypatch.setattr(_corpus, "_POOL_TOKENS", 50)
     np.testing.assert_array_equal(vec.transform(X), whole)
     assert len(groups) > 20 and groups[-1][1] == len(X)
     vec.set_params(handle_empty="error")
