@@ -688,6 +688,14 @@ class _GraphEmbedderMixin:
     ``handle_unknown``, ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
     """
 
+    #: :func:`skembed.save_model` hooks: the id -> row lookup is derived
+    #: from ``nodes_``, not saved
+    _persist_skip = ("_node_index",)
+
+    def _persist_restore(self):
+        if hasattr(self, "nodes_"):  # fitted
+            self._node_index = node_index(self.nodes_)
+
     def __sklearn_clone__(self):
         """Clone every parameter except ``graph``, which is shared.
 

@@ -61,7 +61,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._entity import EntityEmbeddingEncoder
-from ._graph import _GraphEmbedderMixin, node_index
+from ._graph import _GraphEmbedderMixin
 from ._item2vec import Item2VecTransformer
 from ._keyedvectors import KeyedVectors, _as_vectors
 from ._line import LINEEmbedder
@@ -207,27 +207,12 @@ _OBJECTS = {
 }
 
 
-def _rebuild_node_index(est):
-    if hasattr(est, "nodes_"):  # fitted
-        est._node_index = node_index(est.nodes_)
-
-
-#: derived attributes of the built-in estimators: base class -> (names, rebuild)
-#: (new estimators use the ``_persist_skip`` / ``_persist_restore`` hooks)
-_DERIVED = {
-    _GraphEmbedderMixin: (("_node_index",), _rebuild_node_index),
-}
-
-
 def _derived(cls):
-    """Attributes not saved for ``cls``, and the functions that rebuild them."""
+    """Attributes not saved for ``cls``, and the function that rebuilds them
+    (the class's ``_persist_skip`` / ``_persist_restore`` hooks)."""
     skip = tuple(getattr(cls, "_persist_skip", ()))
-    restore = [getattr(cls, "_persist_restore", None)]
-    for base, (names, fn) in _DERIVED.items():
-        if issubclass(cls, base):
-            skip += names
-            restore.append(fn)
-    return skip, [fn for fn in restore if fn is not None]
+    restore = getattr(cls, "_persist_restore", None)
+    return skip, [] if restore is None else [restore]
 
 
 def _expect(value, kind, path):
