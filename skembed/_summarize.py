@@ -29,7 +29,7 @@ from ._compat import (
     validate_params,
 )
 from ._sentences import split_sentences
-from ._text import CJK_CHARACTERS, check_documents, cjk_tokenize
+from ._text import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 
 __all__ = ["ExtractiveSummarizer", "summarize", "textrank"]
 
@@ -70,13 +70,6 @@ def _jieba_available():
     import importlib.util
 
     return importlib.util.find_spec("jieba") is not None
-
-
-def jieba_tokenize(text):
-    """jieba words of ``text``, lower-cased, punctuation and spaces dropped."""
-    import jieba
-
-    return [t for t in jieba.lcut(text.lower()) if _LETTER_RE.search(t) or t.isdigit()]
 
 
 def _default_vectorizer(kind, language, n_tokens, random_state):

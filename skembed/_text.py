@@ -98,22 +98,23 @@ def cjk_tokenize(text, word_pattern=r"(?u)\b\w\w+\b"):
     return tokens
 
 
+def jieba_tokenize(text):
+    """jieba's words of ``text``; spaces and punctuation (which jieba returns
+    as tokens) are dropped. Module-level, so estimators holding it pickle."""
+    import jieba
+
+    return [t for t in jieba.lcut(text) if _HAS_WORD_CHAR.search(t)]
+
+
 def _jieba_tokenizer():
     try:
-        import jieba
+        import jieba  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             'tokenizer="jieba" needs the jieba package: pip install "skembed[zh]" '
             '(or pip install jieba). tokenizer="cjk" needs nothing.'
         ) from exc
-    lcut = jieba.lcut
-    has_word = _HAS_WORD_CHAR.search
-
-    def tokenize(text):
-        # jieba returns spaces and punctuation as tokens: keep word tokens
-        return [t for t in lcut(text) if has_word(t)]
-
-    return tokenize
+    return jieba_tokenize
 
 
 def _resolve_stop_words(stop_words):
