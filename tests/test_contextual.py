@@ -28,7 +28,7 @@ from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 
 from skembed import ContextualVectorizer  # noqa: E402
-from skembed import _contextual as ctx  # noqa: E402
+from skembed._text import _contextual as ctx  # noqa: E402
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from skembed._graph import as_node_ids, check_graph, graph_arrays, graph_fingerprint
+from skembed._graph._checks import (
+    as_node_ids,
+    check_graph,
+    graph_arrays,
+    graph_fingerprint,
+)
 
 
 def dense(A):
@@ -205,7 +210,7 @@ def test_as_node_ids_errors(X, match):
 def test_networkx_is_not_imported_for_other_inputs():
     code = (
         "import sys, numpy as np\n"
-        "from skembed._graph import check_graph\n"
+        "from skembed._graph._checks import check_graph\n"
         "check_graph([(0, 1), (1, 2)]); check_graph(np.eye(3))\n"
         "print('networkx' in sys.modules)\n"
     )
@@ -256,7 +261,7 @@ def _random_csr(rng, n, m, dtype=np.float64):
 def test_graph_kernels_equal_scipy_bit_for_bit():
     """csr_is_symmetric / csr_symmetrise give exactly (A != A.T).nnz == 0,
     A.maximum(A.T) and A + A.T - diag(A) (non-representable sums too)."""
-    from skembed import _graph_kernels as gk
+    from skembed._graph import _csr_kernels as gk
 
     rng = np.random.RandomState(0)
     for trial in range(60):
@@ -305,7 +310,7 @@ def test_check_graph_never_writes_into_the_callers_matrix():
 
 
 def test_integer_edge_list_codes_match_unique():
-    from skembed._graph import _factorize_integers
+    from skembed._graph._checks import _factorize_integers
 
     rng = np.random.RandomState(2)
     for scale, offset in ((1, 0), (7, -20), (10**9, 5)):
@@ -352,7 +357,7 @@ def test_integer_node_ids_in_any_order_are_looked_up_by_value():
     import warnings
 
     from skembed import Node2VecEmbedder
-    from skembed._graph import lookup_rows, node_index
+    from skembed._graph._checks import lookup_rows, node_index
 
     nodes = np.array([0, 2, 1, 3, 10], dtype=np.int64)
     assert node_index(nodes) is None

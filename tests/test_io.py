@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skembed import KeyedVectors, load_vectors
-from skembed._io import read_word2vec, sniff_format, write_word2vec
+from skembed._vectors._formats import read_word2vec, sniff_format, write_word2vec
 
 KEYS = ["the", "中文", "日本語", "naïve", "a,b", "#x", "'q'", '"', "1", "nan"]
 KEYS += ["nb\u00a0sp", "全角\u3000空格", "\x00nul", "sep\x1c\x85\u2028"]
@@ -572,8 +572,8 @@ def test_large_file_blocks(tmp_path):
 
 
 def test_no_pickle_in_io_module():
-    import skembed._io as io_module
-    import skembed._keyedvectors as kv_module
+    import skembed._vectors._formats as io_module
+    import skembed._vectors._keyedvectors as kv_module
 
     for module in (io_module, kv_module):
         with open(module.__file__, encoding="utf8") as f:

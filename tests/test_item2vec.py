@@ -16,7 +16,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from skembed import Item2VecTransformer, baskets_from_frame
-from skembed._base import train_sgns
+from skembed._engine._driver import train_sgns
 
 FAST = dict(n_components=8, n_epochs=5, random_state=0)
 

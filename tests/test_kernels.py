@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from skembed import _kernels
-from skembed._base import CHUNK_TOKENS, train_sgns
-from skembed._vocab import build_vocabulary, count_tokens, encode
+from skembed._engine import _sgns_kernels as _kernels
+from skembed._engine._driver import CHUNK_TOKENS, train_sgns
+from skembed._engine._vocab import build_vocabulary, count_tokens, encode
 from tests.conftest import planted_synonym_corpus
 
 
@@ -187,7 +187,7 @@ def test_bit_identical_across_processes():
 
     code = (
         "import hashlib, numpy as np\n"
-        "from skembed._base import train_sgns\n"
+        "from skembed._engine._driver import train_sgns\n"
         "rng = np.random.RandomState(0)\n"
         "ids = rng.randint(0, 40, 3000).astype(np.int32)\n"
         "r = train_sgns((np.arange(0, 3001, 30), ids), np.bincount(ids),"

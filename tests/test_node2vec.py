@@ -19,7 +19,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder, _node2vec
-from skembed._graph import check_graph, graph_arrays
+from skembed._graph._checks import check_graph, graph_arrays
 from tests.test_common import API_CHECKS, OUTPUT_CHECKS
 
 SMALL = dict(n_components=8, walk_length=10, n_walks=4, random_state=0)
@@ -539,7 +539,7 @@ def test_alias_sampler_quality_and_memory_limit(karate):
 def test_hub_graph_needs_no_sum_deg_squared_memory():
     """A star with 30,000 leaves: alias tables would take 7 GB; rejection
     sampling walks it in O(|E|) memory."""
-    from skembed import _walks
+    from skembed._graph import _walk_kernels as _walks
 
     G = nx.star_graph(30_000)
     A, _ = check_graph(G)

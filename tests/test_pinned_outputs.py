@@ -83,7 +83,8 @@ def _contextual(pooling):
         rng = np.random.RandomState(0)  # weights from NumPy: not torch's RNG
         with torch.no_grad():
             for p in model.parameters():
-                p.copy_(torch.from_numpy(rng.normal(0, 0.3, p.shape).astype(np.float32)))
+                w = rng.normal(0, 0.3, p.shape).astype(np.float32)
+                p.copy_(torch.from_numpy(w))
         model.save_pretrained(path)
         tok.save_pretrained(path)
         est = ContextualVectorizer(model=path, pooling=pooling, max_length=12)

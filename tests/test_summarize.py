@@ -17,14 +17,14 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-import skembed._summarize as summarize_module
+import skembed._text._summarize as summarize_module
 from skembed import (
     ExtractiveSummarizer,
     Word2VecVectorizer,
     split_sentences,
     summarize,
 )
-from skembed._summarize import detect_language, textrank
+from skembed._text._summarize import detect_language, textrank
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 

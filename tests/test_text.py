@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skembed._text import (
+from skembed._text._analyzer import (
     CJK_CHARACTERS,
     build_analyzer,
     check_documents,

@@ -3,7 +3,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from skembed._vocab import (
+from skembed._engine._vocab import (
     build_vocabulary,
     count_tokens,
     encode,

@@ -5,8 +5,8 @@ import pytest
 import scipy.sparse as sp
 from scipy.stats import chisquare
 
-from skembed import _walks
-from skembed._graph import check_graph
+from skembed._graph import _walk_kernels as _walks
+from skembed._graph._checks import check_graph
 from skembed._validation import numba_threads
 
 

@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skembed import KeyedVectors, Word2VecVectorizer
-from skembed._corpus import encode_known, scan_corpus
+from skembed._engine._corpus import encode_known, scan_corpus
 from tests.conftest import planted_synonym_corpus
 
 POOLINGS = ["mean", "tfidf", "sif", "max"]
@@ -335,7 +335,7 @@ def test_drop_unknown_in_place_blocks_match_naive(monkeypatch, block):
     """The block-wise in-place remap + compaction (bounded extra memory)
     equals the naive ``remap[ids]``, mask, re-indexed indptr, for unknowns at
     block edges, empty documents and documents that lose every token."""
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     monkeypatch.setattr(_corpus, "_REMAP_BLOCK", block)
     rng = np.random.default_rng(0)
@@ -378,9 +378,9 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
     back in blocks cut at the engine's chunk boundaries: same vectors, idf,
     SIF component and outputs as the in-memory corpus, for fit and
     fit_transform, with rare words dropped and empty documents."""
-    from skembed import _base, _corpus
+    from skembed._engine import _corpus, _driver
 
-    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    monkeypatch.setattr(_driver, "CHUNK_TOKENS", 64)
     # the pooling statistics are summed over the same blocks either way
     monkeypatch.setattr(_corpus, "_READ_TOKENS", 150)
     X = list(docs) + ["", "zzzonce"] + list(docs[:50])
@@ -413,7 +413,7 @@ def test_spilled_corpus_trains_bit_identical(monkeypatch, docs, pooling):
 def test_spilled_scan_matches_in_memory_with_pruning(monkeypatch, spill_tokens):
     """Spilling during the scan (counts carried over flushes) gives the same
     vocabulary, counts and corpus, also when max_vocab_size prunes."""
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 5)
     rng = np.random.RandomState(0)
@@ -443,13 +443,13 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
     streamed from the spill files in groups that cut the document-length
     reads and the token reads at different places: the same vectors,
     pooling statistics, empty-document count and outputs as in memory."""
-    from skembed import _base, _corpus
+    from skembed._engine import _corpus, _driver
 
     rng = np.random.RandomState(3)
     vocab = [f"w{i}" for i in range(30)] + ["rare1", "rare2"]
     X = [" ".join(rng.choice(vocab, rng.randint(0, 4))) for _ in range(3000)]
     X[1700] = " ".join(rng.choice(vocab, 400))  # longer than a read group
-    monkeypatch.setattr(_base, "CHUNK_TOKENS", 40)
+    monkeypatch.setattr(_driver, "CHUNK_TOKENS", 40)
     monkeypatch.setattr(_corpus, "_READ_TOKENS", 300)
     params = dict(min_count=2, pooling=pooling, n_epochs=2)
     ref = _small(**params).fit(X)
@@ -483,7 +483,7 @@ def test_spilled_many_short_documents_bit_identical(monkeypatch, pooling):
 def test_spilled_corpus_of_empty_documents_raises_and_cleans_up(monkeypatch):
     """Millions of blank lines spill by their count alone (no token):
     the usual "no words remain" error, and the temporary files are closed."""
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 50)
     closed = []
@@ -502,13 +502,13 @@ def test_spilled_corpus_of_empty_documents_raises_and_cleans_up(monkeypatch):
 def test_block_boundaries_stream_like_the_whole_corpus(monkeypatch):
     """_Blocks fed document lengths group by group finds the chunk starts of
     the whole corpus (chunk_starts over one indptr) and the same blocks."""
-    from skembed import _base, _corpus
+    from skembed._engine import _corpus, _driver
 
-    monkeypatch.setattr(_base, "CHUNK_TOKENS", 25)
+    monkeypatch.setattr(_driver, "CHUNK_TOKENS", 25)
     rng = np.random.RandomState(0)
     lengths = rng.choice([0, 0, 1, 3, 7, 40], size=2000).astype(np.int32)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
-    starts = _base.chunk_starts(indptr)
+    starts = _driver.chunk_starts(indptr)
     whole = _corpus._Blocks(0)  # a block per chunk
     whole.feed(lengths)
     assert whole.docs == starts[:-1].tolist()
@@ -534,7 +534,7 @@ def test_spilled_fit_memory_does_not_grow_with_documents(monkeypatch):
     document (the code before held ~20, and ~180 with pooling="sif")."""
     import tracemalloc
 
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 10_000)
     monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 4096)
@@ -745,9 +745,9 @@ def _pretrained_digests(monkeypatch, docs, spill):
     forced to spill to disk in many small blocks."""
     import hashlib
 
-    from skembed import _base, _corpus
+    from skembed._engine import _corpus, _driver
 
-    monkeypatch.setattr(_base, "CHUNK_TOKENS", 64)
+    monkeypatch.setattr(_driver, "CHUNK_TOKENS", 64)
     monkeypatch.setattr(_corpus, "_READ_TOKENS", 150)
     spilled = []
     if spill:
@@ -824,7 +824,7 @@ def test_scan_with_a_fixed_vocabulary_matches_encode_known(monkeypatch, spill_to
     """_scan(vocabulary=...) (the pretrained path) encodes like encode_known,
     counts every word of the vocabulary (0 for absent ones), in memory or
     spilled, with unknown tokens at block edges and emptied documents."""
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     monkeypatch.setattr(_corpus, "_REMAP_BLOCK", 5)
     rng = np.random.RandomState(1)
@@ -854,7 +854,7 @@ def test_transform_streams_groups_bit_identical(monkeypatch, docs, pooling):
     """transform of a list encodes and pools group by group (one group of
     ids in memory): the same bits as one whole batch (a generator's path),
     and the same handle_empty error, counted over all documents."""
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     vec = _small(pooling=pooling, norm="l2").fit(docs)
     X = list(docs[:80]) + ["zzz qqq"] + list(docs[80:]) + ["", "t0w1"]

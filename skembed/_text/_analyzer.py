@@ -73,7 +73,7 @@ def cjk_tokenize(text, word_pattern=r"(?u)\b\w\w+\b"):
 
     Examples
     --------
-    >>> from skembed._text import cjk_tokenize
+    >>> from skembed._text._analyzer import cjk_tokenize
     >>> cjk_tokenize("我爱北京 and Beijing!")
     ['我', '我爱', '爱', '爱北', '北', '北京', '京', 'and', 'Beijing']
     """
@@ -168,7 +168,7 @@ def build_analyzer(
 
     Examples
     --------
-    >>> from skembed._text import build_analyzer
+    >>> from skembed._text._analyzer import build_analyzer
     >>> analyze = build_analyzer(stop_words="english")
     >>> analyze("The cat sat on the mat")
     ['cat', 'sat', 'mat']

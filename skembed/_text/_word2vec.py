@@ -11,10 +11,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _corpus
-from ._base import _BaseSGNS
-from ._compat import Interval, StrOptions, _fit_context
-from ._corpus import (
+from .._compat import Interval, StrOptions, _fit_context
+from .._engine import _corpus
+from .._engine._corpus import (
     _MemoryCorpus,
     _scan,
     _SpilledCorpus,
@@ -22,9 +21,10 @@ from ._corpus import (
     document_frequencies,
     encode_known,
 )
-from ._keyedvectors import KeyedVectors
-from ._pool_kernels import max_pool
-from ._text import build_analyzer, check_documents, iter_documents
+from .._engine._driver import _BaseSGNS
+from .._engine._pool_kernels import max_pool
+from .._vectors._keyedvectors import KeyedVectors, load_vectors
+from ._analyzer import build_analyzer, check_documents, iter_documents
 
 __all__ = ["Word2VecVectorizer"]
 
@@ -340,13 +340,6 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         if isinstance(vectors, KeyedVectors):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
-            try:
-                from . import load_vectors
-            except ImportError as exc:  # pragma: no cover - until _io lands
-                raise ImportError(
-                    "Loading vectors from a file needs skembed.load_vectors, "
-                    "which this build of skembed lacks."
-                ) from exc
             return load_vectors(vectors)
         if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
             return KeyedVectors(list(vectors.index_to_key), vectors.vectors)

@@ -38,8 +38,8 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
-from ._text import check_documents
+from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
+from ._analyzer import check_documents
 
 __all__ = ["ContextualVectorizer"]
 
@@ -602,7 +602,7 @@ class ContextualVectorizer(
     Loaded models are shared: clones (``GridSearchCV``), refits and
     unpickled copies in one process use one loaded model per
     ``(directory, file identity, device)``; the two most recently used
-    models stay loaded (``skembed._contextual.clear_model_cache()`` frees
+    models stay loaded (``skembed._text._contextual.clear_model_cache()`` frees
     them).
 
     Input: a 1-D iterable of ``str`` (list, array, ``pandas.Series``, a

@@ -1,7 +1,7 @@
 """numba kernels of LINE (Tang et al., 2015): SGD over sampled edges.
 
 Only numpy and numba are imported (plus the counter-based RNG helpers of
-:mod:`skembed._kernels`). Each step draws one directed edge ``u -> v`` from
+:mod:`skembed._engine._sgns_kernels`). Each step draws one directed edge ``u -> v`` from
 an alias table over the edge weights, then makes one logistic update for the
 positive pair and ``negative`` updates for noise nodes drawn from the
 ``degree ** 0.75`` distribution:
@@ -21,8 +21,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import _alias_draw, _next, seed_for
-from ._numba_config import CACHE
+from .._engine._numba_config import CACHE
+from .._engine._sgns_kernels import _alias_draw, _next, seed_for
 
 __all__ = ["CHUNK", "line_epoch_parallel", "line_epoch_serial"]
 

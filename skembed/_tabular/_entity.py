@@ -12,8 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from . import _nn
-from ._compat import (
+from .._compat import (
     HasMethods,
     Interval,
     Options,
@@ -23,6 +22,7 @@ from ._compat import (
     _fit_context,
     validate_data,
 )
+from . import _net
 
 __all__ = ["EntityEmbeddingEncoder"]
 
@@ -586,7 +586,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             raise ValueError("Input y contains infinity.")
         if self.target_type == "auto":
             kind = type_of_target(y, input_name="y", raise_unknown=True)
-            if kind not in _nn.TASKS:
+            if kind not in _net.TASKS:
                 raise ValueError(
                     f"target_type='auto' inferred {kind!r} from y; "
                     "EntityEmbeddingEncoder supports 'continuous', 'binary' and "
@@ -641,7 +641,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                         f"column (categorical columns: {cat_names})."
                     )
         for out_j, j in enumerate(self.categorical_features_):
-            auto = _nn.embedding_dim_rule(n_rows[out_j])
+            auto = _net.embedding_dim_rule(n_rows[out_j])
             if self.max_dim is not None:
                 auto = min(auto, self.max_dim)
             if isinstance(spec, dict):
@@ -660,7 +660,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     # ---------------------------------------------------------------- training
     def _train(self, codes, numeric, y_enc, n_out, init_seed, train_seed, name):
         hidden = self._hidden
-        net = _nn.init_net(
+        net = _net.init_net(
             self._n_rows,
             self.embedding_dims_,
             0 if numeric is None else numeric.shape[1],
@@ -669,7 +669,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             np.random.RandomState(init_seed),
             init_std=0.05,
         )
-        info = _nn.train_net(
+        info = _net.train_net(
             net,
             codes,
             numeric,
@@ -950,7 +950,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
     def _net_output(self, net, codes, numeric):
         """Network outputs as features: the prediction (continuous) or logits."""
-        out = _nn.net_forward(net, codes, numeric).astype(np.float64)
+        out = _net.net_forward(net, codes, numeric).astype(np.float64)
         if self.target_type_ == "continuous":
             out = out * self._y_scale + self._y_mean
         return out[:, : self._n_prediction_columns()].astype(self.dtype)
@@ -974,7 +974,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         columns, _ = self._check_X(X, reset=False)
         codes, _, _ = self._transform_codes(columns)
         numeric = self._numeric_matrix(columns, fit=False)
-        out = _nn.net_forward(self._net, codes, numeric).astype(np.float64)
+        out = _net.net_forward(self._net, codes, numeric).astype(np.float64)
         if self.target_type_ == "continuous":
             return out[:, 0] * self._y_scale + self._y_mean
         if self.target_type_ == "binary":

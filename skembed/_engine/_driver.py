@@ -1,7 +1,7 @@
 """The SGNS driver: epoch loop, learning-rate schedule, threads, progress.
 
 Arrays in, arrays out, no input validation (the estimators validate). The
-kernels in :mod:`skembed._kernels` do one epoch over one CSR block.
+kernels in :mod:`skembed._engine._sgns_kernels` do one epoch over one CSR block.
 
 Two entry points:
 
@@ -22,17 +22,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 
-from . import _kernels
-from ._compat import N_JOBS_CONSTRAINT, Interval, StrOptions
-from ._validation import effective_threads, numba_threads
+from .._compat import N_JOBS_CONSTRAINT, Interval, StrOptions
+from .._validation import effective_threads, numba_threads
+from . import _sgns_kernels
 from ._vocab import keep_probabilities, noise_distribution
 
 __all__ = ["SGNSResult", "_BaseSGNS", "train_sgns"]
 
 _MODES = {
-    "window": _kernels.MODE_WINDOW,
-    "set": _kernels.MODE_SET,
-    "shuffle": _kernels.MODE_SHUFFLE,
+    "window": _sgns_kernels.MODE_WINDOW,
+    "set": _sgns_kernels.MODE_SET,
+    "shuffle": _sgns_kernels.MODE_SHUFFLE,
 }
 
 #: tokens per work chunk; fixed (not derived from n_jobs) so that the random
@@ -75,7 +75,7 @@ def chunk_starts(indptr):
     end): whole sentences of about ``CHUNK_TOKENS`` tokens, the unit of the
     random streams. Corpora streamed in blocks cut at these boundaries train
     bit-identically to the whole corpus."""
-    return _kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
+    return _sgns_kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
 
 
 def _as_blocks(corpus):
@@ -194,11 +194,11 @@ def train_sgns(
     else:
         w_out = np.array(init_out, dtype=np.float32, order="C", copy=True)
     keep = keep_probabilities(counts, sample)
-    nprob, nalias = _kernels.alias_table(noise_distribution(counts, ns_exponent))
-    sig, logsig = _kernels.sigmoid_tables()
+    nprob, nalias = _sgns_kernels.alias_table(noise_distribution(counts, ns_exponent))
+    sig, logsig = _sgns_kernels.sigmoid_tables()
     seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
     mode = _MODES[context]
-    shrink = bool(shrink_window) and mode == _kernels.MODE_WINDOW
+    shrink = bool(shrink_window) and mode == _sgns_kernels.MODE_WINDOW
     max_ctx = int(max_context or 0)
     if max_ctx < 0:
         raise ValueError(f"max_context must be None or >= 0; got {max_context!r}.")
@@ -206,7 +206,9 @@ def train_sgns(
     total = float(max(per_epoch * n_epochs, 1))
     threads = effective_threads(n_jobs)
     epoch_fn = (
-        _kernels.sgns_epoch_parallel if threads > 1 else _kernels.sgns_epoch_serial
+        _sgns_kernels.sgns_epoch_parallel
+        if threads > 1
+        else _sgns_kernels.sgns_epoch_serial
     )
     blocks = _as_blocks(corpus)
 
@@ -233,7 +235,7 @@ def train_sgns(
                 chunk_pos = pos + np.concatenate(([0], np.cumsum(sizes)[:-1]))
                 chunk_seeds = np.array(
                     [
-                        _kernels.seed_for(seed, epoch, chunk_index + c)
+                        _sgns_kernels.seed_for(seed, epoch, chunk_index + c)
                         for c in range(n_chunks)
                     ],
                     dtype=np.uint64,

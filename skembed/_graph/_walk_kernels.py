@@ -1,7 +1,7 @@
 """numba random-walk kernels on a CSR graph (DeepWalk and node2vec walks).
 
 Only numpy and numba are imported here (plus the counter-based RNG helpers of
-:mod:`skembed._kernels`). A graph is a CSR triple ``indptr`` (int64,
+:mod:`skembed._engine._sgns_kernels`). A graph is a CSR triple ``indptr`` (int64,
 ``n_nodes + 1``), ``indices`` (int32, column indices sorted within each row)
 and, for weighted graphs, a per-node alias table over the row's weights
 (``aprob`` float32 and ``aalias`` int32 local offsets, one entry per edge:
@@ -39,8 +39,8 @@ number of threads.
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import _below, _next, _uniform, seed_for, vose_fill
-from ._numba_config import CACHE
+from .._engine._numba_config import CACHE
+from .._engine._sgns_kernels import _below, _next, _uniform, seed_for, vose_fill
 
 __all__ = [
     "alias_table_bytes",

@@ -5,8 +5,8 @@ a vocabulary and encoded to int32 ids in one pass (:func:`_scan`); a corpus
 of more than ``_SPILL_TOKENS`` tokens + documents goes to two temporary
 files and is read back in chunk-aligned blocks (:class:`_SpilledCorpus`),
 so that nothing per token or per document stays in memory. Every corpus
-object yields ``(indptr, ids)`` CSR blocks that :func:`skembed._base.train_sgns`
-takes as they are.
+object yields ``(indptr, ids)`` CSR blocks that
+:func:`skembed._engine._driver.train_sgns` takes as they are.
 
 This module knows nothing of any estimator: ``_word2vec.py`` and
 ``_item2vec.py`` both build on it.
@@ -161,7 +161,7 @@ class _Blocks:
 
     Fed the (final, known-token) lengths of consecutive document groups,
     finds the engine's chunk starts over the *whole* corpus
-    (:func:`~skembed._base.chunk_starts`, carried across groups) and
+    (:func:`~skembed._engine._driver.chunk_starts`, carried across groups) and
     opens a new block at the first chunk start at least ``block_tokens``
     tokens after the previous one. Memory: the carried state and one
     ``(document, token)`` pair per block -- nothing per document. Also
@@ -179,7 +179,7 @@ class _Blocks:
         self._carry = 0  # tokens of the chunk still open at the group's end
 
     def feed(self, lengths):
-        from ._base import chunk_starts
+        from ._driver import chunk_starts
 
         n = lengths.shape[0]
         if n == 0:
@@ -286,7 +286,7 @@ class _SpilledCorpus(_BlockCorpus):
     the final vocabulary, drops the unknown ones and rewrites both files in
     place (one pass, one group of documents at a time), recording only the
     block boundaries. Iteration then reads one block of ``(indptr, ids)``
-    at a time for :func:`~skembed._base.train_sgns` and the pooling
+    at a time for :func:`~skembed._engine._driver.train_sgns` and the pooling
     statistics: memory is a few blocks, nothing per token or per document.
     The blocks start and end at the engine's chunk boundaries
     (``CHUNK_TOKENS``), so the chunks, their random streams and hence the

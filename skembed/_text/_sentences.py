@@ -32,7 +32,7 @@ characters.
 
 import re
 
-from ._text import CJK_CHARACTERS
+from ._analyzer import CJK_CHARACTERS
 
 __all__ = ["split_sentences"]
 

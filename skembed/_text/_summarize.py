@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import (
+from .._compat import (
     HasMethods,
     Interval,
     RealNotInt,
@@ -28,8 +28,8 @@ from ._compat import (
     _fit_context,
     validate_params,
 )
+from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 from ._sentences import split_sentences
-from ._text import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 
 __all__ = ["ExtractiveSummarizer", "summarize", "textrank"]
 
@@ -56,7 +56,7 @@ def detect_language(text):
 
     Examples
     --------
-    >>> from skembed._summarize import detect_language
+    >>> from skembed._text._summarize import detect_language
     >>> detect_language("我们用Python和NumPy写代码。"), detect_language("Hello 世界")
     ('zh', 'en')
     """
@@ -165,7 +165,7 @@ def textrank(similarity, *, damping=0.85, tol=1e-6, max_iter=200):
     Examples
     --------
     >>> import numpy as np
-    >>> from skembed._summarize import textrank
+    >>> from skembed._text._summarize import textrank
     >>> sim = np.array([[1, .9, .8], [.9, 1, 0], [.8, 0, 1]])
     >>> scores, _ = textrank(sim)
     >>> scores.round(3)

@@ -1,7 +1,8 @@
 """Node2VecEmbedder, DeepWalkEmbedder and EdgeFeatures: graphs to node vectors.
 
-Random walks (numba, :mod:`skembed._walks`) are fed as an integer corpus to
-the shared skip-gram-with-negative-sampling engine (:func:`train_sgns`).
+Random walks (numba, :mod:`skembed._graph._walk_kernels`) are fed as an
+integer corpus to the shared skip-gram-with-negative-sampling engine
+(:func:`train_sgns`).
 """
 
 import sys
@@ -18,11 +19,11 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _walks
-from ._base import _BaseSGNS, train_sgns
-from ._compat import HasMethods, Interval, StrOptions, _fit_context
-from ._graph import _GraphEmbedderMixin, _is_dataframe, graph_arrays
-from ._validation import numba_threads
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from .._engine._driver import _BaseSGNS, train_sgns
+from .._validation import numba_threads
+from . import _walk_kernels
+from ._checks import _GraphEmbedderMixin, _is_dataframe, graph_arrays
 
 __all__ = ["DeepWalkEmbedder", "EdgeFeatures", "Node2VecEmbedder"]
 
@@ -48,7 +49,7 @@ class _WalkCorpus:
         data = A.data
         self.weighted = bool(data.size) and data.min() != data.max()
         if self.weighted:
-            self.aprob, self.aalias = _walks.node_alias_tables(self.indptr, data)
+            self.aprob, self.aalias = _walk_kernels.node_alias_tables(self.indptr, data)
         else:
             self.aprob = np.ones(1, dtype=np.float32)
             self.aalias = np.zeros(1, dtype=np.int32)
@@ -68,7 +69,7 @@ class _WalkCorpus:
         self.seconds = 0.0
         self.tables = None
         if sampler == "alias" and not (self.p == 1.0 and self.q == 1.0):
-            need = int(_walks.alias_table_bytes(self.indptr, self.indices))
+            need = int(_walk_kernels.alias_table_bytes(self.indptr, self.indices))
             if alias_memory_limit is not None and need > alias_memory_limit:
                 raise ValueError(
                     f"sampler='alias' needs {need / 2**20:,.1f} MiB of "
@@ -80,7 +81,7 @@ class _WalkCorpus:
                 )
             t0 = time.perf_counter()
             with numba_threads(n_jobs):
-                self.tables = _walks.second_order_alias_tables(
+                self.tables = _walk_kernels.second_order_alias_tables(
                     self.indptr, self.indices, data, self.weighted, self.p, self.q
                 )
             self.seconds += time.perf_counter() - t0
@@ -90,14 +91,14 @@ class _WalkCorpus:
         for b in range(0, self.starts.shape[0], block_walks):
             t0 = time.perf_counter()
             if self.tables is None:
-                walks, lengths = _walks.random_walks(
+                walks, lengths = _walk_kernels.random_walks(
                     self.indptr, self.indices, self.aprob, self.aalias,
                     self.weighted, self.starts[b : b + block_walks],
                     self.walk_length, self.p, self.q, self.seed, b,
                 )
             else:
                 offsets, sprob, salias = self.tables
-                walks, lengths = _walks.random_walks_alias(
+                walks, lengths = _walk_kernels.random_walks_alias(
                     self.indptr, self.indices, self.aprob, self.aalias,
                     self.weighted, offsets, sprob, salias,
                     self.starts[b : b + block_walks], self.walk_length, self.seed,
@@ -109,7 +110,7 @@ class _WalkCorpus:
                 )
                 block = (indptr, walks.reshape(-1))
             else:
-                block = _walks.walks_to_csr(walks, lengths)
+                block = _walk_kernels.walks_to_csr(walks, lengths)
             self.seconds += time.perf_counter() - t0
             yield block
 
@@ -388,7 +389,7 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
     implementation, SNAP or pecanpy's PreComp mode. A node without
     out-edges ends a walk early (directed graphs); walks are never padded.
     Self-loops are kept, duplicate edges summed (see :func:`check_graph`
-    in ``skembed._graph``).
+    in ``skembed._graph._checks``).
 
     References
     ----------

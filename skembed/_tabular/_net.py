@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from . import _nn_kernels as K
+from . import _net_kernels as K
 
 __all__ = ["EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "train_net"]
 

@@ -3,7 +3,7 @@
 Item2Vec (Barkan & Koenigstein, 2016) is skip-gram with negative sampling
 where the context of an item is every other item of the same basket. This
 module turns baskets of hashable item ids into the CSR corpus of the shared
-engine (:func:`skembed._base.train_sgns`), and adds what a recommender needs
+engine (:func:`skembed._engine._driver.train_sgns`), and adds what a recommender needs
 on top: pooled basket features, nearest items and top-k recommendations
 scored with matrix products.
 """
@@ -18,11 +18,11 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import _BaseSGNS
-from ._compat import Interval, StrOptions, _fit_context, _get_output_config
-from ._corpus import _MemoryCorpus, _scan, document_frequencies
-from ._keyedvectors import KeyedVectors
-from ._validation import check_sequence_input
+from .._compat import Interval, StrOptions, _fit_context, _get_output_config
+from .._engine._corpus import _MemoryCorpus, _scan, document_frequencies
+from .._engine._driver import _BaseSGNS
+from .._validation import check_sequence_input
+from .._vectors._keyedvectors import KeyedVectors
 
 __all__ = ["Item2VecTransformer", "baskets_from_frame"]
 

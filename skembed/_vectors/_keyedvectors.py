@@ -1,7 +1,7 @@
 """KeyedVectors: a key -> vector table with similarity queries and file I/O.
 
 The class every estimator exposes for inspection (``wv_`` and friends) and
-the entry point for pretrained vectors. File formats live in :mod:`._io`.
+the entry point for pretrained vectors. File formats live in :mod:`._formats`.
 """
 
 import warnings
@@ -775,7 +775,7 @@ class KeyedVectors:
         >>> score, sections[0]["correct"]
         (1.0, [('MAN', 'WOMAN', 'KING', 'QUEEN')])
         """
-        from ._io import _name, _Opened
+        from ._formats import _name, _Opened
 
         name = _name(analogies)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -896,7 +896,7 @@ class KeyedVectors:
         """
         from scipy import stats
 
-        from ._io import _name, _Opened
+        from ._formats import _name, _Opened
 
         name = _name(pairs)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -1016,7 +1016,7 @@ class KeyedVectors:
         >>> kv.index_to_key, kv.vectors.shape
         (['cat', 'dog'], (2, 3))
         """
-        from ._io import read_word2vec
+        from ._formats import read_word2vec
 
         keys, vectors = read_word2vec(
             path,
@@ -1030,7 +1030,7 @@ class KeyedVectors:
         )
         counts = None
         if fvocab is not None:
-            from ._io import read_vocab
+            from ._formats import read_vocab
 
             table = read_vocab(fvocab, encoding=encoding, unicode_errors=unicode_errors)
             counts = np.array([table.get(k, 0) for k in keys], dtype=np.int64)
@@ -1076,7 +1076,7 @@ class KeyedVectors:
         cat 0.5 1.0
         dog 0.25 -2.0
         """
-        from ._io import write_word2vec
+        from ._formats import write_word2vec
 
         if fvocab is not None and self.counts is None:
             raise ValueError(
@@ -1090,7 +1090,7 @@ class KeyedVectors:
             write_header=write_header,
         )
         if fvocab is not None:
-            from ._io import write_vocab
+            from ._formats import write_vocab
 
             write_vocab(fvocab, self.index_to_key, self.counts)
 
@@ -1112,14 +1112,14 @@ class KeyedVectors:
         >>> kv2.index_to_key, kv2.counts
         ([1, 'b'], array([3, 1]))
         """
-        from ._io import write_npz
+        from ._formats import write_npz
 
         write_npz(path, self.index_to_key, self.vectors, self.counts)
 
     @classmethod
     def load(cls, path):
         """Load a file written by :meth:`save` (``allow_pickle=False``)."""
-        from ._io import read_npz
+        from ._formats import read_npz
 
         keys, vectors, counts = read_npz(path)
         return cls(keys, vectors, counts=counts)
@@ -1175,7 +1175,7 @@ default="auto"
     >>> kv.index_to_key, kv.vector_size
     (['the', 'of'], 2)
     """
-    from ._io import read_word2vec, sniff_format
+    from ._formats import read_word2vec, sniff_format
 
     if format not in _FORMATS:
         raise ValueError(f"format must be one of {_FORMATS}; got {format!r}.")

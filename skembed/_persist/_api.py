@@ -59,16 +59,18 @@ import zlib
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 
-from ._entity import EntityEmbeddingEncoder
-from ._graph import _GraphEmbedderMixin
-from ._item2vec import Item2VecTransformer
-from ._keyedvectors import KeyedVectors, _as_vectors
-from ._line import LINEEmbedder
-from ._nn import EmbeddingNet
-from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
-from ._vocab import Vocabulary
-from ._word2vec import Word2VecVectorizer
+from .._engine._vocab import Vocabulary
+from .._graph._checks import _GraphEmbedderMixin
+from .._graph._line import LINEEmbedder
+from .._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from .._items._item2vec import Item2VecTransformer
+from .._tabular._entity import EntityEmbeddingEncoder
+from .._tabular._net import EmbeddingNet
+from .._text._word2vec import Word2VecVectorizer
+from .._vectors._keyedvectors import KeyedVectors, _as_vectors
+from .._version import __version__
 
 __all__ = ["load_model", "save_model"]
 
@@ -676,12 +678,6 @@ class _Writer:
         }
 
 
-def _version():
-    from . import __version__
-
-    return __version__
-
-
 def save_model(estimator, path, *, compress=False):
     """Save a (fitted) skembed estimator to a file, without pickle.
 
@@ -737,12 +733,10 @@ def save_model(estimator, path, *, compress=False):
             + _TRUST_HINT
         )
     root = writer.encode(estimator, name)
-    import sklearn
-
     doc = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "skembed_version": _version(),
+        "skembed_version": __version__,
         "sklearn_version": sklearn.__version__,
         "numpy_version": np.__version__,
         "arrays": sorted(writer.arrays),
@@ -1178,7 +1172,7 @@ def _check_member(info, name):
 
 def _check_version(doc, name):
     saved = doc.get("skembed_version")
-    current = _version()
+    current = __version__
     if type(saved) is not str:
         raise ValueError(f"{name}: model.json lacks the skembed version.")
 
@@ -1273,7 +1267,7 @@ def load_model(path):
         if type(version) is not int or not 1 <= version <= FORMAT_VERSION:
             raise ValueError(
                 f"{name}: format_version {version!r} is not supported by this "
-                f"skembed ({_version()} reads format version {FORMAT_VERSION}"
+                f"skembed ({__version__} reads format version {FORMAT_VERSION}"
                 "); upgrade skembed to load it."
             )
         _check_version(doc, name)

@@ -11,7 +11,7 @@ results at a fraction of the memory.
 import numpy as np
 from numba import njit
 
-from ._numba_config import CACHE
+from .._engine._numba_config import CACHE
 
 __all__ = ["csr_is_symmetric", "csr_symmetrise"]
 

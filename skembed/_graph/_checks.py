@@ -132,10 +132,10 @@ def _finish(A, directed, weighted, *, symmetrise, symmetric=None):
 
     Memory: ``A`` itself is never modified when it is already a canonical
     float64 CSR (so it may share the caller's arrays), and symmetrising
-    builds only the transpose and the result (:mod:`._graph_kernels`), not
+    builds only the transpose and the result (:mod:`._csr_kernels`), not
     scipy's ``A.T`` copy, comparison and sum matrices.
     """
-    from . import _graph_kernels
+    from . import _csr_kernels
 
     A = sp.csr_matrix(A)
     if A.dtype != np.float64:
@@ -146,14 +146,14 @@ def _finish(A, directed, weighted, *, symmetrise, symmetric=None):
     if not directed:
         if symmetrise == "max":
             if symmetric is None:
-                symmetric = _graph_kernels.csr_is_symmetric(
+                symmetric = _csr_kernels.csr_is_symmetric(
                     A.indptr, A.indices, A.data
                 )
-            mode = None if symmetric else _graph_kernels.SYM_MAX
+            mode = None if symmetric else _csr_kernels.SYM_MAX
         else:  # "sum": each stored entry is one undirected edge
-            mode = _graph_kernels.SYM_SUM
+            mode = _csr_kernels.SYM_SUM
         if mode is not None:
-            indptr, indices, data = _graph_kernels.csr_symmetrise(
+            indptr, indices, data = _csr_kernels.csr_symmetrise(
                 A.indptr, A.indices, A.data, mode
             )
             del A
@@ -209,7 +209,7 @@ def _from_networkx(G, directed, weighted, param):
 
 
 def _from_matrix(A, directed, weighted, param):
-    from . import _graph_kernels
+    from . import _csr_kernels
 
     if sp.issparse(A):
         if A.ndim != 2 or A.shape[0] != A.shape[1]:
@@ -236,7 +236,7 @@ def _from_matrix(A, directed, weighted, param):
         raise ValueError(f"{param}: the graph has no nodes (0x0 adjacency matrix).")
     if weighted is None:
         weighted = bool(A.nnz) and not np.all(A.data == 1.0)
-    symmetric = bool(_graph_kernels.csr_is_symmetric(A.indptr, A.indices, A.data))
+    symmetric = bool(_csr_kernels.csr_is_symmetric(A.indptr, A.indices, A.data))
     if directed is None:
         directed = not symmetric
     A = _finish(A, directed, weighted, symmetrise="max", symmetric=symmetric)
@@ -392,7 +392,7 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
 
     Examples
     --------
-    >>> from skembed._graph import check_graph
+    >>> from skembed._graph._checks import check_graph
     >>> A, nodes = check_graph([("a", "b"), ("b", "c"), ("a", "b")])
     >>> nodes.tolist(), A.toarray().tolist()
     (['a', 'b', 'c'], [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
@@ -706,7 +706,7 @@ class _GraphEmbedderMixin:
         """
         import copy
 
-        from ._compat import _clone_parametrized
+        from .._compat import _clone_parametrized
 
         shallow = copy.copy(self)
         shallow.graph = None
@@ -716,7 +716,7 @@ class _GraphEmbedderMixin:
 
     # -- training graph -----------------------------------------------------
     def _training_graph(self, X):
-        from ._compat import validate_data
+        from .._compat import validate_data
 
         if self.graph is not None:
             A, nodes = check_graph(
@@ -758,7 +758,7 @@ class _GraphEmbedderMixin:
     def _learn_with_cache(self, A):
         from sklearn.utils.validation import check_memory
 
-        from ._validation import effective_threads
+        from .._validation import effective_threads
 
         params = {k: getattr(self, k) for k in self._learn_params}
         rs = self.random_state
@@ -865,7 +865,7 @@ class _GraphEmbedderMixin:
         other row is a new node, embedded as the weighted mean of the fitted
         nodes it links to.
         """
-        from ._compat import validate_data
+        from .._compat import validate_data
 
         Xv = validate_data(
             self, X, reset=False, accept_sparse=["csr", "csc", "coo"],
@@ -941,7 +941,7 @@ class _GraphEmbedderMixin:
         if self.graph is not None:
             return self._transform(X)
         out = self.embedding_.copy()
-        from ._compat import _get_output_config
+        from .._compat import _get_output_config
 
         if _get_output_config("transform", self)["dense"] == "pandas":
             import pandas as pd

@@ -16,7 +16,7 @@ their moment estimates), never the whole table.
 import numpy as np
 from numba import njit
 
-from ._numba_config import CACHE
+from .._engine._numba_config import CACHE
 
 
 @njit(nogil=True, cache=CACHE)
