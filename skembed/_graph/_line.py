@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from .._compat import HasMethods, Interval, Options, StrOptions, _fit_context
 from .._engine import _sgns_kernels
-from .._engine._driver import _BaseSGNS
+from .._engine._base import _BaseSGNS
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
 from ._checks import _GraphEmbedderMixin, graph_arrays

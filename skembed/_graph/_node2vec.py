@@ -20,7 +20,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
-from .._engine._driver import _BaseSGNS, train_sgns
+from .._engine._base import _BaseSGNS
+from .._engine._driver import train_sgns
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._checks import _GraphEmbedderMixin, _is_dataframe, graph_arrays

@@ -19,8 +19,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, _get_output_config
+from .._engine._base import _BaseSGNS
 from .._engine._corpus import _MemoryCorpus, _scan, document_frequencies
-from .._engine._driver import _BaseSGNS
 from .._validation import check_sequence_input
 from .._vectors._keyedvectors import KeyedVectors
 

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
 from .._engine import _corpus
+from .._engine._base import _BaseSGNS
 from .._engine._corpus import (
     _MemoryCorpus,
     _scan,
@@ -21,7 +22,6 @@ from .._engine._corpus import (
     document_frequencies,
     encode_known,
 )
-from .._engine._driver import _BaseSGNS
 from .._engine._pool_kernels import max_pool
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
 from ._analyzer import build_analyzer, check_documents, iter_documents
