@@ -1,4 +1,4 @@
-"""Tests of EntityEmbeddingEncoder and its network (_nn, _nn_kernels)."""
+"""Tests of EntityEmbeddingEncoder and its network (_tabular._net, _net_kernels)."""
 
 import pickle
 
@@ -15,7 +15,8 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skembed import EntityEmbeddingEncoder, _nn, _nn_kernels
+from skembed import EntityEmbeddingEncoder
+from skembed._tabular import _net, _net_kernels
 from tests.test_common import OUTPUT_CHECKS
 
 
@@ -66,7 +67,7 @@ def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
     rng = np.random.RandomState(0)
     n_rows = np.array([5, 3], dtype=np.int64)
     dims = np.array([2, 3], dtype=np.int64)
-    net = _nn.init_net(n_rows, dims, 0, [], 1, rng, 0.1)
+    net = _net.init_net(n_rows, dims, 0, [], 1, rng, 0.1)
     flat0 = net.flat.copy()
     codes = np.array([[1, 0], [1, 2], [3, 2]], dtype=np.int32)
     grad = rng.randn(3, 5).astype(np.float32)
@@ -76,7 +77,7 @@ def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
     stamp = np.full(8, -1, dtype=np.int64)
     tc = np.empty(6, dtype=np.int64)
     tk = np.empty(6, dtype=np.int64)
-    nt = _nn_kernels.sparse_adam_step(
+    nt = _net_kernels.sparse_adam_step(
         net.flat,
         m,
         v,
@@ -116,7 +117,7 @@ def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
 
 def _train_plain(net, codes, y, task):
     """Ten epochs of plain Adam: no penalty, dropout or early stopping."""
-    return _nn.train_net(
+    return _net.train_net(
         net, codes, None, y, task=task, n_epochs=10, batch_size=32,
         learning_rate=1e-2, alpha=0.0, category_dropout=0.0,
         early_stopping=False, validation_fraction=0.1, n_iter_no_change=2,
@@ -132,18 +133,18 @@ def test_network_gradients_reduce_loss_all_tasks():
         ("binary", (codes[:, 0] > 2).astype(float), 1),
         ("multiclass", codes[:, 0] % 3, 3),
     ]:
-        net = _nn.init_net(
+        net = _net.init_net(
             [6, 6], [3, 3], 0, [16], n_out, np.random.RandomState(1), 0.05
         )
-        before = _nn._loss(task, _nn.net_forward(net, codes), y)
+        before = _net._loss(task, _net.net_forward(net, codes), y)
         info = _train_plain(net, codes, y, task)
-        after = _nn._loss(task, _nn.net_forward(net, codes), y)
+        after = _net._loss(task, _net.net_forward(net, codes), y)
         assert after < 0.5 * before, (task, before, after)
         assert info["loss_curve"][-1] < info["loss_curve"][0]
 
 
 def test_embedding_dim_rule_matches_fastai():
-    assert [_nn.embedding_dim_rule(n) for n in (3, 7, 14, 105, 1128, 2972)] == [
+    assert [_net.embedding_dim_rule(n) for n in (3, 7, 14, 105, 1128, 2972)] == [
         3,
         5,
         7,
@@ -151,7 +152,7 @@ def test_embedding_dim_rule_matches_fastai():
         82,
         141,
     ]
-    assert _nn.embedding_dim_rule(10**9) == 600
+    assert _net.embedding_dim_rule(10**9) == 600
 
 
 # ---------------------------------------------------------------- behaviour
@@ -440,9 +441,9 @@ def test_skip_path_network_trains():
     rng = np.random.RandomState(0)
     codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
     y = (codes[:, 0] - 2.5) / 2.0
-    net = _nn.init_net(
+    net = _net.init_net(
         [6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True
     )
     _train_plain(net, codes, y, "continuous")
     assert np.abs(net.skip).sum() > 0
-    assert _nn._score("continuous", _nn.net_forward(net, codes), y) > 0.9
+    assert _net._score("continuous", _net.net_forward(net, codes), y) > 0.9

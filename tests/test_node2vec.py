@@ -18,7 +18,8 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder, _node2vec
+from skembed import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from skembed._graph import _node2vec
 from skembed._graph._checks import check_graph, graph_arrays
 from tests.test_common import API_CHECKS, OUTPUT_CHECKS
 
@@ -340,7 +341,7 @@ def test_grid_search_pipeline_over_p_and_q(karate, monkeypatch):
         calls.append(args[1]["p"])
         return learn(*args, **kwargs)
 
-    monkeypatch.setattr(Node2VecEmbedder, "_learn_function", staticmethod(counting))
+    monkeypatch.setattr(_node2vec, "_node2vec_learn", counting)
     pipe = Pipeline(
         [
             ("emb", Node2VecEmbedder(graph=G, n_components=16, random_state=0)),
@@ -386,7 +387,7 @@ def test_memory_false_disables_and_joblib_memory_caches(karate, tmp_path, monkey
         calls.append(1)
         return learn(A, params, random_state, n_jobs, verbose, name)
 
-    monkeypatch.setattr(Node2VecEmbedder, "_learn_function", staticmethod(counting))
+    monkeypatch.setattr(_node2vec, "_node2vec_learn", counting)
     est = Node2VecEmbedder(graph=G, memory=False, **SMALL)
     est.fit(ids)
     clone(est).fit(ids)
@@ -560,7 +561,7 @@ def test_memory_true_caches_in_every_mode_and_modes_do_not_leak(karate, monkeypa
         calls.append(1)
         return learn(A, params, random_state, n_jobs, verbose, name)
 
-    monkeypatch.setattr(Node2VecEmbedder, "_learn_function", staticmethod(counting))
+    monkeypatch.setattr(_node2vec, "_node2vec_learn", counting)
     est = Node2VecEmbedder(**SMALL, memory=True)
     a = est.fit_transform(G)
     b = clone(est).fit_transform(G)

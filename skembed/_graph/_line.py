@@ -13,7 +13,8 @@ from .._engine import _sgns_kernels
 from .._engine._base import _BaseSGNS
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
-from ._checks import _GraphEmbedderMixin, graph_arrays
+from ._base import _GraphEmbedderMixin
+from ._checks import graph_arrays
 
 __all__ = ["LINEEmbedder"]
 
@@ -199,7 +200,6 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         "n_components", "order", "n_samples", "negative", "ns_exponent",
         "learning_rate",
     )
-    _learn_function = staticmethod(_line_learn)
 
     def __init__(
         self,
@@ -250,7 +250,7 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         -------
         self : object
         """
-        return self._fit(X)
+        return self._fit(X, _line_learn)
 
     def transform(self, X, graph=None):
         """Look up the vectors of node ids.

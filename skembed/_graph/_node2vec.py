@@ -24,7 +24,8 @@ from .._engine._base import _BaseSGNS
 from .._engine._driver import train_sgns
 from .._validation import numba_threads
 from . import _walk_kernels
-from ._checks import _GraphEmbedderMixin, _is_dataframe, graph_arrays
+from ._base import _GraphEmbedderMixin
+from ._checks import _is_dataframe, graph_arrays
 
 __all__ = ["DeepWalkEmbedder", "EdgeFeatures", "Node2VecEmbedder"]
 
@@ -201,7 +202,6 @@ class _BaseWalkEmbedder(
         "walk_length", "n_walks", "n_components", "window", "negative",
         "ns_exponent", "sample", "n_epochs", "learning_rate",
     )
-    _learn_function = staticmethod(_node2vec_learn)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -221,7 +221,7 @@ class _BaseWalkEmbedder(
         -------
         self : object
         """
-        return self._fit(X)
+        return self._fit(X, _node2vec_learn)
 
     def transform(self, X, graph=None):
         """Look up the vectors of node ids.

@@ -62,7 +62,7 @@ import scipy.sparse as sp
 import sklearn
 
 from .._engine._vocab import Vocabulary
-from .._graph._checks import _GraphEmbedderMixin
+from .._graph._base import _GraphEmbedderMixin
 from .._graph._line import LINEEmbedder
 from .._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from .._items._item2vec import Item2VecTransformer
