@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline  # noqa: E402
 
 from skembed import ContextualVectorizer  # noqa: E402
 from skembed._text import _contextual as ctx  # noqa: E402
+from skembed._text import _model_loading  # noqa: E402
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -344,9 +345,11 @@ def test_grid_search_encodes_each_document_once(
 ):
     ctx.clear_model_cache()
     loads = []
-    real_load = ctx._load_from_dir
+    real_load = _model_loading._load_from_dir
     monkeypatch.setattr(
-        ctx, "_load_from_dir", lambda *a, **k: loads.append(a) or real_load(*a, **k)
+        _model_loading,
+        "_load_from_dir",
+        lambda *a, **k: loads.append(a) or real_load(*a, **k),
     )
     pipe = Pipeline(
         [

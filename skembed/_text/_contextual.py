@@ -9,11 +9,13 @@ and clones cheaply:
 
 * the loaded model and tokenizer, in a module-level cache keyed by the
   model directory, the fingerprint of its files and the device
-  (:data:`_MODEL_CACHE_SIZE` entries, least recently used dropped first);
+  (:mod:`._model_loading`: ``_MODEL_CACHE_SIZE`` entries, least recently
+  used dropped first);
   clones and unpickled copies in the same process share one loaded model;
-* computed document vectors, in the directory of ``memory=`` (one small
-  file per distinct document and settings), so that ``GridSearchCV`` and
-  refits do not run the model twice on the same text;
+* computed document vectors, in the directory of ``memory=``
+  (:mod:`._vector_cache`: one small file per distinct document and
+  settings), so that ``GridSearchCV`` and refits do not run the model twice
+  on the same text;
 * nothing else: the estimator itself stores the model path, the fingerprint
   and a few scalars.
 """
@@ -23,11 +25,8 @@ import hashlib
 import json
 import os
 import sys
-import threading
 import time
-import uuid
 import warnings
-from collections import OrderedDict
 from numbers import Integral
 
 import numpy as np
@@ -36,344 +35,28 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
 from ._analyzer import check_documents
+from ._model_loading import (
+    _backend_versions,
+    _cached_model,
+    _fingerprint,
+    _import_backend,
+    _model_limit,
+    _resolve_device,
+    _resolve_model_dir,
+    _sentence_transformers_head,
+    _sentence_transformers_length,
+    clear_model_cache,
+)
+from ._vector_cache import _STORE_FORMAT, _store_root, _VectorStore
 
-__all__ = ["ContextualVectorizer"]
-
-_EXTRA = 'pip install "skembed[transformers]"'
-
-#: models (with their tokenizers) kept loaded in the process
-_MODEL_CACHE_SIZE = 2
-_MODELS = OrderedDict()
-_MODELS_LOCK = threading.Lock()
-
-#: version of the layout of the vectors stored under ``memory``
-_STORE_FORMAT = 1
+__all__ = ["ContextualVectorizer", "clear_model_cache"]
 
 #: documents tokenised, encoded and stored per block of ``transform``
 _BLOCK_DOCS = 2048
-
-#: model types whose position ids start after the padding index, so that
-#: ``max_position_embeddings - 2`` positions are usable
-_OFFSET_POSITION_MODELS = {
-    "roberta",
-    "xlm-roberta",
-    "camembert",
-    "longformer",
-    "bart",
-    "mbart",
-    "data2vec-text",
-    "xmod",
-    "roberta-prelayernorm",
-}
-
-
-def _import_backend():
-    """Return ``(torch, transformers)`` or raise an ImportError naming the extra."""
-    try:
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise ImportError(
-            "ContextualVectorizer needs torch and transformers, which are not "
-            f"installed: {_EXTRA} (or pip install torch transformers). "
-            f"The import failed with: {exc}"
-        ) from exc
-    return torch, transformers
-
-
-def _backend_versions():
-    """Installed torch and transformers releases (part of the cache key)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = {}
-    for name in ("torch", "transformers"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:  # pragma: no cover - imported, not installed
-            found[name] = None
-    return found
-
-
-def clear_model_cache():
-    """Forget every model loaded by :class:`ContextualVectorizer`."""
-    with _MODELS_LOCK:
-        _MODELS.clear()
-
-
-# --------------------------------------------------------------- model files
-def _resolve_model_dir(model):
-    """The local directory of ``model``: a path, or a name in the HF cache.
-
-    Never downloads: a name is looked up in the local Hugging Face cache
-    only (``HF_HOME`` / ``HF_HUB_CACHE``).
-    """
-    path = os.path.expanduser(os.fspath(model))
-    if os.path.isdir(path):
-        if not os.path.isfile(os.path.join(path, "config.json")):
-            raise FileNotFoundError(
-                f"model={model!r} is a directory without a config.json: expected "
-                "a model directory written by save_pretrained() or downloaded "
-                "with `hf download` / `huggingface-cli download` (config.json, "
-                "the weights, and the tokenizer files)."
-            )
-        return os.path.abspath(path)
-    if os.path.exists(path):
-        raise FileNotFoundError(
-            f"model={model!r} is a file; expected a model directory (the folder "
-            "that holds config.json, the weights and the tokenizer files)."
-        )
-    found = None
-    if path.count("/") <= 1 and not path.startswith((".", "/", "~")):
-        try:
-            from huggingface_hub import try_to_load_from_cache
-
-            found = try_to_load_from_cache(path, "config.json")
-        except Exception:  # noqa: BLE001 - a bad repo id is "not found" too
-            found = None
-    if isinstance(found, str) and os.path.isfile(found):
-        return os.path.dirname(found)
-    try:
-        from huggingface_hub import constants
-
-        cache = constants.HF_HUB_CACHE
-    except ImportError:  # pragma: no cover - comes with transformers
-        cache = "HF_HUB_CACHE"
-    raise FileNotFoundError(
-        f"model={model!r} is not a local directory, and no model of that name "
-        f"is in the local Hugging Face cache ({cache}). skembed never "
-        "downloads models: on a machine with network access run "
-        f"`hf download {path}` (or `huggingface-cli download {path}`, or "
-        "AutoModel/AutoTokenizer.from_pretrained(name).save_pretrained(dir)), "
-        "then pass model='/path/to/that/directory' (or copy the cache)."
-    )
-
-
-def _file_entries(model_dir):
-    entries = []
-    for name in sorted(os.listdir(model_dir)):
-        full = os.path.join(model_dir, name)
-        if os.path.isfile(full):
-            st = os.stat(full)
-            # realpath: files of the HF cache are links to blobs named by hash
-            entries.append((name, os.path.realpath(full), st.st_size, st.st_mtime_ns))
-    return entries
-
-
-def _fingerprint(model_dir):
-    """``(identity, content)`` hashes of a model directory.
-
-    ``identity`` changes when any file of the directory is rewritten (path,
-    size, modification time, link target: no read of the weights); it keys
-    the model cache and the stored vectors. ``content`` (config.json bytes
-    and file sizes) is what a copy on another machine keeps.
-    """
-    entries = _file_entries(model_dir)
-    with open(os.path.join(model_dir, "config.json"), "rb") as fh:
-        config = hashlib.sha256(fh.read()).hexdigest()
-    identity = hashlib.sha256(repr((model_dir, entries, config)).encode()).hexdigest()
-    content = hashlib.sha256(
-        repr((config, [(name, size) for name, _, size, _ in entries])).encode()
-    ).hexdigest()
-    return identity, content
-
-
-@contextlib.contextmanager
-def _quiet_transformers(transformers, quiet):
-    """Hide the progress bars transformers prints while loading weights."""
-    logging = transformers.utils.logging
-    was_enabled = quiet and logging.is_progress_bar_enabled()
-    if was_enabled:
-        logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            logging.enable_progress_bar()
-
-
-def _load_from_dir(model_dir, device, quiet=True):
-    """Load ``(model, tokenizer)`` from a local directory, in eval mode."""
-    torch, transformers = _import_backend()
-    with _quiet_transformers(transformers, quiet):
-        try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(
-                model_dir, local_files_only=True
-            )
-            model = transformers.AutoModel.from_pretrained(
-                model_dir, local_files_only=True
-            )
-        except (OSError, ValueError) as exc:
-            raise OSError(
-                f"Could not load a model and tokenizer from {model_dir!r} with "
-                "transformers' AutoModel/AutoTokenizer: "
-                f"{exc}"
-            ) from exc
-    model.eval()
-    if str(device) == "cpu" and model.dtype in (torch.float16, torch.bfloat16):
-        model.float()  # half precision is slow and inexact on CPUs
-    model.to(device)
-    return model, tokenizer
-
-
-def _cached_model(model_dir, identity, device, quiet=True):
-    key = (model_dir, identity, str(device))
-    with _MODELS_LOCK:
-        if key in _MODELS:
-            _MODELS.move_to_end(key)
-            return _MODELS[key]
-    loaded = _load_from_dir(model_dir, device, quiet=quiet)
-    with _MODELS_LOCK:
-        _MODELS[key] = loaded
-        _MODELS.move_to_end(key)
-        while len(_MODELS) > _MODEL_CACHE_SIZE:
-            _MODELS.popitem(last=False)
-    return loaded
-
-
-def _resolve_device(device, torch):
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} but CUDA is not available to torch "
-                f"{torch.__version__} (a CPU-only build, or no GPU visible). "
-                "Use device='cpu', or device='auto' to use a GPU only when "
-                "there is one."
-            )
-        return device
-    if device == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise ValueError("device='mps' but the MPS backend is not available.")
-        return device
-    if device != "cpu":
-        raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'; got {device!r}."
-        )
-    return device
-
-
-def _model_limit(model, tokenizer):
-    """Longest input (in tokens, special tokens included) the model takes."""
-    config = model.config
-    limits = []
-    positions = getattr(config, "max_position_embeddings", None)
-    if isinstance(positions, int) and positions > 0:
-        if getattr(config, "model_type", None) in _OFFSET_POSITION_MODELS:
-            positions -= 2
-        limits.append(positions)
-    tok_max = getattr(tokenizer, "model_max_length", None)
-    if isinstance(tok_max, int) and 0 < tok_max < 1_000_000:
-        limits.append(tok_max)
-    return min(limits) if limits else 512
-
-
-def _sentence_transformers_length(model_dir):
-    """``max_seq_length`` of a sentence-transformers folder, or None.
-
-    Sentence-embedding models are trained and used with inputs shorter than
-    their position limit (all-MiniLM-L6-v2: 256 of 512 tokens); their
-    ``sentence_bert_config.json`` says how long.
-    """
-    try:
-        with open(os.path.join(model_dir, "sentence_bert_config.json")) as fh:
-            value = json.load(fh).get("max_seq_length")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) and value > 0 else None
-
-
-#: sentence-transformers' pooling flags (1_Pooling/config.json) -> ours
-_ST_POOLING = {"pooling_mode_cls_token": "cls", "pooling_mode_mean_tokens": "mean"}
-
-
-def _sentence_transformers_head(model_dir):
-    """``(pooling, norm, problem)`` a sentence-transformers folder states:
-    the modules after the encoder in ``modules.json`` (a ``Pooling``
-    module's ``config.json``, a ``Normalize`` module); ``("mean", None,
-    None)`` for other folders.
-
-    A pooling this vectorizer does not compute (max, weighted mean, last
-    token, several at once) gives ``pooling=None`` and ``problem``, the
-    message ``fit`` raises for ``pooling="auto"``: it never silently
-    differs from what the model was trained with.
-    """
-    try:
-        with open(os.path.join(model_dir, "modules.json")) as fh:
-            modules = json.load(fh)
-        kinds = {str(m["type"]).rsplit(".", 1)[-1]: m for m in modules}
-    except (OSError, ValueError, TypeError, KeyError):
-        return "mean", None, None
-    norm = "l2" if "Normalize" in kinds else None
-    if "Pooling" not in kinds:
-        return "mean", norm, None
-    path = os.path.join(model_dir, str(kinds["Pooling"].get("path", "")), "config.json")
-    try:
-        with open(path) as fh:
-            config = json.load(fh)
-    except (OSError, ValueError):
-        return "mean", norm, None
-    modes = sorted(k for k, v in config.items() if k.startswith("pooling_mode") and v)
-    if len(modes) == 1 and modes[0] in _ST_POOLING:
-        return _ST_POOLING[modes[0]], norm, None
-    return (
-        None,
-        norm,
-        (
-            f"pooling='auto': the sentence-transformers model in {model_dir!r} pools "
-            f"with {modes or 'no mode'} ({path}); ContextualVectorizer computes "
-            "'mean' or 'cls' only. Pass pooling='mean' or 'cls' explicitly (the "
-            "vectors will differ from the model's own)."
-        ),
-    )
-
-
-# ----------------------------------------------------------- vector storage
-class _VectorStore:
-    """Document vectors on disk, one small float32 file per document.
-
-    Files are written to a temporary name and renamed, so processes of a
-    parallel ``GridSearchCV`` may share the directory.
-    """
-
-    def __init__(self, root, width):
-        self.root = root
-        self.width = width
-
-    def _path(self, key):
-        return os.path.join(self.root, key[:2], key[2:] + ".f32")
-
-    def get(self, key):
-        try:
-            vec = np.fromfile(self._path(key), dtype=np.float32)
-        except (FileNotFoundError, ValueError, OSError):
-            return None
-        return vec if vec.shape[0] == self.width else None
-
-    def put(self, key, vec):
-        path = self._path(key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-        np.ascontiguousarray(vec, dtype=np.float32).tofile(tmp)
-        os.replace(tmp, path)
-
-
-def _store_root(memory):
-    """The folder under ``memory`` where vectors go (None: no caching)."""
-    memory = check_memory(memory)
-    backend = getattr(memory, "store_backend", None)
-    location = getattr(backend, "location", None)
-    if location is None:
-        if getattr(memory, "location", None) is None:
-            return None
-        location = os.path.join(os.fspath(memory.location), "joblib")
-    return os.path.join(os.fspath(location), "skembed_contextual")
-
 
 # ------------------------------------------------------------------- input
 def _check_texts(X, *, param="X"):
