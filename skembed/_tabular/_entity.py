@@ -5,9 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import orthogonal_procrustes
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
@@ -23,49 +21,20 @@ from .._compat import (
     validate_data,
 )
 from . import _net
+from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
+from ._levels import (
+    _FIRST,
+    _MISSING,
+    _UNKNOWN,
+    MISSING_LABEL,
+    UNKNOWN_LABEL,
+    encode_levels,
+    factorize,
+    fit_levels,
+    frequency_threshold,
+)
 
 __all__ = ["EntityEmbeddingEncoder"]
-
-# internal table rows: 0 = unknown / rare, 1 = missing, 2.. = levels
-_UNKNOWN, _MISSING, _FIRST = 0, 1, 2
-UNKNOWN_LABEL = "<unknown>"
-MISSING_LABEL = "<missing>"
-
-
-def _sorted_levels(uniques):
-    """Sort levels like sklearn's encoders; mixed types sort by type name first."""
-    uniques = list(uniques)
-    try:
-        return sorted(uniques)
-    except TypeError:
-        pass
-    try:
-        return sorted(uniques, key=lambda v: (type(v).__name__, v))
-    except TypeError:
-        return sorted(uniques, key=lambda v: (type(v).__name__, str(v)))
-
-
-def _factorize(column):
-    """Integer codes (-1 = missing) and unique values of a 1-D column.
-
-    NaN, None, pd.NA and NaT are all missing. Categorical columns use their
-    codes directly.
-    """
-    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy().astype(np.int64)
-        cats = np.asarray(column.cat.categories, dtype=object)
-        return codes, cats
-    if isinstance(column, pd.Series):
-        values = (
-            column.to_numpy(dtype=object)
-            if column.dtype.kind not in "biuf"
-            else column.to_numpy()
-        )
-    else:
-        values = np.asarray(column)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
-
 
 class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     """Encode categorical columns by supervised entity embeddings.
@@ -483,32 +452,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.categories_, self.infrequent_categories_ = [], []
         self._missing_trained = []
         codes = np.empty((n_samples, len(self.categorical_features_)), dtype=np.int32)
-        if self.min_frequency is None:
-            threshold = 1
-        elif isinstance(self.min_frequency, numbers.Integral):
-            threshold = int(self.min_frequency)
-        else:
-            threshold = int(np.ceil(self.min_frequency * n_samples))
+        threshold = frequency_threshold(self.min_frequency, n_samples)
         for out_j, j in enumerate(self.categorical_features_):
-            fcodes, uniques = _factorize(columns[j])
+            fcodes, uniques = factorize(columns[j])
             missing = fcodes < 0
             self._check_missing_allowed(missing, names[j])
-            counts = np.bincount(fcodes[~missing], minlength=len(uniques))
-            present = counts > 0
-            frequent = present & (counts >= threshold)
-            levels = _sorted_levels(uniques[frequent])
-            rare = _sorted_levels(uniques[present & ~frequent])
-            level_index = pd.Index(levels, dtype=object)
-            # map factorize codes to table rows
-            lookup = np.full(len(uniques), _UNKNOWN, dtype=np.int64)
-            pos = level_index.get_indexer(pd.Index(uniques, dtype=object))
-            found = pos >= 0
-            lookup[found] = pos[found] + _FIRST
-            if len(uniques):
-                col_codes = lookup[np.where(missing, 0, fcodes)]
-            else:
-                col_codes = np.zeros(n_samples, dtype=np.int64)
-            col_codes[missing] = _MISSING
+            col_codes, levels, rare = fit_levels(fcodes, uniques, threshold)
             codes[:, out_j] = col_codes
             self.categories_.append(np.asarray(levels, dtype=object))
             self.infrequent_categories_.append(np.asarray(rare, dtype=object))
@@ -524,32 +473,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         unknown = np.zeros((n, k), dtype=bool)
         missing = np.zeros((n, k), dtype=bool)
         for out_j, j in enumerate(self.categorical_features_):
-            fcodes, uniques = _factorize(columns[j])
+            fcodes, uniques = factorize(columns[j])
             miss = fcodes < 0
             self._check_missing_allowed(miss, names[j])
-            uindex = pd.Index(uniques, dtype=object)
-            # Index objects are rebuilt here rather than stored: the fitted
-            # state stays plain arrays (pickle-free sharing with skops)
-            levels = pd.Index(self.categories_[out_j], dtype=object)
-            rare = pd.Index(self.infrequent_categories_[out_j], dtype=object)
-            pos = levels.get_indexer(uindex)
-            lookup = np.where(pos >= 0, pos + _FIRST, _UNKNOWN).astype(np.int64)
-            is_unknown_u = pos < 0
-            if len(rare):
-                is_rare = rare.get_indexer(uindex) >= 0
-                is_unknown_u &= ~is_rare
-            safe = np.where(miss, 0, fcodes)
-            if len(uniques):
-                col = lookup[safe]
-                unk = is_unknown_u[safe] & ~miss
-            else:
-                col = np.zeros(n, dtype=np.int64)
-                unk = np.zeros(n, dtype=bool)
-            if self._missing_trained[out_j]:
-                col[miss] = _MISSING
-            else:
-                col[miss] = _UNKNOWN
-                unk = unk | miss
+            col, unk = encode_levels(
+                fcodes, uniques, self.categories_[out_j],
+                self.infrequent_categories_[out_j], self._missing_trained[out_j],
+            )
             codes[:, out_j] = col
             unknown[:, out_j] = unk
             missing[:, out_j] = miss
@@ -739,7 +669,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             np.bincount(codes[:, j], minlength=self._n_rows[j])
             for j in range(codes.shape[1])
         ]
-        _rotate_to_principal_axes(self._net, counts)
+        _net.rotate_to_principal_axes(self._net, counts)
         return codes, numeric, y, y_enc, n_out, rng
 
     @property
@@ -823,17 +753,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             if self.include_prediction:
                 out = np.hstack([out, self._net_output(self._net, codes, numeric)])
             return out
-        if isinstance(self.cv, numbers.Integral):
-            classification = self.target_type_ != "continuous"
-            splitter_cls = StratifiedKFold if classification else KFold
-            seed = self.random_state if self.shuffle else None
-            splitter = splitter_cls(self.cv, shuffle=self.shuffle, random_state=seed)
-            if classification:
-                _, counts = np.unique(y_enc, return_counts=True)
-                if counts.min() < self.cv:
-                    splitter = KFold(self.cv, shuffle=self.shuffle, random_state=seed)
-        else:
-            splitter = self.cv
+        splitter = fold_splitter(
+            self.cv, self.target_type_ != "continuous", y_enc, self.shuffle,
+            self.random_state,
+        )
         n = codes.shape[0]
         width = int(sum(self.embedding_dims_))
         n_pred = self._n_prediction_columns() if self.include_prediction else 0
@@ -845,17 +768,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             fold += 1
             train_idx = np.asarray(train_idx)
             test_idx = np.asarray(test_idx)
-            fold_codes = codes.copy()
-            counts_list = []
-            for j in range(codes.shape[1]):
-                counts = np.bincount(codes[train_idx, j], minlength=self._n_rows[j])
-                unseen = counts == 0
-                unseen[_UNKNOWN] = False
-                col = fold_codes[:, j]
-                col[unseen[col]] = _UNKNOWN
-                counts_list.append(
-                    np.bincount(col[train_idx], minlength=self._n_rows[j])
-                )
+            fold_codes, counts_list = fold_level_codes(codes, train_idx, self._n_rows)
             if len(train_idx) == 0 or len(test_idx) == 0:
                 raise ValueError(
                     "cv produced an empty training or test fold; use fewer folds."
@@ -872,7 +785,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} fold {fold}",
             )
             for j in range(codes.shape[1]):
-                aligned = _align(
+                aligned = align_tables(
                     net.table(j),
                     full_tables[j],
                     counts_list[j],
@@ -1019,58 +932,3 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = []
         return tags
-
-
-def _align(fold_table, full_table, counts, unknown_trained):
-    """Rotate (and shift) a fold's table onto the full-data table.
-
-    Weighted orthogonal Procrustes (a rotation and a shift; a scale factor
-    too was slightly worse in the benchmark) on the rows
-    trained in the fold (levels with a positive count, plus the unknown row
-    when it was trained by dropout), weighted by the row counts.
-    """
-    shared = counts > 0
-    if unknown_trained:
-        shared[_UNKNOWN] = True
-    if shared.sum() < 1:
-        return fold_table
-    omega = counts[shared].astype(np.float64)[:, None] + 1.0
-    A = fold_table[shared].astype(np.float64)
-    B = full_table[shared].astype(np.float64)
-    mu_a = (omega * A).sum(axis=0) / omega.sum()
-    mu_b = (omega * B).sum(axis=0) / omega.sum()
-    Aw = np.sqrt(omega) * (A - mu_a)
-    R, _ = orthogonal_procrustes(Aw, np.sqrt(omega) * (B - mu_b))
-    aligned = (fold_table.astype(np.float64) - mu_a) @ R + mu_b
-    return aligned.astype(fold_table.dtype)
-
-
-def _rotate_to_principal_axes(net, counts):
-    """Rotate each table onto its principal axes, compensating the first layer.
-
-    ``table @ V`` with ``V`` the eigenvectors of the count-weighted
-    covariance of the rows (largest variance first), and the table's block
-    of the first dense layer replaced by ``V.T @ W``: the network computes
-    exactly the same function, but the embedding coordinates are ordered
-    and decorrelated, which suits axis-aligned downstream models (trees).
-    """
-    w0 = net.weights[0]
-    for j in range(len(net.dims)):
-        table = net.table(j)
-        c = counts[j].astype(np.float64)
-        if c.sum() <= 0 or table.shape[1] < 2:
-            continue
-        t = table.astype(np.float64)
-        mu = (c[:, None] * t).sum(axis=0) / c.sum()
-        cov = ((t - mu).T * c) @ (t - mu) / c.sum()
-        _, vecs = np.linalg.eigh(cov)
-        vecs = vecs[:, ::-1]
-        # deterministic sign: largest-magnitude entry of each axis positive
-        signs = np.sign(vecs[np.abs(vecs).argmax(axis=0), np.arange(vecs.shape[1])])
-        vecs *= np.where(signs == 0, 1.0, signs)
-        table[...] = (t @ vecs).astype(table.dtype)
-        o, d = int(net.col_out[j]), int(net.dims[j])
-        w0[o : o + d] = (vecs.T @ w0[o : o + d].astype(np.float64)).astype(w0.dtype)
-        if net.skip is not None:
-            sk = net.skip
-            sk[o : o + d] = (vecs.T @ sk[o : o + d].astype(np.float64)).astype(sk.dtype)

@@ -371,3 +371,34 @@ def train_net(
         "best_epoch": best_epoch,
         "seconds": time.perf_counter() - t0,
     }
+
+
+def rotate_to_principal_axes(net, counts):
+    """Rotate each table onto its principal axes, compensating the first layer.
+
+    ``table @ V`` with ``V`` the eigenvectors of the count-weighted
+    covariance of the rows (largest variance first), and the table's block
+    of the first dense layer replaced by ``V.T @ W``: the network computes
+    exactly the same function, but the embedding coordinates are ordered
+    and decorrelated, which suits axis-aligned downstream models (trees).
+    """
+    w0 = net.weights[0]
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        c = counts[j].astype(np.float64)
+        if c.sum() <= 0 or table.shape[1] < 2:
+            continue
+        t = table.astype(np.float64)
+        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+        cov = ((t - mu).T * c) @ (t - mu) / c.sum()
+        _, vecs = np.linalg.eigh(cov)
+        vecs = vecs[:, ::-1]
+        # deterministic sign: largest-magnitude entry of each axis positive
+        signs = np.sign(vecs[np.abs(vecs).argmax(axis=0), np.arange(vecs.shape[1])])
+        vecs *= np.where(signs == 0, 1.0, signs)
+        table[...] = (t @ vecs).astype(table.dtype)
+        o, d = int(net.col_out[j]), int(net.dims[j])
+        w0[o : o + d] = (vecs.T @ w0[o : o + d].astype(np.float64)).astype(w0.dtype)
+        if net.skip is not None:
+            sk = net.skip
+            sk[o : o + d] = (vecs.T @ sk[o : o + d].astype(np.float64)).astype(sk.dtype)
