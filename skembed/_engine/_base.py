@@ -3,9 +3,11 @@ constraints, and the call of the driver (:func:`._driver.train_sgns`)."""
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._compat import N_JOBS_CONSTRAINT, Interval
+from .._fitted import FLOATS, INT, array
 from .._validation import effective_threads
 from ._driver import train_sgns
 
@@ -32,6 +34,13 @@ class _BaseSGNS(TransformerMixin, BaseEstimator):
         "random_state": ["random_state"],
         "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
+    }
+
+    #: fitted state shared by the SGNS estimators (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "embedding_": array(np.float32, 2),
+        "loss_curve_": FLOATS,
+        "_n_features_out": INT,
     }
 
     #: keyword arguments of :func:`train_sgns` read from same-named params

@@ -12,6 +12,8 @@ from collections import Counter
 
 import numpy as np
 
+from .._fitted import expect
+
 __all__ = [
     "Vocabulary",
     "build_vocabulary",
@@ -74,6 +76,17 @@ class Vocabulary:
 
     def __len__(self):
         return len(self.index_to_key)
+
+    def _persist_state(self):
+        """What :func:`skembed.save_model` stores (see :mod:`skembed._fitted`)."""
+        return {"index_to_key": self.index_to_key, "counts": self.counts}
+
+    @classmethod
+    def _persist_build(cls, state, path):
+        return cls(
+            expect(state.get("index_to_key"), list, f"{path}.index_to_key"),
+            expect(state.get("counts"), np.ndarray, f"{path}.counts"),
+        )
 
 
 def build_vocabulary(counts, *, min_count=1, max_final_vocab=None):

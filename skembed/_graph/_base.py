@@ -11,6 +11,17 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import _clone_parametrized, _get_output_config, validate_data
+from .._fitted import (
+    BOOL,
+    DERIVED,
+    DICT,
+    INT,
+    array,
+    check_feature_names,
+    check_rows,
+    check_width,
+    optional,
+)
 from .._validation import effective_threads
 from ._cache import learn_cached
 from ._checks import (
@@ -39,13 +50,29 @@ class _GraphEmbedderMixin:
     ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
     """
 
-    #: :func:`skembed.save_model` hooks: the id -> row lookup is derived
-    #: from ``nodes_``, not saved
-    _persist_skip = ("_node_index",)
+    #: fitted state of every graph embedder (see :mod:`skembed._fitted`);
+    #: the id -> row lookup is derived from ``nodes_``, not saved
+    _fitted_state: dict = {
+        "nodes_": array(None, 1),
+        "_node_index": DERIVED,
+        "isolated_nodes_": array(None, 1),
+        "timings_": DICT,
+        "_adjacency_input": BOOL,
+        "_fit_row_index": optional(DICT),
+        "n_features_in_": INT,
+        "feature_names_in_": array(None, 1),
+    }
 
     def _persist_restore(self):
         if hasattr(self, "nodes_"):  # fitted
             self._node_index = node_index(self.nodes_)
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        check_feature_names(state)
+        emb = state.get("embedding_")
+        check_rows(state, len(self.nodes_) if "nodes_" in state else None, "embedding_")
+        check_width(state, None if emb is None else emb.shape[1])
 
     def __sklearn_clone__(self):
         """Clone every parameter except ``graph``, which is shared.

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._engine._base import _BaseSGNS
 from .._engine._driver import train_sgns
+from .._fitted import INT, check_width, instance_of
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -669,6 +670,19 @@ class EdgeFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         "operator": [StrOptions(set(_OPERATORS))],
         "prefit": ["boolean"],
     }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "embedder_": instance_of(_GraphEmbedderMixin, "a graph embedder"),
+        "_n_features_out": INT,
+    }
+
+    def _check_fitted_state(self):
+        inner = getattr(self.embedder_, "embedding_", None)
+        width = None
+        if isinstance(inner, np.ndarray) and inner.ndim == 2:
+            width = inner.shape[1]  # element-wise operators
+        check_width(vars(self), width)
 
     def __init__(self, embedder=None, *, operator="hadamard", prefit=False):
         self.embedder = embedder

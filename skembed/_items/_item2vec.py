@@ -21,6 +21,15 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, StrOptions, _fit_context, _get_output_config
 from .._engine._base import _BaseSGNS
 from .._engine._corpus import _MemoryCorpus, _scan, document_frequencies
+from .._fitted import (
+    DICT,
+    INT,
+    array,
+    check_rows,
+    check_vocabulary,
+    check_width,
+    instance_of,
+)
 from .._validation import check_sequence_input
 from .._vectors._keyedvectors import KeyedVectors
 
@@ -391,6 +400,27 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "item_col": "no_validation",
         "order_col": "no_validation",
     }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "items_": array(None, 1),
+        "vocabulary_": DICT,
+        "item_counts_": array(np.int64, 1),
+        "idf_": array(np.float64, 1),
+        "n_baskets_": INT,
+        "n_missing_items_": INT,
+        "item_vectors_": array(np.float32, 2),
+        "output_vectors_": array(np.float32, 2),
+        "wv_": instance_of(KeyedVectors),
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        emb = state.get("embedding_")
+        rows = len(self.items_) if "items_" in state else None
+        check_rows(state, rows, "embedding_", "item_vectors_")
+        check_width(state, None if emb is None else emb.shape[1])
+        check_vocabulary(state)
 
     def __init__(
         self,

@@ -20,6 +20,19 @@ from .._compat import (
     _fit_context,
     validate_data,
 )
+from .._fitted import (
+    BOOL,
+    FLOAT,
+    FLOATS,
+    INT,
+    Kind,
+    array,
+    check_feature_names,
+    instance_of,
+    list_of,
+    one_of,
+    optional,
+)
 from . import _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
@@ -35,6 +48,8 @@ from ._levels import (
 )
 
 __all__ = ["EntityEmbeddingEncoder"]
+
+_INT = Kind("an int", lambda v: type(v) is int)
 
 class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     """Encode categorical columns by supervised entity embeddings.
@@ -254,6 +269,64 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "n_features_in_": INT,
+        "feature_names_in_": array(None, 1),
+        "categorical_features_": array(np.int64, 1),
+        "numeric_features_": array(np.int64, 1),
+        "target_type_": one_of("continuous", "binary", "multiclass"),
+        "classes_": optional(array(None, 1)),
+        "_y_mean": FLOAT,
+        "_y_scale": FLOAT,
+        "_hidden": list_of(_INT),
+        "categories_": list_of(array(None, 1)),
+        "infrequent_categories_": list_of(array(None, 1)),
+        "_missing_trained": list_of(BOOL),
+        "_num_mean": array(np.float64, 1),
+        "_num_scale": array(np.float64, 1),
+        "_n_rows": array(np.int64, 1),
+        "embedding_dims_": list_of(_INT),
+        "_init_seed": INT,
+        "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
+        "loss_curve_": FLOATS,
+        "validation_loss_": FLOATS,
+        "validation_scores_": FLOATS,
+        "n_iter_": INT,
+        "best_epoch_": INT,
+        "net_score_": optional(FLOAT),
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        check_feature_names(state)
+        if "categories_" in state:
+            n_cat = len(state["categories_"])
+            if len(state.get("infrequent_categories_", [None] * n_cat)) != n_cat or (
+                len(state.get("categorical_features_", [None] * n_cat)) != n_cat
+            ):
+                raise ValueError("categories_ does not match the categorical features")
+            if len(state.get("_missing_trained", [None] * n_cat)) != n_cat:
+                raise ValueError("_missing_trained does not match categories_")
+        if "target_type_" in state and (
+            (state.get("classes_") is None) != (state["target_type_"] == "continuous")
+        ):
+            raise ValueError(
+                f"target_type_ {state['target_type_']!r} does not match classes_"
+            )
+        net = state.get("_net")
+        if net is not None:
+            n_rows = state.get("_n_rows")
+            cats = state.get("categories_")
+            if not (
+                isinstance(n_rows, np.ndarray)
+                and isinstance(cats, list)
+                and np.array_equal(net.n_rows, n_rows)
+                and n_rows.tolist() == [len(c) + 2 for c in cats]
+                and state.get("embedding_dims_") == net.dims.tolist()
+            ):
+                raise ValueError("the network's tables do not match categories_")
 
     def __init__(
         self,

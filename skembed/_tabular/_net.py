@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from .._fitted import check_array, expect
 from . import _net_kernels as K
 
 __all__ = ["EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "train_net"]
@@ -74,6 +75,53 @@ class EmbeddingNet:
         return self.flat[s : s + self.n_rows[j] * self.dims[j]].reshape(
             self.n_rows[j], self.dims[j]
         )
+
+    def _persist_state(self):
+        """What :func:`skembed.save_model` stores (see :mod:`skembed._fitted`)."""
+        return {
+            "n_rows": self.n_rows,
+            "dims": self.dims,
+            "n_numeric": self.n_numeric,
+            "weights": self.weights,
+            "biases": self.biases,
+            "flat": self.flat,
+            "skip": self.skip,
+        }
+
+    @classmethod
+    def _persist_build(cls, state, path):
+        """Rebuild from :meth:`_persist_state`, checking every table and layer
+        fits the next (ValueError otherwise)."""
+        n_rows = expect(state.get("n_rows"), np.ndarray, f"{path}.n_rows")
+        dims = expect(state.get("dims"), np.ndarray, f"{path}.dims")
+        flat = expect(state.get("flat"), np.ndarray, f"{path}.flat")
+        for what, arr in (("n_rows", n_rows), ("dims", dims)):
+            check_array(arr, np.int64, 1, f"{path}.{what}")
+            if arr.size and arr.min() < 0:
+                raise ValueError(f"{path}.{what}: negative sizes.")
+        check_array(flat, np.float32, 1, f"{path}.flat")
+        if n_rows.shape != dims.shape or flat.size != int((n_rows * dims).sum()):
+            raise ValueError(f"{path}: table sizes do not match the flat array.")
+        n_numeric = state.get("n_numeric")
+        if type(n_numeric) is not int or n_numeric < 0:
+            raise ValueError(f"{path}.n_numeric: expected an int >= 0.")
+        weights = expect(state.get("weights"), list, f"{path}.weights")
+        biases = expect(state.get("biases"), list, f"{path}.biases")
+        if not weights or len(weights) != len(biases):
+            raise ValueError(f"{path}: expected as many biases as weights (>= 1).")
+        width = int(dims.sum()) + n_numeric
+        for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            check_array(w, np.float32, 2, f"{path}.weights[{i}]")
+            check_array(b, np.float32, 1, f"{path}.biases[{i}]")
+            if w.shape[0] != width or b.shape != (w.shape[1],):
+                raise ValueError(f"{path}: layer {i} does not fit the previous one.")
+            width = w.shape[1]
+        skip = state.get("skip")
+        if skip is not None:
+            check_array(skip, np.float32, 2, f"{path}.skip")
+            if skip.shape != (int(dims.sum()) + n_numeric, width):
+                raise ValueError(f"{path}.skip: wrong shape {skip.shape}.")
+        return cls(n_rows, dims, n_numeric, weights, biases, flat, skip)
 
     def copy(self):
         return EmbeddingNet(

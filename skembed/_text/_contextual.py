@@ -38,6 +38,7 @@ from sklearn.base import (
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
+from .._fitted import BOOL, INT, STR, optional
 from ._analyzer import check_documents
 from ._model_loading import (
     _backend_versions,
@@ -352,6 +353,18 @@ class ContextualVectorizer(
         "memory": [None, str, HasMethods(["cache"])],
         "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
+    }
+
+    #: fitted state (see :mod:`skembed._fitted`): scalars only; the model
+    #: lives in its folder and the process-wide cache of ``_model_loading``
+    _fitted_state: dict = {
+        "model_path_": STR,
+        "model_fingerprint_": STR,
+        "device_": STR,
+        "model_pooling_": optional(STR),
+        "model_norm_": optional(BOOL),
+        "max_length_": INT,
+        "embedding_dim_": INT,
     }
 
     def __init__(

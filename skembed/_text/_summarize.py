@@ -28,10 +28,13 @@ from .._compat import (
     _fit_context,
     validate_params,
 )
+from .._fitted import INT, STR, Kind
 from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 from ._sentences import split_sentences
 
 __all__ = ["ExtractiveSummarizer", "summarize", "textrank"]
+
+_FITTED_VECTORIZER = Kind("a fitted vectorizer", lambda v: hasattr(v, "transform"))
 
 #: Training tokens (tokens x epochs) the default word2vec model gets at least:
 #: a page of 1,000 tokens is trained for 50 epochs, a corpus of a million
@@ -413,6 +416,14 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         **_PARAMETER_CONSTRAINTS,
         "output": [StrOptions({"text", "sentences", "indices"})],
+    }
+
+    #: fitted state (see :mod:`skembed._fitted`; the summarizer is not on
+    #: save_model's allowlist: its vectorizer may be any scikit-learn one)
+    _fitted_state: dict = {
+        "vectorizer_": _FITTED_VECTORIZER,
+        "language_": STR,
+        "n_sentences_fit_": INT,
     }
 
     def __init__(

@@ -23,6 +23,15 @@ from .._engine._corpus import (
     encode_known,
 )
 from .._engine._pool_kernels import max_pool
+from .._fitted import (
+    DICT,
+    INT,
+    array,
+    check_rows,
+    check_vocabulary,
+    check_width,
+    instance_of,
+)
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
 from ._analyzer import build_analyzer, check_documents, iter_documents
 
@@ -242,6 +251,24 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "tokenizer": [StrOptions({"cjk", "jieba"}), callable, None],
         "analyzer": [StrOptions({"word"}), callable],
     }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "wv_": instance_of(KeyedVectors),
+        "vocabulary_": DICT,
+        "n_empty_": INT,
+        "idf_": array(np.float64, 1),
+        "sif_weights_": array(np.float32, 1),
+        "sif_component_": array(np.float32, 1),
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        emb = state.get("embedding_")
+        rows = len(self.wv_.index_to_key) if "wv_" in state else None
+        check_rows(state, rows, "embedding_")
+        check_width(state, None if emb is None else emb.shape[1])
+        check_vocabulary(state)
 
     def __init__(
         self,

@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 
+from .._fitted import expect
+
 __all__ = ["KeyedVectors", "load_vectors"]
 
 
@@ -344,6 +346,39 @@ class KeyedVectors:
             state["_vectors"] = state.pop("vectors")
         state["_normed"] = state["_norms"] = None
         self.__dict__.update(state)
+
+    # --------------------------------------------------------- save_model
+    def _persist_state(self):
+        """What :func:`skembed.save_model` stores (see :mod:`skembed._fitted`)."""
+        return {
+            "key_to_index": self.key_to_index,
+            "vectors": self.vectors,
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def _persist_build(cls, state, path):
+        """Rebuild from :meth:`_persist_state`; ValueError if it is not one."""
+        key_to_index = expect(state.get("key_to_index"), dict, f"{path}.key_to_index")
+        keys = list(key_to_index)
+        if list(key_to_index.values()) != list(range(len(keys))):
+            raise ValueError(f"{path}.key_to_index: rows must be 0..n-1 in key order.")
+        kv = cls.__new__(cls)
+        kv._vectors = _as_vectors(
+            expect(state.get("vectors"), np.ndarray, f"{path}.vectors"), len(keys)
+        )
+        kv.index_to_key = keys
+        kv.key_to_index = key_to_index
+        counts = state.get("counts")
+        if counts is not None:
+            counts = expect(counts, np.ndarray, f"{path}.counts")
+            if counts.shape != (len(keys),) or counts.dtype != np.int64:
+                raise ValueError(
+                    f"{path}.counts: expected int64 of shape ({len(keys)},)."
+                )
+        kv.counts = counts
+        kv._normed = kv._norms = None
+        return kv
 
     # ------------------------------------------------------------ similarity
     def _check_restrict(self, restrict_vocab):
