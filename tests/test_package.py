@@ -47,9 +47,9 @@ def test_kernels_compile_with_an_unwritable_cache(tmp_path):
         """
         import skembed._engine._numba_config as c
         c.CACHE = c._configure_cache("/nonexistent", lambda p: False)
-        from skembed._engine import _sgns_kernels as _kernels
+        from skembed._engine import _random
         import numpy as np
-        print(c.CACHE, int(_kernels.splitmix64(np.uint64(1))) > 0)
+        print(c.CACHE, int(_random.splitmix64(np.uint64(1))) > 0)
         """
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}

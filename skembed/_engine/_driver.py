@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._validation import effective_threads, numba_threads
-from . import _sgns_kernels
+from . import _random, _sgns_kernels
 from ._vocab import keep_probabilities, noise_distribution
 
 __all__ = ["SGNSResult", "chunk_starts", "train_sgns"]
@@ -191,7 +191,7 @@ def train_sgns(
     else:
         w_out = np.array(init_out, dtype=np.float32, order="C", copy=True)
     keep = keep_probabilities(counts, sample)
-    nprob, nalias = _sgns_kernels.alias_table(noise_distribution(counts, ns_exponent))
+    nprob, nalias = _random.alias_table(noise_distribution(counts, ns_exponent))
     sig, logsig = _sgns_kernels.sigmoid_tables()
     seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
     mode = _MODES[context]
@@ -232,7 +232,7 @@ def train_sgns(
                 chunk_pos = pos + np.concatenate(([0], np.cumsum(sizes)[:-1]))
                 chunk_seeds = np.array(
                     [
-                        _sgns_kernels.seed_for(seed, epoch, chunk_index + c)
+                        _random.seed_for(seed, epoch, chunk_index + c)
                         for c in range(n_chunks)
                     ],
                     dtype=np.uint64,

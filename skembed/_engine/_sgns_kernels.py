@@ -2,9 +2,9 @@
 
 Only numpy and numba are imported here: plain arrays and scalars in, arrays
 updated in place, scalars out. No validation, no printing, no Python objects.
-Randomness comes only from explicit 64-bit seeds (splitmix64, a
-counter-based generator), so results never depend on numba's per-thread
-global RNG state.
+Randomness comes only from explicit 64-bit seeds (:mod:`._random`:
+splitmix64, a counter-based generator), so results never depend on numba's
+per-thread global RNG state.
 
 Layout of a training corpus: a CSR pair ``indptr`` (int64, one entry per
 sentence plus one) and ``ids`` (int32 token ids). Work is cut into *chunks*
@@ -17,6 +17,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._numba_config import CACHE
+from ._random import alias_draw, below, next_random, uniform
 
 MODE_WINDOW = 0
 MODE_SET = 1
@@ -29,62 +30,11 @@ _TABLE_SCALE = _TABLE_SIZE / (2.0 * _MAX_EXP)
 #: gradients every this many pairs (a window of <= 16 each side is unchanged)
 _FLUSH_PAIRS = 32
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_U32 = np.uint64(0xFFFFFFFF)
-
-
 def sigmoid_tables():
     """Sigmoid and log-sigmoid of the ``_TABLE_SIZE`` bin centres of [-6, 6]."""
     x = (np.arange(_TABLE_SIZE) + 0.5) / _TABLE_SCALE - _MAX_EXP
     sig = 1.0 / (1.0 + np.exp(-x))
     return sig.astype(np.float32), np.log(sig).astype(np.float32)
-
-
-@njit(nogil=True, cache=CACHE)
-def splitmix64(x):
-    """Finalizer of splitmix64: a well-mixed 64-bit function of ``x``."""
-    z = np.uint64(x)
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(nogil=True, cache=CACHE)
-def seed_for(seed, a, b):
-    """Seed of a sub-stream ``(a, b)`` (e.g. epoch and chunk) of ``seed``."""
-    z = splitmix64(np.uint64(seed) ^ splitmix64(np.uint64(a) * _GOLDEN))
-    return splitmix64(z ^ splitmix64(np.uint64(b) + _GOLDEN))
-
-
-@njit(nogil=True, inline="always")
-def _next(state):
-    """Advance a splitmix64 stream: returns ``(new_state, random_uint64)``."""
-    state = state + _GOLDEN
-    return state, splitmix64(state)
-
-
-@njit(nogil=True, inline="always")
-def _below(z, n):
-    """Map a random uint64 to an integer in ``[0, n)`` (n < 2**32)."""
-    return np.int64(((z >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
-
-
-@njit(nogil=True, inline="always")
-def _uniform(z):
-    """Map a random uint64 to a float in ``[0, 1)``."""
-    return (z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@njit(nogil=True, inline="always")
-def _alias_draw(z, prob, alias):
-    n = prob.shape[0]
-    i = _below(z, n)
-    u = (z & _U32) * (1.0 / 4294967296.0)
-    if u < prob[i]:
-        return i
-    return np.int64(alias[i])
 
 
 @njit(nogil=True, inline="always")
@@ -114,73 +64,6 @@ def _context_at(capped, i, jj, lo, m):
         return _ring_neighbour(i, jj, m)
     j = lo + jj
     return -1 if j == i else j
-
-
-@njit(nogil=True, inline="always")
-def vose_fill(scaled, n, prob, alias, base, small, large):
-    """Vose's alias construction for one distribution, written in place.
-
-    ``scaled[:n]`` holds the weights times ``n / sum(weights)`` (mean 1) and
-    is overwritten. Entries ``prob[base:base + n]`` and ``alias[base:base +
-    n]`` receive the table, with aliases as offsets in ``[0, n)``. ``small``
-    and ``large`` are scratch arrays of length >= ``n``. O(n).
-    """
-    ns = 0
-    nl = 0
-    for i in range(n):
-        alias[base + i] = i
-        if scaled[i] < 1.0:
-            small[ns] = i
-            ns += 1
-        else:
-            large[nl] = i
-            nl += 1
-    while ns > 0 and nl > 0:
-        ns -= 1
-        s = small[ns]
-        nl -= 1
-        g = large[nl]
-        prob[base + s] = scaled[s]
-        alias[base + s] = g
-        scaled[g] = (scaled[g] + scaled[s]) - 1.0
-        if scaled[g] < 1.0:
-            small[ns] = g
-            ns += 1
-        else:
-            large[nl] = g
-            nl += 1
-    for k in range(nl):
-        prob[base + large[k]] = 1.0
-    for k in range(ns):  # only round-off leaves entries here
-        prob[base + small[k]] = 1.0
-
-
-@njit(nogil=True, cache=CACHE)
-def alias_table(p):
-    """Walker/Vose alias table of a discrete distribution ``p`` (sums to 1).
-
-    Returns ``(prob float32, alias int32)``: draw ``i`` uniformly, keep it
-    with probability ``prob[i]``, else take ``alias[i]``. O(n) memory and
-    build time, O(1) per draw.
-    """
-    n = p.shape[0]
-    prob = np.empty(n, dtype=np.float32)
-    alias = np.empty(n, dtype=np.int32)
-    scaled = p * n
-    vose_fill(scaled, n, prob, alias, 0, np.empty(n, dtype=np.int64),
-              np.empty(n, dtype=np.int64))
-    return prob, alias
-
-
-@njit(nogil=True, cache=CACHE)
-def alias_sample(prob, alias, seed, n):
-    """Draw ``n`` samples from an alias table (for tests and diagnostics)."""
-    out = np.empty(n, dtype=np.int64)
-    state = np.uint64(seed)
-    for k in range(n):
-        state, z = _next(state)
-        out[k] = _alias_draw(z, prob, alias)
-    return out
 
 
 @njit(nogil=True, inline="always")
@@ -252,8 +135,8 @@ def _train_chunk(
             w = ids[t]
             kp = keep[w]
             if kp < 1.0:
-                state, z = _next(state)
-                if _uniform(z) >= kp:
+                state, z = next_random(state)
+                if uniform(z) >= kp:
                     continue
             buf[m] = w
             m += 1
@@ -263,8 +146,8 @@ def _train_chunk(
         capped = mode == MODE_SET and max_context > 0 and m - 1 > max_context
         if mode == MODE_SHUFFLE or capped:
             for i in range(m - 1, 0, -1):
-                state, z = _next(state)
-                j = _below(z, i + 1)
+                state, z = next_random(state)
+                j = below(z, i + 1)
                 tmp = buf[i]
                 buf[i] = buf[j]
                 buf[j] = tmp
@@ -276,8 +159,8 @@ def _train_chunk(
             else:
                 b = window
                 if shrink and window > 1:
-                    state, z = _next(state)
-                    b = 1 + _below(z, window)
+                    state, z = next_random(state)
+                    b = 1 + below(z, window)
                 lo = i - b
                 if lo < 0:
                     lo = 0
@@ -288,8 +171,8 @@ def _train_chunk(
             # targets: the centre token, then shared negatives
             targets[0] = w
             for k in range(1, n_targets):
-                state, z = _next(state)
-                t = _alias_draw(z, nprob, nalias)
+                state, z = next_random(state)
+                t = alias_draw(z, nprob, nalias)
                 targets[k] = -1 if t == w else t
             if sg:
                 if shared_negatives:
@@ -311,8 +194,8 @@ def _train_chunk(
                         else:
                             # word2vec.c: fresh negatives for every pair
                             for k in range(1, n_targets):
-                                state, z = _next(state)
-                                t = _alias_draw(z, nprob, nalias)
+                                state, z = next_random(state)
+                                t = alias_draw(z, nprob, nalias)
                                 targets[k] = -1 if t == w else t
                     for k in range(n_targets):
                         t = targets[k]

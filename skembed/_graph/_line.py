@@ -9,7 +9,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils import check_random_state
 
 from .._compat import HasMethods, Interval, Options, StrOptions, _fit_context
-from .._engine import _sgns_kernels
+from .._engine import _random
 from .._engine._base import _BaseSGNS
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
@@ -33,13 +33,13 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
     nnz = A.nnz
     src = np.repeat(np.arange(n, dtype=np.int32), np.diff(A.indptr))
     _, dst = graph_arrays(A)  # int32 column indices, no copy when they are
-    eprob, ealias = _sgns_kernels.alias_table(A.data / A.data.sum())
+    eprob, ealias = _random.alias_table(A.data / A.data.sum())
     # negatives replace the context node: in-strength ** 0.75 (the weighted
     # degree of an undirected graph)
     strength = np.asarray(A.sum(axis=0)).ravel()
     noise = strength ** params["ns_exponent"]
     noise[strength == 0] = 0.0
-    nprob, nalias = _sgns_kernels.alias_table(noise / noise.sum())
+    nprob, nalias = _random.alias_table(noise / noise.sum())
     n_samples = params["n_samples"]
     if n_samples is None:
         n_samples = max(100 * nnz, 10_000)

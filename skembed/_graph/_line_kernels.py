@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit, prange
 
 from .._engine._numba_config import CACHE
-from .._engine._sgns_kernels import _alias_draw, _next, seed_for
+from .._engine._random import alias_draw, next_random, seed_for
 
 __all__ = ["CHUNK", "line_epoch_parallel", "line_epoch_serial"]
 
@@ -50,8 +50,8 @@ def _line_chunk(
         lr = lr0 * (1.0 - s / total)
         if lr < lr_min:
             lr = lr_min
-        state, z = _next(state)
-        e = _alias_draw(z, eprob, ealias)
+        state, z = next_random(state)
+        e = alias_draw(z, eprob, ealias)
         u = src[e]
         for d in range(dim):
             grad[d] = 0.0
@@ -60,8 +60,8 @@ def _line_chunk(
                 t = dst[e]
                 label = 1.0
             else:
-                state, z = _next(state)
-                t = _alias_draw(z, nprob, nalias)
+                state, z = next_random(state)
+                t = alias_draw(z, nprob, nalias)
                 if t == u:
                     continue
                 label = 0.0

@@ -40,7 +40,7 @@ import numpy as np
 from numba import njit, prange
 
 from .._engine._numba_config import CACHE
-from .._engine._sgns_kernels import _below, _next, _uniform, seed_for, vose_fill
+from .._engine._random import below, next_random, seed_for, uniform, vose_fill
 
 __all__ = [
     "alias_table_bytes",
@@ -96,8 +96,8 @@ def _first_order_pos(indptr, aprob, aalias, weighted, cur, state):
     """Offset within ``cur``'s row of a neighbour drawn by edge weight."""
     lo = indptr[cur]
     deg = indptr[cur + 1] - lo
-    state, z = _next(state)
-    i = _below(z, deg)
+    state, z = next_random(state)
+    i = below(z, deg)
     if weighted:
         # the index used the high 32 bits; the coin uses the low 32 bits
         if (z & _U32) * _INV32 >= aprob[lo + i]:
@@ -144,8 +144,8 @@ def _second_order(
             a = inv_q
         if a >= amax:
             return state, x
-        state, z = _next(state)
-        if _uniform(z) * amax < a:
+        state, z = next_random(state)
+        if uniform(z) * amax < a:
             return state, x
 
 
@@ -382,8 +382,8 @@ def random_walks_alias(
                 d = indptr[cur + 1] - lo
                 if d == 0:
                     break
-                state, z = _next(state)
-                j = _below(z, d)
+                state, z = next_random(state)
+                j = below(z, d)
                 if (z & _U32) * _INV32 >= sprob[offsets[e] + j]:
                     j = salias[offsets[e] + j]
                 e = lo + j
