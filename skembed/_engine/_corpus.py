@@ -13,11 +13,14 @@ This module knows nothing of any estimator: ``_word2vec.py`` and
 """
 
 import itertools
+import tempfile
 from array import array
 from collections import defaultdict
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._driver import chunk_starts
 
 _INT32 = "i" if array("i").itemsize == 4 else "l"
 
@@ -179,8 +182,6 @@ class _Blocks:
         self._carry = 0  # tokens of the chunk still open at the group's end
 
     def feed(self, lengths):
-        from ._driver import chunk_starts
-
         n = lengths.shape[0]
         if n == 0:
             return
@@ -448,8 +449,6 @@ def _scan(
             min_reduce += 1
         if spill_tokens is not None and len(buf) + len(lengths) >= spill_tokens:
             if spill is None:
-                import tempfile
-
                 spill = (
                     tempfile.TemporaryFile(prefix="skembed-corpus-"),
                     tempfile.TemporaryFile(prefix="skembed-lengths-"),

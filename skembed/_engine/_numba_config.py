@@ -17,6 +17,8 @@ not writable either. We never want importing skembed to crash, so:
 import os
 import tempfile
 
+from numba.core import config
+
 __all__ = ["CACHE"]
 
 
@@ -31,8 +33,6 @@ def _writable(path):
 
 
 def _configure_cache(package_dir=None, writable=_writable):
-    from numba.core import config
-
     if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
         return False
     if config.CACHE_DIR:  # NUMBA_CACHE_DIR given by the user

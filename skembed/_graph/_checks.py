@@ -54,6 +54,8 @@ import joblib
 import numpy as np
 import scipy.sparse as sp
 
+from . import _csr_kernels
+
 __all__ = ["check_graph", "graph_arrays", "graph_fingerprint", "is_networkx_graph"]
 
 
@@ -135,8 +137,6 @@ def _finish(A, directed, weighted, *, symmetrise, symmetric=None):
     builds only the transpose and the result (:mod:`._csr_kernels`), not
     scipy's ``A.T`` copy, comparison and sum matrices.
     """
-    from . import _csr_kernels
-
     A = sp.csr_matrix(A)
     if A.dtype != np.float64:
         A = A.astype(np.float64)
@@ -209,8 +209,6 @@ def _from_networkx(G, directed, weighted, param):
 
 
 def _from_matrix(A, directed, weighted, param):
-    from . import _csr_kernels
-
     if sp.issparse(A):
         if A.ndim != 2 or A.shape[0] != A.shape[1]:
             raise ValueError(

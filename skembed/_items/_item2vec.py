@@ -13,6 +13,7 @@ from collections.abc import Hashable
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils import check_random_state
@@ -45,12 +46,6 @@ _BASKET_TYPES = (list, tuple, set, frozenset, np.ndarray)
 _SCORE_BATCH = 1024
 
 
-def _pandas():
-    import pandas as pd
-
-    return pd
-
-
 def _is_missing(x):
     """None, float NaN, ``pd.NA`` and ``pd.NaT`` are missing, not items."""
     if x is None:
@@ -65,7 +60,6 @@ def _is_missing(x):
 def _is_basket_cell(cell):
     if isinstance(cell, _BASKET_TYPES):
         return True
-    pd = _pandas()
     return isinstance(cell, (pd.Series, pd.Index))
 
 
@@ -141,7 +135,6 @@ def baskets_from_frame(frame, basket_col, item_col, order_col=None):
     2       [b, a]
     Name: item, dtype: object
     """
-    pd = _pandas()
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             "frame must be a pandas DataFrame in long format (one row per "
@@ -469,7 +462,6 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
 
     # ------------------------------------------------------------------ input
     def _long_format(self, X):
-        pd = _pandas()
         return isinstance(X, pd.DataFrame) and self.basket_col is not None
 
     def _baskets(self, X, param="X"):
@@ -484,7 +476,6 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     def _cells(self, X, param="X", materialize=True):
         """The cells (baskets) of ``X`` and the basket index or None: a list,
         or with ``materialize=False`` an iterator for a plain iterable."""
-        pd = _pandas()
         index = None
         if isinstance(X, (str, bytes)):
             raise ValueError(
@@ -676,7 +667,6 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             index is not None
             and _get_output_config("transform", self)["dense"] == "pandas"
         ):
-            pd = _pandas()
             return pd.DataFrame(Z, index=index, columns=self.get_feature_names_out())
         return Z
 

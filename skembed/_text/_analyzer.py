@@ -25,6 +25,7 @@ import numbers
 import re
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 __all__ = [
     "CJK_CHARACTERS",
@@ -122,8 +123,6 @@ def _resolve_stop_words(stop_words):
         return None
     if isinstance(stop_words, str):
         if stop_words == "english":
-            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
             return ENGLISH_STOP_WORDS
         raise ValueError(f"not a built-in stop list: {stop_words!r}")
     return frozenset(stop_words)

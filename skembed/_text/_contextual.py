@@ -30,6 +30,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -435,8 +436,6 @@ class ContextualVectorizer(
         if self.n_jobs is None:
             yield
             return
-        from joblib import effective_n_jobs
-
         previous = torch.get_num_threads()
         torch.set_num_threads(max(1, effective_n_jobs(self.n_jobs)))
         try:

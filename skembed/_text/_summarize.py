@@ -9,6 +9,7 @@ picked together, and return the selected sentences in document order.
 """
 
 import copy
+import importlib.util
 import math
 import re
 import warnings
@@ -18,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import (
@@ -31,6 +33,7 @@ from .._compat import (
 from .._fitted import INT, STR, Kind
 from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 from ._sentences import split_sentences
+from ._word2vec import Word2VecVectorizer
 
 __all__ = ["ExtractiveSummarizer", "summarize", "textrank"]
 
@@ -70,8 +73,6 @@ def detect_language(text):
 
 
 def _jieba_available():
-    import importlib.util
-
     return importlib.util.find_spec("jieba") is not None
 
 
@@ -79,15 +80,11 @@ def _default_vectorizer(kind, language, n_tokens, random_state):
     """The vectorizer used when ``vectorizer`` is None, "word2vec" or "tfidf"."""
     jieba = language == "zh" and _jieba_available()
     if kind == "tfidf":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         return TfidfVectorizer(
             tokenizer=jieba_tokenize if jieba else cjk_tokenize,
             token_pattern=None,
             lowercase=True,
         )
-    from ._word2vec import Word2VecVectorizer
-
     epochs = min(_MAX_EPOCHS, max(5, math.ceil(_TRAINING_TOKENS / max(n_tokens, 1))))
     return Word2VecVectorizer(
         n_components=50,

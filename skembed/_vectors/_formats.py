@@ -32,6 +32,7 @@ import sys
 import zlib
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "read_vocab",
@@ -206,8 +207,6 @@ def _parse_header(line, name):
 # ---------------------------------------------------------------- text read
 def _parse_floats_fast(rests, d):
     """Parse ``rests`` (bytes, ``d`` space-separated numbers each) in bulk."""
-    import pandas as pd
-
     frame = pd.read_csv(
         io.BytesIO(b"\n".join(rests)),
         sep=" ",

@@ -7,8 +7,20 @@ the entry point for pretrained vectors. File formats live in :mod:`._formats`.
 import warnings
 
 import numpy as np
+from scipy import stats
 
 from .._fitted import expect
+from ._formats import (
+    _name,
+    _Opened,
+    read_npz,
+    read_vocab,
+    read_word2vec,
+    sniff_format,
+    write_npz,
+    write_vocab,
+    write_word2vec,
+)
 
 __all__ = ["KeyedVectors", "load_vectors"]
 
@@ -810,7 +822,6 @@ class KeyedVectors:
         >>> score, sections[0]["correct"]
         (1.0, [('MAN', 'WOMAN', 'KING', 'QUEEN')])
         """
-        from ._formats import _name, _Opened
 
         name = _name(analogies)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -929,9 +940,7 @@ class KeyedVectors:
         >>> round(spearman[0], 3), round(oov, 1)
         (1.0, 25.0)
         """
-        from scipy import stats
 
-        from ._formats import _name, _Opened
 
         name = _name(pairs)
         ok = self._ok_vocab(restrict_vocab, case_insensitive)
@@ -1051,7 +1060,6 @@ class KeyedVectors:
         >>> kv.index_to_key, kv.vectors.shape
         (['cat', 'dog'], (2, 3))
         """
-        from ._formats import read_word2vec
 
         keys, vectors = read_word2vec(
             path,
@@ -1065,7 +1073,6 @@ class KeyedVectors:
         )
         counts = None
         if fvocab is not None:
-            from ._formats import read_vocab
 
             table = read_vocab(fvocab, encoding=encoding, unicode_errors=unicode_errors)
             counts = np.array([table.get(k, 0) for k in keys], dtype=np.int64)
@@ -1111,7 +1118,6 @@ class KeyedVectors:
         cat 0.5 1.0
         dog 0.25 -2.0
         """
-        from ._formats import write_word2vec
 
         if fvocab is not None and self.counts is None:
             raise ValueError(
@@ -1125,7 +1131,6 @@ class KeyedVectors:
             write_header=write_header,
         )
         if fvocab is not None:
-            from ._formats import write_vocab
 
             write_vocab(fvocab, self.index_to_key, self.counts)
 
@@ -1147,14 +1152,12 @@ class KeyedVectors:
         >>> kv2.index_to_key, kv2.counts
         ([1, 'b'], array([3, 1]))
         """
-        from ._formats import write_npz
 
         write_npz(path, self.index_to_key, self.vectors, self.counts)
 
     @classmethod
     def load(cls, path):
         """Load a file written by :meth:`save` (``allow_pickle=False``)."""
-        from ._formats import read_npz
 
         keys, vectors, counts = read_npz(path)
         return cls(keys, vectors, counts=counts)
@@ -1210,7 +1213,6 @@ default="auto"
     >>> kv.index_to_key, kv.vector_size
     (['the', 'of'], 2)
     """
-    from ._formats import read_word2vec, sniff_format
 
     if format not in _FORMATS:
         raise ValueError(f"format must be one of {_FORMATS}; got {format!r}.")
