@@ -3,7 +3,7 @@
 the estimators they were saved from did (the values pinned in
 ``fixtures/pinned_outputs.npz``, see ``test_pinned_outputs.py``).
 
-The files were written once, by ``python -m tests.test_saved_files``; do
+The files were written once, by ``python -m tests.persist.test_saved_files``; do
 not regenerate them to make this test pass: a file that no longer loads is
 a broken promise to users who saved models.
 """
@@ -17,7 +17,7 @@ from skembed import load_model, save_model
 from tests._cases import CASES
 from tests.test_pinned_outputs import _arrays, check_pinned, load_pinned
 
-SAVED = Path(__file__).parent / "fixtures" / "saved"
+SAVED = Path(__file__).resolve().parents[1] / "fixtures" / "saved"
 
 #: one small model per family and per kind of nested object
 FILES = (

@@ -26,7 +26,7 @@ from skembed import (
 )
 from skembed._text._summarize import detect_language, textrank
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 # ------------------------------------------------------------------ splitting

@@ -11,7 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-BENCH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "benchmarks")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "benchmarks")
 sys.path.insert(0, BENCH)
 gc = pytest.importorskip("_graph_common")
 

@@ -803,7 +803,8 @@ PRETRAINED_DIGESTS = {
 }
 
 
-PRETRAINED_SIF = Path(__file__).parent / "fixtures" / "pretrained_sif.npz"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PRETRAINED_SIF = FIXTURES / "pretrained_sif.npz"
 
 
 @pytest.mark.parametrize("spill", [False, True])
