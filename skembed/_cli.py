@@ -25,7 +25,6 @@ import argparse
 import codecs
 import itertools
 import os
-import sys
 import time
 from array import array
 from collections import defaultdict
@@ -35,6 +34,7 @@ import pandas as pd
 
 from ._graph._node2vec import Node2VecEmbedder
 from ._items._item2vec import Item2VecTransformer
+from ._progress import Progress
 from ._text._word2vec import Word2VecVectorizer
 from ._vectors._keyedvectors import KeyedVectors
 
@@ -50,8 +50,7 @@ class CLIError(Exception):
 
 
 def _log(args, message):
-    if not args.quiet:
-        print(f"[skembed {args.command}] {message}", file=sys.stderr, flush=True)
+    Progress(f"skembed {args.command}", 0 if args.quiet else 1).log(message)
 
 
 def _input_files(path, what="-train", directory=True):

@@ -12,7 +12,6 @@ Two entry points:
   them.
 """
 
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._progress import Progress
 from .._validation import effective_threads, numba_threads
 from . import _random, _sgns_kernels
 from ._vocab import keep_probabilities, noise_distribution
@@ -116,6 +116,7 @@ def train_sgns(
     init_out=None,
     total_tokens=None,
     name="SGNS",
+    progress=None,
 ):
     """Train skip-gram / CBOW with negative sampling on an integer corpus.
 
@@ -165,7 +166,7 @@ def train_sgns(
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
         fixed ``random_state``); more runs lock-free Hogwild threads.
     verbose : int
-        0 silent; 1 prints a line per epoch.
+        0 silent; 1 prints a line per epoch (on stderr).
     init, init_out : ndarray, optional
         Initial input / output vectors (fine-tuning pretrained vectors).
         Copied, never modified in place.
@@ -174,6 +175,8 @@ def train_sgns(
         ``sum(counts)`` (exact when the counts came from this corpus).
     name : str
         Prefix of the progress lines.
+    progress : skembed._progress.Progress, optional
+        Where epochs are reported; by default ``Progress(name, verbose)``.
 
     Returns
     -------
@@ -208,6 +211,8 @@ def train_sgns(
         else _sgns_kernels.sgns_epoch_serial
     )
     blocks = _as_blocks(corpus)
+    if progress is None:
+        progress = Progress(name, verbose)
 
     loss_curve = []
     n_words_total = 0
@@ -215,6 +220,7 @@ def train_sgns(
     seconds = 0.0
     with numba_threads(n_jobs):
         for epoch in range(n_epochs):
+            progress.epoch_start(epoch, n_epochs)
             t0 = time.perf_counter()
             epoch_loss = 0.0
             epoch_pairs = 0
@@ -253,6 +259,7 @@ def train_sgns(
                 epoch_words += int(words.sum())
                 pos += int(indptr[-1] - indptr[0])
                 chunk_index += n_chunks
+                progress.chunk(epoch, chunk_index, words=epoch_words)
             elapsed = time.perf_counter() - t0
             seconds += elapsed
             mean_loss = epoch_loss / epoch_pairs if epoch_pairs else float("nan")
@@ -268,16 +275,11 @@ def train_sgns(
                     RuntimeWarning,
                     stacklevel=2,
                 )
-            if verbose:
-                lr_now = learning_rate - (learning_rate - min_learning_rate) * min(
-                    1.0, pos / total
-                )
-                print(
-                    f"[{name}] epoch {epoch + 1}/{n_epochs}  loss={mean_loss:.4f}  "
-                    f"lr={lr_now:.5f}  "
-                    f"words/s={epoch_words / max(elapsed, 1e-9):,.0f}  "
-                    f"threads={threads}",
-                    file=sys.stdout,
-                    flush=True,
-                )
+            lr_now = learning_rate - (learning_rate - min_learning_rate) * min(
+                1.0, pos / total
+            )
+            progress.epoch_end(
+                epoch, n_epochs, loss=mean_loss, processed=epoch_words,
+                unit="words", seconds=elapsed, lr=lr_now, threads=threads,
+            )
     return SGNSResult(w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds)

@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_memory
 
+from .._progress import Progress
 from ._checks import graph_fingerprint
 
 __all__ = ["clear_graph_cache", "learn_cached"]
@@ -65,8 +66,7 @@ def learn_cached(learn, A, params, *, random_state, threads, verbose, name,
         )
         hit = _memo_get(key)
         if hit is not None:
-            if verbose:
-                print(f"[{name}] embedding taken from the in-process cache")
+            Progress(name, verbose).log("embedding taken from the in-process cache")
             return hit
         emb, info = learn(A, params, int(rs), threads, verbose, name)
         _memo_put(key, emb, info)

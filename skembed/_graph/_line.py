@@ -1,6 +1,5 @@
 """LINEEmbedder: first- and second-order proximity by edge sampling."""
 
-import sys
 import time
 from numbers import Integral
 
@@ -11,6 +10,7 @@ from sklearn.utils import check_random_state
 from .._compat import HasMethods, Interval, Options, StrOptions, _fit_context
 from .._engine import _random
 from .._engine._base import _BaseSGNS
+from .._progress import Progress
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
 from ._base import _GraphEmbedderMixin
@@ -28,6 +28,7 @@ def _init(rng, n, dim):
 
 def _line_learn(A, params, random_state, n_jobs, verbose, name):
     """Edge-sampling SGD on a validated CSR graph -> (embedding, info)."""
+    progress = Progress(name, verbose)
     rng = check_random_state(random_state)
     n = A.shape[0]
     nnz = A.nnz
@@ -73,14 +74,11 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
             )
         mean_loss = float(losses.sum() / max(n_samples, 1))
         loss_curve.append(mean_loss)
-        if verbose:
-            print(
-                f"[{name}] order {which}: {n_samples:,} edge samples, "
-                f"dim {dim}, loss={mean_loss:.4f}, "
-                f"{time.perf_counter() - t1:.2f} s, threads={threads}",
-                file=sys.stdout,
-                flush=True,
-            )
+        progress.log(
+            f"order {which}: {n_samples:,} edge samples, "
+            f"dim {dim}, loss={mean_loss:.4f}, "
+            f"{time.perf_counter() - t1:.2f} s, threads={threads}"
+        )
         if order == "both":
             norms = np.linalg.norm(vec, axis=1, keepdims=True)
             vec = vec / np.where(norms > 0, norms, 1.0)

@@ -5,7 +5,6 @@ integer corpus to the shared skip-gram-with-negative-sampling engine
 (:func:`train_sgns`).
 """
 
-import sys
 import time
 from numbers import Integral, Real
 
@@ -23,6 +22,7 @@ from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._engine._base import _BaseSGNS
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
+from .._progress import Progress
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -153,20 +153,18 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
     )
     counts = corpus.count()
     walk_seconds = corpus.seconds
-    if verbose:
-        print(
-            f"[{name}] walks: {corpus.starts.shape[0]:,} walks, "
-            f"{int(counts.sum()):,} nodes visited in {walk_seconds:.2f} s",
-            file=sys.stdout,
-            flush=True,
-        )
+    progress = Progress(name, verbose)
+    progress.log(
+        f"walks: {corpus.starts.shape[0]:,} walks, "
+        f"{int(counts.sum()):,} nodes visited in {walk_seconds:.2f} s"
+    )
     res = train_sgns(
         corpus, counts, n_components=params["n_components"], sg=True,
         context="window", window=params["window"], shrink_window=True,
         negative=params["negative"], ns_exponent=params["ns_exponent"],
         sample=params["sample"], n_epochs=params["n_epochs"],
         learning_rate=params["learning_rate"], random_state=rng, n_jobs=n_jobs,
-        verbose=verbose, name=name,
+        verbose=verbose, name=name, progress=progress,
     )
     emb = res.w_in
     isolated = np.flatnonzero(counts == 0)

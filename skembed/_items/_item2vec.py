@@ -31,6 +31,7 @@ from .._fitted import (
     check_width,
     instance_of,
 )
+from .._progress import Progress
 from .._validation import check_sequence_input
 from .._vectors._keyedvectors import KeyedVectors
 
@@ -613,14 +614,12 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.idf_ = np.log((1.0 + n_baskets) / (1.0 + df)) + 1.0
         self.n_baskets_ = n_baskets
         self.n_missing_items_ = int(n_missing)
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] {n_baskets} baskets, {len(keys)} items "
-                f"kept of {stats['n_distinct']} (min_count={self.min_count}), "
-                f"{int(ids.shape[0])} item occurrences, {n_missing} missing "
-                "values skipped",
-                flush=True,
-            )
+        Progress(type(self).__name__, self.verbose).log(
+            f"{n_baskets} baskets, {len(keys)} items kept of "
+            f"{stats['n_distinct']} (min_count={self.min_count}), "
+            f"{int(ids.shape[0])} item occurrences, {n_missing} missing "
+            "values skipped"
+        )
         rng = check_random_state(self.random_state)
         result = self._fit_sgns(
             (indptr, ids),

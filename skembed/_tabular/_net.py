@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 from .._fitted import check_array, expect
+from .._progress import Progress
 from . import _net_kernels as K
 
 __all__ = ["EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "train_net"]
@@ -313,7 +314,9 @@ def train_net(
     best_loss, best_net, best_epoch, no_improve = np.inf, None, 0, 0
     step = 0
     epoch = 0
+    progress = Progress(name, verbose)
     for epoch in range(1, n_epochs + 1):
+        progress.epoch_start(epoch - 1, n_epochs)
         order = train_idx[rng.permutation(n_train)]
         total = 0.0
         for start in range(0, n_train, batch_size):
@@ -381,13 +384,13 @@ def train_net(
                 np.float32(alpha),
             )
         loss_curve.append(total / n_train)
-        msg = f"[{name}] epoch {epoch}/{n_epochs} loss={loss_curve[-1]:.5f}"
+        extra = {}
         if n_val:
             out_val = net_forward(net, codes_val, num_val)
             vloss = _loss(task, out_val, y_val)
             val_losses.append(vloss)
             val_scores.append(_score(task, out_val, y_val))
-            msg += f" val_loss={vloss:.5f} val_score={val_scores[-1]:.4f}"
+            extra = {"val_loss": f"{vloss:.5f}", "val_score": f"{val_scores[-1]:.4f}"}
             if vloss < best_loss - tol:
                 best_loss, best_net, best_epoch, no_improve = (
                     vloss,
@@ -397,8 +400,10 @@ def train_net(
                 )
             else:
                 no_improve += 1
-        if verbose:
-            print(msg, flush=True)
+        progress.epoch_end(
+            epoch - 1, n_epochs, loss=loss_curve[-1], loss_format=".5f",
+            processed=n_train, unit="rows", extra=extra,
+        )
         if n_val and no_improve >= n_iter_no_change:
             break
     if best_net is not None:

@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import time
 import warnings
 from numbers import Integral
@@ -40,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
 from .._fitted import BOOL, INT, STR, optional
+from .._progress import Progress
 from ._analyzer import check_documents
 from ._model_loading import (
     _backend_versions,
@@ -397,8 +397,7 @@ class ContextualVectorizer(
 
     # ------------------------------------------------------------- helpers
     def _log(self, message):
-        if self.verbose:
-            print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
+        Progress(type(self).__name__, self.verbose).log(message)
 
     def _current_identity(self):
         """Identity of the model files now (the fit-time one if they are gone).

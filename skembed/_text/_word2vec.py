@@ -1,7 +1,6 @@
 """Word2VecVectorizer: raw text to pooled word2vec document vectors."""
 
 import os
-import sys
 from numbers import Integral, Real
 
 import numpy as np
@@ -32,6 +31,7 @@ from .._fitted import (
     check_width,
     instance_of,
 )
+from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
 from ._analyzer import build_analyzer, check_documents, iter_documents
 
@@ -359,8 +359,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
 
     def _log(self, message):
-        if self.verbose:
-            print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
+        Progress(type(self).__name__, self.verbose).log(message)
 
     def _pretrained(self):
         vectors = self.vectors

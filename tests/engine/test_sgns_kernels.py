@@ -167,11 +167,11 @@ def test_verbose_prints_progress(planted, capsys):
     (indptr, ids), vocab, _ = planted
     train_sgns((indptr, ids), vocab.counts, n_components=4, n_epochs=2,
                verbose=1, name="Demo")
-    out = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().err.splitlines()  # progress goes to stderr
     assert len(out) == 2 and out[1].startswith("[Demo] epoch 2/2")
     assert "loss=" in out[0] and "words/s=" in out[0]
     train_sgns((indptr, ids), vocab.counts, n_components=4, n_epochs=1)
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr() == ("", "")
 
 
 def test_empty_corpus_warns():

@@ -314,7 +314,7 @@ def test_handle_unknown(handle_unknown, data):
 
 def test_verbose_prints(data, capsys):
     Item2VecTransformer(verbose=1, **{**FAST, "n_epochs": 2}).fit(data[0])
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "300 baskets, 32 items" in out
     assert "[Item2VecTransformer] epoch 2/2" in out
 

@@ -402,8 +402,8 @@ def test_grid_search_in_pipeline():
 def test_verbose_prints_epochs(capsys):
     X, y, _ = planted(n=200)
     _fast(verbose=1, cv=2).fit_transform(X, y)
-    out = capsys.readouterr().out
-    assert "[EntityEmbeddingEncoder] epoch 1/3 loss=" in out
+    out = capsys.readouterr().err
+    assert "[EntityEmbeddingEncoder] epoch 1/3  loss=" in out
     assert "fold 2" in out
 
 

@@ -251,7 +251,7 @@ def test_norm_l2(tiny_bert):
 
 def test_verbose_reports_progress(tiny_bert, capsys):
     ContextualVectorizer(model=tiny_bert, verbose=2, batch_size=8).fit_transform(DOCS)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "[ContextualVectorizer] model" in out
     assert "batch 5:" in out and "documents/s" in out
 

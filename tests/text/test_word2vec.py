@@ -240,7 +240,7 @@ def test_empty_and_oov_documents_are_zero_never_nan(docs, pooling, capsys):
     assert not np.isnan(out).any()
     np.testing.assert_array_equal(out[[0, 1, 3, 4]], 0)
     assert np.abs(out[2]).sum() > 0
-    assert "4 of 5 documents have no known token" in capsys.readouterr().out
+    assert "4 of 5 documents have no known token" in capsys.readouterr().err
     strict = clone(vec).set_params(handle_empty="error", verbose=0).fit(docs)
     with pytest.raises(ValueError, match=r"1 of 2 documents .* X\[1\]"):
         strict.transform(["t0w1", "zzz"])
@@ -720,7 +720,7 @@ def test_pretrained_fine_tune(docs):
 
 def test_verbose_progress(docs, capsys):
     _small(verbose=1).fit(docs)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "[Word2VecVectorizer]" in out and "epoch 2/2" in out and "vocabulary" in out
 
 
