@@ -54,6 +54,7 @@ import joblib
 import numpy as np
 import scipy.sparse as sp
 
+from .._validation import check_column
 from . import _csr_kernels
 
 __all__ = ["check_graph", "graph_arrays", "graph_fingerprint", "is_networkx_graph"]
@@ -487,35 +488,18 @@ def as_node_ids(X, *, param="X"):
     """A column of node ids -> 1-D array (object or numeric), validated.
 
     Accepts a list, a 1-D array, a pandas Series, a one-column DataFrame or a
-    ``(n, 1)`` array, or a networkx graph (its nodes). Raises a
-    ``ValueError`` naming ``param`` for a bare string, a scalar, an empty
-    input or more than one column.
+    ``(n, 1)`` array, or a networkx graph (its nodes). Raises (through
+    :func:`skembed._validation.check_column`) a ``ValueError`` naming
+    ``param`` for a bare string, a scalar, an empty input or more than one
+    column.
     """
     what = "node ids"
-    if isinstance(X, (str, bytes)):
-        raise ValueError(
-            f"{param}: expected an iterable of {what}; got a single string "
-            f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
-        )
-    if X is None or isinstance(X, (numbers.Number, np.generic)):
-        raise ValueError(
-            f"{param}: expected an iterable of {what}; got {type(X).__name__}."
-        )
     if is_networkx_graph(X):
-        ids = _id_array(list(X))
-    elif _is_dataframe(X):
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"{param}: expected one column of {what}; got a DataFrame with "
-                f"{X.shape[1]} columns."
-            )
-        ids = X.iloc[:, 0].to_numpy()
-    elif sp.issparse(X):
-        raise ValueError(
-            f"{param}: expected a 1-D column of {what}; got a sparse matrix of "
-            f"shape {X.shape}."
-        )
-    elif hasattr(X, "__array__") or isinstance(X, np.ndarray):
+        return _non_empty(_id_array(list(X)), param)
+    X = check_column(X, what=what, param=param, scalar_error=ValueError)
+    if hasattr(X, "iloc"):  # a Series, or the column of a one-column frame
+        ids = X.to_numpy()
+    elif hasattr(X, "__array__"):
         ids = np.asarray(X)
         if ids.ndim == 2 and ids.shape[1] == 1:
             ids = ids[:, 0]
@@ -525,19 +509,18 @@ def as_node_ids(X, *, param="X"):
                 f"{ids.shape}."
             )
     else:
-        try:
-            items = list(X)
-        except TypeError as exc:
-            raise ValueError(
-                f"{param}: expected an iterable of {what}; got {type(X).__name__}."
-            ) from exc
+        items = list(X)
         if items and all(
             isinstance(x, (list, np.ndarray)) and len(x) == 1 for x in items
         ):
             items = [x[0] for x in items]  # [[id], [id]]: a one-column table
         ids = np.fromiter(items, dtype=object, count=len(items))
+    return _non_empty(ids, param)
+
+
+def _non_empty(ids, param):
     if ids.shape[0] == 0:
-        raise ValueError(f"{param}: got an empty column of {what} (0 ids).")
+        raise ValueError(f"{param}: got an empty column of node ids (0 ids).")
     return ids
 
 

@@ -32,7 +32,7 @@ from .._fitted import (
     instance_of,
 )
 from .._progress import Progress
-from .._validation import check_sequence_input
+from .._validation import check_column
 from .._vectors._keyedvectors import KeyedVectors
 
 __all__ = ["Item2VecTransformer", "baskets_from_frame"]
@@ -478,45 +478,29 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         """The cells (baskets) of ``X`` and the basket index or None: a list,
         or with ``materialize=False`` an iterator for a plain iterable."""
         index = None
-        if isinstance(X, (str, bytes)):
-            raise ValueError(
-                f"{param} must be an iterable of baskets (e.g. a list of lists of "
-                f"item ids); got a single {type(X).__name__} object. Wrap it: "
-                f"[{X!r:.30}]."
-            )
-        if sp.issparse(X):
-            raise TypeError(
-                f"{param} must be an iterable of baskets of item ids; got a "
-                "sparse matrix."
-            )
-        if isinstance(X, pd.DataFrame):
-            if self._long_format(X):
-                if self.item_col is None:
-                    raise ValueError(
-                        "item_col must be set together with basket_col for "
-                        "long-format input; got item_col=None."
-                    )
-                series = baskets_from_frame(
-                    X, self.basket_col, self.item_col, self.order_col
+        if isinstance(X, pd.DataFrame) and self._long_format(X):
+            if self.item_col is None:
+                raise ValueError(
+                    "item_col must be set together with basket_col for "
+                    "long-format input; got item_col=None."
                 )
-                cells = series.tolist()
-                index = series.index
-            elif X.shape[1] == 1:
-                cells = X.iloc[:, 0].tolist()
-            else:
-                cells = list(X.to_numpy(dtype=object))
-        elif isinstance(X, pd.Series):
-            cells = X.tolist()
-        elif isinstance(X, np.ndarray):
-            if X.ndim == 0:
-                raise TypeError(
-                    f"{param} must be an iterable of baskets; got a 0-d array."
-                )
-            cells = list(X) if X.ndim > 1 else X.tolist()
+            series = baskets_from_frame(
+                X, self.basket_col, self.item_col, self.order_col
+            )
+            return series.tolist(), series.index
+        # a one-column frame / (n, 1) array is its column; more columns are
+        # rows of items (each row a basket)
+        cells = check_column(X, what="baskets", param=param, rows=True)
+        if isinstance(cells, pd.DataFrame):
+            cells = list(cells.to_numpy(dtype=object))
+        elif isinstance(cells, pd.Series):
+            cells = cells.tolist()
+        elif isinstance(cells, np.ndarray):
+            cells = list(cells) if cells.ndim > 1 else cells.tolist()
+        elif materialize:
+            cells = list(cells)
         else:
-            cells = check_sequence_input(
-                X, what="baskets", param=param, materialize=materialize
-            )
+            cells = iter(cells)
         return cells, index
 
     def _encode(self, baskets, handle_unknown):

@@ -21,11 +21,12 @@ function ``document -> list of str`` and :func:`iter_documents` validates and
 decodes an input column.
 """
 
-import numbers
 import re
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .._validation import check_column
 
 __all__ = [
     "CJK_CHARACTERS",
@@ -235,41 +236,15 @@ def check_documents(X, *, param="X"):
     TypeError
         For ``None``, a number, or a non-iterable.
     """
-    if isinstance(X, (str, bytes)):
-        raise ValueError(
-            "Iterable over raw text documents expected, string object received."
-        )
-    if X is None or isinstance(X, (numbers.Number, np.generic)):
-        raise TypeError(
-            f"{param} must be an iterable of documents (str, bytes or token "
-            f"lists); got {type(X).__name__}."
-        )
-    if hasattr(X, "iloc") and hasattr(X, "columns"):  # DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"{param} must be one column of documents; got a DataFrame with "
-                f"{X.shape[1]} columns. Select the text column (df['text']), or "
-                "use a ColumnTransformer with a column name, not a list."
-            )
-        return list(X.iloc[:, 0])
-    if hasattr(X, "iloc"):  # Series
-        return list(X)
-    if isinstance(X, np.ndarray):
-        if X.ndim == 2 and X.shape[1] == 1:
-            X = X[:, 0]
-        if X.ndim != 1:
-            raise ValueError(
-                f"{param} must be a 1-D array of documents; got an array of "
-                f"shape {X.shape}. Pass token lists as a list of lists."
-            )
-        return list(X)
-    if isinstance(X, (list, tuple)):
-        return X
-    if not hasattr(X, "__iter__"):
-        raise TypeError(
-            f"{param} must be an iterable of documents (str, bytes or token "
-            f"lists); got {type(X).__name__}."
-        )
+    X = check_column(
+        X,
+        what="documents",
+        param=param,
+        hint=" Select the text column (df['text']) or pass token lists as a "
+        "list of lists.",
+    )
+    if isinstance(X, (np.ndarray, list, tuple)) or hasattr(X, "iloc"):
+        return X if isinstance(X, (list, tuple)) else list(X)
     return X
 
 
