@@ -144,6 +144,14 @@ def document_frequencies(blocks, n_words):
     return df
 
 
+def smooth_idf(n_docs, blocks, n_words):
+    """scikit-learn's smooth idf, ``log((1 + n_docs) / (1 + df)) + 1``, of
+    each word over the documents of ``blocks`` (see
+    :func:`document_frequencies`); float64."""
+    df = document_frequencies(blocks, n_words)
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
 def _read_int32(file, start, count):
     """``count`` int32 values at item offset ``start`` of a binary file."""
     out = np.empty(int(count), dtype=np.int32)

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, _get_output_config
 from .._engine._base import _BaseSGNS
-from .._engine._corpus import _MemoryCorpus, _scan, document_frequencies
+from .._engine._corpus import _MemoryCorpus, _scan, smooth_idf
 from .._fitted import (
     DICT,
     INT,
@@ -594,8 +594,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.item_counts_ = counts
         # baskets holding each item (an item repeated in a basket counts
         # once), block by block
-        df = document_frequencies(_MemoryCorpus(indptr, ids), len(keys))
-        self.idf_ = np.log((1.0 + n_baskets) / (1.0 + df)) + 1.0
+        self.idf_ = smooth_idf(n_baskets, _MemoryCorpus(indptr, ids), len(keys))
         self.n_baskets_ = n_baskets
         self.n_missing_items_ = int(n_missing)
         Progress(type(self).__name__, self.verbose).log(
@@ -687,20 +686,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         """
         check_is_fitted(self)
         topn = self._check_k(topn, "topn")
-        row = self._row(item)
-        unit = self._unit_vectors()
-        sims = unit @ unit[row]
-        sims[row] = -np.inf
-        top = self._top_k(sims[None, :], min(topn, len(sims) - 1))[0]
-        return [
-            (
-                self.items_[j].item()
-                if self.items_.dtype != object
-                else self.items_[j],
-                float(sims[j]),
-            )
-            for j in top
-        ]
+        row = self._row(item)  # the estimator's error for an unknown item
+        return self.wv_.most_similar(self.wv_.index_to_key[row], topn=topn)
 
     @staticmethod
     def _check_k(k, name):

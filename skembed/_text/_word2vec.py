@@ -18,8 +18,8 @@ from .._engine._corpus import (
     _scan,
     _SpilledCorpus,
     _StreamedCorpus,
-    document_frequencies,
     encode_known,
+    smooth_idf,
 )
 from .._engine._pool_kernels import max_pool
 from .._fitted import (
@@ -461,8 +461,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 delattr(self, name)
         n_words, dim = self.embedding_.shape
         if self.pooling == "tfidf":
-            df = document_frequencies(corpus, n_words)
-            self.idf_ = np.log((1.0 + corpus.n_docs) / (1.0 + df)) + 1.0
+            self.idf_ = smooth_idf(corpus.n_docs, corpus, n_words)
         elif self.pooling == "sif":
             counts = self.wv_.counts.astype(np.float64)
             total = counts.sum()
