@@ -24,7 +24,7 @@ from .._validation import effective_threads, numba_threads
 from . import _random, _sgns_kernels
 from ._vocab import keep_probabilities, noise_distribution
 
-__all__ = ["SGNSResult", "chunk_starts", "train_sgns"]
+__all__ = ["SGNSResult", "chunk_starts", "init_vectors", "train_sgns"]
 
 _MODES = {
     "window": _sgns_kernels.MODE_WINDOW,
@@ -84,7 +84,7 @@ def _as_blocks(corpus):
     return corpus
 
 
-def _init_vectors(rng, n_tokens, n_components):
+def init_vectors(rng, n_tokens, n_components):
     """word2vec's initialisation: uniform in ``[-0.5, 0.5) / n_components``."""
     w = rng.random_sample((n_tokens, n_components)).astype(np.float32)
     w -= 0.5
@@ -186,7 +186,7 @@ def train_sgns(
     counts = np.asarray(counts, dtype=np.int64)
     n_tokens = counts.shape[0]
     if init is None:
-        w_in = _init_vectors(rng, n_tokens, n_components)
+        w_in = init_vectors(rng, n_tokens, n_components)
     else:
         w_in = np.array(init, dtype=np.float32, order="C", copy=True)
     if init_out is None:

@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from .._compat import HasMethods, Interval, Options, StrOptions, _fit_context
 from .._engine import _random
 from .._engine._base import _BaseSGNS
+from .._engine._driver import init_vectors
 from .._progress import Progress
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
@@ -19,15 +20,19 @@ from ._checks import graph_arrays
 __all__ = ["LINEEmbedder"]
 
 
-def _init(rng, n, dim):
-    w = rng.random_sample((n, dim)).astype(np.float32)
-    w -= 0.5
-    w /= dim
-    return w
-
-
 def _line_learn(A, params, random_state, n_jobs, verbose, name):
-    """Edge-sampling SGD on a validated CSR graph -> (embedding, info)."""
+    """Edge-sampling SGD on a validated CSR graph -> (embedding, info).
+
+    LINE's driver. It does not go through the SGNS driver
+    (:func:`skembed._engine._driver.train_sgns`), whose unit of work is a
+    corpus of sentences (windows, subsampling, passes over a CSR corpus):
+    LINE draws edges from an alias table over the edges and trains each
+    order's vectors on ``n_samples`` of them, a different loop that its own
+    kernels (:mod:`._line_kernels`) run. It shares the rest of the engine:
+    the vector initialisation (:func:`~skembed._engine._driver.init_vectors`),
+    the counter-based RNG and alias tables (:mod:`skembed._engine._random`),
+    the thread context and the progress reporter.
+    """
     progress = Progress(name, verbose)
     rng = check_random_state(random_state)
     n = A.shape[0]
@@ -61,7 +66,7 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
     for which, dim in dims:
         if dim == 0:
             continue
-        vec = _init(rng, n, dim)
+        vec = init_vectors(rng, n, dim)
         ctx = vec if which == 1 else np.zeros((n, dim), dtype=np.float32)
         seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
         losses = np.zeros(n_chunks, dtype=np.float64)

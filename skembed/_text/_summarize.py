@@ -620,6 +620,8 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
     },
     prefer_skip_nested_validation=True,
 )
+# The keywords repeat ExtractiveSummarizer.__init__'s: a public function and
+# estimator pair, as scikit-learn's k_means / KMeans (both signatures are API).
 def summarize(
     text,
     n_sentences=3,
