@@ -24,14 +24,18 @@ ESTIMATOR_CASES = sorted(
 )
 
 
-def _estimators(est):
-    """The estimator and the skembed estimators nested in its fitted state."""
+def _estimators(est, seen=None):
+    """The estimator and the skembed estimators nested in it (once each)."""
+    seen = set() if seen is None else seen
+    if id(est) in seen:
+        return
+    seen.add(id(est))
     yield est
     for value in vars(est).values():
         if hasattr(value, "get_params") and type(value).__module__.startswith(
             "skembed."
         ):
-            yield from _estimators(value)
+            yield from _estimators(value, seen)
 
 
 def undeclared_state(est):
