@@ -8,6 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import effective_n_jobs
 
+from ._dataframes import as_pandas
+
 __all__ = [
     "check_column",
     "effective_threads",
@@ -45,7 +47,8 @@ def check_column(X, *, what, param="X", rows=False, hint="", scalar_error=TypeEr
     """The one check of a 1-D input: a column of documents, baskets or node ids.
 
     Returns ``X`` itself, or its column for a one-column DataFrame or an
-    ``(n, 1)`` array; callers turn it into their list or array. Raises, naming
+    ``(n, 1)`` array; callers turn it into their list or array. Frames and
+    series of any library come back as pandas (:func:`skembed._dataframes.as_pandas`). Raises, naming
     ``param`` and what was expected:
 
     * ``ValueError`` for a bare ``str`` / ``bytes`` (it would iterate over
@@ -68,6 +71,7 @@ def check_column(X, *, what, param="X", rows=False, hint="", scalar_error=TypeEr
             f"{param} must be an iterable of {what}; got a single {single} "
             f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
         )
+    X = as_pandas(X)  # polars, pyarrow, nullable pandas, ... -> pandas
     if (
         X is None
         or isinstance(X, (numbers.Number, np.generic))

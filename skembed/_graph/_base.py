@@ -26,7 +26,6 @@ from .._validation import effective_threads
 from ._cache import learn_cached
 from ._checks import (
     _check_weights,
-    _is_dataframe,
     _is_link_rows,
     _looks_like_adjacency,
     _row_keys,
@@ -291,7 +290,7 @@ class _GraphEmbedderMixin:
             # rows are nodes: a square DataFrame's row labels, else the node ids
             index = (
                 X.index
-                if self._adjacency_input and _is_dataframe(X)
+                if self._adjacency_input and isinstance(X, pd.DataFrame)
                 else pd.Index(self.nodes_)
             )
             return pd.DataFrame(out, index=index, columns=self.get_feature_names_out())

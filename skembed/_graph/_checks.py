@@ -54,6 +54,7 @@ import joblib
 import numpy as np
 import scipy.sparse as sp
 
+from .._dataframes import as_pandas, is_dataframe
 from .._validation import check_column
 from . import _csr_kernels
 
@@ -406,6 +407,7 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
             f"{param}: a graph is required (networkx graph, square adjacency "
             f"matrix or edge list); got a string {G[:30]!r}."
         )
+    G = as_pandas(G)
     if is_networkx_graph(G):
         A, nodes = _from_networkx(G, directed, weighted, param)
         if A.shape[0] == 0:
@@ -478,10 +480,6 @@ def graph_fingerprint(A, nodes):
 # ---------------------------------------------------------------------------
 # Node-id columns and the fit/transform plumbing shared by graph embedders
 # ---------------------------------------------------------------------------
-
-
-def _is_dataframe(X):
-    return hasattr(X, "iloc") and hasattr(X, "columns")
 
 
 def as_node_ids(X, *, param="X"):
@@ -611,7 +609,8 @@ def _looks_like_adjacency(X):
         ):
             return False
         return np.asarray(X).dtype.kind in "biuf"
-    if _is_dataframe(X):
+    if is_dataframe(X):
+        X = as_pandas(X)
         if X.shape[1] in (2, 3):
             return False
         return all(dt.kind in "biuf" for dt in X.dtypes)

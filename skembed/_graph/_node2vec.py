@@ -9,6 +9,7 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -20,13 +21,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._engine._base import _BaseSGNS
+from .._dataframes import as_pandas
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
 from .._progress import Progress
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
-from ._checks import _is_dataframe, graph_arrays
+from ._checks import graph_arrays
 
 __all__ = ["DeepWalkEmbedder", "EdgeFeatures", "Node2VecEmbedder"]
 
@@ -586,7 +588,8 @@ def _check_pairs(X):
         raise ValueError(
             "X: expected node-id pairs of shape (n_pairs, 2); got a single string."
         )
-    if _is_dataframe(X):
+    X = as_pandas(X)
+    if isinstance(X, pd.DataFrame):
         if X.shape[1] != 2:
             raise ValueError(
                 "X: expected node-id pairs of shape (n_pairs, 2); got a DataFrame "

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, _get_output_config
 from .._engine._base import _BaseSGNS
+from .._dataframes import as_pandas
 from .._engine._corpus import _MemoryCorpus, _scan, smooth_idf
 from .._fitted import (
     DICT,
@@ -136,9 +137,10 @@ def baskets_from_frame(frame, basket_col, item_col, order_col=None):
     2       [b, a]
     Name: item, dtype: object
     """
+    frame = as_pandas(frame)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
-            "frame must be a pandas DataFrame in long format (one row per "
+            "frame must be a DataFrame in long format (one row per "
             f"basket and item); got {type(frame).__name__}."
         )
     for name, col in (
@@ -478,6 +480,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         """The cells (baskets) of ``X`` and the basket index or None: a list,
         or with ``materialize=False`` an iterator for a plain iterable."""
         index = None
+        X = as_pandas(X)
         if isinstance(X, pd.DataFrame) and self._long_format(X):
             if self.item_col is None:
                 raise ValueError(

@@ -20,6 +20,7 @@ from .._compat import (
     _fit_context,
     validate_data,
 )
+from .._dataframes import as_pandas
 from .._fitted import (
     BOOL,
     FLOAT,
@@ -384,6 +385,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
         """Columns of X as a list of 1-D arrays/Series, and the row count."""
+        X = as_pandas(X)
         if hasattr(X, "iloc") and getattr(X, "ndim", 0) == 2:
             n_samples, n_features = X.shape
             if n_samples < 1:
