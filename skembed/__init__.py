@@ -15,6 +15,7 @@ from ._items._item2vec import Item2VecTransformer, baskets_from_frame
 from ._persist._api import load_model, save_model
 from ._tabular._entity import EntityEmbeddingEncoder
 from ._text._contextual import ContextualVectorizer
+from ._text._fasttext import FastTextVectorizer
 from ._text._sentences import split_sentences
 from ._text._summarize import ExtractiveSummarizer, summarize
 from ._text._word2vec import Word2VecVectorizer
@@ -27,6 +28,7 @@ __all__ = [
     "EdgeFeatures",
     "EntityEmbeddingEncoder",
     "ExtractiveSummarizer",
+    "FastTextVectorizer",
     "Item2VecTransformer",
     "KeyedVectors",
     "LINEEmbedder",

@@ -18,6 +18,7 @@ from skembed import (
     EdgeFeatures,
     EntityEmbeddingEncoder,
     ExtractiveSummarizer,
+    FastTextVectorizer,
     Item2VecTransformer,
     KeyedVectors,
     LINEEmbedder,
@@ -95,6 +96,18 @@ def _w2v_pretrained(fine_tune):
             vectors=kv, fine_tune=fine_tune, min_count=1, pooling="sif", random_state=0
         ).fit(DOCS)
         return est, [("transform", DOCS[:7])], (DOCS,)
+
+    return build
+
+
+def _fasttext(pooling):
+    def build():
+        est = FastTextVectorizer(
+            n_components=6, min_count=2, n_epochs=1, bucket=5000, random_state=0,
+            pooling=pooling,
+        ).fit(DOCS)
+        new = DOCS[:5] + ["the cats sate on mats", "zzzz"]
+        return est, [("transform", new)], (DOCS,)
 
     return build
 
@@ -237,6 +250,8 @@ def _item2vec_context(context):
 
 CASES["item2vec-sequence"] = _item2vec_context("sequence")
 CASES["item2vec-shuffle"] = _item2vec_context("shuffle")
+CASES["fasttext-mean"] = _fasttext("mean")
+CASES["fasttext-tfidf"] = _fasttext("tfidf")
 CASES["w2v-skipgram-more"] = _w2v("mean", window=3, negative=3, sample=0.0)
 
 SUMMARY_DOCS = [

@@ -21,8 +21,10 @@ SUPPORT = (
     "_compat", "_validation", "_progress", "_fitted", "_version", "_dataframes",
 )  # fmt: skip
 APPS = ("_cli", "demo", "__main__")
-#: modules every kernel may import besides numpy / numba (and math)
-KERNEL_HELPERS = ("_engine._random", "_engine._numba_config")
+#: modules every kernel may import besides numpy / numba (and math); the
+#: SGNS kernels too, so that the subword and document kernels reuse their
+#: inline steps (`_step`, `_train_chunk`)
+KERNEL_HELPERS = ("_engine._random", "_engine._numba_config", "_engine._sgns_kernels")
 KERNEL_LIBRARIES = {"numpy", "numba", "math"}
 #: imported inside functions only: the optional extras (lazily, with an
 #: error naming the extra)
@@ -132,7 +134,7 @@ def layer(name):
 ALLOWED = {
     "kernel": {"kernel"},
     "support": {"support"},
-    "vectors": {"support", "vectors"},
+    "vectors": {"kernel", "support", "vectors"},
     "engine": {"kernel", "support", "engine"},
     "family": {"kernel", "support", "vectors", "engine", "family"},
     "persist": {"kernel", "support", "vectors", "engine", "family", "persist"},

@@ -21,7 +21,7 @@ from sklearn.utils import check_random_state
 
 from .._progress import Progress
 from .._validation import effective_threads, numba_threads
-from . import _random, _sgns_kernels
+from . import _random, _sgns_kernels, _subword_kernels
 from ._vocab import keep_probabilities, noise_distribution
 
 __all__ = ["SGNSResult", "chunk_starts", "init_vectors", "train_sgns"]
@@ -117,6 +117,7 @@ def train_sgns(
     total_tokens=None,
     name="SGNS",
     progress=None,
+    subwords=None,
 ):
     """Train skip-gram / CBOW with negative sampling on an integer corpus.
 
@@ -177,6 +178,15 @@ def train_sgns(
         Prefix of the progress lines.
     progress : skembed._progress.Progress, optional
         Where epochs are reported; by default ``Progress(name, verbose)``.
+    subwords : tuple (sub_indptr, sub_ids, n_rows), optional
+        Subword (fastText) training: token ``t``'s input vector is the mean
+        of the rows ``sub_ids[sub_indptr[t]:sub_indptr[t + 1]]`` (int64 /
+        int32) of an input matrix of ``n_rows`` rows (its own row, then
+        those of its character n-grams), and each of those rows receives
+        the token's gradient (kernels: ``_subword_kernels``). Skip-gram uses
+        fastText's orientation (the centre word's rows predict its context
+        words); ``context`` must be "window". ``w_in`` (and ``init``) then
+        has ``n_rows`` rows.
 
     Returns
     -------
@@ -185,8 +195,18 @@ def train_sgns(
     rng = check_random_state(random_state)
     counts = np.asarray(counts, dtype=np.int64)
     n_tokens = counts.shape[0]
+    n_rows = n_tokens
+    if subwords is not None:
+        if context != "window":
+            raise ValueError(
+                f"subwords need context='window'; got context={context!r}."
+            )
+        sub_indptr, sub_ids, n_rows = subwords
+        sub_indptr = np.ascontiguousarray(sub_indptr, dtype=np.int64)
+        sub_ids = np.ascontiguousarray(sub_ids, dtype=np.int32)
+        n_rows = int(n_rows)
     if init is None:
-        w_in = init_vectors(rng, n_tokens, n_components)
+        w_in = init_vectors(rng, n_rows, n_components)
     else:
         w_in = np.array(init, dtype=np.float32, order="C", copy=True)
     if init_out is None:
@@ -210,6 +230,8 @@ def train_sgns(
         if threads > 1
         else _sgns_kernels.sgns_epoch_serial
     )
+    if subwords is not None:
+        epoch_fn = _subword_epoch(threads > 1, sub_indptr, sub_ids)
     blocks = _as_blocks(corpus)
     if progress is None:
         progress = Progress(name, verbose)
@@ -283,3 +305,23 @@ def train_sgns(
                 unit="words", seconds=elapsed, lr=lr_now, threads=threads,
             )
     return SGNSResult(w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds)
+
+
+def _subword_epoch(parallel, sub_indptr, sub_ids):
+    """The subword epoch kernel behind the SGNS kernels' call signature."""
+    kernel = (
+        _subword_kernels.subword_epoch_parallel
+        if parallel
+        else _subword_kernels.subword_epoch_serial
+    )
+
+    def epoch_fn(indptr, ids, starts, chunk_pos, seeds, w_in, w_out, keep, nprob,
+                 nalias, sg, _mode, window, shrink, negative, shared, lr0, lr_min,
+                 total, sig, logsig, max_len, losses, pairs, words, threads,
+                 _max_context):
+        kernel(indptr, ids, starts, chunk_pos, seeds, sub_indptr, sub_ids, w_in,
+               w_out, keep, nprob, nalias, sg, window, shrink, negative, shared,
+               lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,
+               threads)
+
+    return epoch_fn

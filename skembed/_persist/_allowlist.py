@@ -32,8 +32,10 @@ from .._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from .._items._item2vec import Item2VecTransformer
 from .._tabular._entity import EntityEmbeddingEncoder
 from .._tabular._net import EmbeddingNet
+from .._text._fasttext import FastTextVectorizer
 from .._text._word2vec import Word2VecVectorizer
 from .._vectors._keyedvectors import KeyedVectors
+from .._vectors._subwords import SubwordTable
 
 __all__ = [
     "ARRAY_KINDS", "ESTIMATORS", "OBJECTS", "PANDAS_DTYPES", "ROOT_OBJECTS",
@@ -47,6 +49,7 @@ ESTIMATORS = {
         DeepWalkEmbedder,
         EdgeFeatures,
         EntityEmbeddingEncoder,
+        FastTextVectorizer,
         Item2VecTransformer,
         LINEEmbedder,
         Node2VecEmbedder,
@@ -79,7 +82,10 @@ TRUST_HINT = (
 #: helper objects saved inside estimators (and KeyedVectors on its own):
 #: class name -> class; each has ``_persist_state()`` and the classmethod
 #: ``_persist_build(state, path)`` (see :mod:`skembed._fitted`)
-OBJECTS = {cls.__name__: cls for cls in (EmbeddingNet, KeyedVectors, Vocabulary)}
+OBJECTS = {
+    cls.__name__: cls
+    for cls in (EmbeddingNet, KeyedVectors, SubwordTable, Vocabulary)
+}
 
 #: objects that may be the root of a file
 ROOT_OBJECTS = ("KeyedVectors",)

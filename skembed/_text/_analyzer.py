@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .._validation import check_column
+from .._vectors._subwords import CJK_CHARACTERS
 
 __all__ = [
     "CJK_CHARACTERS",
@@ -36,20 +37,8 @@ __all__ = [
     "iter_documents",
 ]
 
-#: Character ranges treated as CJK by the fallback tokeniser (the scripts
-#: written without spaces between words, plus Hangul, as Lucene's
-#: CJKBigramFilter): Hiragana, Katakana, CJK Unified Ideographs and
-#: extension A, Hangul syllables, compatibility ideographs, and the
-#: supplementary ideograph planes (extensions B-F and compatibility
-#: supplement).
-CJK_CHARACTERS = (
-    "\u3040-\u30ff"  # Hiragana, Katakana
-    "\u3400-\u4dbf"  # CJK Unified Ideographs Extension A
-    "\u4e00-\u9fff"  # CJK Unified Ideographs
-    "\uac00-\ud7af"  # Hangul syllables
-    "\uf900-\ufaff"  # CJK Compatibility Ideographs
-    "\U00020000-\U0002fa1f"  # Extensions B-F, compatibility supplement
-)
+#: Character ranges treated as CJK by the fallback tokeniser (defined with
+#: the subword n-grams, which use the same ranges for cjk_ngram_range)
 _CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
 

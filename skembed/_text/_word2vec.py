@@ -395,7 +395,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             corpus = _MemoryCorpus(*corpus)
         try:
             vectors = self._train(keys, counts, corpus, rng, pretrained)
-            self.wv_ = KeyedVectors(keys, vectors, counts=counts)
+            self.wv_ = self._keyed_vectors(keys, vectors, counts, pretrained)
             self.vocabulary_ = self.wv_.key_to_index
             self.embedding_ = self.wv_.vectors
             self._n_features_out = self.embedding_.shape[1]
@@ -405,10 +405,15 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             raise
         return corpus
 
-    def _train(self, keys, counts, corpus, rng, pretrained=None):
+    def _keyed_vectors(self, keys, vectors, counts, pretrained):
+        """The fitted ``wv_`` (a hook for :class:`FastTextVectorizer`)."""
+        return KeyedVectors(keys, vectors, counts=counts)
+
+    def _train(self, keys, counts, corpus, rng, pretrained=None, **engine):
         """Train the word vectors on the scanned corpus -- from a random
         start, or from ``pretrained`` (then only when ``fine_tune``) -- and
-        set ``loss_curve_``. Returns the vectors."""
+        set ``loss_curve_``. Returns the vectors. ``engine``: more keyword
+        arguments of ``train_sgns`` (e.g. ``subwords``)."""
         n_docs = corpus.n_docs
         if n_docs == 0:
             raise ValueError("X is empty: fit needs at least one document.")
@@ -449,7 +454,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             )
         if isinstance(corpus, _MemoryCorpus):
             corpus = (corpus.indptr, corpus.ids)  # one block, as ever
-        result = self._fit_sgns(corpus, counts, rng, sg=sg, **overrides)
+        result = self._fit_sgns(corpus, counts, rng, sg=sg, **overrides, **engine)
         self.loss_curve_ = list(result.loss_curve)
         return result.w_in
 
@@ -559,32 +564,55 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             raise ValueError("X is empty: transform needs at least one document.")
         return self._pool(_MemoryCorpus(indptr, ids, block_tokens=np.inf))
 
-    def _weighted_sum(self, indptr, ids):
-        """SIF/mean/tfidf pooling before normalisation and PC removal."""
+    def _weighted_sum(self, indptr, ids, extra=None):
+        """SIF/mean/tfidf pooling before normalisation and PC removal.
+
+        ``extra``: vectors of the ids ``n_words, n_words + 1, ...``, words
+        outside the vocabulary that have a vector (subwords); they weigh as
+        a word never seen in training (SIF weight 1, idf ``oov_idf_``)."""
         n_docs = indptr.shape[0] - 1
-        n_words, dim = self.embedding_.shape
+        n_words = self.embedding_.shape[0]
         lengths = np.diff(indptr)
-        if self.pooling == "mean" or self.pooling == "sif":
-            weights = (
-                np.ones(ids.shape[0], dtype=np.float32)
-                if self.pooling == "mean"
-                else self.sif_weights_[ids]
-            )
+        if self.pooling == "mean":
+            weights = np.ones(ids.shape[0], dtype=np.float32)
+        else:
+            known = self.sif_weights_ if self.pooling == "sif" else self.idf_
+            if extra is None:
+                weights = known[ids].astype(np.float32)
+            else:
+                unseen = 1.0 if self.pooling == "sif" else self.oov_idf_
+                outside = ids >= n_words
+                weights = np.where(outside, unseen, known[np.where(outside, 0, ids)])
+                weights = weights.astype(np.float32)
+        if self.pooling != "tfidf":
             denominator = lengths.astype(np.float64)
-        else:  # tfidf
-            weights = self.idf_[ids].astype(np.float32)
+        else:
             # per-row sums (not differences of a corpus-wide running sum),
             # so a row's value never depends on the rows before it
             rows = np.repeat(np.arange(n_docs, dtype=np.intp), lengths)
             denominator = np.bincount(rows, weights=weights, minlength=n_docs)
-        matrix = sp.csr_matrix((weights, ids, indptr), shape=(n_docs, n_words))
-        out = np.asarray(matrix @ self.embedding_, dtype=np.float32)
+        ids, table = self._pooling_table(ids, extra)
+        matrix = sp.csr_matrix((weights, ids, indptr), shape=(n_docs, table.shape[0]))
+        out = np.asarray(matrix @ table, dtype=np.float32)
         scale = np.zeros(n_docs, dtype=np.float32)
         np.divide(1.0, denominator, out=scale, where=denominator > 0, casting="unsafe")
         out *= scale[:, None]
         return out
 
-    def _pool(self, corpus):
+    def _pooling_table(self, ids, extra):
+        """``(ids, table)``: the rows to pool from. With ``extra`` (vectors
+        of ids past the vocabulary), only the rows ``ids`` use, renumbered:
+        no copy of the whole embedding."""
+        if extra is None:
+            return ids, self.embedding_
+        n_words = self.embedding_.shape[0]
+        used, local = np.unique(ids, return_inverse=True)
+        table = np.concatenate(
+            [self.embedding_[used[used < n_words]], extra[used[used >= n_words] - n_words]]
+        )
+        return local.reshape(-1).astype(np.int32), table
+
+    def _pool(self, corpus, extra=None):
         """Pooled rows of a :class:`_MemoryCorpus` or :class:`_SpilledCorpus`,
         computed block by block into one output array."""
         needed = {"tfidf": "idf_", "sif": "sif_component_"}.get(self.pooling)
@@ -604,7 +632,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 doomed = doomed or bool(np.any(indptr[1:] == indptr[:-1]))
                 if doomed:
                     continue  # it will raise: only count the rest
-            out[d0:d1] = self._pool_rows(indptr, ids)
+            out[d0:d1] = self._pool_rows(indptr, ids, extra)
         if not counted:
             self._check_empty(corpus)
         return out
@@ -622,11 +650,11 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 f"{n_empty:,} of {n_docs:,} documents have no known token: zero vectors"
             )
 
-    def _pool_rows(self, indptr, ids):
+    def _pool_rows(self, indptr, ids, extra=None):
         if self.pooling == "max":
-            out = max_pool(indptr, ids, self.embedding_)
+            out = max_pool(indptr, *self._pooling_table(ids, extra))
         else:
-            out = self._weighted_sum(indptr, ids)
+            out = self._weighted_sum(indptr, ids, extra)
             if self.pooling == "sif":
                 u = self.sif_component_
                 out -= np.outer(out @ u, u)

@@ -34,6 +34,8 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from ._subwords import SubwordTable
+
 __all__ = [
     "read_vocab",
     "write_vocab",
@@ -51,6 +53,7 @@ _ON_DUPLICATE = ("error", "first", "last")
 # newline); other Unicode spaces such as U+3000 are fine inside keys
 _WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NPZ_MAGIC = b"PK\x03\x04"
+_FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")  # fastText .bin models
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some editors write
 
 
@@ -725,7 +728,7 @@ def read_vocab(file, *, encoding="utf8", unicode_errors="strict"):
 def sniff_format(file):
     """Guess the format of a vector file from its first bytes.
 
-    Returns one of ``"npz"``, ``"word2vec_binary"``, ``"word2vec"`` (text with
+    Returns one of ``"npz"``, ``"fasttext_bin"``, ``"word2vec_binary"``, ``"word2vec"`` (text with
     a header, fastText ``.vec`` too) or ``"glove"`` (text without header).
     """
     name = _name(file)
@@ -736,6 +739,12 @@ def sniff_format(file):
         raise ValueError(f"{name}: the file is empty; expected vectors.")
     if head.startswith(_NPZ_MAGIC):
         return "npz"
+    if head.startswith(_FASTTEXT_MAGIC) or (
+        b"\0" in head[:4] and not re.match(rb"\s*\d+\s+\d+\s*\n", head)
+    ):
+        # fastText .bin (its reader explains the files of other versions);
+        # word2vec files start with a "<n> <dim>" text line
+        return "fasttext_bin"
     first, newline, rest = head.partition(b"\n")
     parts = first.split()
     if len(parts) == 2 and all(p.isdigit() for p in parts) and newline:
@@ -780,7 +789,7 @@ def _all_numbers(tokens):
 
 # ---------------------------------------------------------------- npz format
 _NPZ_FORMAT = "skembed.KeyedVectors"
-_NPZ_VERSION = 1
+_NPZ_VERSION = 2
 
 
 def _encode_key(key):
@@ -817,19 +826,32 @@ def _decode_key(obj):
     return None
 
 
-def write_npz(file, keys, vectors, counts=None):
-    """Save keys (as JSON), vectors and counts to an ``.npz`` file, no pickle."""
+def write_npz(file, keys, vectors, counts=None, subwords=None):
+    """Save keys (as JSON), vectors, counts and an n-gram table
+    (:class:`SubwordTable`) to an ``.npz`` file, no pickle. Files with
+    n-grams are version 2, so that an older reader refuses them rather than
+    dropping the n-grams."""
     meta = {
         "format": _NPZ_FORMAT,
-        "version": _NPZ_VERSION,
+        "version": 1 if subwords is None else _NPZ_VERSION,
         "keys": [_encode_key(k) for k in keys],
     }
     arrays = {
-        "meta": np.array(json.dumps(meta, ensure_ascii=False)),
         "vectors": np.ascontiguousarray(vectors, dtype=np.float32),
     }
     if counts is not None:
         arrays["counts"] = np.asarray(counts, dtype=np.int64)
+    if subwords is not None:
+        meta["subwords"] = {
+            "min_n": subwords.min_n,
+            "max_n": subwords.max_n,
+            "bucket": subwords.bucket,
+            "cjk_ngram_range": subwords.cjk_ngram_range,
+        }
+        arrays["ngram_vectors"] = np.ascontiguousarray(subwords.vectors, np.float32)
+        if subwords.bucket_rows is not None:
+            arrays["bucket_rows"] = subwords.bucket_rows
+    arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
     if isinstance(file, (str, os.PathLike)):
         with open(file, "wb") as f:  # np.savez would append ".npz" to the name
             np.savez(f, **arrays)
@@ -845,6 +867,8 @@ def read_npz(file):
             meta = json.loads(str(data["meta"][()]))
             vectors = data["vectors"]
             counts = data["counts"] if "counts" in data.files else None
+            ngrams = data["ngram_vectors"] if "ngram_vectors" in data.files else None
+            rows = data["bucket_rows"] if "bucket_rows" in data.files else None
     except (KeyError, ValueError, OSError, json.JSONDecodeError) as exc:
         raise ValueError(
             f"{name}: expected a KeyedVectors .npz file (saved by "
@@ -856,4 +880,16 @@ def read_npz(file):
             f"found {meta.get('format')!r} version {meta.get('version')!r}."
         )
     keys = [_decode_key(k) for k in meta["keys"]]
-    return keys, vectors, counts
+    subwords = None
+    if "subwords" in meta:
+        if ngrams is None:
+            raise ValueError(f"{name}: the n-gram vectors are missing from the file.")
+        sizes = dict(meta["subwords"])
+        cjk = sizes.pop("cjk_ngram_range", None)
+        subwords = SubwordTable(
+            ngrams,
+            bucket_rows=rows,
+            cjk_ngram_range=None if cjk is None else tuple(cjk),
+            **sizes,
+        )
+    return keys, vectors, counts, subwords

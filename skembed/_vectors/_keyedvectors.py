@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from .._fitted import expect
+from ._fasttext_bin import load_fasttext_bin
 from ._formats import (
     _name,
     _Opened,
@@ -21,6 +22,7 @@ from ._formats import (
     write_vocab,
     write_word2vec,
 )
+from ._subwords import SubwordTable
 
 __all__ = ["KeyedVectors", "load_vectors"]
 
@@ -73,6 +75,13 @@ class KeyedVectors:
         The vectors, converted to C-contiguous float32.
     counts : array-like of int of shape (n_keys,), default=None
         Optional frequency of each key (e.g. the training-corpus count).
+    subwords : SubwordTable or None, default=None
+        Character n-gram vectors (fastText): with them, a str key outside
+        the vocabulary still has a vector, the mean of its known n-gram
+        vectors (zero when none is known), in ``kv[key]``,
+        :meth:`get_vector` and the similarity queries. ``key in kv`` stays
+        "has its own row". Set by :class:`FastTextVectorizer` and by
+        :func:`load_vectors` for fastText ``.bin`` models.
 
     Attributes
     ----------
@@ -86,6 +95,8 @@ class KeyedVectors:
         Number of dimensions.
     counts : ndarray of shape (n_keys,), dtype int64, or None
         Frequency of each key, when known.
+    subwords : SubwordTable or None
+        The n-gram vectors that give out-of-vocabulary words a vector.
 
     See Also
     --------
@@ -113,7 +124,7 @@ class KeyedVectors:
     [('dog', 0.99...)]
     """
 
-    def __init__(self, keys, vectors, *, counts=None):
+    def __init__(self, keys, vectors, *, counts=None, subwords=None):
         if isinstance(keys, (str, bytes)):
             raise ValueError(
                 "keys must be a sequence of keys, not a single "
@@ -146,6 +157,18 @@ class KeyedVectors:
                 )
             counts = counts.astype(np.int64)
         self.counts = counts
+        if subwords is not None:
+            if not isinstance(subwords, SubwordTable):
+                raise TypeError(
+                    "subwords must be a SubwordTable or None; got "
+                    f"{type(subwords).__name__}."
+                )
+            if subwords.vector_size != self._vectors.shape[1]:
+                raise ValueError(
+                    f"subwords has vectors of size {subwords.vector_size} but the "
+                    f"keys' vectors have size {self._vectors.shape[1]}."
+                )
+        self.subwords = subwords
         self._normed = None
         self._norms = None
 
@@ -188,9 +211,19 @@ class KeyedVectors:
         return key in self
 
     def __repr__(self):
-        return (
-            f"<{type(self).__name__}: {len(self)} keys, vector_size={self.vector_size}>"
+        sub = "" if self.subwords is None else (
+            f", subwords={self.subwords.min_n}-{self.subwords.max_n} characters"
         )
+        return (
+            f"<{type(self).__name__}: {len(self)} keys, vector_size={self.vector_size}"
+            f"{sub}>"
+        )
+
+    def _subword_vector(self, key):
+        """The n-gram vector of an out-of-vocabulary str key, or None."""
+        if self.subwords is None or not isinstance(key, str):
+            return None
+        return self.subwords.word_vectors([key])[0][0]
 
     def _missing(self, key):
         n = len(self)
@@ -280,6 +313,9 @@ class KeyedVectors:
         """
         i = self.get_index(key)
         if i is None:
+            vector = self._subword_vector(key)
+            if vector is not None:
+                return self._unit(vector) if norm else vector
             if default is not KeyedVectors._NO_DEFAULT:
                 return default
             raise self._missing(key)
@@ -288,6 +324,13 @@ class KeyedVectors:
         return self.vectors[i]
 
     def __getitem__(self, key):
+        if self.subwords is not None:
+            if isinstance(key, (list, np.ndarray)):
+                return np.stack([self.get_vector(k) for k in key]).reshape(
+                    len(key), self.vector_size
+                )
+            if key not in self and self._subword_vector(key) is not None:
+                return self._subword_vector(key)
         if isinstance(key, (list, np.ndarray)):
             rows = [self._index(k) for k in key]
             return self.vectors[np.asarray(rows, dtype=np.intp)].reshape(
@@ -366,6 +409,7 @@ class KeyedVectors:
             "key_to_index": self.key_to_index,
             "vectors": self.vectors,
             "counts": self.counts,
+            "subwords": self.subwords,
         }
 
     @classmethod
@@ -389,6 +433,15 @@ class KeyedVectors:
                     f"{path}.counts: expected int64 of shape ({len(keys)},)."
                 )
         kv.counts = counts
+        subwords = state.get("subwords")
+        if subwords is not None:
+            subwords = expect(subwords, SubwordTable, f"{path}.subwords")
+            if subwords.vector_size != kv._vectors.shape[1]:
+                raise ValueError(
+                    f"{path}.subwords: vectors of size {subwords.vector_size}, "
+                    f"expected {kv._vectors.shape[1]}."
+                )
+        kv.subwords = subwords
         kv._normed = kv._norms = None
         return kv
 
@@ -443,6 +496,9 @@ class KeyedVectors:
         ):
             row, vec, _ = self._query_item(item[0], default_weight, name)
             return row, vec, float(item[1])
+        vector = self._subword_vector(item)
+        if vector is not None:
+            return None, self._unit(vector), default_weight
         try:
             hash(item)
         except TypeError:
@@ -531,7 +587,7 @@ class KeyedVectors:
         for key, w in zip(keys, weights, strict=True):
             if isinstance(key, np.ndarray):
                 vec = self._check_raw_vector(key, "keys")
-            elif key in self:
+            elif key in self or self._subword_vector(key) is not None:
                 vec = self.get_vector(key, norm=pre_normalize)
             elif ignore_missing:
                 continue
@@ -1153,17 +1209,19 @@ class KeyedVectors:
         ([1, 'b'], array([3, 1]))
         """
 
-        write_npz(path, self.index_to_key, self.vectors, self.counts)
+        write_npz(path, self.index_to_key, self.vectors, self.counts, self.subwords)
 
     @classmethod
     def load(cls, path):
         """Load a file written by :meth:`save` (``allow_pickle=False``)."""
 
-        keys, vectors, counts = read_npz(path)
-        return cls(keys, vectors, counts=counts)
+        keys, vectors, counts, subwords = read_npz(path)
+        return cls(keys, vectors, counts=counts, subwords=subwords)
 
 
-_FORMATS = ("auto", "word2vec", "word2vec_binary", "glove", "fasttext", "npz")
+_FORMATS = (
+    "auto", "word2vec", "word2vec_binary", "glove", "fasttext", "fasttext_bin", "npz"
+)
 
 
 def load_vectors(
@@ -1174,6 +1232,7 @@ def load_vectors(
     encoding="utf8",
     unicode_errors="strict",
     on_duplicate="error",
+    mmap=None,
 ):
     """Load a vector file, detecting its format.
 
@@ -1182,17 +1241,27 @@ def load_vectors(
     path : str, path-like or file object
         ``.gz``/``.bz2``/``.xz`` paths are decompressed. With
         ``format="auto"``, a file object must be seekable (or have ``peek``).
-    format : {"auto", "word2vec", "word2vec_binary", "glove", "fasttext", "npz"}, \
-default="auto"
+    format : {"auto", "word2vec", "word2vec_binary", "glove", "fasttext", \
+"fasttext_bin", "npz"}, default="auto"
         ``"word2vec"``: text with a ``"<n> <dim>"`` header (also fastText
         ``.vec``, alias ``"fasttext"``); ``"word2vec_binary"``: the binary
-        format; ``"glove"``: text without header; ``"npz"``: the file
+        format; ``"glove"``: text without header; ``"fasttext_bin"``: a
+        fastText ``.bin`` model, with its n-gram table; ``"npz"``: the file
         :meth:`KeyedVectors.save` writes. ``"auto"`` looks at the first bytes:
-        an npz (zip) signature, a header line followed by a text line of the
+        an npz (zip) signature, fastText's signature, a header line followed
+        by a text line of the
         announced width (text) or by raw bytes (binary), or a first line of a
         key and numbers (GloVe).
     limit, encoding, unicode_errors, on_duplicate
-        As in :meth:`KeyedVectors.load_word2vec_format` (ignored for npz).
+        As in :meth:`KeyedVectors.load_word2vec_format` (ignored for npz;
+        ``limit`` and ``on_duplicate`` ignored for fastText ``.bin``, whose
+        undecodable word bytes are backslash-escaped unless
+        ``unicode_errors`` says otherwise).
+    mmap : {None, "r"}, default=None
+        fastText ``.bin`` only: ``"r"`` maps the n-gram table of an
+        uncompressed file read-only instead of reading it (a 157-language
+        ``cc.*.300.bin`` model holds 2.4 GB of n-gram vectors); the
+        vocabulary's vectors are always computed into memory.
 
     Returns
     -------
@@ -1200,9 +1269,13 @@ default="auto"
 
     Notes
     -----
-    fastText's ``.bin`` models (with subword n-grams) are not read: use the
-    ``.vec`` file published next to them. Nothing here unpickles: the npz
-    format stores keys as JSON and is loaded with ``allow_pickle=False``.
+    fastText's ``.bin`` models (``format="fasttext_bin"``, detected by their
+    signature) load with their n-gram table (``subwords``), so words outside
+    the vocabulary get vectors; the vectors equal fastText's and gensim's
+    ``load_facebook_vectors`` within float32 rounding. Quantised ``.ftz`` and
+    supervised (classifier) models are refused with an error saying so.
+    Nothing here unpickles: the npz format stores keys as JSON and is loaded
+    with ``allow_pickle=False``.
 
     Examples
     --------
@@ -1220,6 +1293,16 @@ default="auto"
         format = sniff_format(path)
     if format == "npz":
         return KeyedVectors.load(path)
+    if format == "fasttext_bin":
+        keys, vectors, counts, subwords = load_fasttext_bin(
+            path,
+            encoding=encoding,
+            unicode_errors="backslashreplace"
+            if unicode_errors == "strict"
+            else unicode_errors,
+            mmap=mmap,
+        )
+        return KeyedVectors(keys, vectors, counts=counts, subwords=subwords)
     keys, vectors = read_word2vec(
         path,
         binary=format == "word2vec_binary",
