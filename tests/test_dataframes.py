@@ -17,6 +17,7 @@ from skembed import (
     EdgeFeatures,
     EntityEmbeddingEncoder,
     ExtractiveSummarizer,
+    FastTextVectorizer,
     Item2VecTransformer,
     LINEEmbedder,
     Node2VecEmbedder,
@@ -171,6 +172,12 @@ def _fit_transform(est, X, y=None):
 COLUMN_CASES = {
     # name: (builder of the estimator, the pandas Series given as X)
     "word2vec": (_w2v, pd.Series(DOCS, name="text")),
+    "fasttext": (
+        lambda: FastTextVectorizer(
+            n_components=6, min_count=1, n_epochs=1, bucket=500, random_state=0
+        ),
+        pd.Series(DOCS, name="text"),
+    ),
     "summarizer": (
         lambda: ExtractiveSummarizer(n_sentences=1, random_state=0),
         pd.Series(SUMMARY_DOCS, name="text"),
