@@ -40,7 +40,9 @@ def _to_narwhals(X):
     series, or ``None`` when ``X`` is none of them."""
     if isinstance(X, (np.ndarray, list, tuple, str, bytes, dict)) or X is None:
         return None
-    native = nw.from_native(X, eager_only=True, allow_series=True, pass_through=True)
+    native = nw.from_native(X, allow_series=True, pass_through=True)
+    if isinstance(native, nw.LazyFrame):
+        return None  # dask, duckdb, polars LazyFrame: never computed here
     if native is not X:
         return native
     if hasattr(X, "__arrow_c_stream__"):

@@ -140,6 +140,16 @@ def test_protocol_only_objects(kind):
     assert is_dataframe(FRAMES[kind](df))
 
 
+def test_lazy_frames_are_left_alone():
+    """A lazy frame is neither read nor computed (dask's also exports
+    ``__dataframe__``, whose reading would compute it)."""
+    lazy = pl.DataFrame({"a": [1, 2]}).lazy()
+    assert as_pandas(lazy) is lazy and not is_dataframe(lazy)
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_pandas(pd.DataFrame({"a": [1, 2]}), npartitions=1)
+    assert as_pandas(frame) is frame and not is_dataframe(frame)
+
+
 def test_arrow_stream_of_an_array_is_a_column():
     out = as_pandas(ArrowStream(pa.chunked_array([["a", None, "c"]])))
     assert isinstance(out, pd.Series) and out.iloc[0] == "a" and pd.isna(out.iloc[1])
