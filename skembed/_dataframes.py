@@ -35,11 +35,17 @@ import pandas as pd
 __all__ = ["as_pandas", "is_dataframe"]
 
 
+#: libraries of lazy collections, never read here (see skembed.dask)
+_LAZY_LIBRARIES = {"dask", "dask_expr", "pyspark"}
+
+
 def _to_narwhals(X):
     """An eager narwhals DataFrame or Series for a non-pandas frame or
     series, or ``None`` when ``X`` is none of them."""
     if isinstance(X, (np.ndarray, list, tuple, str, bytes, dict)) or X is None:
         return None
+    if type(X).__module__.partition(".")[0] in _LAZY_LIBRARIES:
+        return None  # not even handed to narwhals (which warns about dask)
     native = nw.from_native(X, allow_series=True, pass_through=True)
     if isinstance(native, nw.LazyFrame):
         return None  # dask, duckdb, polars LazyFrame: never computed here
