@@ -783,7 +783,7 @@ def test_polars_long_format_matches_pandas():
     Z_pl = est.fit_transform(pl.DataFrame({c: LOG[c].tolist() for c in LOG}))
     assert Z_pl.shape == Z.shape == (3, 4)
     np.testing.assert_array_equal(Z_pl, Z)
-    assert est.items_.tolist() == ref.items_.tolist() == ["a", "b", "c"]
+    assert est.items_.tolist() == ref.items_.tolist() == ["a", "c", "b"]
     assert est.basket_ids_.tolist() == ref.basket_ids_.tolist() == [1, 2, 3]
     assert baskets_from_frame(
         pl.DataFrame({c: LOG[c].tolist() for c in LOG}), "user", "item", "t"
