@@ -12,6 +12,7 @@ from ._engine import _numba_config  # noqa: F401  (must run before any kernel im
 from ._graph._line import LINEEmbedder
 from ._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from ._items._item2vec import Item2VecTransformer, baskets_from_frame
+from ._items._scoring import recommendation_scorer
 from ._persist._api import load_model, save_model
 from ._tabular._entity import EntityEmbeddingEncoder
 from ._text._contextual import ContextualVectorizer
@@ -38,6 +39,7 @@ __all__ = [
     "baskets_from_frame",
     "load_model",
     "load_vectors",
+    "recommendation_scorer",
     "save_model",
     "split_sentences",
     "summarize",

@@ -262,8 +262,8 @@ def _parser():
     i = sub.add_parser(
         "item2vec", help="item vectors from baskets",
         description="Item2vec: one basket (session, playlist) per line, item "
-        "ids separated by white space. By default every other item of the "
-        "basket is context (--context set).",
+        "ids separated by white space. By default each item takes 10 context "
+        "items drawn from its basket each epoch (--context set, --n-context).",
     )
     i.add_argument("--input", required=True, metavar="PATH",
                    help="basket file or directory")
@@ -273,9 +273,13 @@ def _parser():
                    default="set", help="context of an item (set)")
     i.add_argument("--window", type=int, default=5,
                    help="window for sequence/shuffle (5)")
+    i.add_argument("--n-context", type=int, default=10,
+                   help="with --context set: context items drawn from the basket "
+                   "per item and epoch (10); 0: every other item (all pairs)")
     i.add_argument("--max-context", type=int, default=None,
-                   help="with --context set: at most this many context items per "
-                   "item, drawn anew each epoch (default: every other item)")
+                   help="with --context set and --n-context 0: at most this many "
+                   "context items per item, drawn anew each epoch (default: "
+                   "every other item)")
     i.add_argument("--negative", type=int, default=5, help="negatives (5)")
     i.add_argument("--min-count", type=int, default=1,
                    help="discard rarer items (1)")
@@ -439,6 +443,8 @@ def _item2vec(args):
                              "--window": args.window, "--negative": args.negative,
                              "--min-count": args.min_count, "--epochs": args.epochs,
                              "--max-context": args.max_context})
+    if args.n_context < 0:
+        raise CLIError(f"--n-context must be >= 0; got {args.n_context}")
     files = _input_files(args.input, "--input")
     _check_output(args.output, "--output")
     baskets = _Baskets(files, args.encoding, args.decode_errors, "--input")
@@ -451,7 +457,7 @@ def _item2vec(args):
     params = dict(
         n_components=args.dimensions, context=args.context, window=args.window,
         negative=args.negative, min_count=args.min_count, n_jobs=args.workers,
-        max_context=args.max_context,
+        max_context=args.max_context, n_context=args.n_context or None,
         random_state=args.seed, verbose=0 if args.quiet else 1,
     )
     if args.epochs is not None:

@@ -241,6 +241,8 @@ DIGESTS = {
     'fasttext-tfidf/fit_transform/0': '3f82bd204e2422ee',
     'item2vec/0.transform/0': 'fe83e3d8222dce21',
     'item2vec/fit_transform/0': '92a6a890cfd5e8ac',
+    'item2vec-sampled/0.transform/0': 'df4582f7d2e648b5',
+    'item2vec-sampled/fit_transform/0': 'a800055b065599dc',
     'item2vec-sequence/0.transform/0': '5878146106327b5e',
     'item2vec-sequence/fit_transform/0': '1faeea0bc2c5d839',
     'item2vec-shuffle/0.transform/0': 'e183584fd558e8f6',

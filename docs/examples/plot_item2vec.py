@@ -29,19 +29,19 @@ print(len(histories), "users; first history starts with", histories.iloc[0][:3])
 # %%
 # Training
 # --------
-# ``context="set"`` makes every other movie of a history a context of each
-# movie (order ignored); ``max_context`` caps that context for long
-# histories, which keeps the cost linear in their length. Movies liked by
+# ``context="set"`` makes the other movies of a history the context of each
+# movie (order ignored); ``n_context`` of them are drawn per movie and
+# epoch, which keeps the cost linear in the length of the histories. Movies liked by
 # fewer than 5 users are left out (``min_count``).
 model = Item2VecTransformer(
-    n_components=32, context="set", max_context=20, min_count=5, random_state=0
+    n_components=32, context="set", n_context=20, min_count=5, random_state=0
 )
 model.fit(histories)
 print(len(model.items_), "movies with a vector")
 
 for title in ["Toy Story", "Alien", "Pulp Fiction"]:
-    similar = model.most_similar(title, topn=4)
-    print(f"{title}:\n    " + "\n    ".join(t for t, _ in similar))
+    similar, _ = model.most_similar(title, topn=4)
+    print(f"{title}:\n    " + "\n    ".join(similar))
 
 # %%
 # Recommendations

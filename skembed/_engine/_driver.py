@@ -102,6 +102,7 @@ def train_sgns(
     window=5,
     shrink_window=True,
     max_context=None,
+    n_context=None,
     negative=5,
     ns_exponent=0.75,
     sample=1e-3,
@@ -150,6 +151,13 @@ def train_sgns(
         the ``max_context`` tokens nearest to it on the shuffled ring: cost
         ``O(m * max_context)``, and every token is still context of exactly
         ``max_context`` centres (none is dropped).
+    n_context : int or None
+        "set" context only, and it takes precedence over ``max_context``:
+        each token of a sentence of two or more draws ``n_context`` context
+        tokens uniformly (with replacement) among the other tokens of its
+        sentence, anew each epoch. Exactly ``n_context`` positive pairs per
+        token, so the cost is linear in the number of tokens whatever the
+        sentence lengths. ``None`` (or 0) keeps the exhaustive context.
     ns_exponent : float
         Exponent of the noise distribution ``count ** ns_exponent``.
     sample : float
@@ -222,6 +230,9 @@ def train_sgns(
     max_ctx = int(max_context or 0)
     if max_ctx < 0:
         raise ValueError(f"max_context must be None or >= 0; got {max_context!r}.")
+    n_ctx = int(n_context or 0) if mode == _sgns_kernels.MODE_SET else 0
+    if n_ctx < 0:
+        raise ValueError(f"n_context must be None or >= 0; got {n_context!r}.")
     per_epoch = int(total_tokens if total_tokens is not None else counts.sum())
     total = float(max(per_epoch * n_epochs, 1))
     threads = effective_threads(n_jobs)
@@ -275,6 +286,7 @@ def train_sgns(
                     shrink, int(negative), bool(shared_negatives),
                     float(learning_rate), float(min_learning_rate), total, sig,
                     logsig, max_len, losses, pairs, words, threads, max_ctx,
+                    n_ctx,
                 )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())
@@ -318,7 +330,7 @@ def _subword_epoch(parallel, sub_indptr, sub_ids):
     def epoch_fn(indptr, ids, starts, chunk_pos, seeds, w_in, w_out, keep, nprob,
                  nalias, sg, _mode, window, shrink, negative, shared, lr0, lr_min,
                  total, sig, logsig, max_len, losses, pairs, words, threads,
-                 _max_context):
+                 _max_context, _n_context):
         kernel(indptr, ids, starts, chunk_pos, seeds, sub_indptr, sub_ids, w_in,
                w_out, keep, nprob, nalias, sg, window, shrink, negative, shared,
                lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words,

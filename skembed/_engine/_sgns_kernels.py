@@ -93,7 +93,7 @@ def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
     sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
-    max_context=0,
+    max_context=0, n_context=0, ctx=None,
 ):
     """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
 
@@ -111,6 +111,13 @@ def _train_chunk(
     Shared-negative output gradients are flushed every ``_FLUSH_PAIRS``
     pairs, so a huge context (a 20,000-item basket) stays numerically
     stable.
+
+    ``n_context`` (set mode only, 0 = off; takes precedence over
+    ``max_context``): each centre draws ``n_context`` context positions
+    uniformly, with replacement, among the other tokens of its sentence
+    (into the scratch array ``ctx``), anew each epoch: exactly
+    ``n_context`` pairs per kept token of a sentence of two or more, so the
+    work is linear in the number of tokens whatever the sentence lengths.
     """
     dim = w_in.shape[1]
     n_targets = negative + 1
@@ -143,7 +150,11 @@ def _train_chunk(
         n_words += m
         if m < 2:
             continue
-        capped = mode == MODE_SET and max_context > 0 and m - 1 > max_context
+        sampled = mode == MODE_SET and n_context > 0
+        capped = (
+            mode == MODE_SET and not sampled and max_context > 0
+            and m - 1 > max_context
+        )
         if mode == MODE_SHUFFLE or capped:
             for i in range(m - 1, 0, -1):
                 state, z = next_random(state)
@@ -168,6 +179,12 @@ def _train_chunk(
                 if hi > m:
                     hi = m
             n_ctx = max_context if capped else hi - lo
+            if sampled:
+                n_ctx = n_context
+                for jj in range(n_context):
+                    state, z = next_random(state)
+                    j = below(z, m - 1)
+                    ctx[jj] = j + 1 if j >= i else j
             # targets: the centre token, then shared negatives
             targets[0] = w
             for k in range(1, n_targets):
@@ -182,7 +199,7 @@ def _train_chunk(
                 first = True
                 n_acc = 0
                 for jj in range(n_ctx):
-                    j = _context_at(capped, i, jj, lo, m)
+                    j = ctx[jj] if sampled else _context_at(capped, i, jj, lo, m)
                     if j < 0:
                         continue
                     c = buf[j]
@@ -243,7 +260,7 @@ def _train_chunk(
                     neu1e[d] = 0.0
                 cnt = 0
                 for jj in range(n_ctx):
-                    j = _context_at(capped, i, jj, lo, m)
+                    j = ctx[jj] if sampled else _context_at(capped, i, jj, lo, m)
                     if j < 0:
                         continue
                     c = buf[j]
@@ -268,7 +285,7 @@ def _train_chunk(
                         neu1e[d] += g * w_out[t, d]
                         w_out[t, d] += g * neu1[d]
                 for jj in range(n_ctx):
-                    j = _context_at(capped, i, jj, lo, m)
+                    j = ctx[jj] if sampled else _context_at(capped, i, jj, lo, m)
                     if j < 0:
                         continue
                     c = buf[j]
@@ -283,7 +300,7 @@ def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
-    max_context,
+    max_context, n_context,
 ):
     dim = w_in.shape[1]
     buf = np.empty(max_len, dtype=np.int32)
@@ -291,11 +308,12 @@ def _epoch_body(
     grad = np.empty((negative + 1, dim), dtype=np.float32)
     neu1 = np.empty(dim, dtype=np.float32)
     neu1e = np.empty(dim, dtype=np.float32)
+    ctx = np.empty(max(n_context, 1), dtype=np.int64)
     loss, n_pairs, n_words = _train_chunk(
         indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
         nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
         lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
-        buf, targets, grad, neu1, neu1e, max_context,
+        buf, targets, grad, neu1, neu1e, max_context, n_context, ctx,
     )
     losses[c] = loss
     pairs[c] = n_pairs
@@ -307,7 +325,7 @@ def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
-    max_context=0,
+    max_context=0, n_context=0,
 ):
     """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
     for c in range(chunk_starts.shape[0] - 1):
@@ -315,7 +333,7 @@ def sgns_epoch_serial(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
             shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words, max_context,
+            losses, pairs, words, max_context, n_context,
         )
 
 
@@ -324,7 +342,7 @@ def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
-    max_context=0,
+    max_context=0, n_context=0,
 ):
     """One pass over a CSR block on ``n_threads`` lock-free (Hogwild) threads.
 
@@ -341,7 +359,7 @@ def sgns_epoch_parallel(
                 indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
                 keep, nprob, nalias, sg, mode, window, shrink, negative,
                 shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-                losses, pairs, words, max_context,
+                losses, pairs, words, max_context, n_context,
             )
 
 

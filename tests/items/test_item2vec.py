@@ -1,5 +1,6 @@
-"""Tests of Item2VecTransformer, baskets_from_frame and the engine's
-``max_context`` / shared-negative flushing used by the set context."""
+"""Tests of Item2VecTransformer, baskets_from_frame, recommendation_scorer
+and the engine's ``n_context`` / ``max_context`` / shared-negative flushing
+used by the set context."""
 
 import pickle
 import time
@@ -15,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skembed import Item2VecTransformer, baskets_from_frame
+from skembed import Item2VecTransformer, baskets_from_frame, recommendation_scorer
 from skembed._engine._driver import train_sgns
 
 FAST = dict(n_components=8, n_epochs=5, random_state=0)
@@ -329,7 +330,7 @@ def _cluster_purity(est, clusters, topn=3):
     label = {it: c for c, items in enumerate(clusters) for it in items}
     hits = []
     for it in label:
-        for other, _ in est.most_similar(it, topn=topn):
+        for other in est.most_similar(it, topn=topn)[0]:
             hits.append(label[other] == label[it])
     return np.mean(hits)
 
@@ -365,13 +366,21 @@ def test_set_context_ignores_order():
 
 
 def test_most_similar(fitted):
-    sims = fitted.most_similar("c1_0", topn=5)
-    assert len(sims) == 5
-    assert all(it != "c1_0" for it, _ in sims)
-    scores = [s for _, s in sims]
-    assert scores == sorted(scores, reverse=True)
+    """One return convention with recommend: (items, scores) arrays."""
+    items, scores = fitted.most_similar("c1_0", topn=5)
+    assert items.shape == scores.shape == (5,)
+    assert scores.dtype == np.float32
+    assert "c1_0" not in items.tolist()
+    assert scores.tolist() == sorted(scores.tolist(), reverse=True)
     assert all(-1.0 <= s <= 1.0 + 1e-6 for s in scores)
-    assert len(fitted.most_similar("c1_0", topn=1000)) == len(fitted.items_) - 1
+    for it, sc in zip(items, scores, strict=True):
+        assert fitted.similarity("c1_0", it) == pytest.approx(float(sc), abs=1e-6)
+    assert fitted.similarity("c1_0", "c1_0") == pytest.approx(1.0, abs=1e-6)
+    with pytest.raises(KeyError, match="not in the vocabulary"):
+        fitted.similarity("c1_0", "nope")
+    rec_items, _ = fitted.recommend(["c1_0"], k=5)
+    assert type(rec_items) is type(items) and rec_items.dtype == items.dtype
+    assert len(fitted.most_similar("c1_0", topn=1000)[0]) == len(fitted.items_) - 1
     with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
         fitted.most_similar("nope")
     with pytest.raises(KeyError, match="not in the vocabulary"):
@@ -388,10 +397,10 @@ def test_wv_keyed_vectors(fitted):
     np.testing.assert_array_equal(
         fitted.wv_["c0_1"], fitted.item_vectors_[fitted.vocabulary_["c0_1"]]
     )
-    ours = fitted.most_similar("c0_1", topn=4)
+    ours, our_scores = fitted.most_similar("c0_1", topn=4)
     theirs = fitted.wv_.most_similar("c0_1", topn=4)
-    assert [k for k, _ in ours] == [k for k, _ in theirs]
-    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
+    assert ours.tolist() == [k for k, _ in theirs]
+    np.testing.assert_allclose(our_scores, [s for _, s in theirs], rtol=1e-5)
     np.testing.assert_array_equal(fitted.wv_.counts, fitted.item_counts_)
 
 
@@ -506,7 +515,7 @@ def test_20000_item_basket_loses_nothing():
     basket = [f"i{j}" for j in range(m)]
     t0 = time.process_time()
     est = Item2VecTransformer(
-        n_components=4, n_epochs=2, max_context=10, random_state=0
+        n_components=4, n_epochs=2, n_context=None, max_context=10, random_state=0
     ).fit([basket, basket[:3]])
     assert time.process_time() - t0 < 30
     assert len(est.items_) == m
@@ -675,3 +684,197 @@ def test_fit_reads_a_reiterable_once(data):
     np.testing.assert_array_equal(est.item_vectors_, ref.item_vectors_)
     np.testing.assert_array_equal(est.idf_, ref.idf_)
     assert est.vocabulary_ == ref.vocabulary_
+
+
+# ------------------------------------------------ linear default context
+def _heavy_tailed_baskets(seed=0, n=300, n_items=400):
+    rng = np.random.RandomState(seed)
+    lengths = np.minimum(2 + rng.pareto(1.2, size=n) * 4, 300).astype(int)
+    return [list(rng.randint(n_items, size=m)) for m in lengths], rng
+
+
+def _pairs_of_fit(monkeypatch, baskets, **params):
+    seen = []
+    fit_sgns = Item2VecTransformer._fit_sgns
+
+    def spy(self, *args, **kwargs):
+        result = fit_sgns(self, *args, **kwargs)
+        seen.append(result.n_pairs)
+        return result
+
+    monkeypatch.setattr(Item2VecTransformer, "_fit_sgns", spy)
+    Item2VecTransformer(n_components=4, n_epochs=2, random_state=0, **params).fit(
+        baskets
+    )
+    monkeypatch.undo()
+    return seen[0]
+
+
+def test_default_fit_is_linear_in_item_occurrences(monkeypatch):
+    """Doubling the length of every basket doubles the trained pairs with the
+    default (sampled) set context, whatever the length distribution; the
+    exhaustive context quadruples them."""
+    baskets, rng = _heavy_tailed_baskets()
+    doubled = [b + list(rng.randint(400, size=len(b))) for b in baskets]
+    lengths = np.array([len(b) for b in baskets])
+    assert lengths.max() > 20 * np.median(lengths)  # heavy tail
+    default = _pairs_of_fit(monkeypatch, baskets)
+    twice = _pairs_of_fit(monkeypatch, doubled)
+    assert default == 2 * 10 * lengths.sum()  # n_epochs * n_context * items
+    assert 1.9 < twice / default < 2.1
+    exact = _pairs_of_fit(monkeypatch, baskets, n_context=None)
+    exact_twice = _pairs_of_fit(monkeypatch, doubled, n_context=None)
+    assert exact_twice / exact > 3.5
+
+
+def test_n_context_only_for_set(monkeypatch, data):
+    seq = _pairs_of_fit(monkeypatch, data[0], context="sequence", window=1,
+                        shrink_window=False)
+    seq_other = _pairs_of_fit(monkeypatch, data[0], context="sequence", window=1,
+                              shrink_window=False, n_context=3)
+    assert seq == seq_other
+    with pytest.raises(ValueError, match="n_context"):
+        Item2VecTransformer(n_context=0).fit(data[0])
+
+
+def test_sampled_set_context_recovers_clusters():
+    baskets, clusters, _ = planted_baskets(n_baskets=400, noise=0.1, seed=3)
+    est = Item2VecTransformer(
+        n_components=16, n_epochs=10, n_context=3, random_state=0
+    ).fit(baskets)
+    assert _cluster_purity(est, clusters) >= 0.9
+
+
+# ------------------------------------------------------- spilled corpus
+def test_spilled_item_corpus_trains_identically(monkeypatch, data):
+    from skembed._engine import _corpus
+
+    ref = Item2VecTransformer(**FAST).fit(data[0])
+    monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 100)
+    monkeypatch.setattr(_corpus, "_READ_TOKENS", 200)
+    spilled = Item2VecTransformer(**FAST).fit(iter(data[0]))
+    np.testing.assert_array_equal(spilled.item_vectors_, ref.item_vectors_)
+    np.testing.assert_array_equal(spilled.idf_, ref.idf_)
+    assert spilled.n_baskets_ == ref.n_baskets_
+
+
+# ------------------------------------------------- frames of every kind
+LOG = pd.DataFrame(
+    {
+        "user": [1, 2, 1, 2, 1, 3, 3],
+        "item": ["a", "b", "c", "a", "b", "c", "a"],
+        "t": [3, 1, 1, 2, 2, 5, 4],
+    }
+)
+
+
+def _long(**kw):
+    return Item2VecTransformer(
+        n_components=4, n_epochs=3, basket_col="user", item_col="item",
+        order_col="t", random_state=0, **kw,
+    )
+
+
+def test_polars_long_format_matches_pandas():
+    pl = pytest.importorskip("polars")
+    ref = _long()
+    Z = ref.fit_transform(LOG)
+    est = _long()
+    Z_pl = est.fit_transform(pl.DataFrame({c: LOG[c].tolist() for c in LOG}))
+    assert Z_pl.shape == Z.shape == (3, 4)
+    np.testing.assert_array_equal(Z_pl, Z)
+    assert est.items_.tolist() == ref.items_.tolist() == ["a", "c", "b"]
+    assert est.basket_ids_.tolist() == ref.basket_ids_.tolist() == [1, 2, 3]
+    assert baskets_from_frame(
+        pl.DataFrame({c: LOG[c].tolist() for c in LOG}), "user", "item", "t"
+    ).tolist() == baskets_from_frame(LOG, "user", "item", "t").tolist()
+    # a polars list column is a column of baskets
+    col = pl.Series("b", [["a", "b"], ["c"]])
+    np.testing.assert_array_equal(ref.transform(col), ref.transform([["a", "b"], ["c"]]))
+
+
+def test_arrow_backed_pandas_matches_pandas():
+    pytest.importorskip("pyarrow")
+    arrow = LOG.convert_dtypes(dtype_backend="pyarrow")
+    ref = _long()
+    Z = ref.fit_transform(LOG)
+    est = _long()
+    np.testing.assert_array_equal(est.fit_transform(arrow), Z)
+    assert est.items_.tolist() == ref.items_.tolist()
+    assert est.basket_ids_.tolist() == [1, 2, 3]
+    assert all(type(x) is str for x in est.items_)
+
+
+def test_two_column_frame_without_basket_col_warns():
+    with pytest.warns(UserWarning, match="2-column DataFrame.*basket_col="):
+        Item2VecTransformer(n_components=4, n_epochs=1).fit(LOG[["user", "item"]])
+
+
+def test_basket_ids_align_rows():
+    est = _long()
+    Z = est.fit_transform(LOG)
+    pd_out = _long().set_output(transform="pandas").fit_transform(LOG)
+    assert pd_out.index.tolist() == est.basket_ids_.tolist()
+    np.testing.assert_array_equal(pd_out.to_numpy(), Z)
+    plain = Item2VecTransformer(n_components=4, n_epochs=1).fit([["a", "b"], ["c"]])
+    assert plain.basket_ids_.tolist() == [0, 1]
+
+
+def test_baskets_from_frame_plain_items():
+    cat = LOG.assign(item=LOG["item"].astype("category"))
+    baskets = baskets_from_frame(cat, "user", "item", "t")
+    assert all(type(x) is str for b in baskets for x in b)
+    assert baskets.tolist() == [["c", "b", "a"], ["b", "a"], ["a", "c"]]
+    with pytest.raises(TypeError, match="must be a DataFrame in long format"):
+        baskets_from_frame([["a"]], "user", "item")
+
+
+# ------------------------------------------------------ recommendation scorer
+def test_recommendation_scorer_in_grid_search(data):
+    baskets = data[0]
+    search = GridSearchCV(
+        Item2VecTransformer(n_components=8, n_epochs=5, random_state=0),
+        {"ns_exponent": [0.0, 0.5]},
+        scoring={
+            "recall": recommendation_scorer("recall", k=5, holdout="random"),
+            "ndcg": recommendation_scorer("ndcg", k=5, holdout="random"),
+        },
+        refit="ndcg",
+        cv=3,
+    ).fit(baskets)
+    assert set(search.best_params_) == {"ns_exponent"}
+    # planted clusters of 8 items: the held-out item is easy to find
+    assert search.cv_results_["mean_test_recall"].max() > 0.5
+    assert 0 < search.best_score_ <= 1
+
+
+def test_recommendation_scorer_values(fitted):
+    """Hand-checked metrics on a basket whose hidden item is known."""
+    scorer = recommendation_scorer("recall", k=3)
+    queries, truths = scorer.split([["x", "y", "z"], ["a"]])
+    assert queries == [["x", "y"]] and truths == [{"z"}]
+    items, _ = fitted.recommend(["c1_0", "c1_1"], k=3)
+    basket = ["c1_0", "c1_1", items[0]]
+    assert recommendation_scorer("recall", k=3)(fitted, [basket]) == 1.0
+    assert recommendation_scorer("ndcg", k=3)(fitted, [basket]) == 1.0
+    second = ["c1_0", "c1_1", items[1]]
+    assert recommendation_scorer("ndcg", k=3)(fitted, [second]) == pytest.approx(
+        1 / np.log2(3)
+    )
+    assert recommendation_scorer("hit_rate", k=1)(fitted, [second]) == 0.0
+    assert recommendation_scorer("recall", k=3)(
+        Pipeline([("i2v", fitted)]), [basket]
+    ) == 1.0
+
+
+def test_recommendation_scorer_errors(fitted):
+    with pytest.raises(ValueError, match="metric must be one of"):
+        recommendation_scorer("auc")
+    with pytest.raises(ValueError, match="holdout must be one of"):
+        recommendation_scorer(holdout="first")
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
+        recommendation_scorer(k=0)
+    with pytest.raises(ValueError, match="no basket of the held-out data"):
+        recommendation_scorer()(fitted, [["c1_0"]])
+    with pytest.raises(TypeError, match="recommend_batch"):
+        recommendation_scorer()(LogisticRegression(), [["a", "b"]])
