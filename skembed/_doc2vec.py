@@ -52,8 +52,10 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     sample : float, default=1e-3
         Frequent-word subsampling threshold, in training and inference; 0
         disables.
-    n_epochs : int, default=10
-        Training passes over the documents (gensim: ``epochs``).
+    n_epochs : int, default=20
+        Training passes over the documents (gensim: ``epochs``, default 10).
+        Each pass updates a document's vector once per word, so short
+        documents need more passes than word2vec does.
     infer_epochs : int or None, default=None
         Passes over each document in ``transform``; ``None`` means
         ``n_epochs`` (gensim's ``infer_vector(epochs=None)``).
@@ -197,7 +199,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         negative=5,
         min_count=5,
         sample=1e-3,
-        n_epochs=10,
+        n_epochs=20,
         infer_epochs=None,
         learning_rate=0.025,
         ns_exponent=0.75,
