@@ -8,7 +8,7 @@
 * Markdown tables.
 
 Kept free of any skembed import so that it works before skembed's graph
-estimator exists and so that ``tests/test_bench_graph.py`` can exercise it.
+estimator exists and so that ``tests/graph/test_bench_graph.py`` can exercise it.
 """
 
 import json

@@ -9,11 +9,12 @@ int64 edge array, "scipy": a symmetric CSR adjacency, "networkx": a
 ``networkx.Graph``), ``out_prefix`` and the hyper-parameters. Writes
 ``<out_prefix>.npy`` / ``_nodes.npy`` / ``.json`` like the pecanpy worker.
 
-Where the time goes: ``skembed._base.train_sgns`` (the shared SGNS driver) is
+Where the time goes: ``skembed._engine._driver.train_sgns`` (the shared SGNS driver) is
 wrapped with a timer, so ``embed`` is the SGNS time and ``walks`` is the rest
 of ``fit_transform`` (input validation, CSR build, walk sampling, corpus
 hand-over). Pure-Python functions with "walk" in their name in
-``skembed._node2vec`` / ``skembed._walks`` are timed too when they exist.
+``skembed._graph._node2vec`` / ``skembed._graph._walk_kernels`` are timed too
+when they exist.
 ``skembed`` is imported from ``PYTHONPATH`` (``bench_graph.py`` puts the
 repository that holds this script last on it).
 """
@@ -58,9 +59,10 @@ def _timer(store, key, fn):
 class _TimedModule:
     """Stand-in for a module seen by one caller: times its "walk" callables.
 
-    Installed as ``skembed._node2vec._walks`` only, so the numba kernels keep
-    calling each other directly (a Python wrapper in the real module's globals
-    would break their compilation); only the Python-level calls are timed.
+    Installed as ``skembed._graph._node2vec._walk_kernels`` only, so the
+    numba kernels keep calling each other directly (a Python wrapper in the
+    real module's globals would break their compilation); only the
+    Python-level calls are timed.
     """
 
     def __init__(self, module, store, state):
@@ -86,15 +88,15 @@ def instrument(skembed, store, sgns_results):
 
     ``store["embed"]`` is the time inside ``train_sgns``; ``walkfn:in_sgns``
     and ``walkfn:before_sgns`` the time in walk functions called from
-    ``skembed._node2vec`` (walks regenerated while SGNS streams the corpus
+    ``skembed._graph._node2vec`` (walks regenerated while SGNS streams the corpus
     count as walks, not as SGNS).
     """
     import importlib
     import types
 
-    from skembed import _base
+    from skembed._engine import _driver
 
-    original = _base.train_sgns
+    original = _driver.train_sgns
     state = {"in_sgns": False}
 
     def capture(*args, **kwargs):
@@ -111,11 +113,12 @@ def instrument(skembed, store, sgns_results):
         if name.startswith("skembed") and getattr(mod, "train_sgns", None) is original:
             mod.train_sgns = timed
     try:
-        n2v = importlib.import_module("skembed._node2vec")
+        n2v = importlib.import_module("skembed._graph._node2vec")
     except ImportError:
         return
     for attr, obj in list(vars(n2v).items()):
-        if isinstance(obj, types.ModuleType) and obj.__name__ == "skembed._walks":
+        walks = "skembed._graph._walk_kernels"
+        if isinstance(obj, types.ModuleType) and obj.__name__ == walks:
             setattr(n2v, attr, _TimedModule(obj, store, state))
         elif (
             "walk" in attr.lower()

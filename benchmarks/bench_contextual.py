@@ -59,10 +59,8 @@ from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel  # noqa: E402
 
-from skembed import (
-    ContextualVectorizer,  # noqa: E402
-    _contextual,  # noqa: E402
-)
+from skembed import ContextualVectorizer  # noqa: E402
+from skembed._text import _contextual  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "contextual.md"
 

@@ -117,8 +117,8 @@ def worker(impl, sg, threads, epochs, corpus_path, seed=1):
     else:
         import numpy as np
 
-        from skembed._base import train_sgns
-        from skembed._vocab import build_vocabulary, count_tokens, encode
+        from skembed._engine._driver import train_sgns
+        from skembed._engine._vocab import build_vocabulary, count_tokens, encode
 
         counts, _ = count_tokens(sentences)
         vocab = build_vocabulary(counts, min_count=PARAMS["min_count"])
@@ -257,8 +257,8 @@ def write_table(rows, args, corpus):
 def scaling(repeat=3):
     """Wall throughput of 1 vs 2 threads, in one process, best of ``repeat``."""
 
-    from skembed._base import train_sgns
-    from skembed._vocab import build_vocabulary, count_tokens, encode
+    from skembed._engine._driver import train_sgns
+    from skembed._engine._vocab import build_vocabulary, count_tokens, encode
 
     corpus = CACHE / "engine_corpus.txt"
     if not corpus.exists():

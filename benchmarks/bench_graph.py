@@ -501,11 +501,11 @@ def render(setup, runs, ratios, warm, pecanpy_error, started, load0, title=None)
         lines += [
             "### Where skembed's time goes",
             "",
-            "`walks` = `fit_transform` minus the time inside `skembed._base."
+            "`walks` = `fit_transform` minus the time inside `skembed._engine._driver."
             "train_sgns` (validation, CSR, counting pass, walk sampling), plus "
             "the walks regenerated while SGNS streams the corpus; `walk "
-            "kernels` = calls of `skembed._walks` walk functions from "
-            "`skembed._node2vec`; SGNS = the rest of `train_sgns`. Percentages "
+            "kernels` = calls of `skembed._graph._walk_kernels` walk functions from "
+            "`skembed._graph._node2vec`; SGNS = the rest of `train_sgns`. Percentages "
             "of the child's total CPU-s.",
             "",
             prof,

@@ -298,7 +298,7 @@ def child_graph_check(size, threads):
     of the node2vec case (what validation costs before any walk)."""
     import tracemalloc
 
-    from skembed._graph import check_graph
+    from skembed._graph._checks import check_graph
 
     A, n_edges = random_graph(size)
     check_graph(random_graph(200)[0])  # load the kernels outside the trace

@@ -60,7 +60,7 @@ import gensim  # noqa: E402
 from gensim.models import Word2Vec  # noqa: E402
 
 from skembed import Word2VecVectorizer  # noqa: E402
-from skembed._text import build_analyzer  # noqa: E402
+from skembed._text._analyzer import build_analyzer  # noqa: E402
 
 DATA = Path(gensim.__file__).parent / "test" / "test_data"
 RESULTS = Path(__file__).resolve().parent / "results" / "text.md"

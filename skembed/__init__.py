@@ -8,24 +8,18 @@ pick the central sentences of English or Chinese text (TextRank on sentence
 vectors, with MMR).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from . import _numba_config  # noqa: F401  (must run before any kernel import)
-from ._contextual import ContextualVectorizer
-from ._entity import EntityEmbeddingEncoder
-from ._item2vec import Item2VecTransformer, baskets_from_frame
-from ._keyedvectors import KeyedVectors, load_vectors
-from ._line import LINEEmbedder
-from ._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
-from ._persist import load_model, save_model
-from ._sentences import split_sentences
-from ._summarize import ExtractiveSummarizer, summarize
-from ._word2vec import Word2VecVectorizer
-
-try:
-    __version__ = version("skembed")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from ._engine import _numba_config  # noqa: F401  (must run before any kernel import)
+from ._graph._line import LINEEmbedder
+from ._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from ._items._item2vec import Item2VecTransformer, baskets_from_frame
+from ._persist._api import load_model, save_model
+from ._tabular._entity import EntityEmbeddingEncoder
+from ._text._contextual import ContextualVectorizer
+from ._text._sentences import split_sentences
+from ._text._summarize import ExtractiveSummarizer, summarize
+from ._text._word2vec import Word2VecVectorizer
+from ._vectors._keyedvectors import KeyedVectors, load_vectors
+from ._version import __version__
 
 __all__ = [
     "ContextualVectorizer",

@@ -25,10 +25,18 @@ import argparse
 import codecs
 import itertools
 import os
-import sys
 import time
 from array import array
 from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from ._graph._node2vec import Node2VecEmbedder
+from ._items._item2vec import Item2VecTransformer
+from ._progress import Progress
+from ._text._word2vec import Word2VecVectorizer
+from ._vectors._keyedvectors import KeyedVectors
 
 __all__ = ["main"]
 
@@ -42,8 +50,7 @@ class CLIError(Exception):
 
 
 def _log(args, message):
-    if not args.quiet:
-        print(f"[skembed {args.command}] {message}", file=sys.stderr, flush=True)
+    Progress(f"skembed {args.command}", 0 if args.quiet else 1).log(message)
 
 
 def _input_files(path, what="-train", directory=True):
@@ -300,8 +307,6 @@ def _lower_split(text):
 
 
 def _word2vec(args):
-    from . import Word2VecVectorizer
-
     _check_positive(args, **{"-size": args.size, "-window": args.window,
                              "-negative": args.negative, "-iter": args.iter,
                              "-min-count": args.min_count})
@@ -338,8 +343,6 @@ def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
     first appearance as a source, then as a target only: the order in which
     the estimator numbers string ids of an edge list.
     """
-    import numpy as np
-
     index = defaultdict(itertools.count().__next__)
     lookup = index.__getitem__
     ends = array(_INT32)  # src, dst of each edge
@@ -403,10 +406,6 @@ def read_edgelist(path, weighted, encoding="utf-8", errors="strict"):
 
 
 def _node2vec(args):
-    import pandas as pd
-
-    from . import KeyedVectors, Node2VecEmbedder
-
     _check_positive(args, **{"--dimensions": args.dimensions,
                              "--walk-length": args.walk_length,
                              "--num-walks": args.num_walks,
@@ -436,8 +435,6 @@ def _node2vec(args):
 
 
 def _item2vec(args):
-    from . import Item2VecTransformer
-
     _check_positive(args, **{"--dimensions": args.dimensions,
                              "--window": args.window, "--negative": args.negative,
                              "--min-count": args.min_count, "--epochs": args.epochs,

@@ -5,10 +5,11 @@ import numbers
 
 import numba
 import numpy as np
+import scipy.sparse as sp
 from joblib import effective_n_jobs
 
 __all__ = [
-    "check_sequence_input",
+    "check_column",
     "effective_threads",
     "numba_threads",
 ]
@@ -40,32 +41,62 @@ def numba_threads(n_jobs):
         numba.set_num_threads(previous)
 
 
-def check_sequence_input(X, *, what="documents", param="X", materialize=True):
-    """Reject inputs that cannot be an iterable of sequences.
+def check_column(X, *, what, param="X", rows=False, hint="", scalar_error=TypeError):
+    """The one check of a 1-D input: a column of documents, baskets or node ids.
 
-    Mirrors scikit-learn's vectorizers: a bare string (which would iterate
-    over characters), bytes, a scalar or ``None`` raise a ``ValueError`` /
-    ``TypeError`` naming the argument. Returns a list (materialised once, so
-    generators are accepted and the input is not consumed twice), or with
-    ``materialize=False`` an iterator over ``X`` (for one streaming pass).
+    Returns ``X`` itself, or its column for a one-column DataFrame or an
+    ``(n, 1)`` array; callers turn it into their list or array. Raises, naming
+    ``param`` and what was expected:
+
+    * ``ValueError`` for a bare ``str`` / ``bytes`` (it would iterate over
+      characters; for documents, scikit-learn's own message), a DataFrame of
+      several columns or an array of another shape (unless ``rows``: then
+      its rows are the values, e.g. baskets), a sparse matrix;
+    * ``scalar_error`` (``TypeError``; the graph family's documented error
+      is ``ValueError``) for ``None``, a number, a 0-d array or a
+      non-iterable.
+
+    ``hint`` is appended to the messages about the shape.
     """
     if isinstance(X, (str, bytes)):
+        if what == "documents":
+            raise ValueError(
+                "Iterable over raw text documents expected, string object received."
+            )
+        single = "string" if isinstance(X, str) else "bytes object"
         raise ValueError(
-            f"Iterable over raw text {what} expected, string object received."
-            if what == "documents"
-            else f"{param} must be an iterable of {what}; got a single "
-            f"{type(X).__name__} object."
+            f"{param} must be an iterable of {what}; got a single {single} "
+            f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
         )
-    if X is None or isinstance(X, (numbers.Number, np.generic)):
-        raise TypeError(
-            f"{param} must be an iterable of {what}; got {type(X).__name__}."
+    if (
+        X is None
+        or isinstance(X, (numbers.Number, np.generic))
+        or getattr(X, "ndim", 1) == 0
+        or not hasattr(X, "__iter__")
+    ):
+        found = "a 0-d array" if getattr(X, "ndim", 1) == 0 else type(X).__name__
+        raise scalar_error(f"{param} must be an iterable of {what}; got {found}.")
+    if sp.issparse(X):
+        raise ValueError(
+            f"{param} must be a 1-D column of {what}; got a sparse matrix of "
+            f"shape {X.shape}."
         )
-    if hasattr(X, "ndim") and getattr(X, "ndim", 1) == 0:
-        raise TypeError(f"{param} must be an iterable of {what}; got a 0-d array.")
-    try:
-        items = list(X) if materialize else iter(X)
-    except TypeError as exc:
-        raise TypeError(
-            f"{param} must be an iterable of {what}; got {type(X).__name__}."
-        ) from exc
-    return items
+    if hasattr(X, "iloc") and hasattr(X, "columns"):  # DataFrame
+        if X.shape[1] == 1:
+            return X.iloc[:, 0]
+        if rows:
+            return X
+        raise ValueError(
+            f"{param} must be one column of {what}; got a DataFrame with "
+            f"{X.shape[1]} columns.{hint}"
+        )
+    if isinstance(X, np.ndarray) and X.ndim != 1:
+        if X.ndim == 2 and X.shape[1] == 1:
+            return X[:, 0]
+        if rows:
+            return X
+        raise ValueError(
+            f"{param} must be a 1-D array of {what}; got an array of shape "
+            f"{X.shape}.{hint}"
+        )
+    return X

@@ -24,6 +24,21 @@ import argparse
 import os
 import sys
 import time
+import warnings
+
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from ._graph._node2vec import EdgeFeatures, Node2VecEmbedder
+from ._items._item2vec import Item2VecTransformer
+from ._tabular._entity import EntityEmbeddingEncoder
+from ._text._word2vec import Word2VecVectorizer
 
 __all__ = ["main"]
 
@@ -57,20 +72,6 @@ def load_movielens(n_ratings, random_state=0):
 
 def build_searches(histories, edges, quick, random_state=0):
     """The pipelines and their grids: name -> GridSearchCV-ready (pipe, grid)."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
-
-    from skembed import (
-        EdgeFeatures,
-        EntityEmbeddingEncoder,
-        Item2VecTransformer,
-        Node2VecEmbedder,
-        Word2VecVectorizer,
-    )
-
     def lr():
         return LogisticRegression(max_iter=2000, C=0.5)
 
@@ -157,8 +158,6 @@ def plot_movies(item2vec, df, path, n_movies=400):
     except ImportError:  # pragma: no cover - depends on the extra
         print('(no plot: pip install "skembed[demo]" for matplotlib)')
         return None
-    from sklearn.decomposition import PCA
-
     top = df["movieId"].value_counts().index[:n_movies]
     genres = df.drop_duplicates("movieId").set_index("movieId").loc[top, "genres"]
     first = genres.str.split("|").str[0]
@@ -194,11 +193,6 @@ def main(argv=None):
     parser.add_argument("--output-dir", default="demo_output",
                         help="where the table and plot go (demo_output)")
     args = parser.parse_args(argv)
-
-    import warnings
-
-    import pandas as pd
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
     t0 = time.perf_counter()
     n_ratings = min(args.n_ratings, 4000) if args.quick else args.n_ratings

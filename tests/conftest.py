@@ -46,7 +46,7 @@ def karate():
 @pytest.fixture
 def fresh_graph_cache():
     """An empty in-process walk/embedding cache before and after a test."""
-    from skembed._graph import clear_graph_cache
+    from skembed._graph._cache import clear_graph_cache
 
     clear_graph_cache()
     yield

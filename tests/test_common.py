@@ -126,7 +126,7 @@ def test_docstring_has_examples_and_numpydoc_sections(cls):
 
 
 def test_joblib_round_trip_of_a_fitted_engine(tmp_path):
-    from skembed._base import train_sgns
+    from skembed._engine._driver import train_sgns
 
     ids = np.arange(20, dtype=np.int32) % 5
     res = train_sgns((np.array([0, 20]), ids), np.bincount(ids), n_components=4,

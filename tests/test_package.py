@@ -7,7 +7,7 @@ import pytest
 from numba.core import config
 
 import skembed
-from skembed import _numba_config
+from skembed._engine import _numba_config
 
 
 def test_version_is_a_string():
@@ -45,14 +45,16 @@ def test_kernels_compile_with_an_unwritable_cache(tmp_path):
     """A subprocess whose only cache choices fail still imports and runs."""
     code = textwrap.dedent(
         """
-        import skembed._numba_config as c
+        import skembed._engine._numba_config as c
         c.CACHE = c._configure_cache("/nonexistent", lambda p: False)
-        from skembed import _kernels
+        from skembed._engine import _random
         import numpy as np
-        print(c.CACHE, int(_kernels.splitmix64(np.uint64(1))) > 0)
+        print(c.CACHE, int(_random.splitmix64(np.uint64(1))) > 0)
         """
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
+    # the skembed under test, also from a checkout that is not the installed one
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(skembed.__file__))
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True,
         cwd=tmp_path,

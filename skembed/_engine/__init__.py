@@ -1,0 +1,1 @@
+"""The shared SGNS engine: driver, estimator base, kernels, corpus, vocabulary."""

@@ -1,0 +1,285 @@
+"""The SGNS driver: epoch loop, learning-rate schedule, threads, progress.
+
+Arrays in, arrays out, no input validation (the estimators validate). The
+kernels in :mod:`skembed._engine._sgns_kernels` do one epoch over one CSR block.
+
+Two entry points:
+
+* :func:`train_sgns`, a plain function used by every estimator (and by the
+  benchmarks), and
+* :class:`_BaseSGNS`, the estimator base that declares the shared
+  hyper-parameters and their constraints and calls :func:`train_sgns` with
+  them.
+"""
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .._progress import Progress
+from .._validation import effective_threads, numba_threads
+from . import _random, _sgns_kernels
+from ._vocab import keep_probabilities, noise_distribution
+
+__all__ = ["SGNSResult", "chunk_starts", "init_vectors", "train_sgns"]
+
+_MODES = {
+    "window": _sgns_kernels.MODE_WINDOW,
+    "set": _sgns_kernels.MODE_SET,
+    "shuffle": _sgns_kernels.MODE_SHUFFLE,
+}
+
+#: tokens per work chunk; fixed (not derived from n_jobs) so that the random
+#: streams, and hence serial results, never depend on the thread count.
+CHUNK_TOKENS = 8192
+
+
+@dataclass
+class SGNSResult:
+    """What :func:`train_sgns` returns.
+
+    Attributes
+    ----------
+    w_in : ndarray of float32, shape (n_tokens, n_components)
+        Input ("syn0") vectors: the embedding.
+    w_out : ndarray of float32, shape (n_tokens, n_components)
+        Output ("syn1neg") vectors, used for recommendation scores.
+    loss_curve : list of float
+        Mean loss per (centre, target) pair of each epoch; NaN for an epoch
+        that trained no pair (subsampling emptied it; the first such epoch
+        also warns).
+    n_words : int
+        Effective (post-subsampling) tokens trained over all epochs.
+    n_pairs : int
+        Positive training pairs over all epochs.
+    seconds : float
+        Wall time spent in the kernels.
+    """
+
+    w_in: np.ndarray
+    w_out: np.ndarray
+    loss_curve: list
+    n_words: int
+    n_pairs: int
+    seconds: float
+
+
+def chunk_starts(indptr):
+    """Sentence index at which each work chunk of a CSR block starts (plus the
+    end): whole sentences of about ``CHUNK_TOKENS`` tokens, the unit of the
+    random streams. Corpora streamed in blocks cut at these boundaries train
+    bit-identically to the whole corpus."""
+    return _sgns_kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
+
+
+def _as_blocks(corpus):
+    """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
+    if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
+        corpus[0], np.ndarray
+    ):
+        return (corpus,)
+    return corpus
+
+
+def init_vectors(rng, n_tokens, n_components):
+    """word2vec's initialisation: uniform in ``[-0.5, 0.5) / n_components``."""
+    w = rng.random_sample((n_tokens, n_components)).astype(np.float32)
+    w -= 0.5
+    w /= n_components
+    return w
+
+
+def train_sgns(
+    corpus,
+    counts,
+    *,
+    n_components=100,
+    sg=True,
+    context="window",
+    window=5,
+    shrink_window=True,
+    max_context=None,
+    negative=5,
+    ns_exponent=0.75,
+    sample=1e-3,
+    n_epochs=5,
+    learning_rate=0.025,
+    min_learning_rate=1e-4,
+    shared_negatives=True,
+    random_state=None,
+    n_jobs=None,
+    verbose=0,
+    init=None,
+    init_out=None,
+    total_tokens=None,
+    name="SGNS",
+    progress=None,
+):
+    """Train skip-gram / CBOW with negative sampling on an integer corpus.
+
+    Parameters
+    ----------
+    corpus : tuple (indptr, ids) or re-iterable of such tuples
+        CSR blocks: ``indptr`` int64 of shape ``(n_sentences + 1,)``, ``ids``
+        int32 token ids in ``[0, len(counts))``. A re-iterable of blocks
+        (a list, or an object whose ``__iter__`` streams blocks from disk)
+        is walked once per epoch, so a corpus need not fit in memory.
+    counts : array-like of int, shape (n_tokens,)
+        Corpus frequency of each token id (subsampling and noise).
+    n_components : int
+        Vector dimension.
+    sg : bool
+        Skip-gram (True) or CBOW (False, mean of the context).
+    context : {"window", "set", "shuffle"}
+        "window": a sliding window of ``window`` tokens each side, randomly
+        shrunk per centre when ``shrink_window`` (word2vec's default).
+        "set": every other token of the sentence is context (Item2Vec); no
+        window, no shrinking. "shuffle": each sentence is shuffled anew each
+        epoch, then a fixed window of ``window`` is used.
+    window, negative : int
+    shrink_window : bool
+    max_context : int or None
+        "set" context only: cap on the context tokens trained per centre.
+        ``None`` (or 0) trains every pair of a sentence, ``O(m**2)`` for a
+        sentence of ``m`` tokens. With a cap, a sentence longer than
+        ``max_context + 1`` is shuffled anew each epoch and each centre gets
+        the ``max_context`` tokens nearest to it on the shuffled ring: cost
+        ``O(m * max_context)``, and every token is still context of exactly
+        ``max_context`` centres (none is dropped).
+    ns_exponent : float
+        Exponent of the noise distribution ``count ** ns_exponent``.
+    sample : float
+        Subsampling threshold (0 disables).
+    n_epochs : int
+    learning_rate, min_learning_rate : float
+        Linear decay from the first to the second over all epochs.
+    shared_negatives : bool
+        Skip-gram only: draw the negatives once per centre token and share
+        them across its context window (Ji et al. 2016), accumulating the
+        output-vector gradients of the window; ``False`` draws fresh negatives
+        for every pair as word2vec.c does.
+    random_state : int, RandomState or None
+    n_jobs : int or None
+        Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
+        fixed ``random_state``); more runs lock-free Hogwild threads.
+    verbose : int
+        0 silent; 1 prints a line per epoch (on stderr).
+    init, init_out : ndarray, optional
+        Initial input / output vectors (fine-tuning pretrained vectors).
+        Copied, never modified in place.
+    total_tokens : int, optional
+        Raw tokens per epoch, for the learning-rate schedule; defaults to
+        ``sum(counts)`` (exact when the counts came from this corpus).
+    name : str
+        Prefix of the progress lines.
+    progress : skembed._progress.Progress, optional
+        Where epochs are reported; by default ``Progress(name, verbose)``.
+
+    Returns
+    -------
+    SGNSResult
+    """
+    rng = check_random_state(random_state)
+    counts = np.asarray(counts, dtype=np.int64)
+    n_tokens = counts.shape[0]
+    if init is None:
+        w_in = init_vectors(rng, n_tokens, n_components)
+    else:
+        w_in = np.array(init, dtype=np.float32, order="C", copy=True)
+    if init_out is None:
+        w_out = np.zeros((n_tokens, n_components), dtype=np.float32)
+    else:
+        w_out = np.array(init_out, dtype=np.float32, order="C", copy=True)
+    keep = keep_probabilities(counts, sample)
+    nprob, nalias = _random.alias_table(noise_distribution(counts, ns_exponent))
+    sig, logsig = _sgns_kernels.sigmoid_tables()
+    seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
+    mode = _MODES[context]
+    shrink = bool(shrink_window) and mode == _sgns_kernels.MODE_WINDOW
+    max_ctx = int(max_context or 0)
+    if max_ctx < 0:
+        raise ValueError(f"max_context must be None or >= 0; got {max_context!r}.")
+    per_epoch = int(total_tokens if total_tokens is not None else counts.sum())
+    total = float(max(per_epoch * n_epochs, 1))
+    threads = effective_threads(n_jobs)
+    epoch_fn = (
+        _sgns_kernels.sgns_epoch_parallel
+        if threads > 1
+        else _sgns_kernels.sgns_epoch_serial
+    )
+    blocks = _as_blocks(corpus)
+    if progress is None:
+        progress = Progress(name, verbose)
+
+    loss_curve = []
+    n_words_total = 0
+    n_pairs_total = 0
+    seconds = 0.0
+    with numba_threads(n_jobs):
+        for epoch in range(n_epochs):
+            progress.epoch_start(epoch, n_epochs)
+            t0 = time.perf_counter()
+            epoch_loss = 0.0
+            epoch_pairs = 0
+            epoch_words = 0
+            pos = epoch * per_epoch
+            chunk_index = 0
+            for indptr, ids in blocks:
+                indptr = np.ascontiguousarray(indptr, dtype=np.int64)
+                ids = np.ascontiguousarray(ids, dtype=np.int32)
+                if indptr.shape[0] < 2 or ids.shape[0] == 0:
+                    continue
+                starts = chunk_starts(indptr)
+                n_chunks = starts.shape[0] - 1
+                sizes = indptr[starts[1:]] - indptr[starts[:-1]]
+                chunk_pos = pos + np.concatenate(([0], np.cumsum(sizes)[:-1]))
+                chunk_seeds = np.array(
+                    [
+                        _random.seed_for(seed, epoch, chunk_index + c)
+                        for c in range(n_chunks)
+                    ],
+                    dtype=np.uint64,
+                )
+                max_len = int(np.diff(indptr).max())
+                losses = np.zeros(n_chunks, dtype=np.float64)
+                pairs = np.zeros(n_chunks, dtype=np.int64)
+                words = np.zeros(n_chunks, dtype=np.int64)
+                epoch_fn(
+                    indptr, ids, starts, chunk_pos.astype(np.int64), chunk_seeds,
+                    w_in, w_out, keep, nprob, nalias, bool(sg), mode, int(window),
+                    shrink, int(negative), bool(shared_negatives),
+                    float(learning_rate), float(min_learning_rate), total, sig,
+                    logsig, max_len, losses, pairs, words, threads, max_ctx,
+                )
+                epoch_loss += losses.sum()
+                epoch_pairs += int(pairs.sum())
+                epoch_words += int(words.sum())
+                pos += int(indptr[-1] - indptr[0])
+                chunk_index += n_chunks
+                progress.chunk(epoch, chunk_index, words=epoch_words)
+            elapsed = time.perf_counter() - t0
+            seconds += elapsed
+            mean_loss = epoch_loss / epoch_pairs if epoch_pairs else float("nan")
+            loss_curve.append(float(mean_loss))
+            n_words_total += epoch_words
+            n_pairs_total += epoch_pairs
+            if epoch_words == 0 and epoch == 0:
+                warnings.warn(
+                    f"{name}: the first epoch saw no training token: the corpus "
+                    "is empty, frequent-token subsampling dropped every token of "
+                    "a tiny corpus (lower `sample`, or 0 to disable it), or an "
+                    "exhausted generator was passed as the corpus.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            lr_now = learning_rate - (learning_rate - min_learning_rate) * min(
+                1.0, pos / total
+            )
+            progress.epoch_end(
+                epoch, n_epochs, loss=mean_loss, processed=epoch_words,
+                unit="words", seconds=elapsed, lr=lr_now, threads=threads,
+            )
+    return SGNSResult(w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds)

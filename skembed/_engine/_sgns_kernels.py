@@ -1,0 +1,369 @@
+"""numba kernels of the skip-gram-with-negative-sampling engine.
+
+Only numpy and numba are imported here: plain arrays and scalars in, arrays
+updated in place, scalars out. No validation, no printing, no Python objects.
+Randomness comes only from explicit 64-bit seeds (:mod:`._random`:
+splitmix64, a counter-based generator), so results never depend on numba's
+per-thread global RNG state.
+
+Layout of a training corpus: a CSR pair ``indptr`` (int64, one entry per
+sentence plus one) and ``ids`` (int32 token ids). Work is cut into *chunks*
+of whole sentences by the driver; each chunk gets its own seed derived from
+(seed, epoch, chunk index), so the serial kernel is bit-reproducible and the
+parallel kernel differs from it only by Hogwild races between threads.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from ._numba_config import CACHE
+from ._random import alias_draw, below, next_random, uniform
+
+MODE_WINDOW = 0
+MODE_SET = 1
+MODE_SHUFFLE = 2
+
+_MAX_EXP = 6.0
+_TABLE_SIZE = 1024
+_TABLE_SCALE = _TABLE_SIZE / (2.0 * _MAX_EXP)
+#: skip-gram with shared negatives applies the accumulated output-vector
+#: gradients every this many pairs (a window of <= 16 each side is unchanged)
+_FLUSH_PAIRS = 32
+
+def sigmoid_tables():
+    """Sigmoid and log-sigmoid of the ``_TABLE_SIZE`` bin centres of [-6, 6]."""
+    x = (np.arange(_TABLE_SIZE) + 0.5) / _TABLE_SCALE - _MAX_EXP
+    sig = 1.0 / (1.0 + np.exp(-x))
+    return sig.astype(np.float32), np.log(sig).astype(np.float32)
+
+
+@njit(nogil=True, inline="always")
+def _ring_neighbour(i, jj, m):
+    """The ``jj``-th context position of centre ``i`` on a ring of ``m``:
+    i+1, i-1, i+2, i-2, ... (distinct and != i while jj < m - 1)."""
+    off = jj // 2 + 1
+    if jj % 2 == 0:
+        j = i + off
+        if j >= m:
+            j -= m
+    else:
+        j = i - off
+        if j < 0:
+            j += m
+    return j
+
+
+@njit(nogil=True, inline="always")
+def _context_at(capped, i, jj, lo, m):
+    """Position of the ``jj``-th context token of centre ``i``, or -1 to skip.
+
+    Capped set contexts walk the shuffled ring around ``i``; other contexts
+    walk ``lo, lo + 1, ...`` and skip the centre itself.
+    """
+    if capped:
+        return _ring_neighbour(i, jj, m)
+    j = lo + jj
+    return -1 if j == i else j
+
+
+@njit(nogil=True, inline="always")
+def _sig_index(f):
+    if f <= -_MAX_EXP:
+        return 0
+    if f >= _MAX_EXP:
+        return _TABLE_SIZE - 1
+    return int((f + _MAX_EXP) * _TABLE_SCALE)
+
+
+@njit(nogil=True, inline="always")
+def _step(f, positive, lr, sig, logsig):
+    """Gradient scale and loss of one (input, target) score ``f``.
+
+    ``g = (label - sigmoid(f)) * lr`` and ``-log sigmoid(+-f)``, both read
+    from the tables (``f`` clipped to [-6, 6], as word2vec.c does).
+    """
+    idx = _sig_index(f)
+    if positive:
+        return (1.0 - sig[idx]) * lr, -logsig[idx]
+    return -sig[idx] * lr, -logsig[_TABLE_SIZE - 1 - idx]
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def _train_chunk(
+    indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
+    sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
+    max_context=0,
+):
+    """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
+
+    ``pos0`` is the number of tokens (over all epochs) before this chunk and
+    ``total`` the number of tokens of the whole run: the learning rate decays
+    linearly from ``lr0`` to ``lr_min`` with the raw token position, so it is
+    the same whatever the number of threads.
+
+    ``max_context`` (set mode only, 0 = no cap): when a sentence has more
+    than ``max_context + 1`` tokens, it is shuffled (anew each epoch) and
+    each centre trains on the ``max_context`` tokens nearest to it on the
+    shuffled ring (half each side) instead of all the others: ``O(m *
+    max_context)`` instead of ``O(m**2)``, every token is context of exactly
+    ``max_context`` centres, and the pairs are a uniform random subset.
+    Shared-negative output gradients are flushed every ``_FLUSH_PAIRS``
+    pairs, so a huge context (a 20,000-item basket) stays numerically
+    stable.
+    """
+    dim = w_in.shape[1]
+    n_targets = negative + 1
+    state = np.uint64(seed)
+    loss = 0.0
+    n_pairs = 0
+    n_words = 0
+    pos = pos0
+    lr_span = lr0 - lr_min
+    for s in range(s_begin, s_end):
+        start = indptr[s]
+        stop = indptr[s + 1]
+        # learning rate for this sentence (raw position, before subsampling)
+        progress = pos / total
+        if progress > 1.0:
+            progress = 1.0
+        lr = lr0 - lr_span * progress
+        pos += stop - start
+        # frequent-token subsampling into buf
+        m = 0
+        for t in range(start, stop):
+            w = ids[t]
+            kp = keep[w]
+            if kp < 1.0:
+                state, z = next_random(state)
+                if uniform(z) >= kp:
+                    continue
+            buf[m] = w
+            m += 1
+        n_words += m
+        if m < 2:
+            continue
+        capped = mode == MODE_SET and max_context > 0 and m - 1 > max_context
+        if mode == MODE_SHUFFLE or capped:
+            for i in range(m - 1, 0, -1):
+                state, z = next_random(state)
+                j = below(z, i + 1)
+                tmp = buf[i]
+                buf[i] = buf[j]
+                buf[j] = tmp
+        for i in range(m):
+            w = buf[i]
+            if mode == MODE_SET:
+                lo = 0
+                hi = m
+            else:
+                b = window
+                if shrink and window > 1:
+                    state, z = next_random(state)
+                    b = 1 + below(z, window)
+                lo = i - b
+                if lo < 0:
+                    lo = 0
+                hi = i + b + 1
+                if hi > m:
+                    hi = m
+            n_ctx = max_context if capped else hi - lo
+            # targets: the centre token, then shared negatives
+            targets[0] = w
+            for k in range(1, n_targets):
+                state, z = next_random(state)
+                t = alias_draw(z, nprob, nalias)
+                targets[k] = -1 if t == w else t
+            if sg:
+                if shared_negatives:
+                    for k in range(n_targets):
+                        for d in range(dim):
+                            grad[k, d] = 0.0
+                first = True
+                n_acc = 0
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        neu1e[d] = 0.0
+                    if not shared_negatives:
+                        if first:
+                            first = False
+                        else:
+                            # word2vec.c: fresh negatives for every pair
+                            for k in range(1, n_targets):
+                                state, z = next_random(state)
+                                t = alias_draw(z, nprob, nalias)
+                                targets[k] = -1 if t == w else t
+                    for k in range(n_targets):
+                        t = targets[k]
+                        if t < 0:
+                            continue
+                        f = 0.0
+                        for d in range(dim):
+                            f += w_in[c, d] * w_out[t, d]
+                        g, pair_loss = _step(f, k == 0, lr, sig, logsig)
+                        loss += pair_loss
+                        for d in range(dim):
+                            neu1e[d] += g * w_out[t, d]
+                        if shared_negatives:
+                            for d in range(dim):
+                                grad[k, d] += g * w_in[c, d]
+                        else:
+                            for d in range(dim):
+                                w_out[t, d] += g * w_in[c, d]
+                    for d in range(dim):
+                        w_in[c, d] += neu1e[d]
+                    n_pairs += 1
+                    if shared_negatives:
+                        n_acc += 1
+                        if n_acc == _FLUSH_PAIRS:
+                            # apply the accumulated output gradients now: a
+                            # huge shared context would otherwise diverge
+                            n_acc = 0
+                            for k in range(n_targets):
+                                t = targets[k]
+                                if t < 0:
+                                    continue
+                                for d in range(dim):
+                                    w_out[t, d] += grad[k, d]
+                                    grad[k, d] = 0.0
+                if shared_negatives:
+                    for k in range(n_targets):
+                        t = targets[k]
+                        if t < 0:
+                            continue
+                        for d in range(dim):
+                            w_out[t, d] += grad[k, d]
+            else:  # CBOW: mean of the context predicts the centre
+                for d in range(dim):
+                    neu1[d] = 0.0
+                    neu1e[d] = 0.0
+                cnt = 0
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        neu1[d] += w_in[c, d]
+                    cnt += 1
+                if cnt == 0:
+                    continue
+                inv = 1.0 / cnt
+                for d in range(dim):
+                    neu1[d] *= inv
+                for k in range(n_targets):
+                    t = targets[k]
+                    if t < 0:
+                        continue
+                    f = 0.0
+                    for d in range(dim):
+                        f += neu1[d] * w_out[t, d]
+                    g, pair_loss = _step(f, k == 0, lr, sig, logsig)
+                    loss += pair_loss
+                    for d in range(dim):
+                        neu1e[d] += g * w_out[t, d]
+                        w_out[t, d] += g * neu1[d]
+                for jj in range(n_ctx):
+                    j = _context_at(capped, i, jj, lo, m)
+                    if j < 0:
+                        continue
+                    c = buf[j]
+                    for d in range(dim):
+                        w_in[c, d] += neu1e[d]
+                n_pairs += 1
+    return loss, n_pairs, n_words
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def _epoch_body(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
+    max_context,
+):
+    dim = w_in.shape[1]
+    buf = np.empty(max_len, dtype=np.int32)
+    targets = np.empty(negative + 1, dtype=np.int64)
+    grad = np.empty((negative + 1, dim), dtype=np.float32)
+    neu1 = np.empty(dim, dtype=np.float32)
+    neu1e = np.empty(dim, dtype=np.float32)
+    loss, n_pairs, n_words = _train_chunk(
+        indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
+        nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+        lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
+        buf, targets, grad, neu1, neu1e, max_context,
+    )
+    losses[c] = loss
+    pairs[c] = n_pairs
+    words[c] = n_words
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def sgns_epoch_serial(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
+    max_context=0,
+):
+    """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
+    for c in range(chunk_starts.shape[0] - 1):
+        _epoch_body(
+            indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
+            keep, nprob, nalias, sg, mode, window, shrink, negative,
+            shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+            losses, pairs, words, max_context,
+        )
+
+
+@njit(nogil=True, fastmath=True, parallel=True, cache=CACHE)
+def sgns_epoch_parallel(
+    indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
+    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
+    max_context=0,
+):
+    """One pass over a CSR block on ``n_threads`` lock-free (Hogwild) threads.
+
+    Thread ``t`` takes chunks ``t, t + n_threads, ...``: at any moment the
+    threads work on neighbouring chunks, so the order in which the data is
+    seen stays close to the serial order. (numba's default static schedule
+    would hand each thread one contiguous half of the corpus, and the order
+    in which text is seen measurably changes word-similarity scores.)
+    """
+    n_chunks = chunk_starts.shape[0] - 1
+    for t in prange(n_threads):
+        for c in range(t, n_chunks, n_threads):
+            _epoch_body(
+                indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
+                keep, nprob, nalias, sg, mode, window, shrink, negative,
+                shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+                losses, pairs, words, max_context,
+            )
+
+
+@njit(nogil=True, cache=CACHE)
+def chunk_boundaries(indptr, chunk_tokens):
+    """Cut sentences into chunks of about ``chunk_tokens`` tokens.
+
+    Returns ``starts`` (sentence index of each chunk start, plus the end):
+    whole sentences only, so a long sentence forms a chunk of its own and is
+    never split or truncated.
+    """
+    n = indptr.shape[0] - 1
+    out = np.empty(n + 1, dtype=np.int64)
+    k = 0
+    out[0] = 0
+    acc = 0
+    for s in range(n):
+        acc += indptr[s + 1] - indptr[s]
+        if acc >= chunk_tokens and s + 1 < n:
+            k += 1
+            out[k] = s + 1
+            acc = 0
+    k += 1
+    out[k] = n
+    return out[: k + 1].copy()

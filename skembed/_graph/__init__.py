@@ -1,0 +1,1 @@
+"""Graph family: input checks, node2vec / DeepWalk / LINE, edge features."""

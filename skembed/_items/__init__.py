@@ -1,0 +1,1 @@
+"""Items family: item2vec on baskets, sessions and playlists."""

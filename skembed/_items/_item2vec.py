@@ -1,0 +1,835 @@
+"""Item2Vec: baskets, sessions and playlists to item vectors.
+
+Item2Vec (Barkan & Koenigstein, 2016) is skip-gram with negative sampling
+where the context of an item is every other item of the same basket. This
+module turns baskets of hashable item ids into the CSR corpus of the shared
+engine (:func:`skembed._engine._driver.train_sgns`), and adds what a recommender needs
+on top: pooled basket features, nearest items and top-k recommendations
+scored with matrix products.
+"""
+
+import numbers
+from collections.abc import Hashable
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import ClassNamePrefixFeaturesOutMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from .._compat import Interval, StrOptions, _fit_context, _get_output_config
+from .._engine._base import _BaseSGNS
+from .._engine._corpus import _MemoryCorpus, _scan, smooth_idf
+from .._fitted import (
+    DICT,
+    INT,
+    array,
+    check_rows,
+    check_vocabulary,
+    check_width,
+    instance_of,
+)
+from .._progress import Progress
+from .._validation import check_column
+from .._vectors._keyedvectors import KeyedVectors
+
+__all__ = ["Item2VecTransformer", "baskets_from_frame"]
+
+#: our context names -> the engine's
+_ENGINE_CONTEXT = {"set": "set", "sequence": "window", "shuffle": "shuffle"}
+
+#: cell types that hold a basket (several items); any other hashable is one item
+_BASKET_TYPES = (list, tuple, set, frozenset, np.ndarray)
+
+#: rows of the (n_baskets, n_items) score matrix computed at once
+_SCORE_BATCH = 1024
+
+
+def _is_missing(x):
+    """None, float NaN, ``pd.NA`` and ``pd.NaT`` are missing, not items."""
+    if x is None:
+        return True
+    if isinstance(x, (float, np.floating)):
+        return x != x
+    if type(x).__name__ in ("NAType", "NaTType"):
+        return True
+    return False
+
+
+def _is_basket_cell(cell):
+    if isinstance(cell, _BASKET_TYPES):
+        return True
+    return isinstance(cell, (pd.Series, pd.Index))
+
+
+def _normalise_item(x):
+    """numpy scalars -> Python scalars, so ``np.int64(3)`` and ``3`` agree."""
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def _cell_items(cell, row, param, missing):
+    """Items of one cell; appends the number of missing values to ``missing``."""
+    if _is_basket_cell(cell):
+        values = cell.ravel().tolist() if isinstance(cell, np.ndarray) else list(cell)
+    elif isinstance(cell, Hashable):
+        values = [cell]
+    else:
+        try:
+            values = list(cell)
+        except TypeError:
+            raise TypeError(
+                f"{param}[{row}] must be a basket (list, tuple, set, array) or a "
+                f"single hashable item id; got {type(cell).__name__}."
+            ) from None
+    out = []
+    n_missing = 0
+    for x in values:
+        if _is_missing(x):
+            n_missing += 1
+            continue
+        if not isinstance(x, Hashable) or isinstance(x, (list, dict, set)):
+            raise TypeError(
+                f"{param}[{row}] contains an item of type {type(x).__name__} "
+                f"({x!r:.60}); item ids must be hashable (int, str, tuple, ...)."
+            )
+        out.append(_normalise_item(x))
+    missing[0] += n_missing
+    return out
+
+
+def baskets_from_frame(frame, basket_col, item_col, order_col=None):
+    """Group a long-format frame (one row per basket, item) into baskets.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per (basket, item) event, e.g. a user's rating or a click.
+    basket_col : hashable
+        Column holding the basket (user, session, order, playlist) id.
+    item_col : hashable
+        Column holding the item id.
+    order_col : hashable, default=None
+        Column that orders the items within a basket (a timestamp, a
+        position). ``None`` keeps the row order of ``frame``. Ties keep the
+        row order too (stable sort).
+
+    Returns
+    -------
+    baskets : pandas.Series of lists
+        One list of item ids per basket, indexed by the basket ids in order
+        of first appearance in ``frame``; named ``item_col``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skembed import baskets_from_frame
+    >>> log = pd.DataFrame({"user": [1, 2, 1, 2, 1],
+    ...                     "item": ["a", "b", "c", "a", "b"],
+    ...                     "t": [3, 1, 1, 2, 2]})
+    >>> baskets_from_frame(log, "user", "item", order_col="t")
+    user
+    1    [c, b, a]
+    2       [b, a]
+    Name: item, dtype: object
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "frame must be a pandas DataFrame in long format (one row per "
+            f"basket and item); got {type(frame).__name__}."
+        )
+    for name, col in (
+        ("basket_col", basket_col),
+        ("item_col", item_col),
+        ("order_col", order_col),
+    ):
+        if col is None and name != "order_col":
+            raise ValueError(f"{name} must name a column of the frame; got None.")
+        if col is not None and col not in frame.columns:
+            raise ValueError(
+                f"{name}={col!r} is not a column of the frame; its columns are "
+                f"{list(frame.columns)[:20]}."
+            )
+    codes, uniques = pd.factorize(frame[basket_col], sort=False)
+    if (codes < 0).any():
+        raise ValueError(
+            f"basket_col={basket_col!r} has {int((codes < 0).sum())} missing "
+            "basket ids; drop or fill those rows first."
+        )
+    if order_col is None:
+        perm = np.argsort(codes, kind="stable")
+    else:
+        order = frame[order_col].to_numpy()
+        try:
+            rank = np.argsort(np.argsort(order, kind="stable"), kind="stable")
+        except TypeError as exc:
+            raise TypeError(
+                f"order_col={order_col!r} must hold sortable values (numbers, "
+                f"timestamps); sorting failed: {exc}"
+            ) from None
+        perm = np.lexsort((rank, codes))
+    items = frame[item_col].to_numpy(dtype=object)[perm]
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    baskets = [chunk.tolist() for chunk in np.split(items, bounds)]
+    index = pd.Index(uniques, name=basket_col)
+    return pd.Series(baskets, index=index, name=item_col, dtype=object)
+
+
+def _item_array(keys):
+    """Items as an ndarray: int64 when every id is an int, else object."""
+    if keys and all(type(k) is int for k in keys):
+        try:
+            return np.asarray(keys, dtype=np.int64)
+        except OverflowError:
+            pass
+    arr = np.empty(len(keys), dtype=object)
+    for i, k in enumerate(keys):
+        arr[i] = k
+    return arr
+
+
+class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
+    """Item2Vec: item vectors from baskets, sessions or playlists.
+
+    Skip-gram with negative sampling where an item's context is the other
+    items of its basket (Barkan & Koenigstein, 2016). ``fit`` learns one
+    vector per item; ``transform`` pools the vectors of each basket's items
+    into one feature row (a single item id is a basket of one, so an item-id
+    column in a :class:`~sklearn.compose.ColumnTransformer` becomes item
+    features); :meth:`most_similar`, :meth:`recommend` and
+    :meth:`recommend_batch` answer recommendation queries.
+
+    Parameters
+    ----------
+    n_components : int, default=100
+        Dimension of the item vectors (gensim ``vector_size``).
+    context : {"set", "sequence", "shuffle"}, default="set"
+        What counts as an item's context. ``"set"``: every other item of the
+        basket, all pairs, no window and no window shrinking (the Item2Vec
+        paper; order is ignored). ``"sequence"``: a sliding ``window`` over the
+        basket in its given order (sessions, playlists, time-ordered
+        histories). ``"shuffle"``: the basket is shuffled anew each epoch, then
+        a fixed ``window`` is used (a cheaper, randomised version of ``"set"``
+        for long baskets).
+    window : int, default=5
+        Items each side of the centre for ``"sequence"`` and ``"shuffle"``;
+        ignored by ``"set"``.
+    shrink_window : bool, default=True
+        ``"sequence"`` only: draw the effective window uniformly from
+        ``[1, window]`` per centre, as word2vec does (gensim
+        ``shrink_windows``), which weights near neighbours more.
+    max_context : int or None, default=None
+        ``"set"`` only. ``None`` trains every pair of every basket, which costs
+        ``O(m**2)`` for a basket of ``m`` items. An int caps the context of
+        each centre item: a longer basket is shuffled anew each epoch and
+        each item takes the ``max_context`` items nearest to it on the
+        shuffled ring as context, ``O(m * max_context)``; every item still
+        trains, as centre and as context. Use it for baskets of thousands of
+        items (one basket of 20,000 items costs about 20 CPU-seconds per
+        epoch at 8 dimensions without a cap). It can also rank better: on
+        MovieLens-100K user histories (up to 737 items) ``max_context=50``
+        trained 4x faster than the exact context and raised Recall@10 from
+        0.084 to 0.123, since all pairs weight a basket by its squared
+        length.
+    negative : int, default=5
+        Negative samples per positive pair.
+    ns_exponent : float, default=0.5
+        Exponent of the negative-sampling distribution ``count **
+        ns_exponent``: 1 samples by popularity, 0 uniformly, negative values
+        favour rare items (recommendation papers tune it, Caselles-Dupré et
+        al. 2018). 0.5 rather than word2vec's 0.75: of 0, 0.25, 0.5 and 0.75
+        it gave the best Recall@10 on MovieLens-100K (differences of about
+        one standard error; tune it for your data).
+    sample : float, default=0.0
+        Subsampling threshold of frequent items. Off by default: it was made
+        to thin out stop words, whereas a popular item is signal (and an item
+        dropped from a small basket loses all its pairs).
+    min_count : int, default=1
+        Items seen fewer times are left out of training and treated as
+        unknown. 1 by default: catalogues have long tails and every item of
+        the training data should get a vector for ``transform``.
+    n_epochs : int, default=20
+        Passes over the baskets (gensim ``epochs``). More than word2vec's 5,
+        because basket data is small next to text corpora.
+    learning_rate : float, default=0.025
+        Initial learning rate, decayed linearly (gensim ``alpha``).
+    pooling : {"mean", "sum", "tfidf"}, default="mean"
+        How ``transform`` combines the vectors of a basket's known items:
+        mean, sum, or a mean weighted by ``count_in_basket * idf`` where
+        ``idf = log((1 + n_baskets) / (1 + n_baskets_with_item)) + 1`` over
+        the training baskets (rare items weigh more).
+    handle_unknown : {"zeros", "nan", "error"}, default="zeros"
+        Unknown items (not seen in ``fit`` or below ``min_count``) are left
+        out of the pooling. A basket with no known item (or an empty one)
+        becomes a row of zeros (``"zeros"``) or of NaN (``"nan"``, for models
+        that handle missing values natively, such as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier`).
+        ``"error"`` raises a ``ValueError`` naming unknown items.
+    baskets : iterable of baskets or DataFrame, default=None
+        Training data held as a parameter. When set, :meth:`fit` trains on
+        it and ignores ``X``, so that a column of item ids inside a
+        :class:`~sklearn.compose.ColumnTransformer` or a
+        :class:`~sklearn.pipeline.Pipeline` gets vectors learnt from the
+        baskets (trained inside the pipeline, hence tunable by
+        :class:`~sklearn.model_selection.GridSearchCV`), as
+        ``Node2VecEmbedder(graph=G)`` does for node ids. Fitting on the id
+        column alone would see baskets of one item and learn nothing.
+    basket_col, item_col : hashable, default=None
+        Long-format input: when both are set and ``X`` is a DataFrame with
+        those columns, its rows are (basket, item) events grouped into
+        baskets by :func:`baskets_from_frame`; ``transform`` then returns one
+        row per basket, in order of first appearance (with
+        ``set_output(transform="pandas")`` indexed by basket id).
+    order_col : hashable, default=None
+        Long-format input: the column ordering items within a basket.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial vectors and of the training streams.
+    n_jobs : int, default=None
+        Training threads. ``None`` or 1 is serial and bit-reproducible for a
+        fixed ``random_state``; more threads train lock-free (Hogwild) and
+        are not reproducible.
+    verbose : int, default=0
+        1 prints one line per epoch and a summary of the vocabulary.
+
+    Attributes
+    ----------
+    items_ : ndarray of shape (n_items,)
+        Item id of each row of the vectors, most frequent first; int64 when
+        every id is an int, object otherwise.
+    vocabulary_ : dict
+        Item id -> row.
+    item_counts_ : ndarray of int64, shape (n_items,)
+        Training occurrences of each item.
+    item_vectors_ : ndarray of float32, shape (n_items, n_components)
+        Input vectors: the item embedding (also ``embedding_``).
+    embedding_ : ndarray of float32, shape (n_items, n_components)
+        Same array as ``item_vectors_`` (the common name of skembed).
+    output_vectors_ : ndarray of float32, shape (n_items, n_components)
+        Output (context) vectors; ``item_vectors_[i] @ output_vectors_[j]`` is
+        the trained log-odds that ``j`` shares a basket with ``i``.
+    wv_ : KeyedVectors
+        The item vectors as a :class:`~skembed.KeyedVectors` (gensim-like
+        ``most_similar``, ``similarity``, ``save_word2vec_format`` for str
+        ids), sharing memory with ``item_vectors_``.
+    idf_ : ndarray of float64, shape (n_items,)
+        Inverse basket frequency used by ``pooling="tfidf"``.
+    n_baskets_ : int
+        Training baskets.
+    n_missing_items_ : int
+        Missing values (None, NaN, ``pd.NA``) skipped in the training baskets.
+    loss_curve_ : list of float
+        Mean SGNS loss per training pair, one value per epoch; NaN for an
+        epoch that trained no pair (subsampling can drop every item of a
+        tiny corpus in one epoch).
+
+    See Also
+    --------
+    baskets_from_frame : Group a long-format frame into baskets.
+    KeyedVectors : The type of ``wv_``.
+
+    Notes
+    -----
+    Input: ``X`` is an iterable of baskets. A cell that is a list, tuple,
+    set, ndarray or Series is a basket; any other hashable value (int, str,
+    ...) is a basket of one item. Items inside a basket may be any hashable
+    (ints, strings, tuples, mixed); a tuple *item* must therefore sit inside
+    a basket (``[(1, 2)]``), since a bare tuple cell is read as a basket. A
+    2-D array or a DataFrame (without ``basket_col``) is read row by row,
+    each row's cells forming one basket. None, NaN, ``pd.NA`` and ``pd.NaT``
+    are missing values, not items: they are skipped (and counted in
+    ``n_missing_items_``), so a NaN cell is an empty basket.
+
+    Memory: ``fit`` reads a plain iterable of baskets (a list, a generator,
+    or a re-iterable reading a file) once, keeping only the int32 id of each
+    item occurrence and the dictionary of distinct items -- not the baskets
+    themselves -- so ``X`` may be a generator over a file too large for a
+    list of lists.
+
+    For time-ordered histories and sessions, ``context="sequence"`` with
+    ``recommend(..., last_n=3)`` ranked best in our MovieLens-100K
+    measurements (Recall@10 0.216 against 0.185 for item-item cosine with the
+    same query), at a fraction of the ``"set"`` training cost.
+
+    gensim users: ``context="set"`` is what a huge ``window`` with
+    ``shrink_windows=False`` approximates; gensim also truncates sentences at
+    10,000 tokens, while here no basket is truncated.
+
+    References
+    ----------
+    Barkan, O. and Koenigstein, N. (2016). Item2Vec: neural item embedding
+    for collaborative filtering. IEEE MLSP.
+
+    Caselles-Dupré, H., Lesaint, F. and Royo-Letelier, J. (2018). Word2vec
+    applied to recommendation: hyperparameters matter. RecSys.
+
+    Examples
+    --------
+    >>> from skembed import Item2VecTransformer
+    >>> baskets = [["milk", "bread", "butter"], ["beer", "chips"],
+    ...            ["bread", "butter", "jam"], ["chips", "beer", "salsa"]] * 20
+    >>> i2v = Item2VecTransformer(n_components=8, random_state=0).fit(baskets)
+    >>> i2v.item_vectors_.shape
+    (7, 8)
+    >>> i2v.transform([["bread", "jam"], "beer", []]).shape
+    (3, 8)
+    >>> sorted(item for item, _ in i2v.most_similar("beer", topn=2))
+    ['chips', 'salsa']
+    >>> items, scores = i2v.recommend(["bread"], k=2)
+    >>> sorted(items.tolist())
+    ['butter', 'jam']
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSGNS._parameter_constraints,
+        "context": [StrOptions({"set", "sequence", "shuffle"})],
+        "shrink_window": ["boolean"],
+        "max_context": [Interval(Integral, 1, None, closed="left"), None],
+        "pooling": [StrOptions({"mean", "sum", "tfidf"})],
+        "handle_unknown": [StrOptions({"zeros", "nan", "error"})],
+        "baskets": "no_validation",
+        "basket_col": "no_validation",
+        "item_col": "no_validation",
+        "order_col": "no_validation",
+    }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "items_": array(None, 1),
+        "vocabulary_": DICT,
+        "item_counts_": array(np.int64, 1),
+        "idf_": array(np.float64, 1),
+        "n_baskets_": INT,
+        "n_missing_items_": INT,
+        "item_vectors_": array(np.float32, 2),
+        "output_vectors_": array(np.float32, 2),
+        "wv_": instance_of(KeyedVectors),
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        emb = state.get("embedding_")
+        rows = len(self.items_) if "items_" in state else None
+        check_rows(state, rows, "embedding_", "item_vectors_")
+        check_width(state, None if emb is None else emb.shape[1])
+        check_vocabulary(state)
+
+    def __init__(
+        self,
+        *,
+        n_components=100,
+        context="set",
+        window=5,
+        shrink_window=True,
+        max_context=None,
+        negative=5,
+        ns_exponent=0.5,
+        sample=0.0,
+        min_count=1,
+        n_epochs=20,
+        learning_rate=0.025,
+        pooling="mean",
+        handle_unknown="zeros",
+        baskets=None,
+        basket_col=None,
+        item_col=None,
+        order_col=None,
+        random_state=None,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.context = context
+        self.window = window
+        self.shrink_window = shrink_window
+        self.max_context = max_context
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.sample = sample
+        self.min_count = min_count
+        self.n_epochs = n_epochs
+        self.learning_rate = learning_rate
+        self.pooling = pooling
+        self.handle_unknown = handle_unknown
+        self.baskets = baskets
+        self.basket_col = basket_col
+        self.item_col = item_col
+        self.order_col = order_col
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ input
+    def _long_format(self, X):
+        return isinstance(X, pd.DataFrame) and self.basket_col is not None
+
+    def _baskets(self, X, param="X"):
+        """Parse ``X`` -> (list of lists of items, index or None, n_missing)."""
+        cells, index = self._cells(X, param)
+        if len(cells) == 0:
+            raise ValueError(f"{param} is empty: at least one basket is required.")
+        missing = [0]
+        baskets = [_cell_items(c, i, param, missing) for i, c in enumerate(cells)]
+        return baskets, index, missing[0]
+
+    def _cells(self, X, param="X", materialize=True):
+        """The cells (baskets) of ``X`` and the basket index or None: a list,
+        or with ``materialize=False`` an iterator for a plain iterable."""
+        index = None
+        if isinstance(X, pd.DataFrame) and self._long_format(X):
+            if self.item_col is None:
+                raise ValueError(
+                    "item_col must be set together with basket_col for "
+                    "long-format input; got item_col=None."
+                )
+            series = baskets_from_frame(
+                X, self.basket_col, self.item_col, self.order_col
+            )
+            return series.tolist(), series.index
+        # a one-column frame / (n, 1) array is its column; more columns are
+        # rows of items (each row a basket)
+        cells = check_column(X, what="baskets", param=param, rows=True)
+        if isinstance(cells, pd.DataFrame):
+            cells = list(cells.to_numpy(dtype=object))
+        elif isinstance(cells, pd.Series):
+            cells = cells.tolist()
+        elif isinstance(cells, np.ndarray):
+            cells = list(cells) if cells.ndim > 1 else cells.tolist()
+        elif materialize:
+            cells = list(cells)
+        else:
+            cells = iter(cells)
+        return cells, index
+
+    def _encode(self, baskets, handle_unknown):
+        """Baskets -> CSR of known rows + per-basket counts of known items."""
+        get = self.vocabulary_.get
+        lengths = np.fromiter(
+            (len(b) for b in baskets), dtype=np.int64, count=len(baskets)
+        )
+        flat = np.fromiter(
+            (get(x, -1) for b in baskets for x in b),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        known = flat >= 0
+        rows = np.repeat(np.arange(len(baskets)), lengths)
+        n_unknown = np.bincount(rows[~known], minlength=len(baskets))
+        if handle_unknown == "error" and n_unknown.any():
+            examples = []
+            for b in baskets:
+                examples.extend(x for x in b if x not in self.vocabulary_)
+                if len(examples) >= 5:
+                    break
+            raise ValueError(
+                f"Found {int(n_unknown.sum())} unknown item(s) in "
+                f"{int((n_unknown > 0).sum())} basket(s), e.g. "
+                f"{examples[:5]!r}; use handle_unknown='zeros' or 'nan' to "
+                "ignore them."
+            )
+        counts = np.bincount(rows[known], minlength=len(baskets))
+        indptr = np.zeros(len(baskets) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return indptr, flat[known].astype(np.int32), counts
+
+    def _pool_matrix(self, indptr, ids, counts, pooling):
+        """Sparse (n_baskets, n_items) pooling weights."""
+        n = indptr.shape[0] - 1
+        if pooling == "sum":
+            w = np.ones(ids.shape[0], dtype=np.float32)
+        elif pooling == "tfidf":
+            w = self.idf_[ids]
+            rows = np.repeat(np.arange(n), counts)
+            sums = np.bincount(rows, weights=w, minlength=n)
+            sums = np.where(counts > 0, sums, 1.0)
+            w = (w / np.repeat(sums, counts)).astype(np.float32)
+        else:
+            w = (1.0 / np.repeat(np.maximum(counts, 1), counts)).astype(np.float32)
+        return sp.csr_matrix((w, ids, indptr), shape=(n, self.items_.shape[0]))
+
+    # -------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn item vectors from baskets.
+
+        Parameters
+        ----------
+        X : iterable of baskets, or DataFrame
+            Baskets of hashable item ids (see Notes of the class), or a
+            long-format DataFrame with ``basket_col`` / ``item_col``.
+            Ignored when the ``baskets`` parameter is set.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Item2VecTransformer
+        """
+        param = "X" if self.baskets is None else "baskets"
+        cells, _ = self._cells(
+            X if self.baskets is None else self.baskets, param, materialize=False
+        )
+        # one streaming pass: items parsed, counted and encoded basket by
+        # basket (4 bytes per item occurrence, no list of baskets)
+        missing = [0]
+        baskets = (_cell_items(c, i, param, missing) for i, c in enumerate(cells))
+        stats = {}
+        keys, counts, (indptr, ids) = _scan(
+            baskets, min_count=self.min_count, stats=stats
+        )
+        n_missing = missing[0]
+        n_baskets = indptr.shape[0] - 1
+        if n_baskets == 0:
+            raise ValueError(f"{param} is empty: at least one basket is required.")
+        if not keys:
+            raise ValueError(
+                "No item to train on: the baskets hold no item seen at least "
+                f"min_count={self.min_count} times ({stats['n_distinct']} "
+                f"distinct items, {n_missing} missing values skipped)."
+            )
+        self.items_ = _item_array(keys)
+        self.vocabulary_ = {key: i for i, key in enumerate(keys)}
+        self.item_counts_ = counts
+        # baskets holding each item (an item repeated in a basket counts
+        # once), block by block
+        self.idf_ = smooth_idf(n_baskets, _MemoryCorpus(indptr, ids), len(keys))
+        self.n_baskets_ = n_baskets
+        self.n_missing_items_ = int(n_missing)
+        Progress(type(self).__name__, self.verbose).log(
+            f"{n_baskets} baskets, {len(keys)} items kept of "
+            f"{stats['n_distinct']} (min_count={self.min_count}), "
+            f"{int(ids.shape[0])} item occurrences, {n_missing} missing "
+            "values skipped"
+        )
+        rng = check_random_state(self.random_state)
+        result = self._fit_sgns(
+            (indptr, ids),
+            counts,
+            rng,
+            context=_ENGINE_CONTEXT[self.context],
+            shrink_window=self.shrink_window,
+            max_context=self.max_context,
+        )
+        self.item_vectors_ = result.w_in
+        self.embedding_ = self.item_vectors_
+        self.output_vectors_ = result.w_out
+        self.wv_ = KeyedVectors(
+            self.items_.tolist(), self.item_vectors_, counts=self.item_counts_
+        )
+        self.loss_curve_ = result.loss_curve
+        self._n_features_out = self.n_components
+        return self
+
+    # -------------------------------------------------------------- transform
+    def transform(self, X):
+        """Pool the vectors of each basket's items.
+
+        Parameters
+        ----------
+        X : iterable of baskets, or DataFrame
+            As in :meth:`fit`. A scalar cell is a basket of one item.
+
+        Returns
+        -------
+        X_new : ndarray of float32, shape (n_baskets, n_components)
+            One row per basket (per distinct basket id for long-format
+            input). Baskets without a known item are zeros or NaN, per
+            ``handle_unknown``.
+        """
+        check_is_fitted(self)
+        baskets, index, _ = self._baskets(X)
+        indptr, ids, counts = self._encode(baskets, self.handle_unknown)
+        pool = self._pool_matrix(indptr, ids, counts, self.pooling)
+        Z = np.asarray(pool @ self.item_vectors_, dtype=np.float32)
+        if self.handle_unknown == "nan":
+            Z[counts == 0] = np.nan
+        if (
+            index is not None
+            and _get_output_config("transform", self)["dense"] == "pandas"
+        ):
+            return pd.DataFrame(Z, index=index, columns=self.get_feature_names_out())
+        return Z
+
+    # -------------------------------------------------------------- queries
+    def _row(self, item):
+        item = _normalise_item(item)
+        try:
+            return self.vocabulary_[item]
+        except (KeyError, TypeError):
+            raise KeyError(
+                f"item {item!r} is not in the vocabulary of this "
+                f"{type(self).__name__} ({len(self.vocabulary_)} items; unseen "
+                f"or below min_count={self.min_count})."
+            ) from None
+
+    def _unit_vectors(self):
+        w = self.item_vectors_.astype(np.float32)
+        norms = np.linalg.norm(w, axis=1, keepdims=True)
+        return w / np.maximum(norms, np.finfo(np.float32).tiny)
+
+    def most_similar(self, item, topn=10):
+        """Items nearest to ``item`` by cosine similarity of input vectors.
+
+        Parameters
+        ----------
+        item : hashable
+            A known item id.
+        topn : int, default=10
+            Number of neighbours (the item itself is excluded).
+
+        Returns
+        -------
+        list of (item, float)
+            Neighbours and their cosine similarity, most similar first.
+        """
+        check_is_fitted(self)
+        topn = self._check_k(topn, "topn")
+        row = self._row(item)  # the estimator's error for an unknown item
+        return self.wv_.most_similar(self.wv_.index_to_key[row], topn=topn)
+
+    @staticmethod
+    def _check_k(k, name):
+        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"{name} must be a positive int; got {k!r}.")
+        return int(k)
+
+    @staticmethod
+    def _top_k(scores, k):
+        """Column indices of the k largest scores per row, best first."""
+        if k <= 0:
+            return np.zeros((scores.shape[0], 0), dtype=np.int64)
+        if k < scores.shape[1]:
+            part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        else:
+            part = np.broadcast_to(np.arange(scores.shape[1]), scores.shape).copy()
+        order = np.argsort(
+            -np.take_along_axis(scores, part, axis=1), axis=1, kind="stable"
+        )
+        return np.take_along_axis(part, order, axis=1)
+
+    def recommend(
+        self, basket, k=10, *, exclude_seen=True, scoring="inout", last_n=None
+    ):
+        """Top-``k`` items for one basket (a user's history, a session).
+
+        Parameters
+        ----------
+        basket : list of hashable or hashable
+            The items already in the basket. Unknown items are ignored.
+        k : int, default=10
+            Number of recommendations.
+        exclude_seen : bool, default=True
+            Never recommend an item already in the basket.
+        scoring : {"inout", "cosine"}, default="inout"
+            ``"inout"``: the mean input vector of the basket times each
+            item's output vector, i.e. the trained log-odds of co-occurrence
+            (ranks best in our MovieLens measurements). ``"cosine"``: cosine
+            between the mean of the unit input vectors and each item.
+        last_n : int, default=None
+            Query with the last ``last_n`` known items of the basket only
+            (the most recent ones of a time-ordered history or session);
+            ``None`` uses them all. ``exclude_seen`` still excludes the whole
+            basket. On MovieLens-100K leave-last-out, ``last_n=3`` with
+            ``context="sequence"`` nearly doubles Recall@10 (see
+            ``benchmarks/results/item2vec.md``).
+
+        Returns
+        -------
+        items : ndarray of shape (k,)
+            Recommended item ids, best first.
+        scores : ndarray of float32, shape (k,)
+            Their scores. A basket without any known item gets the most
+            frequent items (cold start), with NaN scores.
+        """
+        items, scores = self.recommend_batch(
+            [basket], k, exclude_seen=exclude_seen, scoring=scoring, last_n=last_n
+        )
+        return items[0], scores[0]
+
+    def recommend_batch(
+        self, baskets, k=10, *, exclude_seen=True, scoring="inout", last_n=None
+    ):
+        """Top-``k`` items for many baskets at once (matrix products).
+
+        Parameters
+        ----------
+        baskets : iterable of baskets, or DataFrame
+            As ``X`` in :meth:`transform` (long-format frames too).
+        k : int, default=10
+            Recommendations per basket; at most the number of items.
+        exclude_seen : bool, default=True
+            Never recommend an item already in its basket.
+        scoring : {"inout", "cosine"}, default="inout"
+            See :meth:`recommend`.
+        last_n : int, default=None
+            See :meth:`recommend`.
+
+        Returns
+        -------
+        items : ndarray of shape (n_baskets, k)
+            Recommended item ids per basket, best first.
+        scores : ndarray of float32, shape (n_baskets, k)
+            Their scores; ``-inf`` marks padding when fewer than ``k`` unseen
+            items exist, NaN the popularity fallback of baskets without a
+            known item.
+        """
+        check_is_fitted(self)
+        k = self._check_k(k, "k")
+        if scoring not in ("inout", "cosine"):
+            raise ValueError(f"scoring must be 'inout' or 'cosine'; got {scoring!r}.")
+        if not isinstance(exclude_seen, (bool, np.bool_)):
+            raise ValueError(f"exclude_seen must be a bool; got {exclude_seen!r}.")
+        if last_n is not None:
+            last_n = self._check_k(last_n, "last_n")
+        baskets_list, _, _ = self._baskets(baskets, param="baskets")
+        indptr, ids, counts = self._encode(baskets_list, "zeros")
+        n_items = self.items_.shape[0]
+        k = min(k, n_items)
+        if last_n is None:
+            pool = self._pool_matrix(indptr, ids, counts, "mean")
+        else:
+            ends = np.repeat(indptr[1:], counts)
+            recent = np.arange(ids.shape[0]) >= ends - last_n
+            q_counts = np.minimum(counts, last_n)
+            q_indptr = np.zeros_like(indptr)
+            np.cumsum(q_counts, out=q_indptr[1:])
+            pool = self._pool_matrix(q_indptr, ids[recent], q_counts, "mean")
+        if scoring == "inout":
+            targets = self.output_vectors_
+            source = self.item_vectors_
+        else:
+            targets = self._unit_vectors()
+            source = targets
+        popularity = np.log(self.item_counts_.astype(np.float32))
+        n = len(baskets_list)
+        out_rows = np.empty((n, k), dtype=np.int64)
+        out_scores = np.empty((n, k), dtype=np.float32)
+        for start in range(0, n, _SCORE_BATCH):
+            stop = min(n, start + _SCORE_BATCH)
+            q = np.asarray(pool[start:stop] @ source, dtype=np.float32)
+            if scoring == "cosine":
+                q /= np.maximum(
+                    np.linalg.norm(q, axis=1, keepdims=True),
+                    np.finfo(np.float32).tiny,
+                )
+            scores = q @ targets.T
+            cold = counts[start:stop] == 0
+            if cold.any():
+                scores[cold] = popularity
+            if exclude_seen:
+                lo, hi = indptr[start], indptr[stop]
+                seen_rows = np.repeat(np.arange(stop - start), counts[start:stop])
+                scores[seen_rows, ids[lo:hi]] = -np.inf
+            top = self._top_k(scores, k)
+            out_rows[start:stop] = top
+            top_scores = np.take_along_axis(scores, top, axis=1)
+            top_scores[cold] = np.where(np.isneginf(top_scores[cold]), -np.inf, np.nan)
+            out_scores[start:stop] = top_scores
+        return self.items_[out_rows], out_scores
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        return tags

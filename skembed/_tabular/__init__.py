@@ -1,0 +1,1 @@
+"""Tables family: the entity-embedding encoder and its network."""

@@ -1,0 +1,1007 @@
+"""EntityEmbeddingEncoder: supervised embeddings of categorical columns."""
+
+import numbers
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from .._compat import (
+    HasMethods,
+    Interval,
+    Options,
+    RealNotInt,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+    validate_data,
+)
+from .._fitted import (
+    BOOL,
+    FLOAT,
+    FLOATS,
+    INT,
+    Kind,
+    array,
+    check_feature_names,
+    instance_of,
+    list_of,
+    one_of,
+    optional,
+)
+from . import _net
+from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
+from ._levels import (
+    _FIRST,
+    _MISSING,
+    _UNKNOWN,
+    MISSING_LABEL,
+    UNKNOWN_LABEL,
+    encode_levels,
+    factorize,
+    fit_levels,
+    frequency_threshold,
+)
+
+__all__ = ["EntityEmbeddingEncoder"]
+
+_INT = Kind("an int", lambda v: type(v) is int)
+
+class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
+    """Encode categorical columns by supervised entity embeddings.
+
+    A small neural network is trained to predict ``y`` from the categorical
+    columns of ``X`` (Guo & Berkhahn, 2016): one embedding table per column,
+    the rows of a sample concatenated (plus optional numeric features), dense
+    ReLU layers and a task head (squared error for a continuous target,
+    log-loss for binary, softmax cross-entropy for multiclass), trained with
+    Adam on mini-batches and early stopping. ``transform`` replaces each
+    categorical column by the vector of its level; numeric features only
+    feed the network and are not part of the output.
+
+    Unknown levels and levels rarer than ``min_frequency`` share a *trained*
+    unknown row (rare levels are mapped to it during training, and
+    ``category_dropout`` replaces random codes by it); NaN, None, ``pd.NA``
+    and ``NaT`` are one missing level with a row of its own.
+
+    ``fit_transform`` cross-fits like :class:`~sklearn.preprocessing.TargetEncoder`:
+    with ``cv`` folds, the rows of each fold are encoded by a network that
+    did not see them, rotated onto the full-data network's embedding space by
+    orthogonal Procrustes on the levels both share. ``transform`` always uses
+    the full-data network, so **``fit(X, y).transform(X)`` differs from
+    ``fit_transform(X, y)``**; the latter is what a downstream model should
+    be trained on (the former leaks the target of the training rows).
+
+    Parameters
+    ----------
+    n_components : "auto", int or dict, default="auto"
+        Embedding width per column. ``"auto"`` uses fastai's rule
+        ``min(600, round(1.6 * n ** 0.56))`` with ``n`` the number of table
+        rows (levels + unknown, + missing), capped by ``max_dim``. A dict maps
+        column names (or indices) to widths; columns it omits use ``"auto"``.
+    max_dim : int or None, default=16
+        Cap of the ``"auto"`` rule.
+    hidden_layer_sizes : array-like of int, default=(64, 32)
+        Sizes of the dense ReLU layers after the concatenated embeddings.
+    n_epochs : int, default=20
+        Maximum number of passes over the training data.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; ``"auto"`` is ``min(1024, max(16, n_rows // 32))``
+        so that small data sets still get at least ~32 steps per epoch.
+    learning_rate : float, default=3e-3
+        Adam step size.
+    alpha : float, default=1e-3
+        L2 penalty on the weights and (lazily, on the rows of each batch) on
+        the embeddings.
+    category_dropout : float, default=0.01
+        Probability that a code is replaced by the unknown row during
+        training, so that the unknown row learns an "average level".
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows and stop when the
+        validation loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; the best epoch's weights are kept.
+    validation_fraction : float, default=0.1
+        Fraction of the rows held out for early stopping.
+    n_iter_no_change : int, default=2
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Minimal improvement of the validation loss.
+    min_frequency : int, float or None, default=None
+        Levels seen fewer times (int) or in a smaller fraction of the rows
+        (float) share the unknown row. They are listed in
+        ``infrequent_categories_`` and are not "unknown" for
+        ``handle_unknown``.
+    handle_unknown : {"value", "zeros", "return_nan", "error"}, default="value"
+        Levels not seen in ``fit``: the trained unknown vector, zeros, NaN,
+        or a ``ValueError``.
+    handle_missing : {"value", "return_nan", "error"}, default="value"
+        Missing values: their own trained vector (if missing values occurred
+        in ``fit``; otherwise they are handled as unknown), NaN, or a
+        ``ValueError``.
+    target_type : {"auto", "continuous", "binary", "multiclass"}, default="auto"
+        Task of the network; ``"auto"`` infers it with
+        :func:`~sklearn.utils.multiclass.type_of_target`.
+    numeric_features : array-like of str, int or bool, default=None
+        Columns fed to the network as standardized numbers (missing values
+        become the mean). They are not encoded and not in the output.
+    categorical_features : array-like of str, int or bool, default=None
+        Columns to encode; ``None`` means every column not in
+        ``numeric_features``.
+    include_prediction : bool, default=False
+        Append the network's own output as extra columns (``"net_output"``:
+        the prediction for a continuous target, the logit(s) otherwise);
+        out-of-fold in the cross-fitted ``fit_transform``, like stacking.
+    cv : int, cross-validation generator or None, default=5
+        Folds for the cross-fitted ``fit_transform``. An int uses
+        ``StratifiedKFold`` for classification and ``KFold`` otherwise,
+        with ``shuffle`` and ``random_state``. ``None`` disables
+        cross-fitting (``fit_transform`` then equals ``fit().transform()``
+        on the training rows, and leaks the target).
+    shuffle : bool, default=True
+        Shuffle before splitting when ``cv`` is an int.
+    dtype : {np.float32, np.float64}, default=np.float32
+        Output dtype.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation, the validation split, the batch order,
+        the dropout and the folds. A fixed value gives identical results.
+    verbose : int, default=0
+        1 prints one line per epoch (and per fold).
+
+    Attributes
+    ----------
+    categories_ : list of ndarray
+        Levels of each categorical column that have their own row.
+    infrequent_categories_ : list of ndarray
+        Levels of each categorical column mapped to the unknown row.
+    embedding_dims_ : list of int
+        Embedding width of each categorical column.
+    embeddings_ : dict of str to DataFrame
+        Per categorical column, its table indexed by level, then
+        ``"<unknown>"`` and (when missing values were seen) ``"<missing>"``.
+    categorical_features_ : ndarray of int
+        Indices of the encoded columns.
+    numeric_features_ : ndarray of int
+        Indices of the numeric columns feeding the network.
+    target_type_ : str
+        Task of the network.
+    classes_ : ndarray or None
+        Class labels for a classification target.
+    loss_curve_ : list of float
+        Training loss per epoch of the full-data network.
+    validation_scores_ : list of float
+        Validation R^2 (continuous) or accuracy (classification) per epoch.
+    validation_loss_ : list of float
+        Validation loss per epoch (what early stopping monitors).
+    n_iter_ : int
+        Epochs run; ``best_epoch_`` is the one kept.
+    net_score_ : float or None
+        Validation score of the kept epoch (None without early stopping),
+        a diagnostic of how much the network learnt.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit`` (DataFrame input only).
+
+    See Also
+    --------
+    sklearn.preprocessing.TargetEncoder : cross-fitted target encoding.
+    sklearn.preprocessing.OneHotEncoder : one column per level.
+
+    Notes
+    -----
+    ``target_type="auto"`` follows :func:`~sklearn.utils.multiclass.type_of_target`,
+    as :class:`~sklearn.preprocessing.TargetEncoder` does: a numeric ``y`` with
+    few integer values (ratings 1-5) is ``"multiclass"``; pass
+    ``target_type="continuous"`` to regress on it.
+
+    Training needs only numpy and numba: embedding rows of a batch are
+    gathered and updated by a row-sparse ("lazy") Adam step, so the cost of
+    a step does not grow with the number of levels.
+
+    References
+    ----------
+    C. Guo and F. Berkhahn, "Entity Embeddings of Categorical Variables",
+    arXiv:1604.06737, 2016.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skembed import EntityEmbeddingEncoder
+    >>> rng = np.random.RandomState(0)
+    >>> X = pd.DataFrame({"city": rng.choice(["a", "b", "c", "d"], 400)})
+    >>> y = X["city"].map({"a": 0.0, "b": 0.0, "c": 3.0, "d": 3.0}) + rng.randn(400)
+    >>> enc = EntityEmbeddingEncoder(n_components=2, random_state=0, cv=None)
+    >>> Xt = enc.fit(X, y).transform(X)
+    >>> Xt.shape
+    (400, 2)
+    >>> enc.get_feature_names_out().tolist()
+    ['city_emb0', 'city_emb1']
+    >>> enc.embeddings_["city"].index.tolist()
+    ['a', 'b', 'c', 'd', '<unknown>']
+    >>> emb = enc.embeddings_["city"]
+    >>> d = lambda u, v: float(np.linalg.norm(emb.loc[u] - emb.loc[v]))
+    >>> d("a", "b") < d("a", "c")
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            dict,
+        ],
+        "max_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "hidden_layer_sizes": ["array-like"],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "category_dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "min_frequency": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            None,
+        ],
+        "handle_unknown": [StrOptions({"value", "zeros", "return_nan", "error"})],
+        "handle_missing": [StrOptions({"value", "return_nan", "error"})],
+        "target_type": [StrOptions({"auto", "continuous", "binary", "multiclass"})],
+        "numeric_features": ["array-like", None],
+        "categorical_features": ["array-like", None],
+        "include_prediction": ["boolean"],
+        "cv": [
+            Interval(Integral, 2, None, closed="left"),
+            HasMethods(["split", "get_n_splits"]),
+            None,
+        ],
+        "shuffle": ["boolean"],
+        "dtype": [Options(type, {np.float32, np.float64})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "n_features_in_": INT,
+        "feature_names_in_": array(None, 1),
+        "categorical_features_": array(np.int64, 1),
+        "numeric_features_": array(np.int64, 1),
+        "target_type_": one_of("continuous", "binary", "multiclass"),
+        "classes_": optional(array(None, 1)),
+        "_y_mean": FLOAT,
+        "_y_scale": FLOAT,
+        "_hidden": list_of(_INT),
+        "categories_": list_of(array(None, 1)),
+        "infrequent_categories_": list_of(array(None, 1)),
+        "_missing_trained": list_of(BOOL),
+        "_num_mean": array(np.float64, 1),
+        "_num_scale": array(np.float64, 1),
+        "_n_rows": array(np.int64, 1),
+        "embedding_dims_": list_of(_INT),
+        "_init_seed": INT,
+        "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
+        "loss_curve_": FLOATS,
+        "validation_loss_": FLOATS,
+        "validation_scores_": FLOATS,
+        "n_iter_": INT,
+        "best_epoch_": INT,
+        "net_score_": optional(FLOAT),
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        check_feature_names(state)
+        if "categories_" in state:
+            n_cat = len(state["categories_"])
+            if len(state.get("infrequent_categories_", [None] * n_cat)) != n_cat or (
+                len(state.get("categorical_features_", [None] * n_cat)) != n_cat
+            ):
+                raise ValueError("categories_ does not match the categorical features")
+            if len(state.get("_missing_trained", [None] * n_cat)) != n_cat:
+                raise ValueError("_missing_trained does not match categories_")
+        if "target_type_" in state and (
+            (state.get("classes_") is None) != (state["target_type_"] == "continuous")
+        ):
+            raise ValueError(
+                f"target_type_ {state['target_type_']!r} does not match classes_"
+            )
+        net = state.get("_net")
+        if net is not None:
+            n_rows = state.get("_n_rows")
+            cats = state.get("categories_")
+            if not (
+                isinstance(n_rows, np.ndarray)
+                and isinstance(cats, list)
+                and np.array_equal(net.n_rows, n_rows)
+                and n_rows.tolist() == [len(c) + 2 for c in cats]
+                and state.get("embedding_dims_") == net.dims.tolist()
+            ):
+                raise ValueError("the network's tables do not match categories_")
+
+    def __init__(
+        self,
+        *,
+        n_components="auto",
+        max_dim=16,
+        hidden_layer_sizes=(64, 32),
+        n_epochs=20,
+        batch_size="auto",
+        learning_rate=3e-3,
+        alpha=1e-3,
+        category_dropout=0.01,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=2,
+        tol=1e-4,
+        min_frequency=None,
+        handle_unknown="value",
+        handle_missing="value",
+        target_type="auto",
+        numeric_features=None,
+        categorical_features=None,
+        include_prediction=False,
+        cv=5,
+        shuffle=True,
+        dtype=np.float32,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.max_dim = max_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.n_epochs = n_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.alpha = alpha
+        self.category_dropout = category_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.min_frequency = min_frequency
+        self.handle_unknown = handle_unknown
+        self.handle_missing = handle_missing
+        self.target_type = target_type
+        self.numeric_features = numeric_features
+        self.categorical_features = categorical_features
+        self.include_prediction = include_prediction
+        self.cv = cv
+        self.shuffle = shuffle
+        self.dtype = dtype
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ input
+    def _check_X(self, X, *, reset):
+        """Columns of X as a list of 1-D arrays/Series, and the row count."""
+        if hasattr(X, "iloc") and getattr(X, "ndim", 0) == 2:
+            n_samples, n_features = X.shape
+            if n_samples < 1:
+                raise ValueError(
+                    f"Found array with 0 sample(s) (shape={X.shape}) while a "
+                    "minimum of 1 is required by EntityEmbeddingEncoder."
+                )
+            if n_features < 1:
+                raise ValueError(
+                    f"Found array with 0 feature(s) (shape={X.shape}) while a "
+                    "minimum of 1 is required by EntityEmbeddingEncoder."
+                )
+            columns = [X.iloc[:, j] for j in range(n_features)]
+            for j, col in enumerate(columns):
+                if col.dtype.kind == "f" and np.isinf(col.to_numpy()).any():
+                    raise ValueError(
+                        f"Input X contains infinity in column {X.columns[j]!r}."
+                    )
+        else:
+            X = check_array(X, dtype=None, ensure_all_finite="allow-nan")
+            n_samples = X.shape[0]
+            columns = [X[:, j] for j in range(X.shape[1])]
+        validate_data(self, X=X, reset=reset, skip_check_array=True)
+        return columns, n_samples
+
+    def _column_names(self):
+        if hasattr(self, "feature_names_in_"):
+            return [str(c) for c in self.feature_names_in_]
+        return [f"x{j}" for j in range(self.n_features_in_)]
+
+    def _resolve_selection(self, spec, param):
+        """Column indices of a ``numeric_features``/``categorical_features`` spec."""
+        n = self.n_features_in_
+        names = list(getattr(self, "feature_names_in_", []))
+        items = (
+            np.asarray(spec, dtype=object).ravel().tolist()
+            if not isinstance(spec, str)
+            else [spec]
+        )
+        if len(items) == n and all(isinstance(v, (bool, np.bool_)) for v in items):
+            return [j for j, v in enumerate(items) if v]
+        out = []
+        for v in items:
+            if isinstance(v, (bool, np.bool_)):
+                raise ValueError(
+                    f"{param} as a boolean mask must have length {n} (the number "
+                    f"of columns of X); got {len(items)}."
+                )
+            if isinstance(v, numbers.Integral):
+                if not -n <= v < n:
+                    raise ValueError(
+                        f"{param} contains column index {v}, but X has {n} columns."
+                    )
+                out.append(int(v) % n)
+            elif isinstance(v, str):
+                if v not in names:
+                    raise ValueError(
+                        f"{param} contains {v!r}, which is not a column of X"
+                        + (
+                            f" (columns: {names})."
+                            if names
+                            else "; X has no column names (pass integer indices)."
+                        )
+                    )
+                out.append(names.index(v))
+            else:
+                raise ValueError(
+                    f"{param} must contain column names, integer indices or be a "
+                    f"boolean mask; got {v!r} of type {type(v).__name__}."
+                )
+        return sorted(set(out))
+
+    def _select_columns(self):
+        num = (
+            []
+            if self.numeric_features is None
+            else self._resolve_selection(self.numeric_features, "numeric_features")
+        )
+        if self.categorical_features is None:
+            cat = [j for j in range(self.n_features_in_) if j not in num]
+        else:
+            cat = self._resolve_selection(
+                self.categorical_features, "categorical_features"
+            )
+            both = sorted(set(cat) & set(num))
+            if both:
+                raise ValueError(
+                    "Columns cannot be both categorical_features and "
+                    f"numeric_features; both contain column indices {both}."
+                )
+        if not cat:
+            raise ValueError(
+                "EntityEmbeddingEncoder needs at least one categorical column to "
+                "encode; categorical_features / numeric_features left none."
+            )
+        return np.asarray(cat, dtype=np.int64), np.asarray(num, dtype=np.int64)
+
+    def _numeric_matrix(self, columns, *, fit):
+        if not len(self.numeric_features_):
+            return None
+        names = self._column_names()
+        mats = []
+        for j in self.numeric_features_:
+            col = columns[j]
+            try:
+                vals = pd.to_numeric(
+                    pd.Series(np.asarray(col, dtype=object)), errors="raise"
+                )
+                vals = np.asarray(vals, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"numeric_features column {names[j]!r} must hold numbers; "
+                    f"could not convert it ({exc})."
+                ) from None
+            mats.append(vals)
+        M = np.column_stack(mats)
+        if fit:
+            mean = np.nanmean(np.where(np.isnan(M), np.nan, M), axis=0) if M.size else 0
+            mean = np.where(np.isnan(mean), 0.0, mean)
+            centered = np.where(np.isnan(M), 0.0, M - mean)
+            scale = np.sqrt(np.mean(centered**2, axis=0))
+            scale[scale == 0] = 1.0
+            self._num_mean, self._num_scale = mean, scale
+        M = (M - self._num_mean) / self._num_scale
+        M[np.isnan(M)] = 0.0
+        return np.ascontiguousarray(M, dtype=np.float32)
+
+    def _check_missing_allowed(self, missing, name):
+        if self.handle_missing == "error" and missing.any():
+            raise ValueError(
+                f"Column {name!r} of X contains missing values (NaN, None, pd.NA "
+                "or NaT) and handle_missing='error'. Use handle_missing='value' "
+                "or 'return_nan' to encode them."
+            )
+
+    def _fit_columns(self, columns, n_samples):
+        """Levels, rare levels and table codes of each categorical column."""
+        names = self._column_names()
+        self.categories_, self.infrequent_categories_ = [], []
+        self._missing_trained = []
+        codes = np.empty((n_samples, len(self.categorical_features_)), dtype=np.int32)
+        threshold = frequency_threshold(self.min_frequency, n_samples)
+        for out_j, j in enumerate(self.categorical_features_):
+            fcodes, uniques = factorize(columns[j])
+            missing = fcodes < 0
+            self._check_missing_allowed(missing, names[j])
+            col_codes, levels, rare = fit_levels(fcodes, uniques, threshold)
+            codes[:, out_j] = col_codes
+            self.categories_.append(np.asarray(levels, dtype=object))
+            self.infrequent_categories_.append(np.asarray(rare, dtype=object))
+            self._missing_trained.append(bool(missing.any()))
+        return codes
+
+    def _transform_codes(self, columns):
+        """Table codes plus unknown and missing masks for new data."""
+        names = self._column_names()
+        n = len(columns[0]) if columns else 0
+        k = len(self.categorical_features_)
+        codes = np.empty((n, k), dtype=np.int32)
+        unknown = np.zeros((n, k), dtype=bool)
+        missing = np.zeros((n, k), dtype=bool)
+        for out_j, j in enumerate(self.categorical_features_):
+            fcodes, uniques = factorize(columns[j])
+            miss = fcodes < 0
+            self._check_missing_allowed(miss, names[j])
+            col, unk = encode_levels(
+                fcodes, uniques, self.categories_[out_j],
+                self.infrequent_categories_[out_j], self._missing_trained[out_j],
+            )
+            codes[:, out_j] = col
+            unknown[:, out_j] = unk
+            missing[:, out_j] = miss
+        return codes, unknown, missing
+
+    def _prepare_target(self, y, n_samples):
+        if y is None:
+            raise ValueError(
+                "EntityEmbeddingEncoder requires y to be passed, but the target y "
+                "is None."
+            )
+        y = check_array(
+            y, ensure_2d=False, dtype=None, ensure_all_finite=False, input_name="y"
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if y.ndim != 1:
+            raise ValueError(
+                "y must be a 1-D array of targets (one column); got an array of "
+                f"shape {y.shape}. Multi-output targets are not supported."
+            )
+        if y.shape[0] != n_samples:
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: "
+                f"X has {n_samples} rows but y has {y.shape[0]}."
+            )
+        if y.dtype == object or y.dtype.kind in "fc":
+            if pd.isna(y).any():
+                raise ValueError(
+                    "Input y contains NaN (or None / pd.NA); EntityEmbeddingEncoder "
+                    "needs a target for every row. Drop or impute those rows."
+                )
+        if y.dtype.kind == "f" and np.isinf(y).any():
+            raise ValueError("Input y contains infinity.")
+        if self.target_type == "auto":
+            kind = type_of_target(y, input_name="y", raise_unknown=True)
+            if kind not in _net.TASKS:
+                raise ValueError(
+                    f"target_type='auto' inferred {kind!r} from y; "
+                    "EntityEmbeddingEncoder supports 'continuous', 'binary' and "
+                    "'multiclass' targets only."
+                )
+        else:
+            kind = self.target_type
+        self.classes_ = None
+        if kind == "continuous":
+            try:
+                yf = y.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "target_type='continuous' needs a numeric y; got values of "
+                    f"dtype {y.dtype} that cannot be converted to float."
+                ) from None
+            mean = float(yf.mean())
+            scale = float(yf.std())
+            self._y_mean, self._y_scale = mean, (scale if scale > 0 else 1.0)
+            y_enc = ((yf - mean) / self._y_scale).astype(np.float64)
+            n_out = 1
+        else:
+            classes, y_int = np.unique(y, return_inverse=True)
+            if kind == "binary" and len(classes) > 2:
+                raise ValueError(
+                    f"target_type='binary' but y has {len(classes)} classes."
+                )
+            self.classes_ = classes
+            if kind == "binary":
+                y_enc = y_int.astype(np.float64)
+                n_out = 1
+            else:
+                y_enc = y_int.astype(np.int64)
+                n_out = max(len(classes), 2)
+        self.target_type_ = kind
+        return y, y_enc, n_out
+
+    def _resolve_dims(self, n_rows):
+        names = self._column_names()
+        dims = []
+        spec = self.n_components
+        if isinstance(spec, dict):
+            cat_names = [names[j] for j in self.categorical_features_]
+            for key in spec:
+                ok = key in cat_names or (
+                    isinstance(key, numbers.Integral)
+                    and key in self.categorical_features_
+                )
+                if not ok:
+                    raise ValueError(
+                        f"n_components has key {key!r}, which is not a categorical "
+                        f"column (categorical columns: {cat_names})."
+                    )
+        for out_j, j in enumerate(self.categorical_features_):
+            auto = _net.embedding_dim_rule(n_rows[out_j])
+            if self.max_dim is not None:
+                auto = min(auto, self.max_dim)
+            if isinstance(spec, dict):
+                d = spec.get(names[j], spec.get(int(j), auto))
+                if not isinstance(d, numbers.Integral) or isinstance(d, bool) or d < 1:
+                    raise ValueError(
+                        f"n_components[{names[j]!r}] must be a positive int; got {d!r}."
+                    )
+                dims.append(int(d))
+            elif spec == "auto":
+                dims.append(auto)
+            else:
+                dims.append(int(spec))
+        return dims
+
+    # ---------------------------------------------------------------- training
+    def _train(self, codes, numeric, y_enc, n_out, init_seed, train_seed, name):
+        hidden = self._hidden
+        net = _net.init_net(
+            self._n_rows,
+            self.embedding_dims_,
+            0 if numeric is None else numeric.shape[1],
+            hidden,
+            n_out,
+            np.random.RandomState(init_seed),
+            init_std=0.05,
+        )
+        info = _net.train_net(
+            net,
+            codes,
+            numeric,
+            y_enc,
+            task=self.target_type_,
+            n_epochs=self.n_epochs,
+            batch_size=(
+                self.batch_size
+                if self.batch_size != "auto"
+                else min(1024, max(16, codes.shape[0] // 32))
+            ),
+            learning_rate=self.learning_rate,
+            alpha=self.alpha,
+            category_dropout=self.category_dropout,
+            early_stopping=self.early_stopping,
+            validation_fraction=self.validation_fraction,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            rng=np.random.RandomState(train_seed),
+            verbose=self.verbose,
+            name=name,
+        )
+        return net, info
+
+    def _fit(self, X, y):
+        columns, n_samples = self._check_X(X, reset=True)
+        self.categorical_features_, self.numeric_features_ = self._select_columns()
+        hidden = np.asarray(self.hidden_layer_sizes, dtype=object).ravel().tolist()
+        if not all(isinstance(h, numbers.Integral) and h >= 1 for h in hidden):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive ints; got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        self._hidden = [int(h) for h in hidden]
+        y, y_enc, n_out = self._prepare_target(y, n_samples)
+        codes = self._fit_columns(columns, n_samples)
+        numeric = self._numeric_matrix(columns, fit=True)
+        self._n_rows = np.array(
+            [len(c) + _FIRST for c in self.categories_], dtype=np.int64
+        )
+        self.embedding_dims_ = self._resolve_dims(
+            [
+                len(c) + 1 + int(m)
+                for c, m in zip(self.categories_, self._missing_trained, strict=True)
+            ]
+        )
+        rng = check_random_state(self.random_state)
+        self._init_seed, train_seed = (
+            int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2)
+        )
+        name = type(self).__name__
+        self._net, info = self._train(
+            codes, numeric, y_enc, n_out, self._init_seed, train_seed, name
+        )
+        self.loss_curve_ = info["loss_curve"]
+        self.validation_loss_ = info["validation_loss"]
+        self.validation_scores_ = info["validation_scores"]
+        self.n_iter_ = info["n_iter"]
+        self.best_epoch_ = info["best_epoch"]
+        self.net_score_ = (
+            self.validation_scores_[self.best_epoch_ - 1]
+            if self.validation_scores_
+            else None
+        )
+        # principal axes: the same network function, tree-friendly coordinates
+        counts = [
+            np.bincount(codes[:, j], minlength=self._n_rows[j])
+            for j in range(codes.shape[1])
+        ]
+        _net.rotate_to_principal_axes(self._net, counts)
+        return codes, numeric, y, y_enc, n_out, rng
+
+    @property
+    def embeddings_(self):
+        """dict of str to DataFrame: the trained table of each column.
+
+        Built from the fitted arrays on each access, so the fitted state
+        holds only arrays, lists and scalars (safe to share with skops).
+        """
+        if not hasattr(self, "_net"):
+            raise AttributeError(
+                "embeddings_ is available after fit: this "
+                f"{type(self).__name__} is not fitted yet."
+            )
+        names = self._column_names()
+        embeddings = {}
+        for out_j, j in enumerate(self.categorical_features_):
+            table = self._net.table(out_j)
+            rows = [*range(_FIRST, table.shape[0]), _UNKNOWN]
+            labels = [*self.categories_[out_j].tolist(), UNKNOWN_LABEL]
+            if self._missing_trained[out_j]:
+                rows.append(_MISSING)
+                labels.append(MISSING_LABEL)
+            d = table.shape[1]
+            embeddings[names[j]] = pd.DataFrame(
+                table[rows].astype(self.dtype),
+                index=pd.Index(labels, dtype=object),
+                columns=[f"{names[j]}_emb{k}" for k in range(d)],
+            )
+        return embeddings
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Categorical columns (and optional ``numeric_features``).
+        y : array-like of shape (n_samples,)
+            Target: numbers (regression) or class labels.
+
+        Returns
+        -------
+        self : EntityEmbeddingEncoder
+            The fitted encoder.
+        """
+        self._fit(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit, then encode ``X`` out-of-fold (cross-fitted) when ``cv`` is set.
+
+        The full-data network is kept for later ``transform`` calls; the rows
+        of ``X`` are encoded by networks that did not see them, aligned to
+        the full-data embedding space. Hence ``fit(X, y).transform(X)`` is
+        *not* equal to ``fit_transform(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Categorical columns (and optional ``numeric_features``).
+        y : array-like of shape (n_samples,)
+            Target.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
+            Embeddings of the categorical columns.
+        """
+        codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
+        missing = codes == _MISSING
+        if self.cv is None:
+            out = self._lookup_tables(
+                [self._net.table(j) for j in range(codes.shape[1])],
+                codes,
+                np.zeros_like(missing),
+                missing,
+            )
+            if self.include_prediction:
+                out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+            return out
+        splitter = fold_splitter(
+            self.cv, self.target_type_ != "continuous", y_enc, self.shuffle,
+            self.random_state,
+        )
+        n = codes.shape[0]
+        width = int(sum(self.embedding_dims_))
+        n_pred = self._n_prediction_columns() if self.include_prediction else 0
+        out = np.empty((n, width + n_pred), dtype=self.dtype)
+        offsets = np.concatenate([[0], np.cumsum(self.embedding_dims_)])
+        full_tables = [self._net.table(j) for j in range(codes.shape[1])]
+        fold = 0
+        for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
+            fold += 1
+            train_idx = np.asarray(train_idx)
+            test_idx = np.asarray(test_idx)
+            fold_codes, counts_list = fold_level_codes(codes, train_idx, self._n_rows)
+            if len(train_idx) == 0 or len(test_idx) == 0:
+                raise ValueError(
+                    "cv produced an empty training or test fold; use fewer folds."
+                )
+            train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
+            num_tr = None if numeric is None else numeric[train_idx]
+            net, _ = self._train(
+                np.ascontiguousarray(fold_codes[train_idx]),
+                num_tr,
+                y_enc[train_idx],
+                n_out,
+                self._init_seed,
+                train_seed,
+                f"{type(self).__name__} fold {fold}",
+            )
+            for j in range(codes.shape[1]):
+                aligned = align_tables(
+                    net.table(j),
+                    full_tables[j],
+                    counts_list[j],
+                    self.category_dropout > 0,
+                )
+                out[test_idx, offsets[j] : offsets[j + 1]] = aligned[
+                    fold_codes[test_idx, j]
+                ]
+            if n_pred:
+                num_te = None if numeric is None else numeric[test_idx]
+                out[test_idx, width:] = self._net_output(
+                    net, np.ascontiguousarray(fold_codes[test_idx]), num_te
+                )
+        if self.handle_missing == "return_nan":
+            for j in range(codes.shape[1]):
+                out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
+        return out
+
+    # ---------------------------------------------------------------- encoding
+    def _lookup_tables(self, tables, codes, unknown, missing):
+        n = codes.shape[0]
+        out = np.empty((n, int(sum(self.embedding_dims_))), dtype=self.dtype)
+        offset = 0
+        for j, table in enumerate(tables):
+            d = table.shape[1]
+            block = out[:, offset : offset + d]
+            block[...] = table[codes[:, j]]
+            if self.handle_unknown == "zeros":
+                block[unknown[:, j]] = 0.0
+            elif self.handle_unknown == "return_nan":
+                block[unknown[:, j]] = np.nan
+            if self.handle_missing == "return_nan":
+                block[missing[:, j]] = np.nan
+            offset += d
+        return out
+
+    def transform(self, X):
+        """Replace each categorical column by the embedding of its level.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
+            Embeddings, in the order of ``get_feature_names_out()``.
+        """
+        check_is_fitted(self)
+        columns, _ = self._check_X(X, reset=False)
+        codes, unknown, missing = self._transform_codes(columns)
+        if self.handle_unknown == "error" and unknown.any():
+            names = self._column_names()
+            for out_j, j in enumerate(self.categorical_features_):
+                if unknown[:, out_j].any():
+                    col = columns[j]
+                    vals = np.asarray(col, dtype=object)[unknown[:, out_j]]
+                    shown = pd.unique(vals)[:10].tolist()
+                    raise ValueError(
+                        f"Found unknown categories {shown} in column {names[j]!r} "
+                        "during transform (handle_unknown='error')."
+                    )
+        tables = [self._net.table(j) for j in range(codes.shape[1])]
+        out = self._lookup_tables(tables, codes, unknown, missing)
+        if self.include_prediction:
+            numeric = self._numeric_matrix(columns, fit=False)
+            out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+        return out
+
+    def _n_prediction_columns(self):
+        if self.target_type_ == "multiclass":
+            return len(self.classes_)
+        return 1
+
+    def _net_output(self, net, codes, numeric):
+        """Network outputs as features: the prediction (continuous) or logits."""
+        out = _net.net_forward(net, codes, numeric).astype(np.float64)
+        if self.target_type_ == "continuous":
+            out = out * self._y_scale + self._y_mean
+        return out[:, : self._n_prediction_columns()].astype(self.dtype)
+
+    def predict_net(self, X):
+        """Predictions of the fitted network itself (a diagnostic).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        pred : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted values (continuous target) or class probabilities in
+            the order of ``classes_``. Unknown and missing levels use the
+            trained unknown / missing rows whatever ``handle_unknown``.
+        """
+        check_is_fitted(self)
+        columns, _ = self._check_X(X, reset=False)
+        codes, _, _ = self._transform_codes(columns)
+        numeric = self._numeric_matrix(columns, fit=False)
+        out = _net.net_forward(self._net, codes, numeric).astype(np.float64)
+        if self.target_type_ == "continuous":
+            return out[:, 0] * self._y_scale + self._y_mean
+        if self.target_type_ == "binary":
+            p = 1.0 / (1.0 + np.exp(-out[:, 0]))
+            if len(self.classes_) == 1:
+                return np.ones((len(p), 1))
+            return np.column_stack([1.0 - p, p])
+        out -= out.max(axis=1, keepdims=True)
+        e = np.exp(out)
+        return (e / e.sum(axis=1, keepdims=True))[:, : len(self.classes_)]
+
+    def get_feature_names_out(self, input_features=None):
+        """Output names ``f"{column}_emb{k}"``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input column names; must match ``feature_names_in_`` if set.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        out = []
+        for j, d in zip(self.categorical_features_, self.embedding_dims_, strict=True):
+            out.extend(f"{names[j]}_emb{k}" for k in range(d))
+        if self.include_prediction:
+            k = self._n_prediction_columns()
+            out.extend(
+                ["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)]
+            )
+        return np.asarray(out, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags

@@ -1,0 +1,457 @@
+"""The small neural net behind :class:`EntityEmbeddingEncoder`.
+
+numpy for the dense layers (BLAS matrix products on float32 mini-batches),
+numba (``_nn_kernels``) for the per-row work on the embedding tables: the
+gather of a batch's rows and a row-sparse ("lazy") Adam step. No torch, no
+TensorFlow.
+
+Architecture: one embedding table per categorical column, the rows of a
+sample concatenated (plus optional standardized numeric features), dense
+ReLU layers, and a task head: identity + squared error (regression, on a
+standardized target), sigmoid + log-loss (binary) or softmax + cross-entropy
+(multiclass). Trained with Adam on shuffled mini-batches; early stopping on
+a validation fraction restores the best epoch.
+
+This is a driver: plain arrays in, arrays out, no input validation.
+"""
+
+import time
+
+import numpy as np
+
+from .._fitted import check_array, expect
+from .._progress import Progress
+from . import _net_kernels as K
+
+__all__ = ["EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "train_net"]
+
+TASKS = ("continuous", "binary", "multiclass")
+
+
+def embedding_dim_rule(n_levels):
+    """fastai's ``min(600, round(1.6 * n ** 0.56))``, at least 1."""
+    return int(max(1, min(600, round(1.6 * n_levels**0.56))))
+
+
+class EmbeddingNet:
+    """Parameters of a trained (or initialised) network, plain arrays only.
+
+    Attributes
+    ----------
+    flat : ndarray of float32
+        All embedding tables, back to back (see ``_nn_kernels``).
+    n_rows, dims : ndarray of int64
+        Rows and width of each column's table.
+    elem_base, row_base, col_out : ndarray of int64
+        Offsets of each table in ``flat`` (elements, rows) and of its block
+        in the network input.
+    weights, biases : list of ndarray of float32
+        Dense layers, the last one being the output layer.
+    n_numeric : int
+        Number of numeric inputs appended after the embeddings.
+    """
+
+    def __init__(self, n_rows, dims, n_numeric, weights, biases, flat, skip=None):
+        self.n_rows = np.asarray(n_rows, dtype=np.int64)
+        self.dims = np.asarray(dims, dtype=np.int64)
+        sizes = self.n_rows * self.dims
+        self.elem_base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.row_base = np.concatenate([[0], np.cumsum(self.n_rows)[:-1]]).astype(
+            np.int64
+        )
+        self.col_out = np.concatenate([[0], np.cumsum(self.dims)[:-1]]).astype(np.int64)
+        self.n_numeric = int(n_numeric)
+        self.weights = weights
+        self.biases = biases
+        self.flat = flat
+        self.skip = skip
+
+    @property
+    def n_embed(self):
+        return int(self.dims.sum())
+
+    def table(self, j):
+        """The (n_rows[j], dims[j]) table of column ``j`` (a view)."""
+        s = self.elem_base[j]
+        return self.flat[s : s + self.n_rows[j] * self.dims[j]].reshape(
+            self.n_rows[j], self.dims[j]
+        )
+
+    def _persist_state(self):
+        """What :func:`skembed.save_model` stores (see :mod:`skembed._fitted`)."""
+        return {
+            "n_rows": self.n_rows,
+            "dims": self.dims,
+            "n_numeric": self.n_numeric,
+            "weights": self.weights,
+            "biases": self.biases,
+            "flat": self.flat,
+            "skip": self.skip,
+        }
+
+    @classmethod
+    def _persist_build(cls, state, path):
+        """Rebuild from :meth:`_persist_state`, checking every table and layer
+        fits the next (ValueError otherwise)."""
+        n_rows = expect(state.get("n_rows"), np.ndarray, f"{path}.n_rows")
+        dims = expect(state.get("dims"), np.ndarray, f"{path}.dims")
+        flat = expect(state.get("flat"), np.ndarray, f"{path}.flat")
+        for what, arr in (("n_rows", n_rows), ("dims", dims)):
+            check_array(arr, np.int64, 1, f"{path}.{what}")
+            if arr.size and arr.min() < 0:
+                raise ValueError(f"{path}.{what}: negative sizes.")
+        check_array(flat, np.float32, 1, f"{path}.flat")
+        if n_rows.shape != dims.shape or flat.size != int((n_rows * dims).sum()):
+            raise ValueError(f"{path}: table sizes do not match the flat array.")
+        n_numeric = state.get("n_numeric")
+        if type(n_numeric) is not int or n_numeric < 0:
+            raise ValueError(f"{path}.n_numeric: expected an int >= 0.")
+        weights = expect(state.get("weights"), list, f"{path}.weights")
+        biases = expect(state.get("biases"), list, f"{path}.biases")
+        if not weights or len(weights) != len(biases):
+            raise ValueError(f"{path}: expected as many biases as weights (>= 1).")
+        width = int(dims.sum()) + n_numeric
+        for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            check_array(w, np.float32, 2, f"{path}.weights[{i}]")
+            check_array(b, np.float32, 1, f"{path}.biases[{i}]")
+            if w.shape[0] != width or b.shape != (w.shape[1],):
+                raise ValueError(f"{path}: layer {i} does not fit the previous one.")
+            width = w.shape[1]
+        skip = state.get("skip")
+        if skip is not None:
+            check_array(skip, np.float32, 2, f"{path}.skip")
+            if skip.shape != (int(dims.sum()) + n_numeric, width):
+                raise ValueError(f"{path}.skip: wrong shape {skip.shape}.")
+        return cls(n_rows, dims, n_numeric, weights, biases, flat, skip)
+
+    def copy(self):
+        return EmbeddingNet(
+            self.n_rows,
+            self.dims,
+            self.n_numeric,
+            [w.copy() for w in self.weights],
+            [b.copy() for b in self.biases],
+            self.flat.copy(),
+            None if self.skip is None else self.skip.copy(),
+        )
+
+
+def init_net(
+    n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_std, skip=False
+):
+    """Random embeddings (normal, ``init_std``) and He-initialised dense layers.
+
+    ``skip=True`` adds a linear path from the network input straight to the
+    output (zero-initialised), so additive effects need no hidden layer.
+    """
+    n_rows = np.asarray(n_rows, dtype=np.int64)
+    dims = np.asarray(dims, dtype=np.int64)
+    flat = (rng.standard_normal(int((n_rows * dims).sum())) * init_std).astype(
+        np.float32
+    )
+    sizes = [int(dims.sum()) + int(n_numeric), *hidden_layer_sizes, n_outputs]
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        scale = np.sqrt(2.0 / max(fan_in, 1))
+        weights.append(
+            (rng.standard_normal((fan_in, fan_out)) * scale).astype(np.float32)
+        )
+        biases.append(np.zeros(fan_out, dtype=np.float32))
+    skip_w = np.zeros((sizes[0], n_outputs), dtype=np.float32) if skip else None
+    return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat, skip_w)
+
+
+def _input_matrix(net, codes, numeric, out=None):
+    n = codes.shape[0]
+    width = net.n_embed + net.n_numeric
+    if out is None or out.shape[0] < n:
+        out = np.empty((n, width), dtype=np.float32)
+    out = out[:n]
+    K.gather_rows(net.flat, net.elem_base, net.dims, net.col_out, codes, out)
+    if net.n_numeric:
+        out[:, net.n_embed :] = numeric
+    return out
+
+
+def net_forward(net, codes, numeric=None, batch_size=8192):
+    """Raw network outputs (regression value / logits), shape (n, n_outputs)."""
+    n = codes.shape[0]
+    n_out = net.weights[-1].shape[1]
+    result = np.empty((n, n_out), dtype=np.float32)
+    buf = None
+    for start in range(0, n, batch_size):
+        stop = min(n, start + batch_size)
+        num = None if numeric is None else numeric[start:stop]
+        a = _input_matrix(net, codes[start:stop], num, buf)
+        buf = a if buf is None else buf
+        x0 = a
+        for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+            a = a @ w
+            a += b
+            np.maximum(a, 0.0, out=a)
+        result[start:stop] = a @ net.weights[-1] + net.biases[-1]
+        if net.skip is not None:
+            result[start:stop] += x0 @ net.skip
+    return result
+
+
+def _loss_and_grad(task, out, y):
+    """Mean loss and d(loss)/d(out) for one batch."""
+    n = out.shape[0]
+    if task == "continuous":
+        diff = out[:, 0] - y
+        loss = 0.5 * float(np.dot(diff, diff)) / n
+        return loss, (diff / n)[:, None].astype(np.float32)
+    if task == "binary":
+        z = out[:, 0].astype(np.float64)
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return loss, ((p - y) / n)[:, None].astype(np.float32)
+    z = out.astype(np.float64)
+    z -= z.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(z).sum(axis=1))
+    rows = np.arange(n)
+    loss = float(np.mean(lse - z[rows, y]))
+    p = np.exp(z - lse[:, None])
+    p[rows, y] -= 1.0
+    return loss, (p / n).astype(np.float32)
+
+
+def _loss(task, out, y):
+    return _loss_and_grad(task, out, y)[0]
+
+
+def _score(task, out, y):
+    """R^2 (continuous) or accuracy (classification), higher is better."""
+    if task == "continuous":
+        sst = float(np.sum((y - y.mean()) ** 2))
+        sse = float(np.sum((out[:, 0] - y) ** 2))
+        return 1.0 - sse / sst if sst > 0 else 0.0
+    if task == "binary":
+        return float(np.mean((out[:, 0] > 0) == (y > 0.5)))
+    return float(np.mean(out.argmax(axis=1) == y))
+
+
+class _Adam:
+    """Dense Adam for the (small) weight matrices."""
+
+    def __init__(self, params, beta1, beta2, eps):
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+
+    def step(self, params, grads, lr_t):
+        b1, b2 = self.beta1, self.beta2
+        for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * (g * g)
+            p -= lr_t * m / (np.sqrt(v) + self.eps)
+
+
+def train_net(
+    net,
+    codes,
+    numeric,
+    y,
+    *,
+    task,
+    n_epochs,
+    batch_size,
+    learning_rate,
+    alpha,
+    category_dropout,
+    early_stopping,
+    validation_fraction,
+    n_iter_no_change,
+    tol,
+    rng,
+    verbose=0,
+    name="EntityEmbeddingEncoder",
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+):
+    """Train ``net`` in place (restoring the best epoch when early stopping).
+
+    ``codes`` (n, n_cols) int32 are table rows (row 0 = unknown, which
+    ``category_dropout`` substitutes at random so that it gets trained);
+    ``numeric`` (n, n_numeric) float32 or None; ``y`` standardized float
+    (continuous), 0/1 float (binary) or int class codes (multiclass).
+
+    Returns a dict with ``loss_curve``, ``validation_loss``,
+    ``validation_scores``, ``n_iter``, ``best_epoch``, ``seconds``.
+    """
+    t0 = time.perf_counter()
+    n = codes.shape[0]
+    idx = rng.permutation(n)
+    n_val = int(np.floor(validation_fraction * n)) if early_stopping else 0
+    if n_val < 1 or n - n_val < 1:
+        n_val = 0
+    val_idx, train_idx = idx[:n_val], idx[n_val:]
+    codes_val = np.ascontiguousarray(codes[val_idx])
+    num_val = None if numeric is None else numeric[val_idx]
+    y_val = y[val_idx]
+    n_train = train_idx.shape[0]
+    batch_size = int(min(batch_size, n_train))
+    n_cols = codes.shape[1]
+
+    params = [*net.weights, *net.biases]
+    if net.skip is not None:
+        params.append(net.skip)
+    dense = _Adam(params, beta1, beta2, eps)
+    emb_m = np.zeros_like(net.flat)
+    emb_v = np.zeros_like(net.flat)
+    acc = np.zeros_like(net.flat)
+    stamp = np.full(int(net.n_rows.sum()), -1, dtype=np.int64)
+    touched_col = np.empty(batch_size * n_cols, dtype=np.int64)
+    touched_code = np.empty(batch_size * n_cols, dtype=np.int64)
+    buf = np.empty((batch_size, net.n_embed + net.n_numeric), dtype=np.float32)
+    n_layers = len(net.weights)
+
+    loss_curve, val_losses, val_scores = [], [], []
+    best_loss, best_net, best_epoch, no_improve = np.inf, None, 0, 0
+    step = 0
+    epoch = 0
+    progress = Progress(name, verbose)
+    for epoch in range(1, n_epochs + 1):
+        progress.epoch_start(epoch - 1, n_epochs)
+        order = train_idx[rng.permutation(n_train)]
+        total = 0.0
+        for start in range(0, n_train, batch_size):
+            bidx = order[start : start + batch_size]
+            bcodes = codes[bidx]
+            if category_dropout > 0:
+                drop = rng.random_sample(bcodes.shape) < category_dropout
+                if drop.any():
+                    bcodes[drop] = 0
+            bnum = None if numeric is None else numeric[bidx]
+            x = _input_matrix(net, bcodes, bnum, buf)
+            acts = [x]
+            a = x
+            for layer in range(n_layers - 1):
+                a = a @ net.weights[layer]
+                a += net.biases[layer]
+                np.maximum(a, 0.0, out=a)
+                acts.append(a)
+            out = a @ net.weights[-1] + net.biases[-1]
+            if net.skip is not None:
+                out += x @ net.skip
+            loss, delta = _loss_and_grad(task, out, y[bidx])
+            delta_out = delta
+            total += loss * bidx.shape[0]
+            gw = [None] * n_layers
+            gb = [None] * n_layers
+            for layer in range(n_layers - 1, -1, -1):
+                a_prev = acts[layer]
+                gw[layer] = a_prev.T @ delta
+                if alpha:
+                    gw[layer] += alpha * net.weights[layer]
+                gb[layer] = delta.sum(axis=0)
+                delta = delta @ net.weights[layer].T
+                if layer > 0:
+                    delta *= a_prev > 0
+            grads = gw + gb
+            if net.skip is not None:
+                g_skip = x.T @ delta_out
+                if alpha:
+                    g_skip += alpha * net.skip
+                grads.append(g_skip)
+                delta += delta_out @ net.skip.T
+            step += 1
+            lr_t = learning_rate * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step)
+            dense.step(params, grads, lr_t)
+            K.sparse_adam_step(
+                net.flat,
+                emb_m,
+                emb_v,
+                net.elem_base,
+                net.row_base,
+                net.dims,
+                net.col_out,
+                bcodes,
+                delta,
+                acc,
+                stamp,
+                step,
+                touched_col,
+                touched_code,
+                np.float32(lr_t),
+                np.float32(beta1),
+                np.float32(beta2),
+                np.float32(eps),
+                np.float32(alpha),
+            )
+        loss_curve.append(total / n_train)
+        extra = {}
+        if n_val:
+            out_val = net_forward(net, codes_val, num_val)
+            vloss = _loss(task, out_val, y_val)
+            val_losses.append(vloss)
+            val_scores.append(_score(task, out_val, y_val))
+            extra = {"val_loss": f"{vloss:.5f}", "val_score": f"{val_scores[-1]:.4f}"}
+            if vloss < best_loss - tol:
+                best_loss, best_net, best_epoch, no_improve = (
+                    vloss,
+                    net.copy(),
+                    epoch,
+                    0,
+                )
+            else:
+                no_improve += 1
+        progress.epoch_end(
+            epoch - 1, n_epochs, loss=loss_curve[-1], loss_format=".5f",
+            processed=n_train, unit="rows", extra=extra,
+        )
+        if n_val and no_improve >= n_iter_no_change:
+            break
+    if best_net is not None:
+        net.flat[:] = best_net.flat
+        for w, bw in zip(net.weights, best_net.weights, strict=True):
+            w[...] = bw
+        for b, bb in zip(net.biases, best_net.biases, strict=True):
+            b[...] = bb
+        if net.skip is not None:
+            net.skip[...] = best_net.skip
+    else:
+        best_epoch = epoch
+    return {
+        "loss_curve": loss_curve,
+        "validation_loss": val_losses,
+        "validation_scores": val_scores,
+        "n_iter": epoch,
+        "best_epoch": best_epoch,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def rotate_to_principal_axes(net, counts):
+    """Rotate each table onto its principal axes, compensating the first layer.
+
+    ``table @ V`` with ``V`` the eigenvectors of the count-weighted
+    covariance of the rows (largest variance first), and the table's block
+    of the first dense layer replaced by ``V.T @ W``: the network computes
+    exactly the same function, but the embedding coordinates are ordered
+    and decorrelated, which suits axis-aligned downstream models (trees).
+    """
+    w0 = net.weights[0]
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        c = counts[j].astype(np.float64)
+        if c.sum() <= 0 or table.shape[1] < 2:
+            continue
+        t = table.astype(np.float64)
+        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+        cov = ((t - mu).T * c) @ (t - mu) / c.sum()
+        _, vecs = np.linalg.eigh(cov)
+        vecs = vecs[:, ::-1]
+        # deterministic sign: largest-magnitude entry of each axis positive
+        signs = np.sign(vecs[np.abs(vecs).argmax(axis=0), np.arange(vecs.shape[1])])
+        vecs *= np.where(signs == 0, 1.0, signs)
+        table[...] = (t @ vecs).astype(table.dtype)
+        o, d = int(net.col_out[j]), int(net.dims[j])
+        w0[o : o + d] = (vecs.T @ w0[o : o + d].astype(np.float64)).astype(w0.dtype)
+        if net.skip is not None:
+            sk = net.skip
+            sk[o : o + d] = (vecs.T @ sk[o : o + d].astype(np.float64)).astype(sk.dtype)

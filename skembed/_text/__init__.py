@@ -1,0 +1,1 @@
+"""Text family: analyzer, sentences, word2vec, summarizer, contextual vectors."""

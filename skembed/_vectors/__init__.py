@@ -1,0 +1,1 @@
+"""KeyedVectors and word-vector file formats (shared by the families)."""

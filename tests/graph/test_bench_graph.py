@@ -1,0 +1,115 @@
+"""Cheap checks of the graph benchmark harness (benchmarks/_graph_common.py).
+
+The benchmark itself is never run here; these tests pin the parts whose bugs
+would silently skew its numbers: per-child CPU/RSS accounting, the alignment of
+returned vectors to node ids, the F1 evaluation and the ratio/target logic.
+"""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "benchmarks")
+sys.path.insert(0, BENCH)
+gc = pytest.importorskip("_graph_common")
+
+
+def _planted(n_per=30, k=3, seed=0):
+    rng = np.random.RandomState(seed)
+    labels = np.repeat(np.arange(k), n_per)
+    centers = 4 * np.eye(k, 8)
+    X = centers[labels] + rng.normal(size=(len(labels), 8))
+    return X, labels
+
+
+def test_evaluate_planted_clusters_and_chance():
+    X, labels = _planted()
+    splits = gc.make_splits(labels, n_splits=2, seed=0)
+    for _train, test in splits:
+        assert len(test) == len(labels) // 2
+        # stratified: every class is half in train, half in test
+        assert np.all(np.bincount(labels[test]) == 15)
+    good = gc.evaluate(X, labels, splits)
+    assert good["macro_f1"] > 0.95 and good["micro_f1"] > 0.95
+    noise = np.random.RandomState(1).normal(size=X.shape)
+    bad = gc.evaluate(noise, labels, splits)
+    assert bad["macro_f1"] < 0.7
+
+
+def test_align_vectors_reorders_and_fills_missing():
+    vectors = np.array([[2.0, 2.0], [0.0, 0.0], [3.0, 3.0]])
+    X, missing = gc.align_vectors(vectors, np.array([2, 0, 3]), n_nodes=5)
+    assert missing == 2
+    np.testing.assert_array_equal(X[:, 0], [0.0, 0.0, 2.0, 3.0, 0.0])
+    with pytest.raises(ValueError, match="do not match"):
+        gc.align_vectors(vectors, np.array([0, 1]), n_nodes=5)
+    with pytest.raises(ValueError, match="outside"):
+        gc.align_vectors(vectors, np.array([0, 1, 9]), n_nodes=5)
+
+
+def test_run_child_cpu_and_own_peak_rss(tmp_path):
+    # a child that burns ~0.3 CPU-s and touches ~200 MB must report both; its
+    # own VmHWM (what the workers report) must not include this process's RSS
+    code = (
+        "import sys, time, numpy as np\n"
+        f"sys.path.insert(0, {BENCH!r})\n"
+        "from _graph_rss import peak_rss_mb\n"
+        "before = peak_rss_mb()\n"
+        "a = np.ones(25_000_000)\n"
+        "t = time.process_time()\n"
+        "while time.process_time() - t < 0.3: pass\n"
+        "print(before, peak_rss_mb())\n"
+    )
+    log = tmp_path / "log"
+    res = gc.run_child([sys.executable, "-c", code], log_path=str(log))
+    assert res["returncode"] == 0 and not res["timed_out"]
+    assert res["cpu_s"] >= 0.3
+    before, after = map(float, log.read_text().split())
+    assert 190 < after - before < 260
+    assert res["ru_maxrss_mb"] >= after - 1
+    slow = gc.run_child(
+        [sys.executable, "-c", "import time; time.sleep(30)"], timeout=1
+    )
+    assert slow["timed_out"] and slow["returncode"] != 0
+
+
+def test_ratio_rows_and_targets():
+    base = dict(graph="g", p=1.0, q=1.0, returncode=0)
+    runs = [
+        dict(
+            base,
+            method="skembed",
+            cpu_s=40.0,
+            peak_rss_mb=100.0,
+            macro_f1=0.890,
+            micro_f1=0.90,
+        ),
+        dict(
+            base,
+            method="pecanpy-SparseOTF",
+            cpu_s=160.0,
+            peak_rss_mb=400.0,
+            macro_f1=0.894,
+            micro_f1=0.91,
+        ),
+        dict(
+            base,
+            method="pecanpy-PreComp",
+            cpu_s=60.0,
+            peak_rss_mb=150.0,
+            macro_f1=0.900,
+            micro_f1=0.91,
+        ),
+        dict(base, method="pecanpy-DenseOTF", returncode=1, error="boom"),
+    ]
+    rows = {r["versus"]: r for r in gc.ratio_rows(runs)}
+    assert set(rows) == {"pecanpy-SparseOTF", "pecanpy-PreComp"}
+    assert rows["pecanpy-SparseOTF"]["cpu_ratio"] == pytest.approx(0.25)
+    assert rows["pecanpy-SparseOTF"]["met"] == dict(cpu=True, rss=True, f1=True)
+    assert rows["pecanpy-PreComp"]["met"] == dict(cpu=False, rss=False, f1=False)
+    table = gc.ratio_table(list(rows.values()))
+    assert table.count("**MISS**") == 3
+    assert "boom" in gc.results_table(runs)

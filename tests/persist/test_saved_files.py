@@ -1,0 +1,61 @@
+"""Files written by ``save_model`` before the package layout of issue #13
+(``fixtures/saved/``, one per family) still load, and transform exactly as
+the estimators they were saved from did (the values pinned in
+``fixtures/pinned_outputs.npz``, see ``test_pinned_outputs.py``).
+
+The files were written once, by ``python -m tests.persist.test_saved_files``; do
+not regenerate them to make this test pass: a file that no longer loads is
+a broken promise to users who saved models.
+"""
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from skembed import load_model, save_model
+from tests._cases import CASES
+from tests.test_pinned_outputs import _arrays, check_pinned, load_pinned
+
+SAVED = Path(__file__).resolve().parents[1] / "fixtures" / "saved"
+
+#: one small model per family and per kind of nested object
+FILES = (
+    "w2v-tfidf-l2",  # text: vocabulary, KeyedVectors, idf
+    "w2v-fine-tuned",  # text: pretrained KeyedVectors, SIF state
+    "entity-binary-cv",  # tables: EmbeddingNet, categories, numeric columns
+    "entity-multiclass",  # tables: hidden layer, classes_, float64
+    "item2vec",  # items
+    "node2vec-graph",  # graphs: networkx graph parameter
+    "deepwalk-digraph",  # graphs: RandomState parameter, tuple node ids
+    "line-graph-frame",  # graphs: DataFrame parameter
+    "edges-prefit",  # graphs: a nested fitted embedder
+)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_files_saved_before_the_layout_still_load(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        _, calls, _ = CASES[name]()
+        est = load_model(SAVED / f"{name}.skembed")
+    got = {
+        f"{name}/{i}.{method}/{j}": arr
+        for i, (method, arg) in enumerate(calls)
+        for j, arr in enumerate(_arrays(getattr(est, method)(arg)))
+    }
+    assert got
+    check_pinned(got, load_pinned())
+
+
+def _write():
+    SAVED.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            est, _, _ = CASES[name]()
+        save_model(est, SAVED / f"{name}.skembed", compress=True)
+
+
+if __name__ == "__main__":
+    _write()

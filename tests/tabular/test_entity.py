@@ -1,0 +1,449 @@
+"""Tests of EntityEmbeddingEncoder and its network (_tabular._net, _net_kernels)."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
+
+from skembed import EntityEmbeddingEncoder
+from skembed._tabular import _net, _net_kernels
+from tests.test_common import OUTPUT_CHECKS
+
+
+def _fast(**kw):
+    params = dict(
+        hidden_layer_sizes=(8,),
+        n_epochs=3,
+        batch_size=64,
+        max_dim=4,
+        cv=None,
+        random_state=0,
+    )
+    params.update(kw)
+    return EntityEmbeddingEncoder(**params)
+
+
+def planted(n=3000, seed=0, n_levels=12):
+    """Column ``a``: levels in 3 groups of equal effect; ``b`` pure noise."""
+    rng = np.random.RandomState(seed)
+    levels = [f"L{i}" for i in range(n_levels)]
+    effect = {lv: [-2.0, 0.0, 2.0][i % 3] for i, lv in enumerate(levels)}
+    a = rng.choice(levels, n)
+    b = rng.choice(["p", "q", "r", "s"], n)
+    y = np.array([effect[v] for v in a]) + 0.5 * rng.randn(n)
+    return pd.DataFrame({"a": a, "b": b}), y, effect
+
+
+# --------------------------------------------------------------- sklearn API
+@parametrize_with_checks([_fast(), _fast(cv=3)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [*OUTPUT_CHECKS, check_param_validation],
+    ids=lambda c: c.__name__,
+)
+# sklearn's set_output checks fit on a DataFrame and transform an array (and
+# the reverse) on purpose; the feature-name warnings are theirs.
+@pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
+def test_extra_sklearn_checks(check):
+    check("EntityEmbeddingEncoder", _fast())
+
+
+# ---------------------------------------------------------------- kernels
+def test_sparse_adam_touches_only_batch_rows_and_matches_numpy():
+    rng = np.random.RandomState(0)
+    n_rows = np.array([5, 3], dtype=np.int64)
+    dims = np.array([2, 3], dtype=np.int64)
+    net = _net.init_net(n_rows, dims, 0, [], 1, rng, 0.1)
+    flat0 = net.flat.copy()
+    codes = np.array([[1, 0], [1, 2], [3, 2]], dtype=np.int32)
+    grad = rng.randn(3, 5).astype(np.float32)
+    m = np.zeros_like(net.flat)
+    v = np.zeros_like(net.flat)
+    acc = np.zeros_like(net.flat)
+    stamp = np.full(8, -1, dtype=np.int64)
+    tc = np.empty(6, dtype=np.int64)
+    tk = np.empty(6, dtype=np.int64)
+    nt = _net_kernels.sparse_adam_step(
+        net.flat,
+        m,
+        v,
+        net.elem_base,
+        net.row_base,
+        net.dims,
+        net.col_out,
+        codes,
+        grad,
+        acc,
+        stamp,
+        1,
+        tc,
+        tk,
+        np.float32(0.1),
+        np.float32(0.9),
+        np.float32(0.999),
+        np.float32(1e-8),
+        np.float32(0.0),
+    )
+    assert nt == 4  # rows (0,1), (0,3), (1,0), (1,2)
+    # reference: summed gradients per row, first Adam step
+    t0 = flat0[:10].reshape(5, 2).copy()
+    g0 = np.zeros((5, 2))
+    np.add.at(g0, codes[:, 0], grad[:, :2])
+    t1 = flat0[10:].reshape(3, 3).copy()
+    g1 = np.zeros((3, 3))
+    np.add.at(g1, codes[:, 1], grad[:, 2:])
+    for t, g, tab in [(t0, g0, net.table(0)), (t1, g1, net.table(1))]:
+        mm = 0.1 * g
+        vv = 0.001 * g * g
+        ref = t - 0.1 * mm / (np.sqrt(vv) + 1e-8)
+        touched = np.abs(g).sum(axis=1) > 0
+        np.testing.assert_allclose(tab[touched], ref[touched], rtol=1e-4, atol=1e-6)
+        np.testing.assert_array_equal(tab[~touched], t[~touched])
+
+
+def _train_plain(net, codes, y, task):
+    """Ten epochs of plain Adam: no penalty, dropout or early stopping."""
+    return _net.train_net(
+        net, codes, None, y, task=task, n_epochs=10, batch_size=32,
+        learning_rate=1e-2, alpha=0.0, category_dropout=0.0,
+        early_stopping=False, validation_fraction=0.1, n_iter_no_change=2,
+        tol=0.0, rng=np.random.RandomState(2),
+    )
+
+
+def test_network_gradients_reduce_loss_all_tasks():
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
+    for task, y, n_out in [
+        ("continuous", (codes[:, 0] - 2.5) / 2.0, 1),
+        ("binary", (codes[:, 0] > 2).astype(float), 1),
+        ("multiclass", codes[:, 0] % 3, 3),
+    ]:
+        net = _net.init_net(
+            [6, 6], [3, 3], 0, [16], n_out, np.random.RandomState(1), 0.05
+        )
+        before = _net._loss(task, _net.net_forward(net, codes), y)
+        info = _train_plain(net, codes, y, task)
+        after = _net._loss(task, _net.net_forward(net, codes), y)
+        assert after < 0.5 * before, (task, before, after)
+        assert info["loss_curve"][-1] < info["loss_curve"][0]
+
+
+def test_embedding_dim_rule_matches_fastai():
+    assert [_net.embedding_dim_rule(n) for n in (3, 7, 14, 105, 1128, 2972)] == [
+        3,
+        5,
+        7,
+        22,
+        82,
+        141,
+    ]
+    assert _net.embedding_dim_rule(10**9) == 600
+
+
+# ---------------------------------------------------------------- behaviour
+@pytest.mark.slow
+def test_planted_effect_is_learnt_and_ridge_beats_mean():
+    X, y, effect = planted()
+    enc = EntityEmbeddingEncoder(n_components=3, random_state=0, cv=None)
+    enc.fit(X, y)
+    emb = enc.embeddings_["a"]
+    levels = sorted(effect)
+    dist = lambda u, v: np.linalg.norm(emb.loc[u].to_numpy() - emb.loc[v].to_numpy())  # noqa: E731
+    same = [
+        dist(u, v) for u in levels for v in levels if u < v and effect[u] == effect[v]
+    ]
+    diff = [dist(u, v) for u in levels for v in levels if effect[u] != effect[v]]
+    assert np.mean(same) < 0.5 * np.mean(diff)
+    # every level's nearest neighbour has the same planted effect
+    for u in levels:
+        nearest = min((v for v in levels if v != u), key=lambda v: dist(u, v))
+        assert effect[nearest] == effect[u]
+    model = make_pipeline(
+        EntityEmbeddingEncoder(random_state=0, cv=2, hidden_layer_sizes=(16,)), Ridge()
+    )
+    scores = cross_val_score(model, X, y, cv=KFold(3, shuffle=True, random_state=0))
+    assert scores.mean() > 0.8  # noise variance 0.25 vs total ~2.9
+    assert enc.net_score_ > 0.8
+
+
+@pytest.mark.slow
+def test_cross_fit_differs_from_transform_and_is_aligned():
+    X, y, effect = planted(n=2000)
+    enc = EntityEmbeddingEncoder(n_components=3, random_state=0, cv=4)
+    Xcf = enc.fit_transform(X, y)
+    Xin = enc.transform(X)
+    assert Xcf.shape == Xin.shape == (2000, 6)
+    assert not np.allclose(Xcf, Xin)
+    # aligned: out-of-fold vectors land near the full-data vectors of the level
+    err = np.linalg.norm(Xcf[:, :3] - Xin[:, :3], axis=1).mean()
+    spread = np.linalg.norm(Xin[:, :3] - Xin[:, :3].mean(axis=0), axis=1).mean()
+    assert err < 0.35 * spread
+    # ... and a model trained on cross-fitted features works on transform output
+    r = Ridge().fit(Xcf, y)
+    assert r.score(Xin, y) > 0.8
+
+
+@pytest.mark.slow
+def test_cross_fit_prevents_leak_of_unique_ids():
+    rng = np.random.RandomState(0)
+    n = 1500
+    X = pd.DataFrame({"id": np.arange(n).astype(str), "g": rng.choice(list("ab"), n)})
+    y = (X["g"] == "a") * 1.0 + rng.randn(n)
+    enc = EntityEmbeddingEncoder(random_state=0, cv=5, n_components=4)
+    Xcf = enc.fit_transform(X, y)
+    r_cf = Ridge().fit(Xcf[:, :4], y).score(Xcf[:, :4], y)
+    Xin = enc.transform(X)
+    r_in = Ridge().fit(Xin[:, :4], y).score(Xin[:, :4], y)
+    assert r_cf < 0.02  # the id column carries nothing out of fold
+    assert r_in > r_cf
+
+
+def test_missing_flavours_are_one_level():
+    vals = ["a", "b", None, np.nan, pd.NA, pd.NaT] * 50
+    X = pd.DataFrame({"c": pd.Series(vals, dtype=object)})
+    y = np.r_[[0.0, 1.0, 5.0, 5.0, 5.0, 5.0] * 50]
+    enc = _fast(n_epochs=5).fit(X, y)
+    assert enc.embeddings_["c"].index.tolist() == ["a", "b", "<unknown>", "<missing>"]
+    Xt = enc.transform(X)
+    np.testing.assert_array_equal(Xt[2], Xt[3])
+    np.testing.assert_array_equal(Xt[2], Xt[5])
+    Xn = enc.set_params(handle_missing="return_nan").fit(X, y).transform(X)
+    assert np.isnan(Xn[2]).all() and not np.isnan(Xn[0]).any()
+    with pytest.raises(ValueError, match="handle_missing='error'"):
+        _fast(handle_missing="error").fit(X, y)
+
+
+def test_nullable_string_and_category_dtypes():
+    s = pd.Series(["x", "y", pd.NA, "x"] * 30, dtype="string")
+    c = pd.Series(["u", "v", None, "v"] * 30, dtype="category")
+    X = pd.DataFrame({"s": s, "c": c, "i": [1, 2, 3, 1] * 30})
+    y = np.arange(120) % 2
+    enc = _fast().fit(X, y)
+    assert enc.target_type_ == "binary"
+    assert enc.categories_[0].tolist() == ["x", "y"]
+    assert enc.categories_[1].tolist() == ["u", "v"]
+    assert enc.categories_[2].tolist() == [1, 2, 3]
+    Xt = enc.transform(X)
+    assert Xt.shape == (120, sum(enc.embedding_dims_)) and not np.isnan(Xt).any()
+    assert Xt.dtype == np.float32
+
+
+def test_mixed_type_column_and_ints():
+    X = np.array([["a", 1], [2, 1], [3.5, 2], ["a", 2]] * 20, dtype=object)
+    y = np.arange(80, dtype=float)
+    enc = _fast().fit(X, y)
+    assert len(enc.categories_[0]) == 3
+    assert enc.transform(X).shape == (80, sum(enc.embedding_dims_))
+    assert enc.get_feature_names_out()[0] == "x0_emb0"
+
+
+@pytest.mark.parametrize("handle_unknown", ["value", "zeros", "return_nan", "error"])
+def test_unseen_levels(handle_unknown):
+    X, y, _ = planted(n=400)
+    enc = _fast(handle_unknown=handle_unknown, category_dropout=0.1).fit(X, y)
+    Xnew = pd.DataFrame({"a": ["L0", "NEW"], "b": ["p", "p"]})
+    if handle_unknown == "error":
+        with pytest.raises(
+            ValueError, match="unknown categories \\['NEW'\\] in column 'a'"
+        ):
+            enc.transform(Xnew)
+        return
+    Xt = enc.transform(Xnew)
+    d = enc.embedding_dims_[0]
+    if handle_unknown == "value":
+        np.testing.assert_allclose(Xt[1, :d], enc.embeddings_["a"].loc["<unknown>"])
+    elif handle_unknown == "zeros":
+        assert (Xt[1, :d] == 0).all()
+    else:
+        assert np.isnan(Xt[1, :d]).all()
+    assert not np.isnan(Xt[0]).any()
+
+
+def test_rare_levels_share_trained_unknown_row():
+    X = pd.DataFrame({"a": ["f"] * 50 + ["g"] * 50 + ["r1", "r2", "r3"]})
+    y = np.r_[np.zeros(50), np.ones(50), [5.0, 5.0, 5.0]]
+    enc = _fast(min_frequency=5, handle_unknown="error").fit(X, y)
+    assert enc.categories_[0].tolist() == ["f", "g"]
+    assert enc.infrequent_categories_[0].tolist() == ["r1", "r2", "r3"]
+    Xt = enc.transform(pd.DataFrame({"a": ["r1", "r3"]}))  # rare is not unknown
+    np.testing.assert_array_equal(Xt[0], Xt[1])
+    np.testing.assert_allclose(Xt[0], enc.embeddings_["a"].loc["<unknown>"])
+    assert _fast(min_frequency=0.2).fit(X, y).categories_[0].tolist() == ["f", "g"]
+
+
+def test_one_row_single_level_constant_y():
+    Xt = _fast().fit_transform(np.array([["a"]], dtype=object), [1.0])
+    assert Xt.shape == (1, 2) and np.isfinite(Xt).all()
+    X = np.array([["a"]] * 20, dtype=object)
+    Xt = _fast().fit(X, np.full(20, 3.0)).transform(X)
+    assert np.isfinite(Xt).all()
+    Xt = _fast(cv=3).fit_transform(X, np.full(20, 3.0))
+    assert np.isfinite(Xt).all()
+
+
+def test_bad_targets_have_clear_errors():
+    X = np.array([["a"], ["b"], ["a"]], dtype=object)
+    with pytest.raises(ValueError, match="y contains NaN"):
+        _fast().fit(X, [1.0, np.nan, 2.0])
+    with pytest.raises(ValueError, match="y contains NaN"):
+        _fast().fit(X, np.array(["u", None, "v"], dtype=object))
+    with pytest.raises(ValueError, match="requires y"):
+        _fast().fit(X)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        _fast().fit(X, [1.0, 2.0])
+    with pytest.raises(ValueError, match="y must be a 1-D"):
+        _fast().fit(X, np.ones((3, 2)))
+    with pytest.raises(ValueError, match="needs a numeric y"):
+        _fast(target_type="continuous").fit(X, ["u", "v", "w"])
+
+
+def test_bad_column_selections():
+    X = pd.DataFrame({"a": ["x", "y"] * 5, "n": np.arange(10.0)})
+    y = np.arange(10.0)
+    with pytest.raises(ValueError, match="numeric_features contains 'zz'"):
+        _fast(numeric_features=["zz"]).fit(X, y)
+    with pytest.raises(ValueError, match="both categorical_features and numeric"):
+        _fast(numeric_features=["n"], categorical_features=["n", "a"]).fit(X, y)
+    with pytest.raises(ValueError, match="at least one categorical"):
+        _fast(numeric_features=["a", "n"]).fit(X, y)
+    with pytest.raises(
+        ValueError, match="numeric_features column 'a' must hold numbers"
+    ):
+        _fast(numeric_features=["a"], categorical_features=["n"]).fit(X, y)
+    with pytest.raises(ValueError, match="n_components has key 'n'"):
+        _fast(n_components={"n": 2}, numeric_features=["n"]).fit(X, y)
+
+
+def test_numeric_features_feed_the_net_only():
+    rng = np.random.RandomState(0)
+    n = 600
+    X = pd.DataFrame({"a": rng.choice(list("abc"), n), "x": rng.randn(n)})
+    y = X["x"].to_numpy() * 2 + (X["a"] == "a")
+    enc = _fast(numeric_features=["x"], n_epochs=10).fit(X, y)
+    assert enc.get_feature_names_out().tolist() == [
+        f"a_emb{k}" for k in range(enc.embedding_dims_[0])
+    ]
+    pred = enc.predict_net(X)
+    assert np.corrcoef(pred, y)[0, 1] > 0.9
+    assert enc.numeric_features_.tolist() == [1]
+
+
+def test_multiclass_and_per_column_dims():
+    X, _, effect = planted(n=600)
+    y = np.array([{-2.0: "lo", 0.0: "mid", 2.0: "hi"}[effect[v]] for v in X["a"]])
+    enc = _fast(n_components={"a": 5}, n_epochs=10).fit(X, y)
+    assert enc.target_type_ == "multiclass"
+    assert enc.embedding_dims_ == [5, 4]
+    proba = enc.predict_net(X)
+    assert proba.shape == (600, 3)
+    assert (enc.classes_[proba.argmax(1)] == y).mean() > 0.9
+
+
+@pytest.mark.slow
+def test_ten_thousand_levels():
+    rng = np.random.RandomState(0)
+    n = 30000
+    X = pd.DataFrame({"id": rng.randint(0, 10000, n).astype(str)})
+    y = rng.randn(n)
+    enc = EntityEmbeddingEncoder(n_epochs=2, random_state=0, cv=None).fit(X, y)
+    assert len(enc.categories_[0]) > 9000
+    assert enc.embeddings_["id"].shape == (len(enc.categories_[0]) + 1, 16)
+
+
+def test_pickle_joblib_reproducible(tmp_path):
+    X, y, _ = planted(n=500)
+    enc = _fast(random_state=3).fit(X, y)
+    a = enc.transform(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(enc)).transform(X), a)
+    joblib.dump(enc, tmp_path / "e.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "e.joblib").transform(X), a)
+    np.testing.assert_array_equal(clone(enc).fit(X, y).transform(X), a)
+    cf1 = _fast(random_state=3, cv=3).fit_transform(X, y)
+    cf2 = _fast(random_state=3, cv=3).fit_transform(X, y)
+    np.testing.assert_array_equal(cf1, cf2)
+
+
+def test_set_output_pandas_keeps_index_and_dtype_option():
+    X, y, _ = planted(n=300)
+    X.index = np.arange(300) * 2
+    enc = _fast(dtype=np.float64).set_output(transform="pandas")
+    out = enc.fit_transform(X, y)
+    assert isinstance(out, pd.DataFrame)
+    assert out.index.tolist() == X.index.tolist()
+    assert list(out.columns) == enc.get_feature_names_out().tolist()
+    assert (out.dtypes == np.float64).all()
+
+
+def test_grid_search_in_pipeline():
+    X, y, _ = planted(n=600)
+    pipe = make_pipeline(_fast(cv=3), Ridge())
+    gs = GridSearchCV(pipe, {"entityembeddingencoder__n_components": [1, 3]}, cv=2).fit(
+        X, y
+    )
+    assert gs.best_params_["entityembeddingencoder__n_components"] in (1, 3)
+    assert gs.predict(X).shape == (600,)
+
+
+def test_verbose_prints_epochs(capsys):
+    X, y, _ = planted(n=200)
+    _fast(verbose=1, cv=2).fit_transform(X, y)
+    out = capsys.readouterr().err
+    assert "[EntityEmbeddingEncoder] epoch 1/3  loss=" in out
+    assert "fold 2" in out
+
+
+def test_include_prediction_column():
+    X, y, _ = planted(n=900)
+    enc = _fast(include_prediction=True, n_epochs=10, cv=3)
+    Xcf = enc.fit_transform(X, y)
+    names = enc.get_feature_names_out().tolist()
+    assert names[-1] == "net_output" and len(names) == Xcf.shape[1]
+    Xt = enc.transform(X)
+    np.testing.assert_allclose(Xt[:, -1], enc.predict_net(X), rtol=1e-4, atol=1e-4)
+    # out-of-fold predictions differ from, but track, the in-sample ones
+    assert not np.allclose(Xcf[:, -1], Xt[:, -1])
+    assert np.corrcoef(Xcf[:, -1], y)[0, 1] > 0.8
+    multi = _fast(include_prediction=True).fit(X, (y > 0).astype(int) + (y > 1))
+    assert multi.get_feature_names_out()[-3:].tolist() == [
+        "net_output0",
+        "net_output1",
+        "net_output2",
+    ]
+
+
+def test_rotation_keeps_network_function():
+    X, y, _ = planted(n=500)
+    enc = _fast(n_epochs=5).fit(X, y)
+    # principal axes: coordinates decorrelated under the level counts
+    codes, _, _ = enc._transform_codes([X["a"], X["b"]])
+    emb = enc._net.table(0)[codes[:, 0]].astype(float)
+    cov = np.cov(emb.T)
+    assert np.abs(cov - np.diag(np.diag(cov))).max() < 1e-4 * np.abs(cov).max() + 1e-6
+    assert np.all(np.diff(np.diag(cov)) <= 1e-9)
+
+
+def test_skip_path_network_trains():
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 6, size=(400, 2)).astype(np.int32)
+    y = (codes[:, 0] - 2.5) / 2.0
+    net = _net.init_net(
+        [6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05, skip=True
+    )
+    _train_plain(net, codes, y, "continuous")
+    assert np.abs(net.skip).sum() > 0
+    assert _net._score("continuous", _net.net_forward(net, codes), y) > 0.9
