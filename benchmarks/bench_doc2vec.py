@@ -45,13 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import gensim  # noqa: E402
 from gensim.models.doc2vec import Doc2Vec, TaggedDocument  # noqa: E402
 
-from skembed import Word2VecVectorizer  # noqa: E402
-
-try:
-    from skembed import Doc2VecVectorizer
-except ImportError:  # PHASE A: before the #13 layout, not yet exported
-    from skembed._doc2vec import Doc2VecVectorizer
-from skembed._text import build_analyzer  # noqa: E402
+from skembed import Doc2VecVectorizer, Word2VecVectorizer  # noqa: E402
+from skembed._text._analyzer import build_analyzer  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "doc2vec.md"
 ANALYZE = build_analyzer()

@@ -19,8 +19,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "skembed"
 FAMILIES = ("_text", "_tabular", "_items", "_graph")
 SUPPORT = ("_compat", "_validation", "_progress", "_fitted", "_version")
 APPS = ("_cli", "demo", "__main__")
-#: modules every kernel may import besides numpy / numba (and math)
-KERNEL_HELPERS = ("_engine._random", "_engine._numba_config")
+#: modules every kernel may import besides numpy / numba (and math); the
+#: SGNS kernel is one too, for the kernels that extend it (document vectors
+#: call its skip-gram chunk kernel and step rather than copy them)
+KERNEL_HELPERS = ("_engine._random", "_engine._numba_config", "_engine._sgns_kernels")
 KERNEL_LIBRARIES = {"numpy", "numba", "math"}
 #: imported inside functions only: the optional extras (lazily, with an
 #: error naming the extra)

@@ -4,7 +4,7 @@ PV-DBOW (Le & Mikolov 2014): a document's vector is the input of a
 skip-gram-with-negative-sampling step that predicts each (subsampled) word of
 the document through the shared output layer ``w_out``. With
 ``train_words``, the chunk first runs the engine's own skip-gram kernel
-(:func:`skembed._kernels._train_chunk`, window mode) over the same
+(:func:`skembed._engine._sgns_kernels._train_chunk`, window mode) over the same
 documents, so word and document vectors share ``w_out`` -- gensim's
 ``dbow_words=1``.
 
@@ -20,17 +20,9 @@ documents or the thread count.
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import (
-    MODE_WINDOW,
-    _alias_draw,
-    _next,
-    _step,
-    _train_chunk,
-    _uniform,
-    seed_for,
-    splitmix64,
-)
 from ._numba_config import CACHE
+from ._random import alias_draw, next_random, seed_for, splitmix64, uniform
+from ._sgns_kernels import MODE_WINDOW, _step, _train_chunk
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 #: sub-stream of a training chunk that drives its interleaved word training
@@ -51,8 +43,8 @@ def _dbow_step(dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
         if k == 0:
             t = w
         else:
-            state, z = _next(state)
-            t = _alias_draw(z, nprob, nalias)
+            state, z = next_random(state)
+            t = alias_draw(z, nprob, nalias)
             if t == w:
                 continue
         f = 0.0
@@ -108,8 +100,8 @@ def _dbow_chunk(
             w = ids[t]
             kp = keep[w]
             if kp < 1.0:
-                state, z = _next(state)
-                if _uniform(z) >= kp:
+                state, z = next_random(state)
+                if uniform(z) >= kp:
                     continue
             state, pair_loss = _dbow_step(
                 dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
@@ -167,7 +159,7 @@ def dbow_epoch_parallel(
     logsig, max_len, losses, pairs, words, n_threads,
 ):
     """One PV-DBOW pass on ``n_threads`` lock-free (Hogwild) threads, chunks
-    interleaved as in :func:`skembed._kernels.sgns_epoch_parallel`."""
+    interleaved as in :func:`skembed._engine._sgns_kernels.sgns_epoch_parallel`."""
     n_chunks = starts.shape[0] - 1
     for t in prange(n_threads):
         for c in range(t, n_chunks, n_threads):
@@ -211,8 +203,8 @@ def _infer_document(
         return 0.0
     state = content_seed(seed, ids, start, stop)
     for d in range(dim):
-        state, z = _next(state)
-        dv[d] = (_uniform(z) - 0.5) / dim
+        state, z = next_random(state)
+        dv[d] = (uniform(z) - 0.5) / dim
     loss = 0.0
     last = max(n_epochs - 1, 1)
     for epoch in range(n_epochs):
@@ -221,8 +213,8 @@ def _infer_document(
             w = ids[t]
             kp = keep[w]
             if kp < 1.0:
-                state, z = _next(state)
-                if _uniform(z) >= kp:
+                state, z = next_random(state)
+                if uniform(z) >= kp:
                     continue
             state, pair_loss = _dbow_step(
                 dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,

@@ -1,6 +1,5 @@
 """Doc2VecVectorizer: raw text to trained (PV-DBOW) document vectors."""
 
-import sys
 from numbers import Integral
 
 import numpy as np
@@ -8,13 +7,29 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _corpus
-from ._base import _BaseSGNS
-from ._compat import Interval, StrOptions, _fit_context
-from ._corpus import _MemoryCorpus, _scan, _SpilledCorpus, _StreamedCorpus, encode_known
-from ._doc2vec_engine import infer_dbow, train_dbow
-from ._keyedvectors import KeyedVectors
-from ._text import build_analyzer, check_documents, iter_documents
+from .._compat import Interval, StrOptions, _fit_context
+from .._engine import _corpus
+from .._engine._base import _BaseSGNS
+from .._engine._corpus import (
+    _MemoryCorpus,
+    _scan,
+    _SpilledCorpus,
+    _StreamedCorpus,
+    encode_known,
+)
+from .._engine._doc2vec import infer_documents
+from .._fitted import (
+    DICT,
+    INT,
+    array,
+    check_rows,
+    check_width,
+    instance_of,
+    optional,
+)
+from .._progress import Progress
+from .._vectors._keyedvectors import KeyedVectors
+from ._analyzer import build_analyzer, check_documents, iter_documents
 
 __all__ = ["Doc2VecVectorizer"]
 
@@ -190,6 +205,34 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "analyzer": [StrOptions({"word"}), callable],
     }
 
+    #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
+    _fitted_state: dict = {
+        "vocabulary_": DICT,
+        "word_counts_": array(np.int64, 1),
+        "output_vectors_": array(np.float32, 2),
+        "wv_": optional(instance_of(KeyedVectors)),
+        "n_empty_": INT,
+        "_seed": INT,
+    }
+
+    def _check_fitted_state(self):
+        state = vars(self)
+        out = state.get("output_vectors_")
+        vocabulary = state.get("vocabulary_")
+        n_words = len(vocabulary) if isinstance(vocabulary, dict) else None
+        check_rows(state, n_words, "output_vectors_", "word_counts_")
+        check_width(state, None if out is None else out.shape[1])
+        if isinstance(vocabulary, dict) and sorted(vocabulary.values()) != list(
+            range(n_words)
+        ):
+            raise ValueError("vocabulary_ maps words to rows not in output_vectors_")
+        wv = state.get("wv_")
+        if wv is not None and (
+            wv.index_to_key != sorted(vocabulary, key=vocabulary.get)
+            or wv.vectors.shape != out.shape
+        ):
+            raise ValueError("wv_ does not match vocabulary_ and output_vectors_")
+
     def __init__(
         self,
         *,
@@ -270,14 +313,14 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         )
 
     def _log(self, message):
-        if self.verbose:
-            print(f"[{type(self).__name__}] {message}", file=sys.stdout, flush=True)
+        Progress(type(self).__name__, self.verbose).log(message)
 
     # -------------------------------------------------------------------- fit
     def _fit(self, X):
         """Fit; return the trained document vectors (empty documents zero)."""
         token_lists = self._token_lists(check_documents(X))
         rng = check_random_state(self.random_state)
+        progress = Progress(type(self).__name__, self.verbose)
         keys, counts, corpus = _scan(
             token_lists,
             min_count=self.min_count,
@@ -299,7 +342,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                     "a lower min_count, or check build_analyzer()(doc) on a "
                     "few documents."
                 )
-            self._log(
+            progress.log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
                 f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
             )
@@ -308,22 +351,13 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 if isinstance(corpus, _MemoryCorpus)
                 else corpus
             )
-            result = train_dbow(
+            result = self._fit_sgns(
                 blocks,
                 counts,
-                n_docs,
-                n_components=self.n_components,
+                rng,
+                documents=n_docs,
                 train_words=self.train_words,
-                window=self.window,
-                negative=self.negative,
-                ns_exponent=self.ns_exponent,
-                sample=self.sample,
-                n_epochs=self.n_epochs,
-                learning_rate=self.learning_rate,
-                random_state=rng,
-                n_jobs=self.n_jobs,
-                verbose=self.verbose,
-                name=type(self).__name__,
+                progress=progress,
             )
             empty = np.zeros(n_docs, dtype=bool)
             for (d0, d1), (indptr, _) in corpus.blocks():
@@ -342,7 +376,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self._seed = int(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
         self._n_features_out = self.n_components
         if self.n_empty_:
-            self._log(f"{self.n_empty_:,} of {n_docs:,} documents have no known word")
+            progress.log(f"{self.n_empty_:,} of {n_docs:,} documents have no known word")
         out = result.d_in
         out[empty] = 0.0
         return self._normalize(out)
@@ -416,7 +450,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 raise ValueError("X is empty: transform needs at least one document.")
             corpus = _MemoryCorpus(indptr, ids, block_tokens=np.inf)
         out = np.empty((corpus.n_docs, self.n_components), dtype=np.float32)
-        infer_dbow(
+        infer_documents(
             corpus.blocks(),
             self.output_vectors_,
             self.word_counts_,

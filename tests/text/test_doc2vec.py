@@ -15,9 +15,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skembed._doc2vec import Doc2VecVectorizer  # TODO phase B: from skembed
+from skembed import Doc2VecVectorizer
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _small(**params):
@@ -174,8 +174,7 @@ _CHILD = textwrap.dedent(
     """
     import hashlib, sys
     sys.path.insert(0, {root!r})
-    sys.path.insert(0, {tests!r})
-    from test_doc2vec import _small, topic_documents
+    from tests.text.test_doc2vec import _small, topic_documents
     docs, _ = topic_documents(n_docs=60)
     vec = _small()
     trained = vec.fit_transform(docs)
@@ -186,7 +185,7 @@ _CHILD = textwrap.dedent(
 
 
 def test_bit_identical_across_processes():
-    code = _CHILD.format(root=ROOT, tests=os.path.join(ROOT, "tests"))
+    code = _CHILD.format(root=ROOT)
     digests = set()
     for hash_seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
@@ -204,7 +203,7 @@ def test_bit_identical_across_processes():
 
 
 def test_spilled_corpus_trains_bit_identical(monkeypatch, docs):
-    from skembed import _corpus
+    from skembed._engine import _corpus
 
     expected = _small(train_words=True).fit_transform(docs)
     monkeypatch.setattr(_corpus, "_SPILL_TOKENS", 500)
