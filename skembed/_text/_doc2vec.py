@@ -25,7 +25,6 @@ from .._fitted import (
     check_rows,
     check_width,
     instance_of,
-    optional,
 )
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors
@@ -126,9 +125,10 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         ``transform``).
     output_vectors_ : ndarray of float32, shape (n_words, n_components)
         The output layer (gensim: ``syn1neg``), frozen in ``transform``.
-    wv_ : KeyedVectors or None
-        The skip-gram word vectors with their counts when ``train_words``,
-        else ``None`` (PV-DBOW alone leaves word input vectors untrained).
+    wv_ : KeyedVectors
+        The skip-gram word vectors with their counts; only with
+        ``train_words=True`` (PV-DBOW alone leaves the word input vectors
+        untrained).
     loss_curve_ : list of float
         Mean training loss per epoch.
     n_empty_ : int
@@ -210,7 +210,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "vocabulary_": DICT,
         "word_counts_": array(np.int64, 1),
         "output_vectors_": array(np.float32, 2),
-        "wv_": optional(instance_of(KeyedVectors)),
+        "wv_": instance_of(KeyedVectors),
         "n_empty_": INT,
         "_seed": INT,
     }
@@ -367,9 +367,10 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.vocabulary_ = {k: i for i, k in enumerate(keys)}
         self.word_counts_ = counts
         self.output_vectors_ = result.w_out
-        self.wv_ = (
-            KeyedVectors(keys, result.w_in, counts=counts) if self.train_words else None
-        )
+        if self.train_words:
+            self.wv_ = KeyedVectors(keys, result.w_in, counts=counts)
+        elif hasattr(self, "wv_"):
+            del self.wv_  # from an earlier fit with train_words=True
         self.loss_curve_ = list(result.loss_curve)
         self.n_empty_ = int(empty.sum())
         # the inference seed: drawn after training, from the same generator

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skembed import Doc2VecVectorizer
+from skembed import Doc2VecVectorizer, KeyedVectors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -78,7 +78,7 @@ def test_fit_returns_self_and_keeps_params(docs):
     assert vec.output_vectors_.dtype == np.float32
     assert vec.output_vectors_.shape == (len(vec.vocabulary_), 16)
     assert vec.word_counts_.sum() == sum(len(d.split()) for d in docs)
-    assert vec.wv_ is None and len(vec.loss_curve_) == 5
+    assert not hasattr(vec, "wv_") and len(vec.loss_curve_) == 5
 
 
 def test_refit_pickle_joblib_identical(docs, tmp_path):
@@ -137,12 +137,14 @@ def test_classifier_on_trained_vectors_predicts_inferred_ones(docs):
 
 def test_train_words_gives_word_vectors(docs):
     vec = _small(train_words=True, n_epochs=10).fit(docs)
-    assert vec.wv_ is not None
+    assert isinstance(vec.wv_, KeyedVectors)
     assert vec.wv_.vectors.shape == vec.output_vectors_.shape
     np.testing.assert_array_equal(vec.wv_.counts, vec.word_counts_)
     # a topic word's nearest words are of its own topic
     neighbours = [w for w, _ in vec.wv_.most_similar("t0w1", topn=5)]
     assert sum(w.startswith("t0w") for w in neighbours) >= 4
+    vec.set_params(train_words=False).fit(docs)  # no stale word vectors
+    assert not hasattr(vec, "wv_")
 
 
 def test_loss_decreases(docs):
@@ -244,7 +246,7 @@ def test_empty_and_unknown_documents_are_zero_never_nan(docs, capsys):
     assert not X[-2:].any() and np.isfinite(X).all()
     out = vec.transform(["", "unknown words only", docs[0]])
     assert not out[:2].any() and out[2].any()
-    assert "2 of 3 documents have no known word" in capsys.readouterr().out
+    assert "2 of 3 documents have no known word" in capsys.readouterr().err
 
 
 def test_norm_l2(docs):
@@ -286,5 +288,5 @@ def test_grid_search_in_pipeline():
 
 def test_verbose_progress(docs, capsys):
     _small(verbose=1, n_epochs=2).fit(docs)
-    out = capsys.readouterr().out
-    assert "[Doc2VecVectorizer]" in out and "epoch 2/2" in out
+    err = capsys.readouterr().err  # progress goes to stderr
+    assert "[Doc2VecVectorizer]" in err and "epoch 2/2" in err
