@@ -110,10 +110,10 @@ def test_inferred_vector_of_a_training_document_recovers_its_trained_one(
     vec, trained = fitted
     inferred = vec.transform(docs)
     a, b, cos = _cosine_rows(trained, inferred)
-    assert np.median(cos) > 0.9  # measured 0.98
+    assert np.median(cos) > 0.9  # measured 0.96
     # the nearest trained vector of an inferred one is (nearly always) its own
     nearest = np.argmax(b @ a.T, axis=1)
-    assert np.mean(nearest == np.arange(len(docs))) > 0.8  # measured 0.87
+    assert np.mean(nearest == np.arange(len(docs))) > 0.95  # measured 0.993
 
 
 def test_document_vectors_separate_topics(fitted):
