@@ -1,6 +1,6 @@
 """skembed: scikit-learn compatible embedding transformers.
 
-Word2Vec for text, entity embeddings for categorical columns, Item2Vec for
+Word2Vec and Doc2Vec for text, entity embeddings for categorical columns, Item2Vec for
 baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
 numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
 a small numpy/numba neural net). ``summarize`` / ``ExtractiveSummarizer``
@@ -16,6 +16,7 @@ from ._items._scoring import recommendation_scorer
 from ._persist._api import load_model, save_model
 from ._tabular._entity import EntityEmbeddingEncoder
 from ._text._contextual import ContextualVectorizer
+from ._text._doc2vec import Doc2VecVectorizer
 from ._text._fasttext import FastTextVectorizer
 from ._text._sentences import split_sentences
 from ._text._summarize import ExtractiveSummarizer, summarize
@@ -26,6 +27,7 @@ from ._version import __version__
 __all__ = [
     "ContextualVectorizer",
     "DeepWalkEmbedder",
+    "Doc2VecVectorizer",
     "EdgeFeatures",
     "EntityEmbeddingEncoder",
     "ExtractiveSummarizer",

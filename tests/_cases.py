@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from skembed import (
     DeepWalkEmbedder,
+    Doc2VecVectorizer,
     EdgeFeatures,
     EntityEmbeddingEncoder,
     ExtractiveSummarizer,
@@ -108,6 +109,16 @@ def _fasttext(pooling):
         ).fit(DOCS)
         new = DOCS[:5] + ["the cats sate on mats", "zzzz"]
         return est, [("transform", new)], (DOCS,)
+
+    return build
+
+
+def _d2v(**kw):
+    def build():
+        est = Doc2VecVectorizer(
+            n_components=6, min_count=1, n_epochs=2, random_state=0, **kw
+        ).fit(DOCS)
+        return est, [("transform", DOCS[:7] + ["unknown words"])], (DOCS,)
 
     return build
 
@@ -263,6 +274,8 @@ CASES["item2vec-shuffle"] = _item2vec_context("shuffle")
 CASES["fasttext-mean"] = _fasttext("mean")
 CASES["fasttext-tfidf"] = _fasttext("tfidf")
 CASES["w2v-skipgram-more"] = _w2v("mean", window=3, negative=3, sample=0.0)
+CASES["d2v-dbow"] = _d2v()
+CASES["d2v-words-l2"] = _d2v(train_words=True, norm="l2", infer_epochs=3)
 
 SUMMARY_DOCS = [
     "The cat sat on the mat. The dog sat on the log. Cats and dogs are pets. "

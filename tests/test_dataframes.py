@@ -16,6 +16,7 @@ import pytest
 
 from skembed import (
     DeepWalkEmbedder,
+    Doc2VecVectorizer,
     EdgeFeatures,
     EntityEmbeddingEncoder,
     ExtractiveSummarizer,
@@ -186,6 +187,10 @@ def _fit_transform(est, X, y=None):
 COLUMN_CASES = {
     # name: (builder of the estimator, the pandas Series given as X)
     "word2vec": (_w2v, pd.Series(DOCS, name="text")),
+    "doc2vec": (
+        lambda: Doc2VecVectorizer(n_components=6, min_count=1, n_epochs=2, random_state=0),
+        pd.Series(DOCS, name="text"),
+    ),
     "fasttext": (
         lambda: FastTextVectorizer(
             n_components=6, min_count=1, n_epochs=1, bucket=500, random_state=0

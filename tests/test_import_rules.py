@@ -22,8 +22,9 @@ SUPPORT = (
 )  # fmt: skip
 APPS = ("_cli", "demo", "__main__")
 #: modules every kernel may import besides numpy / numba (and math); the
-#: SGNS kernels too, so that the subword and document kernels reuse their
-#: inline steps (`_step`, `_train_chunk`)
+#: SGNS kernels too, for the kernels that extend them: the subword kernels
+#: reuse their inline steps, the document kernels call their skip-gram chunk
+#: kernel (`_step`, `_train_chunk`) rather than copy them
 KERNEL_HELPERS = ("_engine._random", "_engine._numba_config", "_engine._sgns_kernels")
 KERNEL_LIBRARIES = {"numpy", "numba", "math"}
 #: imported inside functions only: the optional extras (lazily, with an

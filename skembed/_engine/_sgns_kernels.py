@@ -93,7 +93,7 @@ def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
     sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
-    max_context=0, n_context=0, ctx=None,
+    max_context, n_context, ctx,
 ):
     """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
 

@@ -32,6 +32,7 @@ from .._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
 from .._items._item2vec import Item2VecTransformer
 from .._tabular._entity import EntityEmbeddingEncoder
 from .._tabular._net import EmbeddingNet
+from .._text._doc2vec import Doc2VecVectorizer
 from .._text._fasttext import FastTextVectorizer
 from .._text._word2vec import Word2VecVectorizer
 from .._vectors._keyedvectors import KeyedVectors
@@ -47,6 +48,7 @@ ESTIMATORS = {
     cls.__name__: cls
     for cls in (
         DeepWalkEmbedder,
+        Doc2VecVectorizer,
         EdgeFeatures,
         EntityEmbeddingEncoder,
         FastTextVectorizer,

@@ -1,1 +1,1 @@
-"""Text family: analyzer, sentences, word2vec, summarizer, contextual vectors."""
+"""Text family: analyzer, sentences, word2vec, doc2vec, summarizer, contextual vectors."""
