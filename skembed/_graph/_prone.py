@@ -20,7 +20,13 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 
-from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from .._compat import (
+    N_JOBS_CONSTRAINT,
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+)
 from .._engine import _spectral
 from .._fitted import FLOATS, INT, array, instance_of
 from .._progress import Progress
@@ -194,7 +200,7 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
         "memory": [None, "boolean", str, HasMethods(["cache"])],
         "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
     _fitted_state: dict = {
@@ -389,7 +395,7 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         "weighted": ["boolean", None],
         "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
         "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
     _fitted_state: dict = {

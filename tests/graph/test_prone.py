@@ -247,8 +247,8 @@ def test_default_propagation_is_prone_and_line_works():
     b = ProNEEmbedder(random_state=None, n_components=128)
     assert a.shape == (160, 128)
     assert b.fit_transform(G).shape == (160, 128)
-    X = SpectralPropagation(LINEEmbedder(n_components=8, n_samples=2000,
-                                         random_state=0), n_components=4).fit_transform(G)
+    line = LINEEmbedder(n_components=8, n_samples=2000, random_state=0)
+    X = SpectralPropagation(line, n_components=4).fit_transform(G)
     assert X.shape == (160, 4)
 
 
