@@ -158,6 +158,144 @@ def load_or_make_lfr(n, mu=0.5, cache_dir=CACHE_DIR, max_tries=5, log=print):
     return GraphData(name, edges, labels, meta, npz_path, edg_path)
 
 
+#: the two public labelled graphs of ``shared/data/graphs`` (see its README)
+REAL_GRAPHS = {
+    "wiki": ("Wiki_edgelist.txt", "Wiki_category.txt"),
+    "cora": ("cora_edgelist.txt", "cora_labels.txt"),
+}
+GRAPH_NAMES = ("lfr10k", "lfr50k", "wiki", "cora", "sbm10k", "dcsbm1m")
+
+
+def shared_graphs_dir():
+    """``shared/data/graphs`` beside the repository (or a worktree of it),
+    or ``$SKEMBED_GRAPH_DATA``."""
+    env = os.environ.get("SKEMBED_GRAPH_DATA")
+    candidates = [env] if env else []
+    up = REPO_ROOT
+    for _ in range(3):
+        up = os.path.dirname(up)
+        candidates.append(os.path.join(up, "shared", "data", "graphs"))
+    for c in candidates:
+        if c and os.path.isdir(c):
+            return c
+    raise FileNotFoundError(
+        "shared/data/graphs not found beside the repository; set "
+        "SKEMBED_GRAPH_DATA to the folder holding Wiki_edgelist.txt"
+    )
+
+
+def _undirected_edges(edges):
+    """Each undirected edge once (u < v), self-loops dropped, no duplicates."""
+    e = np.asarray(edges, dtype=np.int64)
+    e = e[e[:, 0] != e[:, 1]]
+    e = np.sort(e, axis=1)
+    return np.unique(e, axis=0)
+
+
+def _cached(name, cache_dir, make, log):
+    os.makedirs(cache_dir, exist_ok=True)
+    npz_path = os.path.join(cache_dir, f"{name}.npz")
+    edg_path = os.path.join(cache_dir, f"{name}.edg")
+    if os.path.exists(npz_path):
+        with np.load(npz_path) as z:
+            edges, labels = z["edges"], z["labels"]
+            meta = json.loads(str(z["meta"]))
+    else:
+        log(f"[bench_graph] building {name} ...")
+        edges, labels, meta = make()
+        tmp = npz_path + ".tmp.npz"
+        np.savez(tmp, edges=edges, labels=labels, meta=json.dumps(meta))
+        os.replace(tmp, npz_path)
+    if not os.path.exists(edg_path):
+        write_edg(edg_path, edges)
+    return GraphData(name, edges, labels, meta, npz_path, edg_path)
+
+
+def load_real_graph(name, cache_dir=CACHE_DIR, log=print):
+    """Wiki or Cora, undirected (symmetrised, self-loops dropped)."""
+
+    def make():
+        folder = shared_graphs_dir()
+        ef, lf = REAL_GRAPHS[name]
+        raw = np.loadtxt(os.path.join(folder, ef), dtype=np.int64)
+        lab = np.loadtxt(os.path.join(folder, lf), dtype=np.int64)
+        n = int(max(raw.max(), lab[:, 0].max()) + 1)
+        labels = np.full(n, -1, dtype=np.int64)
+        labels[lab[:, 0]] = lab[:, 1]
+        edges = _undirected_edges(raw)
+        meta = dict(source=os.path.join(folder, ef), n=n,
+                    n_edges=int(edges.shape[0]),
+                    n_labelled=int((labels >= 0).sum()))
+        return edges, labels, meta
+
+    return _cached(name, cache_dir, make, log)
+
+
+def sbm_edges(n=10_000, k=20, deg_in=6.0, deg_out=14.0, seed=0):
+    """Planted partition: ``k`` equal blocks, Poisson numbers of uniform edges
+    inside (expected degree ``deg_in``) and between blocks (``deg_out``)."""
+    rng = np.random.default_rng(seed)
+    size = n // k
+    labels = np.repeat(np.arange(k), size)
+    n = size * k
+    parts = []
+    for b, m in enumerate(rng.poisson(size * deg_in / 2, size=k)):
+        parts.append(rng.integers(0, size, (m, 2)) + b * size)
+    uv = rng.integers(0, n, (rng.poisson(n * deg_out / 2), 2))
+    parts.append(uv[labels[uv[:, 0]] != labels[uv[:, 1]]])
+    return _undirected_edges(np.concatenate(parts)), labels
+
+
+def dcsbm_edges(n=100_000, k=100, mean_degree=20.6, mixing=0.5, gamma=2.5,
+                max_weight=50.0, seed=0):
+    """Degree-corrected planted partition with power-law degrees (~1 M
+    undirected edges for the defaults): weights ~ Pareto(gamma - 1) capped
+    at ``max_weight``, a share ``1 - mixing`` of the edges inside blocks,
+    endpoints drawn in proportion to the weights."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, k, n)
+    w = np.minimum((1 - rng.random(n)) ** (-1 / (gamma - 1)), max_weight)
+    m = int(n * mean_degree / 2)
+    m_in = int(m * (1 - mixing))
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    cum = np.cumsum(w[order])
+    bw = np.add.reduceat(w[order], bounds[:-1])
+    blocks = rng.choice(k, size=m_in, p=bw**2 / (bw**2).sum())
+
+    def draw(blocks):
+        lo = np.where(bounds[blocks] > 0, cum[bounds[blocks] - 1], 0.0)
+        hi = cum[bounds[blocks + 1] - 1]
+        pos = np.searchsorted(cum, lo + rng.random(blocks.size) * (hi - lo),
+                              side="right")
+        return order[np.minimum(pos, n - 1)]
+
+    inside = np.stack([draw(blocks), draw(blocks)], 1)
+    p = w / w.sum()
+    uv = np.stack([rng.choice(n, size=2 * (m - m_in), p=p),
+                   rng.choice(n, size=2 * (m - m_in), p=p)], 1)
+    uv = uv[labels[uv[:, 0]] != labels[uv[:, 1]]][: m - m_in]
+    return _undirected_edges(np.concatenate([inside, uv])), labels
+
+
+def load_graph(name, mu=0.5, cache_dir=CACHE_DIR, log=print):
+    """One benchmark graph by name (see ``GRAPH_NAMES``)."""
+    if name.startswith("lfr"):
+        return load_or_make_lfr(int(name[3:-1]) * 1000, mu, cache_dir, log=log)
+    if name in REAL_GRAPHS:
+        return load_real_graph(name, cache_dir, log)
+    makers = {"sbm10k": sbm_edges, "dcsbm1m": dcsbm_edges}
+    if name not in makers:
+        raise ValueError(f"--graphs: unknown graph {name!r}; known: {GRAPH_NAMES}")
+
+    def make():
+        edges, labels = makers[name]()
+        return edges, labels, dict(generator=f"_graph_common.{makers[name].__name__}",
+                                   n=int(labels.size), n_edges=int(edges.shape[0]))
+
+    return _cached(name, cache_dir, make, log)
+
+
 # ----------------------------------------------------------------------------
 # child processes
 # ----------------------------------------------------------------------------
@@ -233,10 +371,18 @@ def make_splits(labels, n_splits=5, test_size=0.5, seed=0):
     """Stratified train/test index pairs, shared by every method."""
     from sklearn.model_selection import StratifiedShuffleSplit
 
+    labels = np.asarray(labels)
+    # unlabelled nodes (-1) and classes of one node cannot be stratified
+    idx = np.flatnonzero(labels >= 0)
+    cls, cnt = np.unique(labels[idx], return_counts=True)
+    idx = idx[np.isin(labels[idx], cls[cnt >= 2])]
     sss = StratifiedShuffleSplit(
         n_splits=n_splits, test_size=test_size, random_state=seed
     )
-    return list(sss.split(np.zeros((len(labels), 1)), labels))
+    return [
+        (idx[a], idx[b])
+        for a, b in sss.split(np.zeros((len(idx), 1)), labels[idx])
+    ]
 
 
 def align_vectors(vectors, nodes, n_nodes):
@@ -479,3 +625,112 @@ def python_in(venv):
 
 def this_python():
     return sys.executable
+
+
+SPECTRAL_TARGETS = dict(cpu_vs_node2vec=0.1, cpu_vs_pecanpy=0.05, macro_f1_delta=0.0)
+
+
+def spectral_table(runs, ours="prone"):
+    """ProNE against skembed's node2vec and every pecanpy run of a graph
+    (issue #15: macro-F1 >= theirs at <= 0.1x node2vec's CPU-s and <= 0.05x
+    pecanpy's; peak RSS ratio reported)."""
+    by_graph = {}
+    for r in runs:
+        if r.get("returncode") == 0 and "macro_f1" in r:
+            by_graph.setdefault(r["graph"], []).append(r)
+    rows = []
+    for graph, group in by_graph.items():
+        mine = [r for r in group if r["method"] == ours]
+        if not mine:
+            continue
+        m = mine[0]
+        for o in group:
+            if o["method"] == ours or not (
+                o["method"] == "skembed" or o["method"].startswith("pecanpy-")
+            ):
+                continue
+            target = SPECTRAL_TARGETS[
+                "cpu_vs_node2vec" if o["method"] == "skembed" else "cpu_vs_pecanpy"
+            ]
+            cpu = m["cpu_s"] / o["cpu_s"]
+            fit_m, fit_o = _fit_cpu(m), _fit_cpu(o)
+            fit = fit_m / fit_o if fit_m and fit_o else float("nan")
+            dmac = m["macro_f1"] - o["macro_f1"]
+            name = "node2vec (skembed)" if o["method"] == "skembed" else o["method"]
+            rows.append(
+                f"| {graph} | {name} p,q={o['p']:g},{o['q']:g} "
+                f"| {cpu:.3f} {'ok' if cpu <= target else '**MISS**'} (<= {target:g}) "
+                f"| {_fmt(fit, 3)} "
+                f"| {m['peak_rss_mb'] / o['peak_rss_mb']:.2f} "
+                f"| {dmac:+.4f} {'ok' if dmac >= 0 else '**MISS**'} "
+                f"| {m['micro_f1'] - o['micro_f1']:+.4f} |"
+            )
+    if not rows:
+        return ""
+    head = (
+        "| graph | ProNE vs | CPU-s ratio, whole process (target) "
+        "| fit-only CPU-s ratio | peak RSS ratio "
+        "| macro-F1 diff (target >= 0) | micro-F1 diff |\n"
+        "|---|---|---|---|---|---|---|\n"
+    )
+    return head + "\n".join(rows) + "\n"
+
+
+def _fit_cpu(run):
+    """CPU-s of the embedding alone (no imports, no graph loading): skembed's
+    ``fit`` phase, pecanpy's precompute + walks + embed."""
+    ph = run.get("phases") or {}
+    if "fit" in ph:
+        return ph["fit"]["cpu"]
+    parts = [ph[k]["cpu"] for k in ("precompute", "walks", "embed") if k in ph]
+    return sum(parts) if parts else None
+
+
+def plot_quality_cpu(runs, path):
+    """Macro-F1 against CPU-s (log scale), one panel per graph, one marker
+    per method; returns the path, or None without matplotlib or runs."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    ok = [r for r in runs if r.get("returncode") == 0 and "macro_f1" in r]
+    graphs = list(dict.fromkeys(r["graph"] for r in ok))
+    if not graphs:
+        return None
+    methods = list(dict.fromkeys(
+        f"{r['method']}" + ("" if r["method"] in ("prone", "prone-smf", "svd")
+                            else f" p,q={r['p']:g},{r['q']:g}")
+        for r in ok
+    ))
+    colours = plt.get_cmap("tab10")
+    fig, axes = plt.subplots(1, len(graphs), figsize=(4.2 * len(graphs), 3.8),
+                             squeeze=False)
+    for ax, graph in zip(axes[0], graphs):
+        for r in (r for r in ok if r["graph"] == graph):
+            label = r["method"] + (
+                "" if r["method"] in ("prone", "prone-smf", "svd")
+                else f" p,q={r['p']:g},{r['q']:g}"
+            )
+            k = methods.index(label)
+            ax.scatter(r["cpu_s"], r["macro_f1"], color=colours(k % 10),
+                       marker="os^Dv<>P*X"[k % 10], s=60, label=label)
+        ax.set_xscale("log")
+        ax.set_title(graph)
+        ax.set_xlabel("CPU-s (one fit, log scale)")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("macro-F1 (LogisticRegression, 50 % train)")
+    handles, labels = [], []
+    for ax in axes[0]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)),
+               fontsize=8)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

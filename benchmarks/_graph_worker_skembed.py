@@ -128,6 +128,66 @@ def instrument(skembed, store, sgns_results):
             setattr(n2v, attr, _timer(store, f"fn:{attr}", obj))
 
 
+def make_estimator(cfg):
+    """The estimator of ``cfg["estimator"]``: "node2vec" (default), "prone",
+    "prone-smf" (no propagation), "node2vec+prop" (SpectralPropagation of
+    node2vec) or "svd" (the plain baseline: a truncated SVD of the
+    normalised adjacency, rows scaled by sqrt(n))."""
+    import skembed
+
+    kind = cfg.get("estimator", "node2vec")
+    common = dict(random_state=cfg["random_state"], n_jobs=cfg["n_jobs"],
+                  verbose=cfg.get("verbose", 0))
+    if kind in ("prone", "prone-smf"):
+        return skembed.ProNEEmbedder(
+            n_components=cfg["n_components"], propagate=kind == "prone", **common
+        )
+    if kind == "svd":
+        return _SVDBaseline(cfg["n_components"], cfg["random_state"])
+    n2v = skembed.Node2VecEmbedder(
+        n_components=cfg["n_components"],
+        walk_length=cfg["walk_length"],
+        n_walks=cfg["n_walks"],
+        p=cfg["p"],
+        q=cfg["q"],
+        window=cfg["window"],
+        negative=cfg["negative"],
+        n_epochs=cfg["n_epochs"],
+        **common,
+    )
+    if kind == "node2vec+prop":
+        return skembed.SpectralPropagation(n2v, n_jobs=cfg["n_jobs"])
+    return n2v
+
+
+class _SVDBaseline:
+    """``TruncatedSVD`` of ``D^-1/2 A D^-1/2``, rows = U sqrt(n) (the baseline
+    of shared/research/graph.md)."""
+
+    def __init__(self, n_components, random_state):
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit_transform(self, graph):
+        import numpy as np
+        import scipy.sparse as sp
+        from sklearn.decomposition import TruncatedSVD
+
+        A = sp.csr_matrix(graph) if sp.issparse(graph) else None
+        if A is None:  # the (m, 2) edge array
+            e = np.asarray(graph)
+            n = int(e.max()) + 1
+            A = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+            A = ((A + A.T) > 0).astype(np.float64).tocsr()
+        deg = np.asarray(A.sum(axis=1)).ravel()
+        inv = np.divide(1.0, np.sqrt(deg), out=np.zeros_like(deg), where=deg > 0)
+        N = sp.diags(inv) @ A @ sp.diags(inv)
+        svd = TruncatedSVD(self.n_components, random_state=self.random_state)
+        X = svd.fit_transform(N) / np.maximum(svd.singular_values_, 1e-12)
+        self.nodes_ = np.arange(A.shape[0])
+        return (X * np.sqrt(A.shape[0])).astype(np.float32)
+
+
 def main(config_path):
     with open(config_path) as fh:
         cfg = json.load(fh)
@@ -139,7 +199,7 @@ def main(config_path):
         print(MISSING_MSG.format(where="PYTHONPATH", exc=exc), file=sys.stderr)
         return 3
     try:
-        from skembed import Node2VecEmbedder
+        from skembed import Node2VecEmbedder  # noqa: F401
     except ImportError as exc:
         print(MISSING_MSG.format(where=skembed.__file__, exc=exc), file=sys.stderr)
         return 3
@@ -177,19 +237,7 @@ def main(config_path):
         wall=time.perf_counter() - t0, cpu=time.process_time() - c0, rss_mb=rss_mb()
     )
 
-    est = Node2VecEmbedder(
-        n_components=cfg["n_components"],
-        walk_length=cfg["walk_length"],
-        n_walks=cfg["n_walks"],
-        p=cfg["p"],
-        q=cfg["q"],
-        window=cfg["window"],
-        negative=cfg["negative"],
-        n_epochs=cfg["n_epochs"],
-        random_state=cfg["random_state"],
-        n_jobs=cfg["n_jobs"],
-        verbose=cfg.get("verbose", 0),
-    )
+    est = make_estimator(cfg)
     t0, c0 = time.perf_counter(), time.process_time()
     vectors = est.fit_transform(graph)
     fit = dict(

@@ -6,12 +6,27 @@ Run from the repository root with the project's Python::
     python benchmarks/bench_graph.py              # 10k and 50k, p,q = 1,1 and 0.5,2
     python benchmarks/bench_graph.py --sizes 10k --pq 1,1 --methods skembed
     python benchmarks/bench_graph.py --report RUN_ID [RUN_ID ...]  # re-render
+    # issue #15: ProNE, propagation on node2vec, the SVD baseline, real graphs
+    python benchmarks/bench_graph.py --graphs wiki cora sbm10k lfr10k lfr50k \
+        --pq 1,1 --methods skembed prone node2vec+prop svd \
+        pecanpy-FirstOrderUnweighted --n-jobs 1 --plot
+    python benchmarks/bench_graph.py --graphs dcsbm1m --pq 1,1 \
+        --methods prone pecanpy-FirstOrderUnweighted --n-jobs 1   # 1 M edges
 
 What it does
 ------------
 * Seeded LFR benchmark graphs from networkx (mixing mu=0.5, parameters of
   ``shared/research/graph.md``), with the planted communities as labels,
-  cached under ``benchmarks/.cache/``.
+  cached under ``benchmarks/.cache/``; with ``--graphs`` also Wiki and Cora
+  (``shared/data/graphs``, undirected), ``sbm10k`` (20 blocks, mixing 0.7)
+  and ``dcsbm1m`` (1 M edges, power-law degrees), see ``_graph_common``.
+* Methods: ``skembed`` (``Node2VecEmbedder``), ``prone`` / ``prone-smf``
+  (``ProNEEmbedder`` with / without propagation), ``node2vec+prop``
+  (``SpectralPropagation`` of node2vec), ``svd`` (truncated SVD of the
+  normalised adjacency), ``pecanpy-<Mode>``. The spectral ones ignore p, q
+  and run once per graph; a table checks ProNE against the goals of issue
+  #15 (whole-process and fit-only CPU-s ratios) and ``--plot`` draws
+  macro-F1 against CPU-s.
 * Every (graph, p/q, method) runs in a child process of its own, so CPU
   seconds (user + sys of that child, from ``os.wait4``) and peak RSS (the
   child's own ``VmHWM``; ``ru_maxrss`` would include this parent's RSS, which
@@ -57,6 +72,9 @@ import _graph_common as gc  # noqa: E402
 PECANPY_VERSION = "2.0.9"
 PECANPY_METHODS = ("SparseOTF", "PreComp", "FirstOrderUnweighted", "DenseOTF")
 DEFAULT_METHODS = ("skembed", "pecanpy-SparseOTF", "pecanpy-PreComp")
+#: skembed methods besides node2vec ("skembed"): they ignore p, q and run
+#: once per graph (with the first p,q setting)
+SPECTRAL_METHODS = ("prone", "prone-smf", "node2vec+prop", "svd")
 RESULTS_DIR = os.path.join(gc.HERE, "results")
 CAVEAT = (
     "Machine caveat: 2 cores shared with other sessions, so wall seconds vary "
@@ -127,6 +145,20 @@ def parse_args(argv=None):
         help="skembed and/or pecanpy-<Mode> with Mode in "
         f"{', '.join(PECANPY_METHODS)} (default: {' '.join(DEFAULT_METHODS)})",
     )
+    ap.add_argument(
+        "--graphs",
+        nargs="+",
+        default=None,
+        help="graphs by name instead of --sizes: "
+        "lfr10k lfr50k wiki cora sbm10k dcsbm1m (wiki/cora from "
+        "shared/data/graphs, undirected)",
+    )
+    ap.add_argument(
+        "--plot",
+        action="store_true",
+        help="also save a plot of macro-F1 against CPU-s per method and graph "
+        "(results/graph_quality_cpu.png)",
+    )
     ap.add_argument("--mu", type=float, default=0.5, help="LFR mixing (default 0.5)")
     ap.add_argument("--n-jobs", type=int, default=2)
     ap.add_argument("--n-walks", type=int, default=10)
@@ -172,16 +204,24 @@ def parse_args(argv=None):
         args.pq = [(0.5, 2.0)] if args.quick else [(1.0, 1.0), (0.5, 2.0)]
     args.methods = _split_list(args.methods or list(DEFAULT_METHODS))
     for m in args.methods:
-        if m != "skembed" and not (
+        if m not in ("skembed", *SPECTRAL_METHODS) and not (
             m.startswith("pecanpy-") and m[len("pecanpy-") :] in PECANPY_METHODS
         ):
             ap.error(
-                f"--methods: unknown method {m!r}; expected skembed or pecanpy-<Mode> "
-                f"with Mode in {PECANPY_METHODS}"
+                f"--methods: unknown method {m!r}; expected skembed, one of "
+                f"{SPECTRAL_METHODS} or pecanpy-<Mode> with Mode in "
+                f"{PECANPY_METHODS}"
             )
     for n in args.sizes:
         if n not in gc.LFR_PARAMS:
             ap.error(f"--sizes: {n} not in {sorted(gc.LFR_PARAMS)}")
+    if args.graphs:
+        args.graphs = _split_list(args.graphs)
+        for g in args.graphs:
+            if g not in gc.GRAPH_NAMES:
+                ap.error(f"--graphs: unknown graph {g!r}; known: {gc.GRAPH_NAMES}")
+    else:
+        args.graphs = [f"lfr{n // 1000}k" for n in args.sizes]
     return args
 
 
@@ -246,6 +286,7 @@ def _config(args, graph, p, q, method, out_prefix):
         edg_path=graph.edg_path,
         out_prefix=out_prefix,
         mode=method.split("-", 1)[1] if method.startswith("pecanpy-") else None,
+        estimator="node2vec" if method == "skembed" else method,
         input=args.skembed_input,
         p=p,
         q=q,
@@ -274,7 +315,7 @@ def run_method(args, graph, p, q, method, *, pecanpy_python, splits, tag=""):
     cfg_path = prefix + "_config.json"
     with open(cfg_path, "w") as fh:
         json.dump(cfg, fh, indent=1)
-    if method == "skembed":
+    if not method.startswith("pecanpy-"):
         python = sys.executable
         script = os.path.join(gc.HERE, "_graph_worker_skembed.py")
         env = gc.child_env(
@@ -566,6 +607,7 @@ def report(args, argv):
     )
     setup = dict(runs[0]["setup"])
     setup["command"] = "; ".join(dict.fromkeys(r["setup"]["command"] for r in runs))
+    spectral = gc.spectral_table(runs)
     started = min(
         dt.datetime.strptime(r["run_id"], "%Y%m%dT%H%M%S").replace(
             tzinfo=dt.timezone.utc
@@ -582,6 +624,13 @@ def report(args, argv):
         min(r.get("load_before", 0) for r in runs),
         title=f"combined runs {' '.join(args.report)}",
     )
+    if spectral:
+        text += "\n### ProNE against node2vec and pecanpy (issue #15 goals)\n\n"
+        text += spectral
+    if args.plot and not args.no_write:
+        png = os.path.join(os.path.dirname(args.results), "graph_quality_cpu.png")
+        if gc.plot_quality_cpu(runs, png):
+            text += f"\n![macro-F1 against CPU-s]({os.path.basename(png)})\n"
     text += (
         "\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id "
         f"{', '.join(args.report)}.\n"
@@ -600,7 +649,7 @@ def main(argv=None):
     started = dt.datetime.now(dt.timezone.utc)
     load0 = os.getloadavg()[0]
     log(
-        f"[bench_graph] sizes={args.sizes} pq={args.pq} methods={args.methods} "
+        f"[bench_graph] graphs={args.graphs} pq={args.pq} methods={args.methods} "
         f"load={load0:.1f}"
     )
 
@@ -610,11 +659,11 @@ def main(argv=None):
         if pecanpy_error:
             log(f"[bench_graph] ERROR: {pecanpy_error}")
             log("[bench_graph] continuing with skembed only")
-            args.methods = [m for m in args.methods if m == "skembed"]
+            args.methods = [m for m in args.methods if not m.startswith("pecanpy-")]
 
     warm = []
     skembed_error = None
-    if "skembed" in args.methods and not args.no_warmup:
+    if any(not m.startswith("pecanpy-") for m in args.methods) and not args.no_warmup:
         log("[bench_graph] skembed warm-up (numba cache) ...")
         warm = warmup_skembed(args)
         for w in warm:
@@ -639,12 +688,14 @@ def main(argv=None):
             with open(raw, "a") as fh:
                 fh.write(json.dumps(rec, default=float) + "\n")
 
-    for n in args.sizes:
-        graph = gc.load_or_make_lfr(n, args.mu, log=log)
+    for name in args.graphs:
+        graph = gc.load_graph(name, args.mu, log=log)
         splits = gc.make_splits(graph.labels, args.n_splits, seed=args.seed)
-        for p, q in args.pq:
+        for k, (p, q) in enumerate(args.pq):
             for method in args.methods:
-                if method == "skembed" and skembed_error:
+                if method in SPECTRAL_METHODS and k > 0:
+                    continue  # p, q do not apply: once per graph
+                if not method.startswith("pecanpy-") and skembed_error:
                     last = skembed_error.strip().splitlines()[-1][:400]
                     keep(
                         dict(
@@ -682,6 +733,14 @@ def main(argv=None):
 
     ratios = gc.ratio_rows(runs)
     text = render(setup, runs, ratios, warm, pecanpy_error, started, load0)
+    spectral = gc.spectral_table(runs)
+    if spectral:
+        text += "\n### ProNE against node2vec and pecanpy (issue #15 goals)\n\n"
+        text += spectral
+    if args.plot and not args.no_write:
+        png = os.path.join(os.path.dirname(args.results), "graph_quality_cpu.png")
+        if gc.plot_quality_cpu(runs, png):
+            text += f"\n![macro-F1 against CPU-s]({os.path.basename(png)})\n"
     text += f"\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id {run_id}.\n"
     log("")
     log(text)

@@ -3,7 +3,8 @@
 Word2Vec and Doc2Vec for text, entity embeddings for categorical columns, Item2Vec for
 baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
 numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
-a small numpy/numba neural net). ``summarize`` / ``ExtractiveSummarizer``
+a small numpy/numba neural net); ProNE for graphs by a spectral engine
+(randomized SVD and spectral propagation). ``summarize`` / ``ExtractiveSummarizer``
 pick the central sentences of English or Chinese text (TextRank on sentence
 vectors, with MMR).
 """
@@ -11,6 +12,7 @@ vectors, with MMR).
 from ._engine import _numba_config  # noqa: F401  (must run before any kernel import)
 from ._graph._line import LINEEmbedder
 from ._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from ._graph._prone import ProNEEmbedder, SpectralPropagation
 from ._items._item2vec import Item2VecTransformer, baskets_from_frame
 from ._items._scoring import recommendation_scorer
 from ._persist._api import load_model, save_model
@@ -36,6 +38,8 @@ __all__ = [
     "KeyedVectors",
     "LINEEmbedder",
     "Node2VecEmbedder",
+    "ProNEEmbedder",
+    "SpectralPropagation",
     "Word2VecVectorizer",
     "__version__",
     "baskets_from_frame",

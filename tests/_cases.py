@@ -24,6 +24,8 @@ from skembed import (
     KeyedVectors,
     LINEEmbedder,
     Node2VecEmbedder,
+    ProNEEmbedder,
+    SpectralPropagation,
     Word2VecVectorizer,
 )
 
@@ -223,6 +225,28 @@ def _edges(prefit):
     return build
 
 
+def _prone():
+    G = _karate()
+    est = ProNEEmbedder(n_components=6, random_state=0).fit(G)
+    return est, [("transform", [0, 33, 5])], (G,)
+
+
+def _prone_graph_param():
+    edges = pd.DataFrame(RING, columns=["u", "v"]).assign(w=np.arange(59) % 3 + 1.0)
+    est = ProNEEmbedder(
+        n_components=6, graph=edges, handle_unknown="zeros", random_state=0
+    ).fit(["n0", "n1"])
+    return est, [("transform", ["n0", "n3", "zz"])], (["n0", "n1"],)
+
+
+def _propagation():
+    G = _karate()
+    est = SpectralPropagation(
+        DeepWalkEmbedder(n_components=6, walk_length=6, n_walks=2, random_state=0)
+    ).fit(G)
+    return est, [("transform", [0, 33])], (G,)
+
+
 CASES = {
     "w2v-mean": _w2v("mean"),
     "w2v-tfidf-l2": _w2v("tfidf", norm="l2"),
@@ -256,6 +280,9 @@ CASES = {
     "line-graph-frame": _line_graph_param,
     "edges-prefit": _edges(True),
     "edges-clone": _edges(False),
+    "prone-karate": _prone,
+    "prone-graph-frame": _prone_graph_param,
+    "propagation-deepwalk": _propagation,
 }
 
 

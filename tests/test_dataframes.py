@@ -24,6 +24,7 @@ from skembed import (
     Item2VecTransformer,
     LINEEmbedder,
     Node2VecEmbedder,
+    ProNEEmbedder,
     Word2VecVectorizer,
     baskets_from_frame,
 )
@@ -272,6 +273,11 @@ TABLE_CASES = {
         lambda: DeepWalkEmbedder(
             n_components=6, walk_length=6, n_walks=2, random_state=0
         ),
+        pd.DataFrame(RING, columns=["src", "dst"]).assign(w=np.arange(59) % 3 + 1.0),
+        None,
+    ),
+    "prone-edges": (
+        lambda: ProNEEmbedder(n_components=6, random_state=0),
         pd.DataFrame(RING, columns=["src", "dst"]).assign(w=np.arange(59) % 3 + 1.0),
         None,
     ),

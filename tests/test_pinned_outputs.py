@@ -52,6 +52,8 @@ CLOSE = (
     "summarize-*/*",
     "summarizer-*/*",
     "keyedvectors/*",
+    "prone-*/*",
+    "propagation-*/*",
 )
 
 

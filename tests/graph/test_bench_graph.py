@@ -113,3 +113,40 @@ def test_ratio_rows_and_targets():
     table = gc.ratio_table(list(rows.values()))
     assert table.count("**MISS**") == 3
     assert "boom" in gc.results_table(runs)
+
+
+def test_spectral_table_fit_cpu_and_plot(tmp_path):
+    runs = [
+        dict(graph="g", method="prone", p=1, q=1, returncode=0, macro_f1=0.6,
+             micro_f1=0.7, cpu_s=2.0, peak_rss_mb=300.0,
+             phases={"fit": {"cpu": 0.3, "wall": 0.3}}),
+        dict(graph="g", method="skembed", p=1, q=1, returncode=0, macro_f1=0.5,
+             micro_f1=0.7, cpu_s=30.0, peak_rss_mb=300.0,
+             phases={"fit": {"cpu": 15.0, "wall": 15.0}}),
+        dict(graph="g", method="pecanpy-PreComp", p=1, q=1, returncode=0,
+             macro_f1=0.65, micro_f1=0.7, cpu_s=60.0, peak_rss_mb=500.0,
+             phases={"walks": {"cpu": 10.0, "wall": 10.0},
+                     "embed": {"cpu": 40.0, "wall": 40.0}}),
+    ]
+    table = gc.spectral_table(runs)
+    assert "| g | node2vec (skembed) p,q=1,1 | 0.067 ok (<= 0.1) | 0.020 |" in table
+    assert "| 0.033 ok (<= 0.05) | 0.006 | 0.60 | -0.0500 **MISS**" in table
+    pytest.importorskip("matplotlib")
+    assert gc.plot_quality_cpu(runs, str(tmp_path / "q.png"))
+    assert (tmp_path / "q.png").stat().st_size > 1000
+
+
+def test_make_splits_skips_unlabelled_and_singleton_classes():
+    labels = np.array([0, 0, 1, 1, 2, -1, 0, 1])
+    for train, test in gc.make_splits(labels, n_splits=2, seed=0):
+        assert 4 not in train and 4 not in test  # class 2 has one node
+        assert 5 not in train and 5 not in test  # unlabelled
+        assert len(train) + len(test) == 6
+
+
+def test_sbm_graph_is_seeded_and_undirected():
+    e1, y1 = gc.sbm_edges(n=400, k=4, seed=1)
+    e2, _ = gc.sbm_edges(n=400, k=4, seed=1)
+    assert np.array_equal(e1, e2) and (e1[:, 0] < e1[:, 1]).all()
+    inside = (y1[e1[:, 0]] == y1[e1[:, 1]]).mean()
+    assert 0.2 < inside < 0.4  # mixing 0.7
