@@ -339,7 +339,9 @@ CLI_DIGESTS = {
     "node2vec": "d87c089aec792276",
     "node2vec-weighted": "736914f447abe038",
     "node2vec-directed": "b4779bfe5318817c",
-    "item2vec": "eb44b0aa0cdc16bd",
+    # changed on purpose by #16: the default set context is now sampled
+    # (n_context=10 partners per occurrence), not all pairs
+    "item2vec": "a2d9341fbe1ece9b",
     "item2vec-sequence": "dc2159ae6740c8b7",
 }
 
