@@ -24,7 +24,7 @@ from .._engine._base import _BaseSGNS
 from .._dataframes import as_pandas
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
-from .._progress import Progress
+from .._progress import CallbackSupportMixin, Progress
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -629,7 +629,9 @@ def _check_pairs(X):
     return arr[:, 0], arr[:, 1]
 
 
-class EdgeFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class EdgeFeatures(
+    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, TransformerMixin, BaseEstimator
+):
     """Edge vectors from node vectors, for link prediction.
 
     Combines the vectors ``u`` and ``v`` of the two nodes of each pair with
