@@ -35,16 +35,26 @@ import math
 import sys
 import time
 
+from ._fitted import DERIVED
+
 try:  # scikit-learn >= 1.9
-    from sklearn.callback import CallbackSupportMixin
+    from sklearn.callback import CallbackSupportMixin as _CallbackSupport
 
     HAS_CALLBACKS = True
 except ImportError:  # pragma: no cover - exercised by simulating the absence
 
-    class CallbackSupportMixin:
+    class _CallbackSupport:
         """Stand-in below scikit-learn 1.9: no ``set_callbacks``."""
 
     HAS_CALLBACKS = False
+
+
+class CallbackSupportMixin(_CallbackSupport):
+    """scikit-learn's callback support (``set_callbacks``), in every skembed
+    estimator. Callbacks are run-time hooks, not fitted state: never saved
+    by ``save_model``."""
+
+    _fitted_state: dict = {"_skl_callbacks": DERIVED}
 
 __all__ = ["HAS_CALLBACKS", "CallbackSupportMixin", "Progress", "tracked_fit"]
 

@@ -352,3 +352,16 @@ def test_without_sklearn_callback_everything_else_works():
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.startswith("ok")
     assert "epoch 2/2" in proc.stderr
+
+
+@needs_callbacks
+def test_callbacks_are_not_saved(tmp_path):
+    from skembed import load_model, save_model
+
+    docs = _docs(n_docs=50)
+    est = Word2VecVectorizer(n_components=4, n_epochs=1, min_count=1, random_state=0)
+    est.set_callbacks(Recording()).fit(docs)
+    save_model(est, tmp_path / "w2v.skembed")
+    loaded = load_model(tmp_path / "w2v.skembed")
+    assert not hasattr(loaded, "_skl_callbacks")
+    np.testing.assert_array_equal(loaded.transform(docs), est.transform(docs))
