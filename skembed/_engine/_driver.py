@@ -202,7 +202,8 @@ def train_sgns(
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
         fixed ``random_state``); more runs lock-free Hogwild threads.
     verbose : int
-        0 silent; 1 prints a line per epoch (on stderr).
+        0 silent; 1 prints a line per epoch (on stderr); 2 adds in-epoch
+        lines (percent, rate, ETA).
     init, init_out : ndarray, optional
         Initial input / output vectors (fine-tuning pretrained vectors).
         Copied, never modified in place.
@@ -213,6 +214,10 @@ def train_sgns(
         Prefix of the progress lines.
     progress : skembed._progress.Progress, optional
         Where epochs are reported; by default ``Progress(name, verbose)``.
+        When it wants in-epoch updates (``progress.detailed``: verbose=2 or
+        callbacks), each block's chunks run in groups of ``GROUP_CHUNKS``
+        per thread, reported between groups: the same work, so the same
+        result.
     subwords : tuple (sub_indptr, sub_ids, n_rows), optional
         Subword (fastText) training: token ``t``'s input vector is the mean
         of the rows ``sub_ids[sub_indptr[t]:sub_indptr[t + 1]]`` (int64 /
