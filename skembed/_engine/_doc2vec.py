@@ -14,6 +14,10 @@ from ._vocab import keep_probabilities, noise_distribution
 __all__ = ["infer_documents"]
 
 
+#: with in-task progress, documents inferred per thread between two reports
+INFER_PART_DOCS = 256
+
+
 def infer_documents(
     blocks,
     w_out,
@@ -28,6 +32,7 @@ def infer_documents(
     learning_rate=0.025,
     min_learning_rate=1e-4,
     n_jobs=None,
+    progress=None,
 ):
     """Infer PV-DBOW document vectors against the frozen output layer.
 
@@ -54,6 +59,10 @@ def infer_documents(
     n_jobs : int or None
         Threads over documents (they share nothing but the read-only
         ``w_out``).
+    progress : skembed._progress.Progress, optional
+        Sees the task "inference", in documents; with in-task progress the
+        blocks are inferred in parts (the same result: documents are
+        independent).
 
     Returns
     -------
@@ -68,13 +77,25 @@ def infer_documents(
         if threads > 1
         else _doc2vec_kernels.dbow_infer_serial
     )
+    detailed = progress is not None and progress.detailed
+    if progress is not None:
+        progress.start("inference", out.shape[0], unit="documents")
     with numba_threads(n_jobs):
         for (d0, d1), (indptr, ids) in blocks:
-            infer(
-                np.ascontiguousarray(indptr, dtype=np.int64),
-                np.ascontiguousarray(ids, dtype=np.int32),
-                out[d0:d1], w_out, keep, nprob, nalias, int(negative),
-                int(n_epochs), float(learning_rate), float(min_learning_rate),
-                np.uint64(seed), sig, logsig, threads,
-            )
+            indptr = np.ascontiguousarray(indptr, dtype=np.int64)
+            ids = np.ascontiguousarray(ids, dtype=np.int32)
+            n = d1 - d0
+            step = max(-(-n // 20), INFER_PART_DOCS * threads) if detailed else n
+            for a in range(0, n, max(step, 1)):
+                b = min(a + step, n)
+                infer(
+                    indptr[a : b + 1], ids, out[d0 + a : d0 + b], w_out, keep,
+                    nprob, nalias, int(negative), int(n_epochs),
+                    float(learning_rate), float(min_learning_rate),
+                    np.uint64(seed), sig, logsig, threads,
+                )
+                if progress is not None:
+                    progress.advance(d0 + b)
+    if progress is not None:
+        progress.finish()
     return out

@@ -76,6 +76,19 @@ def chunk_starts(indptr):
     return _sgns_kernels.chunk_boundaries(indptr, CHUNK_TOKENS)
 
 
+#: with in-epoch progress, the kernels run this many chunks (of about
+#: CHUNK_TOKENS tokens) per call and thread between two reports
+GROUP_CHUNKS = 8
+
+
+def _group_chunks(n_chunks, threads):
+    """Chunks per kernel call when progress is reported inside a block:
+    GROUP_CHUNKS per thread (a call of 2 x 8 chunks of 8,192 tokens lasts
+    tens of milliseconds, next to microseconds of reporting), and at most 50
+    calls per block."""
+    return max(GROUP_CHUNKS * max(threads, 1), -(-n_chunks // 50), 1)
+
+
 def _as_blocks(corpus):
     """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
     if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
@@ -189,7 +202,8 @@ def train_sgns(
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
         fixed ``random_state``); more runs lock-free Hogwild threads.
     verbose : int
-        0 silent; 1 prints a line per epoch (on stderr).
+        0 silent; 1 prints a line per epoch (on stderr); 2 adds in-epoch
+        lines (percent, rate, ETA).
     init, init_out : ndarray, optional
         Initial input / output vectors (fine-tuning pretrained vectors).
         Copied, never modified in place.
@@ -200,6 +214,10 @@ def train_sgns(
         Prefix of the progress lines.
     progress : skembed._progress.Progress, optional
         Where epochs are reported; by default ``Progress(name, verbose)``.
+        When it wants in-epoch updates (``progress.detailed``: verbose=2 or
+        callbacks), each block's chunks run in groups of ``GROUP_CHUNKS``
+        per thread, reported between groups: the same work, so the same
+        result.
     subwords : tuple (sub_indptr, sub_ids, n_rows), optional
         Subword (fastText) training: token ``t``'s input vector is the mean
         of the rows ``sub_ids[sub_indptr[t]:sub_indptr[t + 1]]`` (int64 /
@@ -290,7 +308,8 @@ def train_sgns(
     seconds = 0.0
     with numba_threads(n_jobs):
         for epoch in range(n_epochs):
-            progress.epoch_start(epoch, n_epochs)
+            progress.epoch_start(epoch, n_epochs, per_epoch)
+            detailed = progress.detailed
             t0 = time.perf_counter()
             epoch_loss = 0.0
             epoch_pairs = 0
@@ -319,16 +338,31 @@ def train_sgns(
                 losses = np.zeros(n_chunks, dtype=np.float64)
                 pairs = np.zeros(n_chunks, dtype=np.int64)
                 words = np.zeros(n_chunks, dtype=np.int64)
-                run_block(
-                    indptr, ids, starts, chunk_pos.astype(np.int64), chunk_seeds,
-                    doc0 - (indptr.shape[0] - 1), max_len, losses, pairs, words,
-                )
+                chunk_pos = chunk_pos.astype(np.int64)
+                doc_offset = doc0 - (indptr.shape[0] - 1)
+                # the kernels read chunk c's arrays at index c only, so a run
+                # over a slice of the chunks is the same work: with in-epoch
+                # progress, run groups of chunks and report between them
+                step = _group_chunks(n_chunks, threads) if detailed else n_chunks
+                for a in range(0, n_chunks, step):
+                    b = min(a + step, n_chunks)
+                    run_block(
+                        indptr, ids, starts[a : b + 1], chunk_pos[a:b],
+                        chunk_seeds[a:b], doc_offset, max_len, losses[a:b],
+                        pairs[a:b], words[a:b],
+                    )
+                    if detailed and b < n_chunks:
+                        progress.chunk(
+                            epoch,
+                            int(chunk_pos[b]) - epoch * per_epoch,
+                            processed=epoch_words + int(words[:b].sum()),
+                        )
                 epoch_loss += losses.sum()
                 epoch_pairs += int(pairs.sum())
                 epoch_words += int(words.sum())
                 pos += int(indptr[-1] - indptr[0])
                 chunk_index += n_chunks
-                progress.chunk(epoch, chunk_index, words=epoch_words)
+                progress.chunk(epoch, pos - epoch * per_epoch, processed=epoch_words)
             elapsed = time.perf_counter() - t0
             seconds += elapsed
             mean_loss = epoch_loss / epoch_pairs if epoch_pairs else float("nan")

@@ -130,11 +130,12 @@ def _orthonormalize(Y):
 
 
 def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
-                   threads=1):
+                   threads=1, step=None):
     """Randomized truncated SVD of a sparse matrix (Halko et al. 2011).
 
     Normalised power iterations; deterministic for a fixed ``seed`` (numpy
-    ``Generator``, signs fixed). Returns ``U (float32), s, Vt``.
+    ``Generator``, signs fixed). Returns ``U (float32), s, Vt``. ``step``,
+    if given, is called with the number of power iterations done after each.
     """
     n_rows, n_cols = M.shape
     k = min(n_components, n_rows, n_cols)
@@ -143,8 +144,10 @@ def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
     fwd = _Sparse(M, threads)
     bwd = _Sparse(sp.csr_matrix(M).T.tocsr(), threads)
     Q = fwd @ rng.standard_normal((n_cols, r), dtype=np.float32)
-    for _ in range(n_iter):
+    for i in range(n_iter):
         Q = fwd @ _orthonormalize(bwd @ _orthonormalize(Q))
+        if step is not None:
+            step(i + 1)
     Q = _orthonormalize(Q)
     B = (bwd @ Q).T.astype(np.float64)  # (r, n_cols) = Q^T M
     Ub, s, Vt = np.linalg.svd(B, full_matrices=False)
@@ -210,11 +213,12 @@ def _symmetric(A):
 
 
 def chebyshev_filter(A, R, *, order=10, mu=0.2, theta=0.5, threads=1,
-                     overwrite=False):
+                     overwrite=False, step=None):
     """``(A + I) (R - g(L) R)`` for a symmetric ``A`` (see the module doc).
 
     Four ``(n, d)`` float32 blocks besides ``R`` (three with
-    ``overwrite=True``, which reuses ``R``'s memory).
+    ``overwrite=True``, which reuses ``R``'s memory). ``step``, if given, is
+    called with the number of Chebyshev terms done after each.
     """
     n = A.shape[0]
     A1 = (A + sp.eye(n, format="csr", dtype=A.dtype)).tocsr()
@@ -237,38 +241,55 @@ def chebyshev_filter(A, R, *, order=10, mu=0.2, theta=0.5, threads=1,
         P.chebyshev_step(tmp, a, T1, T0, conv,
                          -2 * c[i] if i % 2 == 0 else 2 * c[i])
         T0, T1 = T1, T0
+        if step is not None:
+            step(i)
     del T0, T1, R
     return _Sparse(A1, threads).axpby(conv, out=tmp)
 
 
 def spectral_propagation(A, X, *, order=10, mu=0.2, theta=0.5,
-                         n_components=None, threads=1):
+                         n_components=None, threads=1, progress=None):
     """Propagate node vectors ``X`` (rows = nodes of ``A``) spectrally.
 
     ``order <= 1`` returns ``X`` rescaled only. Directed graphs are
     propagated on ``A + A^T``. Returns float32 ``(n, n_components)``.
+    ``progress`` (a :class:`skembed._progress.Progress`) sees the task
+    "propagation", one unit per Chebyshev term.
     """
     d = X.shape[1] if n_components is None else n_components
     X = np.array(X, dtype=np.float32)
     if order <= 1:
         return _scale_rows(X, d) if d == X.shape[1] else _embed_block(X, d)
+    if progress is not None:
+        progress.start("propagation", order - 1, unit="steps")
     Y = chebyshev_filter(_symmetric(A), X, order=order, mu=mu, theta=theta,
-                         threads=threads, overwrite=True)
+                         threads=threads, overwrite=True,
+                         step=None if progress is None else progress.advance)
+    if progress is not None:
+        progress.finish()
     return _embed_block(Y, d)
 
 
 def prone_embedding(A, n_components, *, order=10, mu=0.2, theta=0.5,
                     ns_exponent=0.75, n_iter=5, seed=0, threads=1,
-                    report=None):
+                    progress=None):
     """ProNE on a CSR adjacency: factorisation, then propagation.
 
     Returns ``(embedding float32 (n, n_components), info)`` with the
-    seconds of each step in ``info``.
+    seconds of each step in ``info``. ``progress`` (a
+    :class:`skembed._progress.Progress`) sees the tasks "factorisation" (one
+    unit per power iteration) and "propagation", and a line for each.
     """
     t0 = time.perf_counter()
     F = log_ratio_matrix(A, ns_exponent)
-    U, s, _ = randomized_svd(F, n_components, n_iter=n_iter, seed=seed,
-                             threads=threads)
+    if progress is not None:
+        progress.start("factorisation", n_iter, unit="steps")
+    U, s, _ = randomized_svd(
+        F, n_components, n_iter=n_iter, seed=seed, threads=threads,
+        step=None if progress is None else progress.advance,
+    )
+    if progress is not None:
+        progress.finish()
     del F
     R = U * np.sqrt(s).astype(np.float32)
     R = _scale_rows(R, n_components)
@@ -276,14 +297,15 @@ def prone_embedding(A, n_components, *, order=10, mu=0.2, theta=0.5,
         R = np.hstack([R, np.zeros((R.shape[0], n_components - R.shape[1]),
                                    np.float32)])
     t1 = time.perf_counter()
-    if report is not None:
-        report(f"factorisation: rank-{n_components} SVD of {A.nnz:,} "
+    if progress is not None:
+        progress.log(f"factorisation: rank-{n_components} SVD of {A.nnz:,} "
                f"entries in {t1 - t0:.2f} s")
     if order > 1:
         R = spectral_propagation(A, R, order=order, mu=mu, theta=theta,
-                                 n_components=n_components, threads=threads)
+                                 n_components=n_components, threads=threads,
+                                 progress=progress)
     t2 = time.perf_counter()
-    if report is not None and order > 1:
-        report(f"propagation: order {order}, mu={mu:g}, theta={theta:g} in "
+    if progress is not None and order > 1:
+        progress.log(f"propagation: order {order}, mu={mu:g}, theta={theta:g} in "
                f"{t2 - t1:.2f} s")
     return R, {"factorization": t1 - t0, "propagation": t2 - t1}

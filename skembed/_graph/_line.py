@@ -63,6 +63,9 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
     parts = []
     loss_curve = []
     t0 = time.perf_counter()
+    # with in-task progress, the kernel runs the chunks in parts (the same
+    # work: chunk c's seed and samples depend on c only), reported between
+    step = max(-(-n_chunks // 20), 1) if progress.detailed else n_chunks
     for which, dim in dims:
         if dim == 0:
             continue
@@ -71,12 +74,19 @@ def _line_learn(A, params, random_state, n_jobs, verbose, name):
         seed = np.uint64(rng.randint(1, np.iinfo(np.int64).max, dtype=np.int64))
         losses = np.zeros(n_chunks, dtype=np.float64)
         t1 = time.perf_counter()
+        progress.start(f"order {which}", n_chunks, unit="samples")
         with numba_threads(n_jobs):
-            kernel(
-                src, dst, eprob, ealias, nprob, nalias, vec, ctx,
-                int(params["negative"]), n_samples, float(params["learning_rate"]),
-                seed, losses,
-            )
+            for c0 in range(0, n_chunks, step):
+                c1 = min(c0 + step, n_chunks)
+                kernel(
+                    src, dst, eprob, ealias, nprob, nalias, vec, ctx,
+                    int(params["negative"]), n_samples,
+                    float(params["learning_rate"]), seed, losses, c0, c1,
+                )
+                progress.advance(
+                    c1, processed=min(c1 * _line_kernels.CHUNK, n_samples)
+                )
+        progress.finish()
         mean_loss = float(losses.sum() / max(n_samples, 1))
         loss_curve.append(mean_loss)
         progress.log(

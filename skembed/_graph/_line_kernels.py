@@ -90,12 +90,14 @@ def _line_chunk(
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def line_epoch_serial(
     src, dst, eprob, ealias, nprob, nalias, vec, ctx, negative, n_samples,
-    lr0, seed, losses,
+    lr0, seed, losses, c0=0, c1=-1,
 ):
-    """All ``n_samples`` edge samples, chunk after chunk (reproducible)."""
-    n_chunks = losses.shape[0]
+    """All ``n_samples`` edge samples, chunk after chunk (reproducible);
+    chunks ``c0`` to ``c1`` only if given (the same work, in parts)."""
+    if c1 < 0:
+        c1 = losses.shape[0]
     grad = np.empty(vec.shape[1], dtype=np.float32)
-    for c in range(n_chunks):
+    for c in range(c0, c1):
         lo = c * CHUNK
         hi = min(lo + CHUNK, n_samples)
         losses[c] = _line_chunk(
@@ -107,11 +109,14 @@ def line_epoch_serial(
 @njit(nogil=True, fastmath=True, parallel=True, cache=CACHE)
 def line_epoch_parallel(
     src, dst, eprob, ealias, nprob, nalias, vec, ctx, negative, n_samples,
-    lr0, seed, losses,
+    lr0, seed, losses, c0=0, c1=-1,
 ):
-    """All ``n_samples`` edge samples, chunks spread over threads (Hogwild)."""
-    n_chunks = losses.shape[0]
-    for c in prange(n_chunks):
+    """All ``n_samples`` edge samples, chunks spread over threads (Hogwild);
+    chunks ``c0`` to ``c1`` only if given."""
+    if c1 < 0:
+        c1 = losses.shape[0]
+    for k in prange(c1 - c0):
+        c = c0 + k
         grad = np.empty(vec.shape[1], dtype=np.float32)
         lo = c * CHUNK
         hi = min(lo + CHUNK, n_samples)

@@ -24,7 +24,7 @@ from .._engine._base import _BaseSGNS
 from .._dataframes import as_pandas
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
-from .._progress import Progress
+from .._progress import CallbackSupportMixin, Progress
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -40,6 +40,9 @@ WALK_BLOCK_TOKENS = 2**20
 #: ones are re-generated block by block on every pass (walks are a pure
 #: function of the seed and the walk index, so every pass sees the same walks)
 KEEP_WALK_BYTES = 16 * 2**20
+#: with in-task progress (verbose=2 or callbacks), a block of walks is
+#: generated in this many parts, reported between them
+WALK_PARTS = 10
 
 
 class _WalkCorpus:
@@ -91,24 +94,41 @@ class _WalkCorpus:
                 )
             self.seconds += time.perf_counter() - t0
 
-    def _generate(self):
+    def _walks(self, b, e):
+        """Walks ``b`` to ``e`` (a pure function of the seed and the walk
+        index): ``(walks, lengths)``."""
+        if self.tables is None:
+            return _walk_kernels.random_walks(
+                self.indptr, self.indices, self.aprob, self.aalias,
+                self.weighted, self.starts[b:e], self.walk_length, self.p,
+                self.q, self.seed, b,
+            )
+        offsets, sprob, salias = self.tables
+        return _walk_kernels.random_walks_alias(
+            self.indptr, self.indices, self.aprob, self.aalias, self.weighted,
+            offsets, sprob, salias, self.starts[b:e], self.walk_length,
+            self.seed, b,
+        )
+
+    def _generate(self, progress=None):
         block_walks = max(1, WALK_BLOCK_TOKENS // self.walk_length)
-        for b in range(0, self.starts.shape[0], block_walks):
+        n_walks = self.starts.shape[0]
+        # with in-task progress, a block is generated in parts (the same
+        # walks, reported between the parts); the blocks stay the same
+        parts = WALK_PARTS if progress is not None and progress.detailed else 1
+        for b in range(0, n_walks, block_walks):
             t0 = time.perf_counter()
-            if self.tables is None:
-                walks, lengths = _walk_kernels.random_walks(
-                    self.indptr, self.indices, self.aprob, self.aalias,
-                    self.weighted, self.starts[b : b + block_walks],
-                    self.walk_length, self.p, self.q, self.seed, b,
-                )
+            e = min(b + block_walks, n_walks)
+            if parts == 1:
+                walks, lengths = self._walks(b, e)
             else:
-                offsets, sprob, salias = self.tables
-                walks, lengths = _walk_kernels.random_walks_alias(
-                    self.indptr, self.indices, self.aprob, self.aalias,
-                    self.weighted, offsets, sprob, salias,
-                    self.starts[b : b + block_walks], self.walk_length, self.seed,
-                    b,
-                )
+                step = -(-(e - b) // parts)
+                pieces = []
+                for s in range(b, e, step):
+                    pieces.append(self._walks(s, min(s + step, e)))
+                    progress.advance(min(s + step, e))
+                walks = np.concatenate([w for w, _ in pieces])
+                lengths = np.concatenate([n for _, n in pieces])
             if lengths.min() == self.walk_length:  # no truncation: a view
                 indptr = np.arange(
                     0, walks.size + 1, self.walk_length, dtype=np.int64
@@ -124,16 +144,21 @@ class _WalkCorpus:
             return iter(self._kept)
         return self._generate()
 
-    def count(self):
-        """First pass: node frequencies (and keep small corpora in memory)."""
+    def count(self, progress=None):
+        """First pass: node frequencies (and keep small corpora in memory);
+        reported to ``progress`` as the task "walks"."""
         counts = np.zeros(self.n_nodes, dtype=np.int64)
         keep = self.starts.shape[0] * self.walk_length * 4 <= KEEP_WALK_BYTES
         kept = []
+        if progress is not None:
+            progress.start("walks", self.starts.shape[0], unit="walks")
         with numba_threads(self.n_jobs):
-            for indptr, ids in self._generate():
+            for indptr, ids in self._generate(progress):
                 counts += np.bincount(ids, minlength=self.n_nodes)
                 if keep:
                     kept.append((indptr, ids))
+        if progress is not None:
+            progress.finish()
         if keep:
             self._kept = kept
         return counts
@@ -153,9 +178,9 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
         params.get("q", 1.0), walk_seed, perm_seed, n_jobs,
         params.get("sampler", "rejection"), params.get("alias_memory_limit"),
     )
-    counts = corpus.count()
-    walk_seconds = corpus.seconds
     progress = Progress(name, verbose)
+    counts = corpus.count(progress)
+    walk_seconds = corpus.seconds
     progress.log(
         f"walks: {corpus.starts.shape[0]:,} walks, "
         f"{int(counts.sum()):,} nodes visited in {walk_seconds:.2f} s"
@@ -629,7 +654,9 @@ def _check_pairs(X):
     return arr[:, 0], arr[:, 1]
 
 
-class EdgeFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class EdgeFeatures(
+    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, TransformerMixin, BaseEstimator
+):
     """Edge vectors from node vectors, for link prediction.
 
     Combines the vectors ``u`` and ``v`` of the two nodes of each pair with

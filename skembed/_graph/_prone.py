@@ -29,7 +29,7 @@ from .._compat import (
 )
 from .._engine import _spectral
 from .._fitted import FLOATS, INT, array, instance_of
-from .._progress import Progress
+from .._progress import CallbackSupportMixin, Progress
 from .._validation import effective_threads, numba_threads
 from ._base import _GraphEmbedderMixin
 
@@ -57,7 +57,7 @@ def _prone_learn(A, params, random_state, n_jobs, verbose, name):
             A, params["n_components"], order=order, mu=params["mu"],
             theta=params["theta"], ns_exponent=params["ns_exponent"],
             n_iter=params["n_iter"], seed=seed, threads=n_jobs,
-            report=Progress(name, verbose).log,
+            progress=Progress(name, verbose),
         )
     isolated = _isolated(A)
     emb[isolated] = 0.0
@@ -74,7 +74,7 @@ _SPECTRAL_CONSTRAINTS = {
 
 
 class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                    TransformerMixin, BaseEstimator):
+                    CallbackSupportMixin, TransformerMixin, BaseEstimator):
     """ProNE: node vectors by sparse matrix factorisation and spectral
     propagation.
 
@@ -306,7 +306,7 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
 
 
 class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                          TransformerMixin, BaseEstimator):
+                          CallbackSupportMixin, TransformerMixin, BaseEstimator):
     """Spectral propagation of any graph embedder's node vectors.
 
     Fits ``embedder`` (a clone) on the graph, then filters its vectors with
@@ -454,13 +454,15 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         self.embedder_ = inner
         t0 = time.perf_counter()
         threads = effective_threads(self.n_jobs)
+        progress = Progress(name, self.verbose)
         with threadpool_limits(1), numba_threads(self.n_jobs):
             emb = _spectral.spectral_propagation(
                 A, X, order=self.order, mu=self.mu, theta=self.theta,
                 n_components=self.n_components, threads=threads,
+                progress=progress,
             )
         seconds = time.perf_counter() - t0
-        Progress(name, self.verbose).log(
+        progress.log(
             f"propagation: order {self.order} in {seconds:.2f} s"
         )
         isolated = _isolated(A)

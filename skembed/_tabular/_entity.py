@@ -34,6 +34,7 @@ from .._fitted import (
     one_of,
     optional,
 )
+from .._progress import CallbackSupportMixin
 from . import _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
@@ -52,7 +53,7 @@ __all__ = ["EntityEmbeddingEncoder"]
 
 _INT = Kind("an int", lambda v: type(v) is int)
 
-class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
+class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimator):
     """Encode categorical columns by supervised entity embeddings.
 
     A small neural network is trained to predict ``y`` from the categorical

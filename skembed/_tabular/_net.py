@@ -316,7 +316,7 @@ def train_net(
     epoch = 0
     progress = Progress(name, verbose)
     for epoch in range(1, n_epochs + 1):
-        progress.epoch_start(epoch - 1, n_epochs)
+        progress.epoch_start(epoch - 1, n_epochs, n_train, unit="rows")
         order = train_idx[rng.permutation(n_train)]
         total = 0.0
         for start in range(0, n_train, batch_size):
@@ -383,6 +383,8 @@ def train_net(
                 np.float32(eps),
                 np.float32(alpha),
             )
+            if progress.detailed:
+                progress.chunk(epoch - 1, start + bidx.shape[0])
         loss_curve.append(total / n_train)
         extra = {}
         if n_val:

@@ -39,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
 from .._fitted import BOOL, INT, STR, optional
-from .._progress import Progress
+from .._progress import CallbackSupportMixin, Progress
 from ._analyzer import check_documents
 from ._model_loading import (
     _backend_versions,
@@ -159,7 +159,7 @@ def _pad(enc, keys, rows, pad_id, torch, device):
 
 
 class ContextualVectorizer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, TransformerMixin, BaseEstimator
 ):
     """Convert raw text to document vectors of a pretrained transformer encoder.
 
@@ -665,6 +665,9 @@ class ContextualVectorizer(
         n_windows_done = 0
         start = last = time.perf_counter()
         n_done = 0
+        # its own lines (above); the task goes to the callbacks of a fit
+        progress = Progress(type(self).__name__, self.verbose)
+        progress.start("encode", len(todo), unit="documents", lines=False)
 
         with self._threads(torch), torch.inference_mode():
             for block_start in range(0, len(todo), _BLOCK_DOCS):
@@ -714,6 +717,9 @@ class ContextualVectorizer(
                     np.add.at(weights, docs, counts)
                     n_batches_done += 1
                     n_windows_done += len(batch)
+                    progress.advance(
+                        n_done + len(block) * (b + len(batch)) / len(order)
+                    )
                     now = time.perf_counter()
                     if self.verbose >= 2 or (self.verbose and now - last > 10):
                         last = now
@@ -732,6 +738,7 @@ class ContextualVectorizer(
                         row[2 * dim] = n_win[j]
                         store.put(keys[u], row)
                 n_done += len(block)
+        progress.finish()
         if self.verbose:
             seconds = time.perf_counter() - start
             self._log(

@@ -463,6 +463,7 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             n_epochs=self.infer_epochs or self.n_epochs,
             learning_rate=self.learning_rate,
             n_jobs=self.n_jobs,
+            progress=Progress(type(self).__name__, self.verbose),
         )
         if corpus.n_empty:
             self._log(

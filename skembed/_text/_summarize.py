@@ -31,6 +31,7 @@ from .._compat import (
     validate_params,
 )
 from .._fitted import INT, STR, Kind
+from .._progress import CallbackSupportMixin
 from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 from ._sentences import split_sentences
 from ._word2vec import Word2VecVectorizer
@@ -285,7 +286,7 @@ _PARAMETER_CONSTRAINTS = {
 
 
 # ------------------------------------------------------------------- estimator
-class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
+class ExtractiveSummarizer(CallbackSupportMixin, TransformerMixin, BaseEstimator):
     """Extractive summaries of documents from sentence embeddings.
 
     Each document is split into sentences, the sentences are embedded by a
