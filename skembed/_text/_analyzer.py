@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .._validation import check_column
+from .._vectors._formats import open_input
 from .._vectors._subwords import CJK_CHARACTERS
 
 __all__ = [
@@ -259,7 +260,7 @@ def iter_documents(
         if input == "filename" and (
             isinstance(doc, (str, bytes)) or hasattr(doc, "__fspath__")
         ):
-            with open(doc, "rb") as fh:
+            with open_input(doc) as fh:  # .gz / .bz2 / .xz decompressed
                 doc = fh.read()
         elif input == "file" and hasattr(doc, "read"):
             doc = doc.read()

@@ -85,7 +85,8 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         Normalise each output row to unit L2 norm (zero rows stay zero).
     input : {"content", "filename", "file"}, default="content"
         As in scikit-learn: the items of ``X`` are the texts, paths of files
-        to read, or objects with a ``read`` method.
+        to read (``.gz``, ``.bz2`` and ``.xz`` files are decompressed), or
+        objects with a ``read`` method.
     encoding : str, default="utf-8"
         Encoding of bytes and files.
     decode_error : {"strict", "ignore", "replace"}, default="strict"

@@ -38,6 +38,17 @@ from ._analyzer import build_analyzer, check_documents, iter_documents
 __all__ = ["Word2VecVectorizer"]
 
 
+class _NoVocabularyError(ValueError):
+    """No token of the training documents reaches ``min_count``: a
+    ``ValueError`` that also carries the numbers, so that the command line
+    can say it in its own words (``-min-count``, lines)."""
+
+    def __init__(self, n_docs, min_count, message):
+        super().__init__(message)
+        self.n_docs = n_docs
+        self.min_count = min_count
+
+
 class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     """Convert raw text to document vectors pooled from word2vec vectors.
 
@@ -112,7 +123,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         pretrained one (words outside it are ignored).
     input : {"content", "filename", "file"}, default="content"
         As in scikit-learn: the items of ``X`` are the texts, paths of files
-        to read, or objects with a ``read`` method.
+        to read (``.gz``, ``.bz2`` and ``.xz`` files are decompressed), or
+        objects with a ``read`` method.
     encoding : str, default="utf-8"
         Encoding of bytes and files.
     decode_error : {"strict", "ignore", "replace"}, default="strict"
@@ -421,7 +433,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         overrides = {}
         if pretrained is None:
             if not keys:
-                raise ValueError(
+                raise _NoVocabularyError(
+                    n_docs,
+                    self.min_count,
                     f"After pruning, no words remain: no token of the {n_docs} "
                     f"documents occurs min_count={self.min_count} times, or the "
                     "tokenisation produced no token at all (the default "
