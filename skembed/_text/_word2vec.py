@@ -113,9 +113,11 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     vectors : str, path, KeyedVectors or None, default=None
         Pretrained vectors instead of training: a file in word2vec text or
         binary, GloVe or fastText ``.vec`` format (read with
-        :func:`skembed.load_vectors`), a :class:`skembed.KeyedVectors`, or
+        :func:`skembed.load_vectors`), a :class:`skembed.KeyedVectors`,
         any object with ``index_to_key`` and ``vectors`` (such as gensim's
-        ``KeyedVectors``). ``fit`` then only learns the pooling statistics
+        ``KeyedVectors``), or a model whose ``wv`` is one (gensim's
+        ``Word2Vec``, ``FastText``: their word vectors; gensim is never
+        imported). ``fit`` then only learns the pooling statistics
         (idf, SIF) on ``X``, unless ``fine_tune``.
     fine_tune : bool or int, default=False
         With ``vectors``: continue training them on ``X`` for ``n_epochs``
@@ -379,12 +381,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
             return load_vectors(vectors)
+        if not hasattr(vectors, "index_to_key") and hasattr(
+            getattr(vectors, "wv", None), "index_to_key"
+        ):
+            vectors = vectors.wv  # a gensim model (Word2Vec, FastText): its words
         if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
             return KeyedVectors(list(vectors.index_to_key), vectors.vectors)
         raise TypeError(
             "vectors must be None, a path to a vectors file, a "
-            "skembed.KeyedVectors or an object with index_to_key and vectors "
-            f"attributes (such as gensim's KeyedVectors); got "
+            "skembed.KeyedVectors, an object with index_to_key and vectors "
+            "attributes (such as gensim's KeyedVectors) or a model with such a "
+            f"wv attribute (such as gensim's Word2Vec); got "
             f"{type(vectors).__name__}."
         )
 

@@ -680,6 +680,26 @@ def test_pretrained_without_fine_tune(docs, tmp_path):
     )
 
 
+def test_pretrained_gensim_model_object(docs):
+    """#18: a gensim Word2Vec model itself (its ``wv``), without skembed
+    importing gensim."""
+    import sys
+
+    gensim = pytest.importorskip("gensim")
+    token_lists = [d.lower().split() for d in docs]
+    model = gensim.models.Word2Vec(token_lists, vector_size=6, min_count=2,
+                                   workers=1, seed=0)
+    from_model = Word2VecVectorizer(vectors=model).fit(docs)
+    from_wv = Word2VecVectorizer(vectors=model.wv).fit(docs)
+    assert from_model.wv_.index_to_key == model.wv.index_to_key
+    np.testing.assert_array_equal(from_model.embedding_, model.wv.vectors)
+    np.testing.assert_array_equal(from_model.transform(docs), from_wv.transform(docs))
+    with pytest.raises(TypeError, match="a model with such a wv attribute"):
+        Word2VecVectorizer(vectors=object()).fit(docs)
+    source = sys.modules["skembed._text._word2vec"].__file__
+    assert "import gensim" not in open(source, encoding="utf8").read()
+
+
 @pytest.mark.parametrize("fmt", ["text", "binary", "glove"])
 def test_pretrained_from_file(docs, tmp_path, fmt):
     trained = _small(n_components=6).fit(docs)
