@@ -167,6 +167,11 @@ def build_analyzer(
     """
     if callable(analyzer):
         return analyzer
+    if analyzer != "word":
+        raise ValueError(
+            f"analyzer must be 'word' or a callable str -> list of str; got "
+            f"{analyzer!r}. Character n-grams are FastTextVectorizer's subwords."
+        )
     stop = _resolve_stop_words(stop_words)
     pattern = re.compile(token_pattern)
     if tokenizer is None:

@@ -291,6 +291,9 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     def build_analyzer(self):
         """Return the callable ``str -> list of str`` used on raw text.
 
+        An ``analyzer`` other than ``"word"`` or a callable (e.g.
+        ``"char"``) raises a ``ValueError``, as ``fit`` does.
+
         Returns
         -------
         analyzer : callable

@@ -919,3 +919,39 @@ def test_loss_curve_is_nan_for_an_epoch_without_pairs():
     assert all(np.isfinite(c[~np.isnan(c)]).all() for c in curves)
     no_sampling = Word2VecVectorizer(n_components=4, min_count=1, sample=0)
     assert np.isfinite(no_sampling.fit(["aa bb", "cc dd ee"]).loss_curve_).all()
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_char_analyzer_is_refused_by_build_analyzer_as_by_fit(analyzer):
+    """#18: build_analyzer() used to return word tokens for "char"."""
+    vec = Word2VecVectorizer(analyzer=analyzer, min_count=1)
+    with pytest.raises(ValueError, match="analyzer"):
+        vec.fit(["some text here"])
+    with pytest.raises(ValueError, match="analyzer must be 'word' or a callable"):
+        vec.build_analyzer()
+
+
+def test_fit_reads_compressed_files(tmp_path):
+    """#18: input="filename" decompresses .gz / .bz2 / .xz (and compressed
+    data under a plain name), as load_vectors does."""
+    import bz2
+    import gzip
+    import lzma
+
+    text = "the cat sat on the mat\nthe dog sat on the log\n" * 20
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text)
+    paths = [plain]
+    for suffix, opener in ((".gz", gzip.open), (".bz2", bz2.open),
+                           (".xz", lzma.open)):
+        for name in (f"c{suffix}", f"c{suffix}.txt"):
+            with opener(tmp_path / name, "wt") as f:
+                f.write(text)
+            paths.append(tmp_path / name)
+    outs = [
+        Word2VecVectorizer(n_components=4, min_count=1, random_state=0,
+                           input="filename").fit_transform([p, plain])
+        for p in paths
+    ]
+    for out in outs[1:]:
+        np.testing.assert_array_equal(out, outs[0])
