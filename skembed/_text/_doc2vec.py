@@ -28,7 +28,12 @@ from .._fitted import (
 )
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors
-from ._analyzer import build_analyzer, check_documents, iter_documents
+from ._analyzer import (
+    build_analyzer,
+    check_documents,
+    describe_tokenizer,
+    iter_documents,
+)
 
 __all__ = ["Doc2VecVectorizer"]
 
@@ -348,7 +353,8 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 )
             progress.log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count}; "
+                f"tokens by {describe_tokenizer(self.tokenizer, self.analyzer)})"
             )
             blocks = (
                 (corpus.indptr, corpus.ids)

@@ -33,7 +33,12 @@ from .._fitted import (
 )
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
-from ._analyzer import build_analyzer, check_documents, iter_documents
+from ._analyzer import (
+    build_analyzer,
+    check_documents,
+    describe_tokenizer,
+    iter_documents,
+)
 
 __all__ = ["Word2VecVectorizer"]
 
@@ -455,7 +460,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 )
             self._log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count}; "
+                f"tokens by {describe_tokenizer(self.tokenizer, self.analyzer)})"
             )
         else:
             self._log(
