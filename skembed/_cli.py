@@ -50,6 +50,7 @@ import io
 import itertools
 import lzma
 import os
+import re
 import time
 import zlib
 from array import array
@@ -155,6 +156,12 @@ def _read_lines(name, encoding, errors, what):
                     )
                 yield lineno, line
         except UnicodeDecodeError as exc:
+            with open_input(name) as head:
+                if b"\x00" in head.read(8192):
+                    raise CLIError(
+                        f"{what} {name!r}: NUL bytes; this looks like a binary "
+                        "file, not text"
+                    ) from None
             at = bad = ""
             where = _decode_error_at(name, encoding)
             if where is not None:
@@ -555,8 +562,10 @@ def _save_vocab(path, keys, counts, n_lines):
 
 def _word2vec(args):
     _check_positive(**{"-size": args.dimensions, "-window": args.window,
-                       "-negative": args.negative, "-iter": args.epochs,
-                       "-min-count": args.min_count})
+                       "-iter": args.epochs, "-min-count": args.min_count})
+    if args.negative < 0 or (args.negative == 0 and not args.hs):
+        raise CLIError(f"-negative must be positive (or 0 with -hs 1), got "
+                       f"{args.negative}")
     if args.hs and "hs" not in inspect.signature(Word2VecVectorizer).parameters:
         raise CLIError(
             "-hs 1: hierarchical softmax is not implemented in skembed; train "
@@ -976,6 +985,35 @@ def _item2vec(args):
     _save(model.wv_.index_to_key, model.wv_.vectors, args)
 
 
+#: estimator parameter -> the flag that sets it, per command
+_FLAGS = {
+    "n_components": "-size / --dimensions", "window": "-window / --window-size",
+    "negative": "-negative", "min_count": "-min-count", "sample": "-sample",
+    "n_epochs": "-iter / --epochs", "n_jobs": "-threads / --workers",
+    "random_state": "-seed / --seed", "walk_length": "--walk-length",
+    "n_walks": "--num-walks", "p": "--p", "q": "--q", "n_samples": "-samples",
+    "order": "-order", "n_context": "--n-context", "max_context": "--max-context",
+}
+_LEARNING_RATE = {"word2vec": "-alpha", "line": "-rho"}
+
+
+def _in_flags(exc, args):
+    """An estimator's parameter error, in the command's flags: "The
+    'learning_rate' parameter of Word2VecVectorizer must be ..." becomes
+    "-alpha must be ..."."""
+    message = str(exc)
+    found = re.match(r"The '(\w+)' parameter of \w+ must be", message)
+    if found is None:
+        return message
+    name = found.group(1)
+    flag = _FLAGS.get(name)
+    if name == "learning_rate":
+        flag = _LEARNING_RATE.get(args.command)
+    if flag is None:
+        return message
+    return flag + message[found.end() - len(" must be"):]
+
+
 _COMMANDS = {
     "word2vec": _word2vec,
     "node2vec": _node2vec,
@@ -997,7 +1035,7 @@ def main(argv=None):
     except CLIError as exc:
         parser.exit(2, f"skembed {args.command}: error: {exc}\n")
     except (ValueError, TypeError) as exc:  # estimator parameter/input errors
-        parser.exit(2, f"skembed {args.command}: error: {exc}\n")
+        parser.exit(2, f"skembed {args.command}: error: {_in_flags(exc, args)}\n")
     except OSError as exc:  # e.g. the disk filled up while writing
         parser.exit(1, f"skembed {args.command}: error: {exc}\n")
     except MemoryError:

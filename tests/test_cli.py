@@ -822,3 +822,23 @@ def test_readme_runs_a_word2vec_c_and_a_pecanpy_command_unchanged(
         code, out, err = cli(capsys, *argv[3:])
         assert code == 0, (line, err)
         assert out == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["word2vec", "-train", "{good}", "-output", "v.txt", "-alpha", "-1"],
+     "-alpha must be a float in the range (0.0, inf). Got -1.0"),
+    (["word2vec", "-train", "{good}", "-output", "v.txt", "-negative", "0"],
+     "-negative must be positive (or 0 with -hs 1), got 0"),
+    (["item2vec", "--input", "{good}", "--output", "v.txt", "--max-context", "0"],
+     "--max-context must be positive, got 0"),
+    (["node2vec", "--input", "{png}", "--output", "v.txt"],
+     "NUL bytes; this looks like a binary file, not text"),
+])
+def test_errors_name_the_flags_not_the_parameters(capsys, tmp_path, files, args,
+                                                  message):
+    png = tmp_path / "image.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    args = [a.format(good=files["good"], png=png) for a in args]
+    code, _, err = cli(capsys, *args, "--quiet")
+    assert_one_error_line(code, err, args[0], message)
+    assert "parameter of" not in err and "latin-1" not in err
