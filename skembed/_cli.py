@@ -267,26 +267,36 @@ def _switch(parser, *names, default=False, help=None, dest=None):
                 default=default, metavar="0|1", help=help, **kw)
 
 
-def _add_output(p, required=True):
-    _opt(p, "-output", "--output", dest="output", required=required,
+def _names(c_style, *names):
+    """``names`` as word2vec.c / LINE users write them (one dash first) or,
+    for the pecanpy-style commands, with the two-dash names first."""
+    if c_style:
+        return names
+    return sorted(names, key=lambda name: not name.startswith("--"))
+
+
+def _add_output(p, required=True, c_style=False):
+    _opt(p, *_names(c_style, "-output", "--output"), dest="output",
+         required=required,
          metavar="FILE",
          help="where to write the vectors: the word2vec text format (gensim's "
          "load_word2vec_format reads it), binary with -binary 1, or pecanpy's "
          ".npz (arrays IDs, data) when FILE ends with .npz")
-    _switch(p, "-binary", "--binary", help="1: the word2vec binary format (0)")
+    _switch(p, *_names(c_style, "-binary", "--binary"),
+            help="1: the word2vec binary format (0)")
 
 
-def _add_run(p):
+def _add_run(p, c_style=False):
     """Threads, seed, verbosity and input decoding: the same in every
     subcommand."""
-    _opt(p, "-threads", "--workers", dest="threads", type=int, default=0,
-         metavar="N",
+    _opt(p, *_names(c_style, "-threads", "--workers"), dest="threads", type=int,
+         default=0, metavar="N",
          help="threads; 0 = every core (the default, as pecanpy's --workers); "
          "1 trains bit-reproducibly for a seed")
-    _opt(p, "-seed", "--seed", "--random_state", dest="seed", type=int, default=1,
-         metavar="N", help="random seed (1)")
-    _opt(p, "-debug", "--verbose", dest="verbose", type=int, nargs="?", const=2,
-         default=1, metavar="N",
+    _opt(p, *_names(c_style, "-seed", "--seed", "--random_state"), dest="seed",
+         type=int, default=1, metavar="N", help="random seed (1)")
+    _opt(p, *_names(c_style, "-debug", "--verbose"), dest="verbose", type=int,
+         nargs="?", const=2, default=1, metavar="N",
          help="progress on stderr: 0 none, 1 a line per epoch (default), 2 "
          "also lines within epochs; --verbose alone is 2")
     _opt(p, "--quiet", dest="verbose", action="store_const", const=0,
@@ -299,8 +309,9 @@ def _add_run(p):
          help="what to do with bytes that are not valid in --encoding (strict)")
 
 
-def _add_graph_input(p, weighted_help, weighted=False):
-    _opt(p, "--input", "-train", dest="input", required=True, metavar="FILE",
+def _add_graph_input(p, weighted_help, weighted=False, c_style=False):
+    input_names = ("-train", "--input") if c_style else ("--input", "-train")
+    _opt(p, *input_names, dest="input", required=True, metavar="FILE",
          help="edge list: 'src dst [weight]' lines (also .gz / .bz2 / .xz; # "
          "comments and blank lines skipped), or pecanpy's .npz graph (CSR: "
          "IDs, data, indptr, indices; dense: IDs, data)")
@@ -363,7 +374,7 @@ def _parser():
     )
     _opt(w, "-train", "--input", dest="input", required=True, metavar="PATH",
          help="text file or directory (also .gz / .bz2 / .xz)")
-    _add_output(w, required=False)
+    _add_output(w, required=False, c_style=True)
     _opt(w, "-size", "--dimensions", dest="dimensions", type=int, default=100,
          metavar="N", help="dimensions (100)")
     _opt(w, "-window", "--window-size", dest="window", type=int, default=5,
@@ -393,7 +404,7 @@ def _parser():
          help="report the analogy accuracy on these questions "
          "(questions-words.txt format; gensim's standalone flag)")
     _switch(w, "-lowercase", help="1 lowercases the text first (0, as word2vec.c)")
-    _add_run(w)
+    _add_run(w, c_style=True)
 
     weighted_help = ("read a third column as edge weights (finite, >= 0); "
                      "without it a third column is ignored, as pecanpy")
@@ -438,8 +449,8 @@ def _parser():
     )
     _add_graph_input(li, "use the third column as weights (default: when "
                      "the lines have one, as LINE's input always does)",
-                     weighted=None)
-    _add_output(li)
+                     weighted=None, c_style=True)
+    _add_output(li, c_style=True)
     _opt(li, "-size", "--dimensions", dest="dimensions", type=int, default=100,
          metavar="N", help="dimensions (100)")
     _opt(li, "-order", "--order", dest="order", default="2",
@@ -451,7 +462,7 @@ def _parser():
          metavar="M", help="million edge samples per order (1)")
     _opt(li, "-rho", "--learning-rate", dest="rho", type=float, default=0.025,
          metavar="X", help="start learning rate (0.025)")
-    _add_run(li)
+    _add_run(li, c_style=True)
 
     i = command(
         "item2vec", help="item vectors from baskets",
