@@ -369,8 +369,10 @@ def _parser():
         "flags and defaults of word2vec.c: one sentence per line, words "
         "separated by white space. A directory means every file in it. "
         "Differences: no </s> row in the output, lines longer than 1000 words "
-        "are not cut, hierarchical softmax (-hs 1) and -classes are not "
-        "implemented.",
+        "are not cut, with -read-vocab the counts that drive subsampling and "
+        "negative sampling are those of the text (the same when the file came "
+        "from -save-vocab on it), hierarchical softmax (-hs 1) and -classes "
+        "are not implemented.",
     )
     _opt(w, "-train", "--input", dest="input", required=True, metavar="PATH",
          help="text file or directory (also .gz / .bz2 / .xz)")

@@ -842,3 +842,27 @@ def test_errors_name_the_flags_not_the_parameters(capsys, tmp_path, files, args,
     code, _, err = cli(capsys, *args, "--quiet")
     assert_one_error_line(code, err, args[0], message)
     assert "parameter of" not in err and "latin-1" not in err
+
+
+def test_word2vec_c_command_line_trains_the_cbow_model_of_its_defaults(
+    capsys, tmp_path, corpus_file
+):
+    """Not only the parameters: the vectors a bare word2vec.c command line
+    writes are those of Word2VecVectorizer with word2vec.c's defaults (CBOW,
+    alpha 0.05, ...) on the file's lines split on white space."""
+    from skembed import KeyedVectors, Word2VecVectorizer
+
+    path, _ = corpus_file
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, "word2vec", "-train", path, "-output", out,
+                       "-size", 12, "-iter", 2, "-threads", 1, "-seed", 3)
+    assert code == 0, err
+    written = KeyedVectors.load_word2vec_format(out)
+    lines = path.read_text().splitlines()
+    reference = Word2VecVectorizer(
+        analyzer=str.split, algorithm="cbow", n_components=12, window=5,
+        negative=5, min_count=5, sample=1e-3, n_epochs=2, learning_rate=0.05,
+        random_state=3,
+    ).fit(lines)
+    assert written.index_to_key == reference.wv_.index_to_key
+    np.testing.assert_allclose(written.vectors, reference.wv_.vectors, atol=1e-6)
