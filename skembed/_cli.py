@@ -993,7 +993,11 @@ def _item2vec(args):
     if args.epochs is not None:
         params["n_epochs"] = args.epochs
     # streamed from the files in one pass (no list of baskets)
-    model = Item2VecTransformer(**params).fit(baskets)
+    try:
+        model = Item2VecTransformer(**params).fit(baskets)
+    except ValueError as exc:  # the pruning error, in the flag's words
+        raise CLIError(str(exc).replace(f"min_count={args.min_count}",
+                                        f"--min-count {args.min_count}")) from None
     _log(args, f"read {model.n_baskets_:,} baskets")
     _save(model.wv_.index_to_key, model.wv_.vectors, args)
 

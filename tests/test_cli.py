@@ -833,6 +833,8 @@ def test_readme_runs_a_word2vec_c_and_a_pecanpy_command_unchanged(
      "--max-context must be positive, got 0"),
     (["node2vec", "--input", "{png}", "--output", "v.txt"],
      "NUL bytes; this looks like a binary file, not text"),
+    (["item2vec", "--input", "{good}", "--output", "v.txt", "--min-count", "99"],
+     "seen at least --min-count 99 times"),
 ])
 def test_errors_name_the_flags_not_the_parameters(capsys, tmp_path, files, args,
                                                   message):
