@@ -58,7 +58,8 @@ def test_word2vec_is_reproducible_with_a_seed(tmp_path, corpus_file):
     outs = []
     for name in ("a.txt", "b.txt"):
         res = run("word2vec", "-train", path, "-output", tmp_path / name,
-                  "-size", 8, "-min-count", 1, "-iter", 1, "-seed", 5, "--quiet", "-threads", 1)
+                  "-size", 8, "-min-count", 1, "-iter", 1, "-seed", 5, "--quiet",
+                  "-threads", 1)
         assert res.returncode == 0, res.stderr
         outs.append((tmp_path / name).read_bytes())
     assert outs[0] == outs[1]
@@ -359,7 +360,8 @@ def test_cli_outputs_pinned(capsys, tmp_path):
     edges, folder = _pinned_inputs(tmp_path)
     runs = {
         "node2vec": ["node2vec", "--input", edges, "--dimensions", 6,
-                     "--walk-length", 8, "--num-walks", 3, "--seed", 4, "--quiet", "--workers", 1],
+                     "--walk-length", 8, "--num-walks", 3, "--seed", 4, "--quiet",
+                     "--workers", 1],
         "node2vec-weighted": ["node2vec", "--input", edges, "--dimensions", 6,
                               "--walk-length", 8, "--num-walks", 3, "--weighted",
                               "--q", 2, "--seed", 4, "--quiet", "--workers", 1],

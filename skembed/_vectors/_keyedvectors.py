@@ -936,7 +936,9 @@ class KeyedVectors:
             key_to_index[key] = len(key_to_index)
         vectors = np.concatenate([self._vectors, weights[~present]])
         if replace and present.any():
-            rows = [key_to_index[k] for k, old in zip(keys, present, strict=True) if old]
+            rows = [
+                key_to_index[k] for k, old in zip(keys, present, strict=True) if old
+            ]
             vectors[rows] = weights[present]
         if self.counts is not None:
             self.counts = np.concatenate(
