@@ -795,8 +795,8 @@ def read_edgelist(path, weighted, encoding="utf-8", errors="strict", *,
 
 def _read_npz_graph(path, weighted):
     """pecanpy's ``.npz`` graphs: CSR (``IDs``, ``data``, ``indptr``,
-    ``indices``) or dense (``IDs``, ``data``); rows are out-edges. Without
-    ``weighted`` every edge weighs 1, as pecanpy."""
+    ``indices``) or dense (``IDs``, ``data``); rows are out-edges. With
+    ``weighted=False`` every edge weighs 1, as pecanpy."""
     try:
         with np.load(path, allow_pickle=False) as raw:
             arrays = {key: raw[key] for key in raw.files}
@@ -824,7 +824,7 @@ def _read_npz_graph(path, weighted):
             "indptr, indices (CSR) or IDs and an n x n data (dense); got arrays "
             f"{sorted(arrays)}"
         )
-    if not weighted:
+    if weighted is False:  # None (line): the file's weights
         graph.data[:] = 1.0
     return graph, names
 
