@@ -14,8 +14,10 @@ scikit-learn pipeline and set beside the one-hot / TF-IDF baseline:
 * ``Node2VecEmbedder``: vectors of the user-movie graph, combined per
   (user, movie) pair by ``EdgeFeatures``.
 
-Item2vec and node2vec learn from who rated what (never from the ratings
-themselves) on all rows, as recommender systems do; the supervised parts are
+The item2vec and node2vec rows are *transductive*: their histories and
+graph hold the interactions of every rating, the cross-validation test rows'
+included (who rated what, never the ratings, the labels), as a recommender
+trained on the whole log is; the table marks them. The supervised parts are
 cross-validated. The demo prints a table and saves a 2-D map of the movie
 vectors to ``demo_output/``. Nothing is written anywhere else.
 """
@@ -41,6 +43,10 @@ from ._tabular._entity import EntityEmbeddingEncoder
 from ._text._word2vec import Word2VecVectorizer
 
 __all__ = ["main"]
+
+
+#: the mark of the rows whose embedding sees the test rows' interactions
+TRANSDUCTIVE = "[transductive]"
 
 
 def _step(message, t0):
@@ -103,7 +109,7 @@ def build_searches(histories, edges, quick, random_state=0):
             ]),
             {"features__ee__max_dim": [4, 16]},
         ),
-        "one-hot user + Item2Vec(movie)": (
+        f"one-hot user + Item2Vec(movie) {TRANSDUCTIVE}": (
             Pipeline([
                 ("features", ColumnTransformer([
                     ("user", onehot(), ["userId"]),
@@ -130,7 +136,7 @@ def build_searches(histories, edges, quick, random_state=0):
             ]),
             {"features__text__pooling": ["mean", "sif"]},
         ),
-        "one-hot ids + Node2Vec(user-movie edge)": (
+        f"one-hot ids + Node2Vec(user-movie edge) {TRANSDUCTIVE}": (
             Pipeline([
                 ("features", ColumnTransformer([
                     ("ids", onehot(), ["userId", "movieId"]),
@@ -168,18 +174,72 @@ def plot_movies(item2vec, df, path, n_movies=400):
     for genre in sorted(first.unique()):
         mask = (first == genre).to_numpy()
         ax.scatter(xy[mask, 0], xy[mask, 1], s=14, alpha=0.75, label=genre)
-    # label the eight most rated movies (``movies`` is sorted by rating count)
-    for i in range(min(8, len(movies))):
-        title = df.loc[df["movieId"] == movies[i], "title"].iloc[0]
-        ax.annotate(title[:30], xy[i], xytext=(4, 4), textcoords="offset points",
-                    fontsize=7)
-        ax.scatter(*xy[i], s=30, facecolors="none", edgecolors="black")
     ax.set_title("Item2Vec movie vectors (PCA), coloured by first genre")
     ax.legend(fontsize=8)
     fig.tight_layout()
+    # label the eight most rated movies (``movies`` is sorted by rating count)
+    n_labels = min(8, len(movies))
+    titles = [df.loc[df["movieId"] == m, "title"].iloc[0][:30]
+              for m in movies[:n_labels]]
+    ax.scatter(xy[:n_labels, 0], xy[:n_labels, 1], s=30, facecolors="none",
+               edgecolors="black")
+    place_labels(ax, xy[:n_labels], titles)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+#: where a label may go around its point (offset in points, alignment),
+#: nearest first; a label that fits nowhere is drawn further out with a line
+_LABEL_SPOTS = [
+    ((4, 4), "left", "bottom"), ((4, -4), "left", "top"),
+    ((-4, 4), "right", "bottom"), ((-4, -4), "right", "top"),
+    ((0, 9), "center", "bottom"), ((0, -9), "center", "top"),
+    ((14, 14), "left", "bottom"), ((-14, -14), "right", "top"),
+    ((14, -14), "left", "top"), ((-14, 14), "right", "bottom"),
+    ((0, 24), "center", "bottom"), ((0, -24), "center", "top"),
+]
+
+
+def place_labels(ax, points, labels, fontsize=7):
+    """Annotate ``points`` with ``labels`` so that no two labels overlap
+    (nor leave the axes): each takes the first free spot of
+    :data:`_LABEL_SPOTS`, else steps further out along a leader line.
+    Returns the labels' boxes in display coordinates."""
+    from matplotlib.text import Text
+
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed = []
+    for point, label in zip(points, labels, strict=True):
+        spots = list(_LABEL_SPOTS) + [
+            ((0, sign * 24 * k), "center", "bottom" if sign > 0 else "top")
+            for k in range(2, 12) for sign in (1, -1)
+        ]
+        for offset, ha, va in spots:
+            far = abs(offset[0]) + abs(offset[1]) > 20
+            text = ax.annotate(
+                label, point, xytext=offset, textcoords="offset points",
+                ha=ha, va=va, fontsize=fontsize,
+                arrowprops={"arrowstyle": "-", "lw": 0.5} if far else None,
+            )
+            # the text's own box (an Annotation's includes its leader line)
+            text.update_positions(renderer)
+            box = Text.get_window_extent(text, renderer).expanded(1.05, 1.15)
+            inside = (frame.x0 <= box.x0 and box.x1 <= frame.x1
+                      and frame.y0 <= box.y0 and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()
+        else:  # nowhere free: keep the nearest spot rather than no label
+            offset, ha, va = _LABEL_SPOTS[0]
+            text = ax.annotate(label, point, xytext=offset,
+                               textcoords="offset points", ha=ha, va=va,
+                               fontsize=fontsize)
+            text.update_positions(renderer)
+            placed.append(Text.get_window_extent(text, renderer))
+    return placed
 
 
 def main(argv=None):
@@ -231,9 +291,17 @@ def main(argv=None):
             item2vec = features.named_transformers_["movie"]
     table = pd.DataFrame(rows)
     os.makedirs(args.output_dir, exist_ok=True)
-    with pd.option_context("display.width", 140, "display.max_colwidth", 60,
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60,
                            "display.float_format", "{:.4f}".format):
-        print("\n" + table.to_string(index=False) + "\n")
+        text = table.to_string(
+            index=False, formatters={"search seconds": "{:.1f}".format}
+        )
+        print("\n" + text + "\n")
+    print(
+        f"{TRANSDUCTIVE}: the item histories and the user-movie graph hold the "
+        "interactions of every rating, the CV\ntest rows' included (who rated "
+        "what, never the ratings), as a recommender trained on the whole log.\n"
+    )
     table.to_csv(os.path.join(args.output_dir, "results.csv"), index=False)
     png = plot_movies(item2vec, full, os.path.join(args.output_dir, "movies.png"))
     if png:

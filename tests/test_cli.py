@@ -19,11 +19,12 @@ def run(*args, cwd=None):
 def test_help_lists_the_commands():
     out = run("--help")
     assert out.returncode == 0
-    for command in ("word2vec", "node2vec", "item2vec"):
+    for command in ("word2vec", "node2vec", "deepwalk", "line", "item2vec"):
         assert command in out.stdout
     out = run("word2vec", "--help")
     for flag in ("-size", "-window", "-negative", "-min-count", "-sample",
-                 "-iter", "-threads", "-cbow", "-binary"):
+                 "-iter", "-threads", "-cbow", "-binary", "-hs", "-save-vocab",
+                 "-read-vocab", "-classes", "-debug", "-alpha"):
         assert flag in out.stdout
 
 
@@ -57,7 +58,8 @@ def test_word2vec_is_reproducible_with_a_seed(tmp_path, corpus_file):
     outs = []
     for name in ("a.txt", "b.txt"):
         res = run("word2vec", "-train", path, "-output", tmp_path / name,
-                  "-size", 8, "-min-count", 1, "-iter", 1, "-seed", 5, "-q")
+                  "-size", 8, "-min-count", 1, "-iter", 1, "-seed", 5, "--quiet",
+                  "-threads", 1)
         assert res.returncode == 0, res.stderr
         outs.append((tmp_path / name).read_bytes())
     assert outs[0] == outs[1]
@@ -71,7 +73,7 @@ def test_word2vec_reads_a_directory(tmp_path, corpus_file):
     (folder / "part1.txt").write_text("\n".join(text[:200]))
     (folder / "part2.txt").write_text("\n".join(text[200:]))
     res = run("word2vec", "-train", folder, "-output", tmp_path / "v.txt",
-              "-size", 8, "-min-count", 1, "-iter", 1, "-q")
+              "-size", 8, "-min-count", 1, "-iter", 1, "--quiet", "-threads", 1)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "v.txt").read_text().splitlines()[0] == "34 8"
 
@@ -180,12 +182,12 @@ def files(tmp_path):
 def _train_args(command, path, output):
     if command == "word2vec":
         return ["word2vec", "-train", path, "-output", output, "-size", 4,
-                "-iter", 1, "-min-count", 1, "-sample", 0, "-q"]
+                "-iter", 1, "-min-count", 1, "-sample", 0, "--quiet"]
     if command == "item2vec":
         return ["item2vec", "--input", path, "--output", output, "--dimensions",
-                4, "--epochs", 1, "-q"]
+                4, "--epochs", 1, "--quiet"]
     return ["node2vec", "--input", path, "--output", output, "--dimensions", 4,
-            "--walk-length", 5, "--num-walks", 2, "-q"]
+            "--walk-length", 5, "--num-walks", 2, "--quiet"]
 
 
 @pytest.mark.parametrize("command", ["word2vec", "item2vec", "node2vec"])
@@ -301,6 +303,8 @@ def test_edge_list_comments_blank_lines_commas_and_ignored_weights(
     ("word2vec", ["-train", "-output", "-size", "--encoding", "--decode-errors"]),
     ("node2vec", ["--input", "--output", "--weighted", "--encoding"]),
     ("item2vec", ["--input", "--output", "--context", "--encoding"]),
+    ("deepwalk", ["--input", "--output", "--number-walks", "--workers"]),
+    ("line", ["-train", "-output", "-order", "-samples", "-rho", "-threads"]),
 ])
 def test_help_of_each_subcommand(capsys, command, flags):
     code, out, _ = cli(capsys, command, "--help")
@@ -336,9 +340,11 @@ def _pinned_inputs(tmp_path):
 #: sha256 (first 16 hex digits) of the CLI's output files for the inputs
 #: of _pinned_inputs, pinned before the readers streamed (issue #8)
 CLI_DIGESTS = {
-    "node2vec": "d87c089aec792276",
-    "node2vec-weighted": "736914f447abe038",
-    "node2vec-directed": "b4779bfe5318817c",
+    # changed on purpose by #18: --walk-length counts steps as pecanpy's
+    # (N + 1 nodes); `--walk-length 7` gives the former "d87c089aec792276"
+    "node2vec": "8fec0c9129a92c51",
+    "node2vec-weighted": "26fa550542a1f01a",
+    "node2vec-directed": "3940c67e3c575f01",
     # changed on purpose by #16: the default set context is now sampled
     # (n_context=10 partners per occurrence), not all pairs
     "item2vec": "a2d9341fbe1ece9b",
@@ -354,18 +360,19 @@ def test_cli_outputs_pinned(capsys, tmp_path):
     edges, folder = _pinned_inputs(tmp_path)
     runs = {
         "node2vec": ["node2vec", "--input", edges, "--dimensions", 6,
-                     "--walk-length", 8, "--num-walks", 3, "--seed", 4, "-q"],
+                     "--walk-length", 8, "--num-walks", 3, "--seed", 4, "--quiet",
+                     "--workers", 1],
         "node2vec-weighted": ["node2vec", "--input", edges, "--dimensions", 6,
                               "--walk-length", 8, "--num-walks", 3, "--weighted",
-                              "--q", 2, "--seed", 4, "-q"],
+                              "--q", 2, "--seed", 4, "--quiet", "--workers", 1],
         "node2vec-directed": ["node2vec", "--input", edges, "--dimensions", 6,
                               "--walk-length", 8, "--num-walks", 3, "--directed",
-                              "--weighted", "--binary", "-q"],
+                              "--weighted", "--binary", "--quiet", "--workers", 1],
         "item2vec": ["item2vec", "--input", folder, "--dimensions", 6,
-                     "--epochs", 3, "--seed", 4, "-q"],
+                     "--epochs", 3, "--seed", 4, "--quiet", "--workers", 1],
         "item2vec-sequence": ["item2vec", "--input", folder / "part1.txt",
                               "--dimensions", 6, "--context", "sequence",
-                              "--min-count", 2, "--binary", "-q"],
+                              "--min-count", 2, "--binary", "--quiet", "--workers", 1],
     }
     got = {}
     for name, args in runs.items():
@@ -391,3 +398,475 @@ def test_read_edgelist_streams_into_int32_codes(tmp_path):
     np.testing.assert_array_equal(weights, [1.0, 2.0, 0.5, 1.0])
     edges, weights, names = read_edgelist(str(path), weighted=False)
     assert weights is None and names == ["b", "c", "d", "a", "e"]
+
+
+# ------------------------------------------- the reference tools' command lines
+# What each flag maps to is checked on the estimator the command builds
+# (recorded, not trained: fast); a few real runs check the files.
+class _Built(Exception):
+    pass
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """``built(name)``: run a command line up to the estimator it builds and
+    return the keyword arguments it was given."""
+    import skembed._cli as cli_module
+
+    def record(**params):
+        record.params = params
+        raise _Built
+
+    def run_until_built(*args, estimator="Word2VecVectorizer", factory=record):
+        monkeypatch.setattr(cli_module, estimator, factory)
+        with pytest.raises(_Built):
+            cli_module.main([str(a) for a in args])
+        return factory.params
+
+    return run_until_built
+
+
+def test_word2vec_takes_word2vec_c_defaults(built, corpus_file, tmp_path):
+    """No flag: word2vec.c's defaults -- CBOW, 100 dimensions, window 5,
+    sample 1e-3, 5 negatives, 5 epochs, min-count 5, alpha 0.05 for CBOW --
+    and every core (word2vec.c: 12 threads)."""
+    out = tmp_path / "v.txt"
+    params = built("word2vec", "-train", corpus_file[0], "-output", out)
+    expected = dict(algorithm="cbow", n_components=100, window=5, sample=1e-3,
+                    negative=5, n_epochs=5, min_count=5, learning_rate=0.05,
+                    n_jobs=-1, verbose=1)
+    assert {k: params[k] for k in expected} == expected
+    # -cbow 0: skip-gram, whose default alpha is 0.025 (word2vec.c)
+    params = built("word2vec", "-train", corpus_file[0], "-output", out,
+                   "-cbow", 0)
+    assert (params["algorithm"], params["learning_rate"]) == ("skipgram", 0.025)
+    params = built("word2vec", "-train", corpus_file[0], "-output", out,
+                   "-cbow", 0, "-alpha", 0.1)
+    assert params["learning_rate"] == 0.1
+
+
+@pytest.mark.parametrize("spellings", [
+    [["-min-count", 2], ["-min_count", 2], ["--min-count", 2], ["--min_count", 2]],
+    [["-threads", 3], ["--workers", 3], ["--threads", 3], ["-workers", 3]],
+    [["-seed", 4], ["--seed", 4], ["--random_state", 4], ["--random-state", 4]],
+    [["-size", 16], ["--dimensions", 16]],
+    [["-iter", 2], ["--epochs", 2]],
+    [["-window", 3], ["--window-size", 3], ["--window_size", 3]],
+    [["-binary", 1], ["--binary"], ["-binary"], ["--binary", 1]],
+    [["-debug", 0], ["--quiet"], ["-quiet"], ["--verbose", 0]],
+    [["-hs", 0, "-sample", 0], ["-sample", 0, "-hs", 0]],
+])
+def test_word2vec_spellings_are_the_same_flag(built, corpus_file, tmp_path,
+                                               spellings):
+    """word2vec.c's, gensim-standalone's and pecanpy's spellings of a flag
+    build the same model (`-hs 0` used to fail as `-h s`)."""
+    import skembed._cli as cli_module
+
+    seen = []
+    for flags in spellings:
+        args = cli_module._parser().parse_args(
+            ["word2vec", "-train", str(corpus_file[0]), "-output", "v.txt",
+             *map(str, flags)]
+        )
+        seen.append(vars(args))
+    assert all(s == seen[0] for s in seen[1:])
+    params = built("word2vec", "-train", corpus_file[0], "-output",
+                   tmp_path / "v.txt", *spellings[0])
+    assert params["n_components"] in (16, 100)
+
+
+def test_word2vec_hs_is_refused_until_the_estimator_has_it(
+    built, capsys, corpus_file, tmp_path
+):
+    args = ["word2vec", "-train", corpus_file[0], "-output", tmp_path / "v.txt",
+            "-hs", 1]
+    code, out, err = cli(capsys, *args)
+    assert_one_error_line(code, err, "word2vec", "-hs 1: hierarchical softmax "
+                          "is not implemented", "-negative 5")
+    assert out == ""
+
+    def with_hs(*, hs=0, **params):  # an estimator that has grown `hs`
+        with_hs.params = dict(params, hs=hs)
+        raise _Built
+
+    params = built(*args, factory=with_hs)
+    assert params["hs"] == 1
+
+
+def test_word2vec_classes_is_refused(capsys, corpus_file, tmp_path):
+    code, _, err = cli(capsys, "word2vec", "-train", corpus_file[0], "-output",
+                       tmp_path / "v.txt", "-classes", 10)
+    assert_one_error_line(code, err, "word2vec", "-classes 10: word classes are "
+                          "not implemented", "KMeans")
+
+
+def test_node2vec_takes_pecanpy_defaults(built, tmp_path):
+    """pecanpy's defaults: 128 dimensions, walks of 80 steps (81 nodes), 10
+    walks per node, window 10, 1 epoch, p = q = 1, SparseOTF (on-the-fly
+    steps: our rejection sampler), every core; --random_state is the seed."""
+    edges = tmp_path / "e.edg"
+    edges.write_text("a\tb\nb\tc\n")
+    params = built("node2vec", "--input", edges, "--output", tmp_path / "o.emb",
+                   estimator="Node2VecEmbedder")
+    expected = dict(n_components=128, walk_length=81, n_walks=10, window=10,
+                    n_epochs=1, p=1.0, q=1.0, sampler="rejection", n_jobs=-1,
+                    negative=5)
+    assert {k: params[k] for k in expected} == expected
+    params = built("node2vec", "--input", edges, "--output", tmp_path / "o.emb",
+                   "--mode", "PreComp", "--random_state", 7, "--workers", 2,
+                   "--p", 0.5, "--q", 2, estimator="Node2VecEmbedder")
+    assert (params["sampler"], params["random_state"], params["n_jobs"],
+            params["p"], params["q"]) == ("alias", 7, 2, 0.5, 2.0)
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--mode", "FirstOrderUnweighted", "--q", 2],
+     "--mode FirstOrderUnweighted needs --p 1 --q 1"),
+    (["--mode", "PreCompFirstOrder", "--p", 2], "--mode PreCompFirstOrder needs"),
+    (["--mode", "FirstOrderUnweighted", "--weighted"], "needs an unweighted graph"),
+    (["--extend"], "--extend: node2vec+ is not implemented"),
+    (["--p", 0], "--p must be positive, got 0.0"),
+])
+def test_node2vec_refuses_what_pecanpy_refuses(capsys, tmp_path, flags, message):
+    edges = tmp_path / "e.edg"
+    edges.write_text("a\tb\t1\nb\tc\t1\n")
+    code, _, err = cli(capsys, "node2vec", "--input", edges, "--output",
+                       tmp_path / "o.emb", *flags)
+    assert_one_error_line(code, err, "node2vec", message)
+
+
+def test_progress_goes_to_stderr_and_stdout_stays_empty(capsys, tmp_path, files):
+    code, out, err = cli(capsys, "word2vec", "-train", files["good"], "-output",
+                         tmp_path / "v.txt", "-size", 4, "-iter", 2,
+                         "-min-count", 1, "-threads", 1)
+    assert code == 0, err
+    assert out == ""
+    assert "epoch 2/2" in err and "[skembed word2vec] wrote 4 vectors" in err
+
+
+def test_version(capsys):
+    from skembed import __version__
+
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0 and out.strip() == f"skembed {__version__}"
+
+
+def test_pruning_error_speaks_the_command_line(capsys, tmp_path, files):
+    code, _, err = cli(capsys, "word2vec", "-train", files["good"], "-output",
+                       tmp_path / "v.txt", "-min-count", 1000, "--quiet")
+    assert_one_error_line(
+        code, err, "word2vec", "no word occurs -min-count 1000 times or more in "
+        "its 30 lines (words are separated by white space); lower -min-count",
+    )
+    assert "build_analyzer" not in err and "min_count" not in err
+
+
+# ------------------------------------------------------------ compressed input
+def _compress(path, suffix, name=None):
+    import bz2
+    import gzip
+    import lzma
+
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[suffix]
+    target = path.with_name(name or path.name + suffix)
+    with opener(target, "wb") as f:
+        f.write(path.read_bytes())
+    return target
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_input_trains_as_the_plain_file(capsys, tmp_path, files,
+                                                   suffix):
+    """The same bytes out for a compressed corpus (no `--encoding latin-1`
+    hint): word2vec, item2vec and node2vec; compressed data under a plain
+    name is recognised by its first bytes."""
+    edges = tmp_path / "edges.txt"
+    edges.write_text("".join(f"n{i} n{(i * 7 + 1) % 13}\n" for i in range(13)))
+    for command, source in [("word2vec", files["good"]),
+                            ("item2vec", files["baskets"]),
+                            ("node2vec", edges)]:
+        outs = []
+        for path in (source, _compress(source, suffix),
+                     _compress(source, suffix, name=f"plain-{command}.txt")):
+            out = tmp_path / f"{command}-{path.name}.vec"
+            code, _, err = cli(capsys, *_train_args(command, path, out),
+                               "--workers", 1)
+            assert code == 0, err
+            outs.append(out.read_bytes())
+        assert outs[1] == outs[0] and outs[2] == outs[0]
+
+
+def test_a_damaged_archive_is_one_clear_error(capsys, tmp_path, files):
+    broken = tmp_path / "broken.txt.gz"
+    broken.write_bytes(_compress(files["good"], ".gz").read_bytes()[:40])
+    code, _, err = cli(capsys, *_train_args("word2vec", broken, tmp_path / "v"))
+    assert_one_error_line(code, err, "word2vec", "cannot read (a truncated or "
+                          "damaged archive?)")
+    assert "latin-1" not in err
+
+
+# ------------------------------------------------------------- edge list files
+@pytest.mark.parametrize("text, flags, nodes, told", [
+    # pecanpy-style CSV header over numeric ids: skipped, said on stderr
+    ("source,target\n1,2\n2,3\n3,1\n", [], ["1", "2", "3"], "column 1 holds numbers"),
+    # a weight column named in the header, string ids
+    ("src dst weight\na b 1\nb c 2\nc a 1\n", ["--weighted"], ["a", "b", "c"],
+     "column 3 holds numbers"),
+    # column names alone
+    ("source target\na b\nb c\nc a\n", [], ["a", "b", "c"], "column names"),
+    # no header
+    ("a b\nb c\nc a\n", [], ["a", "b", "c"], None),
+    # forced either way
+    ("x y\na b\nb c\n", ["--header", 1], ["a", "b", "c"], "--header 1"),
+    ("source,target\n1,2\n2,3\n", ["--header", 0], ["1", "2", "3", "source",
+                                                    "target"], None),
+])
+@pytest.mark.filterwarnings("ignore:.*saw no training token")
+def test_edge_list_headers(capsys, tmp_path, text, flags, nodes, told):
+    path = tmp_path / "edges.csv"
+    path.write_text(text)
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, "node2vec", "--input", path, "--output", out,
+                       "--dimensions", 4, "--walk-length", 4, "--num-walks", 2,
+                       *flags)
+    assert code == 0, err
+    written = sorted(line.split()[0] for line in out.read_text().splitlines()[1:])
+    assert written == nodes
+    if told is None:
+        assert "as a header" not in err
+    else:
+        assert f"skipped line 1 {text.splitlines()[0]!r} as a header" in err
+        assert told in err
+
+
+def test_delimiter_keeps_ids_with_spaces(capsys, tmp_path):
+    path = tmp_path / "cities.tsv"
+    path.write_text("New York\tBoston\t2\nBoston\tSan Jose\t1\n"
+                    "San Jose\tNew York\t1\n")
+    out = tmp_path / "v.npz"  # ids with spaces: not for the word2vec format
+    code, _, err = cli(capsys, "node2vec", "--input", path, "--output", out,
+                       "--dimensions", 4, "--walk-length", 4, "--weighted",
+                       "--delimiter", "\\t")
+    assert code == 0, err
+    with np.load(out) as raw:
+        assert sorted(raw["IDs"].tolist()) == ["Boston", "New York", "San Jose"]
+    # without it, white space splits "New York": a clear error
+    code, _, err = cli(capsys, "node2vec", "--input", path, "--output", out,
+                       "--weighted")
+    assert_one_error_line(code, err, "node2vec", "line 1: expected src dst "
+                          "weight, got 4 column(s)", "see --delimiter")
+
+
+def _karate_edges(path, weighted=False):
+    nx = pytest.importorskip("networkx")
+    graph = nx.karate_club_graph()
+    path.write_text("".join(
+        f"{u}\t{v}" + ("\t" + str(1 + (u + v) % 3) if weighted else "") + "\n"
+        for u, v in graph.edges()
+    ))
+    return path
+
+
+def test_pecanpy_npz_graphs_in_and_vectors_out(capsys, tmp_path):
+    """--task tocsr writes pecanpy's CSR .npz (IDs, data, indptr, indices);
+    training on it gives the vectors of the edge list it came from; an
+    --output ending in .npz holds IDs and data as pecanpy's."""
+    edges = _karate_edges(tmp_path / "karate.edg", weighted=True)
+    csr = tmp_path / "karate.csr.npz"
+    code, _, err = cli(capsys, "node2vec", "--input", edges, "--output", csr,
+                       "--task", "tocsr", "--weighted")
+    assert code == 0, err
+    with np.load(csr) as raw:
+        assert sorted(raw.files) == ["IDs", "data", "indices", "indptr"]
+        assert raw["indptr"].dtype == np.uint32 and raw["data"].dtype == np.float32
+        assert raw["indptr"][-1] == 2 * 78 and len(raw["IDs"]) == 34
+    dense = tmp_path / "karate.dense.npz"
+    code, _, err = cli(capsys, "node2vec", "--input", edges, "--output", dense,
+                       "--task", "todense", "--weighted")
+    assert code == 0, err
+    with np.load(dense) as raw:
+        assert raw["data"].shape == (34, 34)
+        np.testing.assert_array_equal(raw["data"], raw["data"].T)
+    vectors = {}
+    for name, source in [("edg", edges), ("csr", csr), ("dense", dense)]:
+        out = tmp_path / f"{name}.npz"
+        code, _, err = cli(capsys, "node2vec", "--input", source, "--output", out,
+                           "--dimensions", 8, "--walk-length", 10, "--num-walks",
+                           2, "--weighted", "--q", 2, "--workers", 1)
+        assert code == 0, err
+        with np.load(out) as raw:
+            assert sorted(raw.files) == ["IDs", "data"]
+            vectors[name] = dict(zip(raw["IDs"].tolist(), raw["data"]))
+    assert set(vectors["csr"]) == set(vectors["edg"]) == set(map(str, range(34)))
+    for node, vector in vectors["edg"].items():
+        np.testing.assert_allclose(vectors["csr"][node], vector, rtol=1e-5)
+        np.testing.assert_allclose(vectors["dense"][node], vector, rtol=1e-5)
+
+
+def test_npz_that_is_not_a_graph(capsys, tmp_path):
+    path = tmp_path / "x.npz"
+    np.savez(path, vectors=np.zeros(3))
+    code, _, err = cli(capsys, "node2vec", "--input", path, "--output",
+                       tmp_path / "o")
+    assert_one_error_line(code, err, "node2vec", "expected pecanpy's .npz graph",
+                          "got arrays ['vectors']")
+
+
+@pytest.mark.parametrize("command, flags", [
+    ("deepwalk", ["--number-walks", 2, "--representation-size", 8,
+                  "--walk-length", 10]),
+    ("line", ["-size", 8, "-order", 2, "-samples", 0.01, "-rho", 0.025,
+              "-negative", 5, "-threads", 1, "-binary", 1]),
+])
+def test_deepwalk_and_line_subcommands(capsys, tmp_path, command, flags):
+    gensim_models = pytest.importorskip("gensim.models")
+    edges = _karate_edges(tmp_path / "karate.edg", weighted=command == "line")
+    out = tmp_path / "v.bin"
+    flag = "-train" if command == "line" else "--input"
+    code, _, err = cli(capsys, command, flag, edges, "-output", out, *flags)
+    assert code == 0, err
+    kv = gensim_models.KeyedVectors.load_word2vec_format(
+        str(out), binary=command == "line"
+    )
+    assert len(kv) == 34 and kv.vector_size == 8
+
+
+def test_line_flags_map_to_the_estimator(built, tmp_path):
+    edges = tmp_path / "e.txt"
+    edges.write_text("a b 2\nb c 1\n")
+    params = built("line", "-train", edges, "-output", tmp_path / "v",
+                   estimator="LINEEmbedder")
+    assert (params["n_components"], params["order"], params["n_samples"],
+            params["learning_rate"], params["negative"]) == (100, 2, 10**6, 0.025, 5)
+    params = built("line", "-train", edges, "-output", tmp_path / "v", "-order",
+                   "both", "-samples", 2.5, estimator="LINEEmbedder")
+    assert (params["order"], params["n_samples"]) == ("both", 2_500_000)
+
+
+# ------------------------------------------------------- vocabulary files
+def test_save_vocab_and_read_vocab(capsys, tmp_path, files):
+    """-save-vocab writes word2vec.c's file (</s> with the number of lines
+    first, then words by decreasing count; alone, without -output, no
+    training); -read-vocab trains only its words with a count >= -min-count."""
+    from collections import Counter
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a a a b b c\na b d\n" * 5)
+    vocab = tmp_path / "vocab.txt"
+    code, _, err = cli(capsys, "word2vec", "-train", corpus, "-save-vocab", vocab,
+                       "-min-count", 5)
+    assert code == 0, err
+    assert vocab.read_text().splitlines() == [
+        "</s> 10", "a 20", "b 15", "c 5", "d 5",
+    ]
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, "word2vec", "-train", corpus, "-output", out,
+                       "-size", 4, "-min-count", 1, "-save-vocab", vocab,
+                       "-threads", 1)
+    assert code == 0, err
+    counts = Counter(corpus.read_text().split())
+    lines = vocab.read_text().splitlines()
+    assert lines[0] == "</s> 10"
+    assert {w: int(c) for w, c in map(str.split, lines[1:])} == counts
+    vocab.write_text("</s> 10\na 20\nb 15\nc 4\nzzz 9\n")
+    code, _, err = cli(capsys, "word2vec", "-train", corpus, "-output", out,
+                       "-size", 4, "-read-vocab", vocab, "-threads", 1)
+    assert code == 0, err
+    words = sorted(line.split()[0] for line in out.read_text().splitlines()[1:])
+    assert words == ["a", "b"]  # c: 4 < -min-count 5; zzz: not in the text
+    vocab.write_text("a twenty\n")
+    code, _, err = cli(capsys, "word2vec", "-train", corpus, "-output", out,
+                       "-read-vocab", vocab)
+    assert_one_error_line(code, err, "word2vec", f"-read-vocab '{vocab}'",
+                          "line 1")
+
+
+def test_accuracy_is_reported_on_stderr(capsys, tmp_path, corpus_file):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": planted\nt0w0 t0w1 t0w2 t0w3\nt0w0 t0w1 t1w0 t1w1\n")
+    code, out, err = cli(capsys, "word2vec", "-train", corpus_file[0], "-output",
+                         tmp_path / "v.txt", "-size", 8, "-min-count", 1,
+                         "-iter", 1, "-accuracy", questions, "-threads", 1)
+    assert code == 0, err
+    assert out == ""
+    assert "analogy accuracy" in err and "on 2 questions" in err
+
+
+# ------------------------------------------------- the README's command lines
+def _readme_cli_lines():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [line for line in block.splitlines() if line.startswith("python -m")]
+
+
+def test_readme_runs_a_word2vec_c_and_a_pecanpy_command_unchanged(
+    capsys, tmp_path, monkeypatch
+):
+    """The README's word2vec.c line (demo-word.sh's flags) and pecanpy line
+    (its README's) run as written, on small stand-ins for their files."""
+    import shlex
+
+    lines = _readme_cli_lines()
+    assert any("-cbow 1" in line and "-hs 0" in line for line in lines)
+    assert any("--mode" in line for line in lines)
+    monkeypatch.chdir(tmp_path)
+    sentences, _ = planted_synonym_corpus(n_sentences=300)
+    (tmp_path / "text8").write_text("\n".join(" ".join(s) for s in sentences))
+    _karate_edges(tmp_path / "karate.edg")
+    (tmp_path / "baskets.txt").write_text("a b c\nb c d\n" * 10)
+    for line in lines:
+        argv = shlex.split(line)
+        assert argv[:3] == ["python", "-m", "skembed"]
+        code, out, err = cli(capsys, *argv[3:])
+        assert code == 0, (line, err)
+        assert out == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["word2vec", "-train", "{good}", "-output", "v.txt", "-alpha", "-1"],
+     "-alpha must be a float in the range (0.0, inf). Got -1.0"),
+    (["word2vec", "-train", "{good}", "-output", "v.txt", "-negative", "0"],
+     "-negative must be positive (or 0 with -hs 1), got 0"),
+    (["item2vec", "--input", "{good}", "--output", "v.txt", "--max-context", "0"],
+     "--max-context must be positive, got 0"),
+    (["node2vec", "--input", "{png}", "--output", "v.txt"],
+     "NUL bytes; this looks like a binary file, not text"),
+    (["item2vec", "--input", "{good}", "--output", "v.txt", "--min-count", "99"],
+     "seen at least --min-count 99 times"),
+])
+def test_errors_name_the_flags_not_the_parameters(capsys, tmp_path, files, args,
+                                                  message):
+    png = tmp_path / "image.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    args = [a.format(good=files["good"], png=png) for a in args]
+    code, _, err = cli(capsys, *args, "--quiet")
+    assert_one_error_line(code, err, args[0], message)
+    assert "parameter of" not in err and "latin-1" not in err
+
+
+def test_word2vec_c_command_line_trains_the_cbow_model_of_its_defaults(
+    capsys, tmp_path, corpus_file
+):
+    """Not only the parameters: the vectors a bare word2vec.c command line
+    writes are those of Word2VecVectorizer with word2vec.c's defaults (CBOW,
+    alpha 0.05, ...) on the file's lines split on white space."""
+    from skembed import KeyedVectors, Word2VecVectorizer
+
+    path, _ = corpus_file
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, "word2vec", "-train", path, "-output", out,
+                       "-size", 12, "-iter", 2, "-threads", 1, "-seed", 3)
+    assert code == 0, err
+    written = KeyedVectors.load_word2vec_format(out)
+    lines = path.read_text().splitlines()
+    reference = Word2VecVectorizer(
+        analyzer=str.split, algorithm="cbow", n_components=12, window=5,
+        negative=5, min_count=5, sample=1e-3, n_epochs=2, learning_rate=0.05,
+        random_state=3,
+    ).fit(lines)
+    assert written.index_to_key == reference.wv_.index_to_key
+    np.testing.assert_allclose(written.vectors, reference.wv_.vectors, atol=1e-6)

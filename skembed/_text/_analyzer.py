@@ -21,13 +21,19 @@ function ``document -> list of str`` and :func:`iter_documents` validates and
 decodes an input column.
 """
 
+import logging
 import re
+import time
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .._validation import check_column
+from .._vectors._formats import open_input
 from .._vectors._subwords import CJK_CHARACTERS
+
+#: skembed's logger (messages of third-party libraries it quiets go here)
+logger = logging.getLogger("skembed")
 
 __all__ = [
     "CJK_CHARACTERS",
@@ -89,12 +95,57 @@ def cjk_tokenize(text, word_pattern=r"(?u)\b\w\w+\b"):
     return tokens
 
 
+#: set once jieba's dictionary is loaded in this process
+_jieba_loaded = False
+
+
+def _load_jieba():
+    """Import jieba and load its dictionary, once per process.
+
+    jieba prints "Building prefix dict ... Loading model cost ..." on its
+    own console handler in every process that segments; left at jieba's
+    default level, that logger is raised to WARNING, and the load is said
+    once on the ``skembed`` logger (INFO) instead, with jieba's version: the
+    one place that tells that jieba, not the built-in CJK rule, ran.
+    """
+    global _jieba_loaded
+    import jieba
+
+    if not _jieba_loaded:
+        jieba_logger = getattr(jieba, "default_logger", logging.getLogger("jieba"))
+        if jieba_logger.level in (logging.NOTSET, logging.DEBUG):  # jieba's own
+            jieba_logger.setLevel(logging.WARNING)
+        t0 = time.perf_counter()
+        jieba.initialize()
+        logger.info(
+            "jieba %s: dictionary loaded in %.1f s",
+            getattr(jieba, "__version__", "(unknown version)"),
+            time.perf_counter() - t0,
+        )
+        _jieba_loaded = True
+    return jieba
+
+
 def jieba_tokenize(text):
     """jieba's words of ``text``; spaces and punctuation (which jieba returns
     as tokens) are dropped. Module-level, so estimators holding it pickle."""
-    import jieba
+    return [t for t in _load_jieba().lcut(text) if _HAS_WORD_CHAR.search(t)]
 
-    return [t for t in jieba.lcut(text) if _HAS_WORD_CHAR.search(t)]
+
+def describe_tokenizer(tokenizer, analyzer="word"):
+    """Which tokenizer runs, in words, for ``verbose`` output."""
+    if callable(analyzer):
+        return f"analyzer {getattr(analyzer, '__name__', type(analyzer).__name__)}"
+    if tokenizer is None:
+        return "token_pattern, built-in CJK rule for documents with CJK characters"
+    if tokenizer == "cjk":
+        return "built-in CJK rule"
+    if tokenizer == "jieba" or tokenizer is jieba_tokenize:
+        try:
+            return f"jieba {_load_jieba().__version__}"
+        except (ImportError, AttributeError):
+            return "jieba"
+    return f"tokenizer {getattr(tokenizer, '__name__', type(tokenizer).__name__)}"
 
 
 def _jieba_tokenizer():
@@ -166,6 +217,11 @@ def build_analyzer(
     """
     if callable(analyzer):
         return analyzer
+    if analyzer != "word":
+        raise ValueError(
+            f"analyzer must be 'word' or a callable str -> list of str; got "
+            f"{analyzer!r}. Character n-grams are FastTextVectorizer's subwords."
+        )
     stop = _resolve_stop_words(stop_words)
     pattern = re.compile(token_pattern)
     if tokenizer is None:
@@ -259,7 +315,7 @@ def iter_documents(
         if input == "filename" and (
             isinstance(doc, (str, bytes)) or hasattr(doc, "__fspath__")
         ):
-            with open(doc, "rb") as fh:
+            with open_input(doc) as fh:  # .gz / .bz2 / .xz decompressed
                 doc = fh.read()
         elif input == "file" and hasattr(doc, "read"):
             doc = doc.read()

@@ -28,7 +28,12 @@ from .._fitted import (
 )
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors
-from ._analyzer import build_analyzer, check_documents, iter_documents
+from ._analyzer import (
+    build_analyzer,
+    check_documents,
+    describe_tokenizer,
+    iter_documents,
+)
 
 __all__ = ["Doc2VecVectorizer"]
 
@@ -85,7 +90,8 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         Normalise each output row to unit L2 norm (zero rows stay zero).
     input : {"content", "filename", "file"}, default="content"
         As in scikit-learn: the items of ``X`` are the texts, paths of files
-        to read, or objects with a ``read`` method.
+        to read (``.gz``, ``.bz2`` and ``.xz`` files are decompressed), or
+        objects with a ``read`` method.
     encoding : str, default="utf-8"
         Encoding of bytes and files.
     decode_error : {"strict", "ignore", "replace"}, default="strict"
@@ -290,6 +296,9 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     def build_analyzer(self):
         """Return the callable ``str -> list of str`` used on raw text.
 
+        An ``analyzer`` other than ``"word"`` or a callable (e.g.
+        ``"char"``) raises a ``ValueError``, as ``fit`` does.
+
         Returns
         -------
         analyzer : callable
@@ -344,7 +353,8 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 )
             progress.log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count}; "
+                f"tokens by {describe_tokenizer(self.tokenizer, self.analyzer)})"
             )
             blocks = (
                 (corpus.indptr, corpus.ids)

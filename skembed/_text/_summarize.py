@@ -32,7 +32,13 @@ from .._compat import (
 )
 from .._fitted import INT, STR, Kind
 from .._progress import CallbackSupportMixin
-from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
+from ._analyzer import (
+    CJK_CHARACTERS,
+    check_documents,
+    cjk_tokenize,
+    jieba_tokenize,
+    logger,
+)
 from ._sentences import split_sentences
 from ._word2vec import Word2VecVectorizer
 
@@ -80,6 +86,11 @@ def _jieba_available():
 def _default_vectorizer(kind, language, n_tokens, random_state):
     """The vectorizer used when ``vectorizer`` is None, "word2vec" or "tfidf"."""
     jieba = language == "zh" and _jieba_available()
+    if language == "zh":  # results depend on it: say which segmenter runs
+        logger.info(
+            "summarize: Chinese text, segmented by %s",
+            "jieba" if jieba else "the built-in CJK rule (jieba is not installed)",
+        )
     if kind == "tfidf":
         return TfidfVectorizer(
             tokenizer=jieba_tokenize if jieba else cjk_tokenize,

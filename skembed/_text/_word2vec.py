@@ -33,9 +33,25 @@ from .._fitted import (
 )
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
-from ._analyzer import build_analyzer, check_documents, iter_documents
+from ._analyzer import (
+    build_analyzer,
+    check_documents,
+    describe_tokenizer,
+    iter_documents,
+)
 
 __all__ = ["Word2VecVectorizer"]
+
+
+class _NoVocabularyError(ValueError):
+    """No token of the training documents reaches ``min_count``: a
+    ``ValueError`` that also carries the numbers, so that the command line
+    can say it in its own words (``-min-count``, lines)."""
+
+    def __init__(self, n_docs, min_count, message):
+        super().__init__(message)
+        self.n_docs = n_docs
+        self.min_count = min_count
 
 
 class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
@@ -102,9 +118,11 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     vectors : str, path, KeyedVectors or None, default=None
         Pretrained vectors instead of training: a file in word2vec text or
         binary, GloVe or fastText ``.vec`` format (read with
-        :func:`skembed.load_vectors`), a :class:`skembed.KeyedVectors`, or
+        :func:`skembed.load_vectors`), a :class:`skembed.KeyedVectors`,
         any object with ``index_to_key`` and ``vectors`` (such as gensim's
-        ``KeyedVectors``). ``fit`` then only learns the pooling statistics
+        ``KeyedVectors``), or a model whose ``wv`` is one (gensim's
+        ``Word2Vec``, ``FastText``: their word vectors; gensim is never
+        imported). ``fit`` then only learns the pooling statistics
         (idf, SIF) on ``X``, unless ``fine_tune``.
     fine_tune : bool or int, default=False
         With ``vectors``: continue training them on ``X`` for ``n_epochs``
@@ -112,7 +130,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         pretrained one (words outside it are ignored).
     input : {"content", "filename", "file"}, default="content"
         As in scikit-learn: the items of ``X`` are the texts, paths of files
-        to read, or objects with a ``read`` method.
+        to read (``.gz``, ``.bz2`` and ``.xz`` files are decompressed), or
+        objects with a ``read`` method.
     encoding : str, default="utf-8"
         Encoding of bytes and files.
     decode_error : {"strict", "ignore", "replace"}, default="strict"
@@ -335,6 +354,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     def build_analyzer(self):
         """Return the callable ``str -> list of str`` used on raw text.
 
+        An ``analyzer`` other than ``"word"`` or a callable (e.g.
+        ``"char"``) raises a ``ValueError``, as ``fit`` does.
+
         Returns
         -------
         analyzer : callable
@@ -367,12 +389,17 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
             return load_vectors(vectors)
+        if not hasattr(vectors, "index_to_key") and hasattr(
+            getattr(vectors, "wv", None), "index_to_key"
+        ):
+            vectors = vectors.wv  # a gensim model (Word2Vec, FastText): its words
         if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
             return KeyedVectors(list(vectors.index_to_key), vectors.vectors)
         raise TypeError(
             "vectors must be None, a path to a vectors file, a "
-            "skembed.KeyedVectors or an object with index_to_key and vectors "
-            f"attributes (such as gensim's KeyedVectors); got "
+            "skembed.KeyedVectors, an object with index_to_key and vectors "
+            "attributes (such as gensim's KeyedVectors) or a model with such a "
+            f"wv attribute (such as gensim's Word2Vec); got "
             f"{type(vectors).__name__}."
         )
 
@@ -421,7 +448,9 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         overrides = {}
         if pretrained is None:
             if not keys:
-                raise ValueError(
+                raise _NoVocabularyError(
+                    n_docs,
+                    self.min_count,
                     f"After pruning, no words remain: no token of the {n_docs} "
                     f"documents occurs min_count={self.min_count} times, or the "
                     "tokenisation produced no token at all (the default "
@@ -431,7 +460,8 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 )
             self._log(
                 f"{n_docs:,} documents, {int(counts.sum()):,} tokens in the "
-                f"vocabulary of {len(keys):,} words (min_count={self.min_count})"
+                f"vocabulary of {len(keys):,} words (min_count={self.min_count}; "
+                f"tokens by {describe_tokenizer(self.tokenizer, self.analyzer)})"
             )
         else:
             self._log(

@@ -37,6 +37,7 @@ import pandas as pd
 from ._subwords import SubwordTable
 
 __all__ = [
+    "open_input",
     "read_vocab",
     "write_vocab",
     "read_word2vec",
@@ -73,6 +74,29 @@ def _compressor(path):
     if lower.endswith((".xz", ".lzma")):
         return lzma.open
     return open
+
+
+#: first bytes of the compressed formats every reader of text decompresses
+_MAGIC = (
+    (b"\x1f\x8b", gzip.open),
+    (b"BZh", bz2.open),
+    (b"\xfd7zXZ\x00", lzma.open),
+)
+
+
+def open_input(path):
+    """Open a file for reading in binary, decompressed: ``.gz``, ``.bz2`` and
+    ``.xz`` by their name, and gzip / bzip2 / xz data under any other name by
+    its first bytes (a corpus is never read as compressed bytes)."""
+    opener = _compressor(path)
+    if opener is open:
+        with open(path, "rb") as f:
+            head = f.read(6)
+        for magic, candidate in _MAGIC:
+            if head.startswith(magic):
+                opener = candidate
+                break
+    return opener(path, "rb")
 
 
 class _Opened:

@@ -823,6 +823,145 @@ class KeyedVectors:
         except TypeError:  # keys of mixed, unorderable types
             return used[int(np.argmin(dists))]
 
+    def most_similar_to_given(self, key1, keys_list):
+        """The key of ``keys_list`` most similar (cosine) to ``key1``, as gensim.
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["cat", "dog", "car"], [[1, 0.1], [1, 0.2], [0, 1]])
+        >>> kv.most_similar_to_given("cat", ["car", "dog"])
+        'dog'
+        """
+        if isinstance(keys_list, str):
+            raise ValueError("most_similar_to_given: keys_list must be a list of "
+                             f"keys; got the str {keys_list!r}.")
+        keys_list = list(keys_list)
+        if not keys_list:
+            raise ValueError("most_similar_to_given: keys_list is empty; expected "
+                             "at least one key.")
+        scores = [self.similarity(key1, key) for key in keys_list]
+        return keys_list[int(np.argmax(scores))]
+
+    def closer_than(self, key1, key2):
+        """Keys closer (cosine distance) to ``key1`` than ``key2`` is, ``key1``
+        excluded, in row order -- gensim's ``closer_than``.
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a", "b", "c", "d"],
+        ...                   [[1, 0], [1, 0.1], [1, 0.5], [0, 1]])
+        >>> kv.closer_than("a", "c")
+        ['b']
+        >>> kv.rank("a", "c")
+        2
+        """
+        distances = self.distances(key1)
+        index1, index2 = self._index(key1), self._index(key2)
+        closer = np.flatnonzero(distances < distances[index2])
+        return [self.index_to_key[i] for i in closer.tolist() if i != index1]
+
+    def rank(self, key1, key2):
+        """Rank of ``key2`` among all keys by distance from ``key1`` (1 is the
+        nearest): ``len(closer_than(key1, key2)) + 1``, as gensim."""
+        return len(self.closer_than(key1, key2)) + 1
+
+    def relative_cosine_similarity(self, wa, wb, topn=10):
+        """``similarity(wa, wb)`` divided by the sum of the similarities of the
+        ``topn`` keys most similar to ``wa`` (Leeuwenberg et al., 2016), as
+        gensim: above about 0.10 at ``topn=10``, ``wb`` is closer to ``wa``
+        than an arbitrary key is.
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a", "b", "c"], [[1, 0], [1, 1], [0, 1]])
+        >>> round(kv.relative_cosine_similarity("a", "b", topn=2), 4)
+        1.0
+        """
+        sims = self.similar_by_key(wa, topn=topn)
+        if not sims:
+            raise ValueError(
+                "relative_cosine_similarity: no key is similar to "
+                f"{wa!r} (topn={topn}, {len(self)} keys); nothing to divide by."
+            )
+        return self.similarity(wa, wb) / sum(score for _, score in sims)
+
+    # ---------------------------------------------------------------- editing
+    def add_vectors(self, keys, weights, replace=False):
+        """Append keys and their vectors, as gensim's ``add_vectors``.
+
+        A key already present keeps its vector unless ``replace=True``. New
+        keys get count 0 when ``counts`` are known. ``index_to_key`` and
+        ``key_to_index`` are replaced by new objects, so the ``vocabulary_``
+        of an estimator whose ``wv_`` this is stays as fitted.
+
+        Parameters
+        ----------
+        keys : key or list of keys
+            One key (then ``weights`` is one vector) or a list of keys,
+            unique.
+        weights : array-like of shape (n_keys, vector_size) or (vector_size,)
+        replace : bool, default=False
+            Overwrite the vectors of keys already present.
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a"], [[1.0, 0.0]])
+        >>> kv.add_vectors(["b", "a"], [[0.0, 1.0], [5.0, 5.0]])
+        >>> kv.index_to_key, kv["a"].tolist()
+        (['a', 'b'], [1.0, 0.0])
+        """
+        if isinstance(keys, (list, tuple, np.ndarray)):
+            keys = list(keys)
+        else:
+            keys = [keys]
+            weights = np.asarray(weights).reshape(1, -1)
+        weights = np.asarray(weights, dtype=np.float32)
+        if weights.ndim != 2 or weights.shape != (len(keys), self.vector_size):
+            raise ValueError(
+                f"add_vectors: weights must have shape ({len(keys)}, "
+                f"{self.vector_size}), one vector of the keys' size per key; got "
+                f"shape {weights.shape}."
+            )
+        if len(set(keys)) != len(keys):
+            raise ValueError("add_vectors: keys must be unique; got "
+                             f"{len(keys) - len(set(keys))} repeated key(s).")
+        present = np.array([key in self.key_to_index for key in keys], dtype=bool)
+        added = [key for key, old in zip(keys, present, strict=True) if not old]
+        key_to_index = dict(self.key_to_index)
+        for key in added:
+            key_to_index[key] = len(key_to_index)
+        vectors = np.concatenate([self._vectors, weights[~present]])
+        if replace and present.any():
+            rows = [
+                key_to_index[k] for k, old in zip(keys, present, strict=True) if old
+            ]
+            vectors[rows] = weights[present]
+        if self.counts is not None:
+            self.counts = np.concatenate(
+                [self.counts, np.zeros(len(added), dtype=np.int64)]
+            )
+        self.index_to_key = self.index_to_key + added
+        self.key_to_index = key_to_index
+        self.vectors = vectors
+
+    def add_vector(self, key, vector):
+        """Add one key and its vector; returns its row (a key already present
+        keeps its vector, as in :meth:`add_vectors`).
+
+        Examples
+        --------
+        >>> from skembed import KeyedVectors
+        >>> kv = KeyedVectors(["a"], [[1.0, 0.0]])
+        >>> kv.add_vector("b", [0.0, 1.0])
+        1
+        """
+        self.add_vectors([key], np.asarray(vector, dtype=np.float32).reshape(1, -1))
+        return self.key_to_index[key]
+
     # ------------------------------------------------------------- evaluation
     def _ok_vocab(self, restrict_vocab, case_insensitive):
         ok = {}

@@ -175,3 +175,40 @@ def test_cjk_rule(text):
     # and texts without CJK characters tokenise as the plain pattern
     if not _CJK.search(text):
         assert tokens == re.findall(r"(?u)\b\w\w+\b", text)
+
+
+def test_jieba_loads_once_through_logging_and_verbose_names_it():
+    """#18: jieba's "Building prefix dict ... Loading model cost" console
+    lines are gone; the load is one INFO line of the "skembed" logger, and
+    verbose output says which tokenizer ran."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("jieba")
+    code = (
+        "import logging\n"
+        "from skembed import Word2VecVectorizer\n"
+        "docs = ['我们喜欢自然语言处理', '自然语言处理很有趣'] * 5\n"
+        "Word2VecVectorizer(tokenizer='jieba', min_count=1, n_components=4,\n"
+        "                   n_epochs=1, verbose=1).fit(docs)\n"
+        "logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')\n"
+        "Word2VecVectorizer(tokenizer='jieba', min_count=1, n_components=4,\n"
+        "                   n_epochs=1).fit(docs)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "Building prefix dict" not in out.stderr
+    assert "Loading model cost" not in out.stderr
+    assert "tokens by jieba 0." in out.stderr  # the verbose vocabulary line
+    # loaded once per process: before logging was configured, so not shown
+    assert "jieba" not in out.stderr.replace("tokens by jieba", "")
+
+
+def test_describe_tokenizer():
+    from skembed._text._analyzer import describe_tokenizer
+
+    assert describe_tokenizer(None).startswith("token_pattern, built-in CJK")
+    assert describe_tokenizer("cjk") == "built-in CJK rule"
+    assert describe_tokenizer(None, str.split) == "analyzer split"
+    assert describe_tokenizer(str.split) == "tokenizer split"

@@ -680,6 +680,26 @@ def test_pretrained_without_fine_tune(docs, tmp_path):
     )
 
 
+def test_pretrained_gensim_model_object(docs):
+    """#18: a gensim Word2Vec model itself (its ``wv``), without skembed
+    importing gensim."""
+    import sys
+
+    gensim = pytest.importorskip("gensim")
+    token_lists = [d.lower().split() for d in docs]
+    model = gensim.models.Word2Vec(token_lists, vector_size=6, min_count=2,
+                                   workers=1, seed=0)
+    from_model = Word2VecVectorizer(vectors=model).fit(docs)
+    from_wv = Word2VecVectorizer(vectors=model.wv).fit(docs)
+    assert from_model.wv_.index_to_key == model.wv.index_to_key
+    np.testing.assert_array_equal(from_model.embedding_, model.wv.vectors)
+    np.testing.assert_array_equal(from_model.transform(docs), from_wv.transform(docs))
+    with pytest.raises(TypeError, match="a model with such a wv attribute"):
+        Word2VecVectorizer(vectors=object()).fit(docs)
+    source = sys.modules["skembed._text._word2vec"].__file__
+    assert "import gensim" not in open(source, encoding="utf8").read()
+
+
 @pytest.mark.parametrize("fmt", ["text", "binary", "glove"])
 def test_pretrained_from_file(docs, tmp_path, fmt):
     trained = _small(n_components=6).fit(docs)
@@ -899,3 +919,39 @@ def test_loss_curve_is_nan_for_an_epoch_without_pairs():
     assert all(np.isfinite(c[~np.isnan(c)]).all() for c in curves)
     no_sampling = Word2VecVectorizer(n_components=4, min_count=1, sample=0)
     assert np.isfinite(no_sampling.fit(["aa bb", "cc dd ee"]).loss_curve_).all()
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_char_analyzer_is_refused_by_build_analyzer_as_by_fit(analyzer):
+    """#18: build_analyzer() used to return word tokens for "char"."""
+    vec = Word2VecVectorizer(analyzer=analyzer, min_count=1)
+    with pytest.raises(ValueError, match="analyzer"):
+        vec.fit(["some text here"])
+    with pytest.raises(ValueError, match="analyzer must be 'word' or a callable"):
+        vec.build_analyzer()
+
+
+def test_fit_reads_compressed_files(tmp_path):
+    """#18: input="filename" decompresses .gz / .bz2 / .xz (and compressed
+    data under a plain name), as load_vectors does."""
+    import bz2
+    import gzip
+    import lzma
+
+    text = "the cat sat on the mat\nthe dog sat on the log\n" * 20
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text)
+    paths = [plain]
+    for suffix, opener in ((".gz", gzip.open), (".bz2", bz2.open),
+                           (".xz", lzma.open)):
+        for name in (f"c{suffix}", f"c{suffix}.txt"):
+            with opener(tmp_path / name, "wt") as f:
+                f.write(text)
+            paths.append(tmp_path / name)
+    outs = [
+        Word2VecVectorizer(n_components=4, min_count=1, random_state=0,
+                           input="filename").fit_transform([p, plain])
+        for p in paths
+    ]
+    for out in outs[1:]:
+        np.testing.assert_array_equal(out, outs[0])

@@ -402,3 +402,86 @@ def test_unpickles_state_of_first_release(kv):
     restored = KeyedVectors.__new__(KeyedVectors)
     restored.__setstate__(old_state)
     assert restored.most_similar("cat", topn=1)[0][0] == "dog"
+
+
+# ------------------------------------------- gensim's query and editing methods
+@pytest.fixture
+def kv_pair():
+    """The same vectors in skembed and in gensim."""
+    gensim_models = pytest.importorskip("gensim.models")
+    rng = np.random.RandomState(0)
+    keys = [f"w{i}" for i in range(40)]
+    vectors = rng.normal(size=(40, 6)).astype(np.float32)
+    ours = KeyedVectors(keys, vectors, counts=np.arange(40, 0, -1))
+    theirs = gensim_models.KeyedVectors(6)
+    theirs.add_vectors(keys, vectors)
+    return ours, theirs
+
+
+def test_closer_than_rank_and_given_match_gensim(kv_pair):
+    ours, theirs = kv_pair
+    for a, b in [("w0", "w5"), ("w3", "w39"), ("w7", "w8"), ("w1", "w1")]:
+        assert ours.closer_than(a, b) == theirs.closer_than(a, b)
+        assert ours.rank(a, b) == theirs.rank(a, b)
+    for given in (["w1", "w2", "w3"], ["w9"], ["w30", "w0", "w12"]):
+        assert ours.most_similar_to_given("w0", given) == \
+            theirs.most_similar_to_given("w0", given)
+    with pytest.raises(ValueError, match="keys_list is empty"):
+        ours.most_similar_to_given("w0", [])
+    with pytest.raises(KeyError):
+        ours.rank("w0", "missing")
+
+
+@pytest.mark.parametrize("topn", [1, 3, 10])
+def test_relative_cosine_similarity_matches_gensim(kv_pair, topn):
+    ours, theirs = kv_pair
+    for a, b in [("w0", "w1"), ("w4", "w20")]:
+        # gensim's own formula, from its similar_by_word and similarity
+        sims = theirs.similar_by_word(a, topn=topn)
+        expected = float(theirs.similarity(a, b)) / sum(s for _, s in sims)
+        assert ours.relative_cosine_similarity(a, b, topn=topn) == \
+            pytest.approx(expected, rel=1e-5)
+        if hasattr(theirs, "relative_cosine_similarity"):
+            assert ours.relative_cosine_similarity(a, b, topn=topn) == \
+                pytest.approx(theirs.relative_cosine_similarity(a, b, topn),
+                              rel=1e-5)
+
+
+def test_add_vectors_and_add_vector_match_gensim(kv_pair):
+    ours, theirs = kv_pair
+    rng = np.random.RandomState(1)
+    new = rng.normal(size=(3, 6)).astype(np.float32)
+    keys = ["w2", "x1", "x2"]  # w2 is present: kept unless replace
+    for replace in (False, True):
+        o = KeyedVectors(list(ours.index_to_key), ours.vectors, counts=ours.counts)
+        t = type(theirs)(6)
+        t.add_vectors(list(theirs.index_to_key), theirs.vectors.copy())
+        before = o.key_to_index
+        o.add_vectors(keys, new, replace=replace)
+        t.add_vectors(keys, new, replace=replace)
+        assert o.index_to_key == t.index_to_key
+        np.testing.assert_array_equal(o.vectors, t.vectors)
+        assert o.key_to_index == t.key_to_index and before is not o.key_to_index
+        assert o.counts.tolist()[-2:] == [0, 0]
+        got, want = o.most_similar("x1", topn=3), t.most_similar("x1", topn=3)
+        assert [k for k, _ in got] == [k for k, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
+    o = KeyedVectors(["a"], [[1.0, 0.0]])
+    assert o.add_vector("b", np.array([0.0, 1.0])) == 1
+    assert o.add_vector("b", [5.0, 5.0]) == 1 and o["b"].tolist() == [0.0, 1.0]
+    with pytest.raises(ValueError, match=r"weights must have shape \(2, 2\)"):
+        o.add_vectors(["c", "d"], np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="keys must be unique"):
+        o.add_vectors(["c", "c"], np.zeros((2, 2)))
+
+
+def test_add_vectors_leaves_a_fitted_vocabulary_alone():
+    from skembed import Word2VecVectorizer
+
+    docs = ["the cat sat on the mat", "the dog sat on the log"] * 5
+    vec = Word2VecVectorizer(n_components=4, min_count=1, random_state=0).fit(docs)
+    n_words = len(vec.vocabulary_)
+    vec.wv_.add_vector("zebra", np.ones(4))
+    assert "zebra" in vec.wv_ and "zebra" not in vec.vocabulary_
+    assert len(vec.vocabulary_) == n_words
+    assert vec.transform(["zebra cat"]).shape == (1, 4)
