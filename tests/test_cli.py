@@ -870,3 +870,27 @@ def test_word2vec_c_command_line_trains_the_cbow_model_of_its_defaults(
     ).fit(lines)
     assert written.index_to_key == reference.wv_.index_to_key
     np.testing.assert_allclose(written.vectors, reference.wv_.vectors, atol=1e-6)
+
+
+def test_weights_of_npz_graphs(monkeypatch, tmp_path):
+    """pecanpy: without --weighted every edge of a .npz graph weighs 1; line
+    keeps the weights by default, as for its edge lists."""
+    import scipy.sparse as sp
+
+    import skembed._cli as cli_module
+
+    path = tmp_path / "g.csr.npz"
+    graph = sp.csr_matrix(np.array([[0, 3.0, 0], [3.0, 0, 1.0], [0, 1.0, 0]]))
+    np.savez(path, IDs=np.array(["a", "b", "c"]), data=graph.data.astype(np.float32),
+             indptr=graph.indptr.astype(np.uint32),
+             indices=graph.indices.astype(np.uint32))
+    for command, flags, weights in [("node2vec", [], [1, 1, 1, 1]),
+                                    ("node2vec", ["--weighted"], [3, 3, 1, 1]),
+                                    ("line", [], [3, 3, 1, 1]),
+                                    ("line", ["--weighted", 0], [1, 1, 1, 1])]:
+        args = cli_module._parser().parse_args(
+            [command, "--input", str(path), "--output", "o", *map(str, flags)]
+        )
+        read, names = cli_module._read_graph(args)
+        assert names == ["a", "b", "c"]
+        assert read.data.tolist() == weights, (command, flags)
