@@ -54,6 +54,7 @@ from ._model_loading import (
     clear_model_cache,
 )
 from ._vector_cache import _STORE_FORMAT, _store_root, _VectorStore
+from ._base import l2_normalize_rows
 
 __all__ = ["ContextualVectorizer", "clear_model_cache"]
 
@@ -639,9 +640,7 @@ class ContextualVectorizer(
                     stacklevel=3,
                 )
         if (self.model_norm_ if self.norm == "auto" else self.norm) == "l2":
-            norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
-            nonzero = norms > 0
-            out[nonzero] /= norms[nonzero, None].astype(np.float32)
+            l2_normalize_rows(out)
         return out
 
     def _encode(self, unique, todo, result, store, keys, n_cached, identity):

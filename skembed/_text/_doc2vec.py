@@ -29,16 +29,15 @@ from .._fitted import (
 from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors
 from ._analyzer import (
-    build_analyzer,
     check_documents,
     describe_tokenizer,
-    iter_documents,
 )
+from ._base import _TextMixin, l2_normalize_rows
 
 __all__ = ["Doc2VecVectorizer"]
 
 
-class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
+class Doc2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     """Convert raw text to trained document vectors (Doc2Vec, PV-DBOW).
 
     A sibling of :class:`Word2VecVectorizer` whose document vectors are
@@ -292,38 +291,6 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    # ------------------------------------------------------------------ input
-    def build_analyzer(self):
-        """Return the callable ``str -> list of str`` used on raw text.
-
-        An ``analyzer`` other than ``"word"`` or a callable (e.g.
-        ``"char"``) raises a ``ValueError``, as ``fit`` does.
-
-        Returns
-        -------
-        analyzer : callable
-        """
-        return build_analyzer(
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            stop_words=self.stop_words,
-            preprocessor=self.preprocessor,
-            tokenizer=self.tokenizer,
-            analyzer=self.analyzer,
-        )
-
-    def _token_lists(self, docs):
-        return iter_documents(
-            docs,
-            self.build_analyzer(),
-            input=self.input,
-            encoding=self.encoding,
-            decode_error=self.decode_error,
-        )
-
-    def _log(self, message):
-        Progress(type(self).__name__, self.verbose).log(message)
-
     # -------------------------------------------------------------------- fit
     def _fit(self, X):
         """Fit; return the trained document vectors (empty documents zero)."""
@@ -483,14 +450,4 @@ class Doc2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         return self._normalize(out)
 
     def _normalize(self, out):
-        if self.norm == "l2":
-            norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
-            nonzero = norms > 0
-            out[nonzero] /= norms[nonzero, None].astype(np.float32)
-        return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
+        return l2_normalize_rows(out) if self.norm == "l2" else out

@@ -31,14 +31,12 @@ from .._fitted import (
     check_width,
     instance_of,
 )
-from .._progress import Progress
 from .._vectors._keyedvectors import KeyedVectors, load_vectors
 from ._analyzer import (
-    build_analyzer,
     check_documents,
     describe_tokenizer,
-    iter_documents,
 )
+from ._base import _TextMixin, l2_normalize_rows
 
 __all__ = ["Word2VecVectorizer"]
 
@@ -54,7 +52,7 @@ class _NoVocabularyError(ValueError):
         self.min_count = min_count
 
 
-class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
+class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
     """Convert raw text to document vectors pooled from word2vec vectors.
 
     A sibling of :class:`~sklearn.feature_extraction.text.TfidfVectorizer`:
@@ -351,38 +349,6 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ input
-    def build_analyzer(self):
-        """Return the callable ``str -> list of str`` used on raw text.
-
-        An ``analyzer`` other than ``"word"`` or a callable (e.g.
-        ``"char"``) raises a ``ValueError``, as ``fit`` does.
-
-        Returns
-        -------
-        analyzer : callable
-        """
-        return build_analyzer(
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            stop_words=self.stop_words,
-            preprocessor=self.preprocessor,
-            tokenizer=self.tokenizer,
-            analyzer=self.analyzer,
-        )
-
-    def _token_lists(self, X):
-        docs = check_documents(X)
-        return iter_documents(
-            docs,
-            self.build_analyzer(),
-            input=self.input,
-            encoding=self.encoding,
-            decode_error=self.decode_error,
-        )
-
-    def _log(self, message):
-        Progress(type(self).__name__, self.verbose).log(message)
-
     def _pretrained(self):
         vectors = self.vectors
         if isinstance(vectors, KeyedVectors):
@@ -408,7 +374,7 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         """Fit and return the training corpus, a :class:`_MemoryCorpus` or
         (more than ``_SPILL_TOKENS`` tokens + documents) a
         :class:`_SpilledCorpus` still open on disk: the caller closes it."""
-        token_lists = self._token_lists(X)
+        token_lists = self._token_lists(check_documents(X))
         rng = check_random_state(self.random_state)
         pretrained = None if self.vectors is None else self._pretrained()
         keys, counts, corpus = _scan(
@@ -689,13 +655,5 @@ class Word2VecVectorizer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 u = self.sif_component_
                 out -= np.outer(out @ u, u)
         if self.norm == "l2":
-            norms = np.sqrt(np.einsum("ij,ij->i", out, out, dtype=np.float64))
-            nonzero = norms > 0
-            out[nonzero] /= norms[nonzero, None].astype(np.float32)
+            l2_normalize_rows(out)
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
