@@ -34,7 +34,7 @@ from .._fitted import (
     one_of,
     optional,
 )
-from . import _net
+from . import _effects, _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
     _FIRST,
@@ -290,6 +290,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "_n_rows": array(np.int64, 1),
         "embedding_dims_": list_of(_INT),
         "_init_seed": INT,
+        "_intercept": array(np.float64, 1),
+        "_effects": list_of(array(np.float64, 2)),
+        "effect_shrinkage_": array(np.float64, 2),
         "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
         "loss_curve_": FLOATS,
         "validation_loss_": FLOATS,
@@ -663,7 +666,23 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         return dims
 
     # ---------------------------------------------------------------- training
+    def _fit_effects(self, codes, y_enc):
+        """Shrunken level effects (closed form), see ``_effects``."""
+        n_eff = len(self.classes_) if self.target_type_ == "multiclass" else 1
+        return _effects.fit_level_effects(
+            codes, self._n_rows, y_enc, self.target_type_, n_eff
+        )
+
     def _train(self, codes, numeric, y_enc, n_out, init_seed, train_seed, name):
+        """Level effects, then the network on top of them (as an offset).
+
+        Returns ``(intercept, effects, shrinkage, net, info)``.
+        """
+        intercept, effects, shrinkage = self._fit_effects(codes, y_enc)
+        offset = np.zeros((codes.shape[0], n_out), dtype=np.float32)
+        offset[:, : len(intercept)] = _effects.link(
+            self.target_type_, _effects.effects_offset(intercept, effects, codes)
+        )
         hidden = self._hidden
         net = _net.init_net(
             self._n_rows,
@@ -672,7 +691,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             hidden,
             n_out,
             np.random.RandomState(init_seed),
-            init_std=0.05,
+            init_std=0.01,
+            zero_output=True,
         )
         info = _net.train_net(
             net,
@@ -694,10 +714,16 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             rng=np.random.RandomState(train_seed),
+            offset=offset,
             verbose=self.verbose,
             name=name,
         )
-        return net, info
+        counts = [
+            np.bincount(codes[:, j], minlength=self._n_rows[j])
+            for j in range(codes.shape[1])
+        ]
+        _net.shrink_rows(net, counts, _effects.embedding_prior_counts(shrinkage))
+        return intercept, effects, shrinkage, net, info
 
     def _fit(self, X, y):
         columns, n_samples = self._check_X(X, reset=True)
@@ -726,8 +752,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2)
         )
         name = type(self).__name__
-        self._net, info = self._train(
-            codes, numeric, y_enc, n_out, self._init_seed, train_seed, name
+        self._intercept, self._effects, self.effect_shrinkage_, self._net, info = (
+            self._train(codes, numeric, y_enc, n_out, self._init_seed, train_seed, name)
         )
         self.loss_curve_ = info["loss_curve"]
         self.validation_loss_ = info["validation_loss"]
@@ -749,10 +775,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
     @property
     def embeddings_(self):
-        """dict of str to DataFrame: the trained table of each column.
+        """dict of str to DataFrame: the output rows of each column's levels.
 
-        Built from the fitted arrays on each access, so the fitted state
-        holds only arrays, lists and scalars (safe to share with skops).
+        Per categorical column, its level effect(s) then its embedding, as
+        ``transform`` returns them, indexed by level, then ``"<unknown>"``
+        and (when missing values were seen) ``"<missing>"``. Built from the
+        fitted arrays on each access, so the fitted state holds only arrays,
+        lists and scalars (safe to share with skops).
         """
         if not hasattr(self, "_net"):
             raise AttributeError(
@@ -760,9 +789,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} is not fitted yet."
             )
         names = self._column_names()
+        out_names = self.get_feature_names_out().tolist()
+        tables = self._output_tables(self._intercept, self._effects, self._net)
         embeddings = {}
+        start = 0
         for out_j, j in enumerate(self.categorical_features_):
-            table = self._net.table(out_j)
+            table = tables[out_j]
             rows = [*range(_FIRST, table.shape[0]), _UNKNOWN]
             labels = [*self.categories_[out_j].tolist(), UNKNOWN_LABEL]
             if self._missing_trained[out_j]:
@@ -772,8 +804,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             embeddings[names[j]] = pd.DataFrame(
                 table[rows].astype(self.dtype),
                 index=pd.Index(labels, dtype=object),
-                columns=[f"{names[j]}_emb{k}" for k in range(d)],
+                columns=out_names[start : start + d],
             )
+            start += d
         return embeddings
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -818,26 +851,26 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         """
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
+        no_unknown = np.zeros_like(missing)
+        full_tables = self._output_tables(self._intercept, self._effects, self._net)
         if self.cv is None:
-            out = self._lookup_tables(
-                [self._net.table(j) for j in range(codes.shape[1])],
-                codes,
-                np.zeros_like(missing),
-                missing,
-            )
+            out = self._lookup_tables(full_tables, codes, no_unknown, missing)
             if self.include_prediction:
-                out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+                out = np.hstack([out, self._net_output(
+                    self._net, codes, numeric, self._intercept, self._effects
+                )])
             return out
         splitter = fold_splitter(
             self.cv, self.target_type_ != "continuous", y_enc, self.shuffle,
             self.random_state,
         )
         n = codes.shape[0]
-        width = int(sum(self.embedding_dims_))
+        n_eff = self._n_effects()
+        widths = [n_eff + d for d in self.embedding_dims_]
+        width = int(sum(widths))
         n_pred = self._n_prediction_columns() if self.include_prediction else 0
         out = np.empty((n, width + n_pred), dtype=self.dtype)
-        offsets = np.concatenate([[0], np.cumsum(self.embedding_dims_)])
-        full_tables = [self._net.table(j) for j in range(codes.shape[1])]
+        offsets = np.concatenate([[0], np.cumsum(widths)])
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -850,7 +883,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 )
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
             num_tr = None if numeric is None else numeric[train_idx]
-            net, _ = self._train(
+            intercept, effects, _, net, _ = self._train(
                 np.ascontiguousarray(fold_codes[train_idx]),
                 num_tr,
                 y_enc[train_idx],
@@ -859,20 +892,23 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 train_seed,
                 f"{type(self).__name__} fold {fold}",
             )
+            tables = self._output_tables(intercept, effects, net)
             for j in range(codes.shape[1]):
-                aligned = align_tables(
-                    net.table(j),
-                    full_tables[j],
+                table = tables[j]
+                table[:, n_eff:] = align_tables(
+                    table[:, n_eff:],
+                    full_tables[j][:, n_eff:],
                     counts_list[j],
                     self.category_dropout > 0,
                 )
-                out[test_idx, offsets[j] : offsets[j + 1]] = aligned[
+                out[test_idx, offsets[j] : offsets[j + 1]] = table[
                     fold_codes[test_idx, j]
                 ]
             if n_pred:
                 num_te = None if numeric is None else numeric[test_idx]
+                te_codes = np.ascontiguousarray(fold_codes[test_idx])
                 out[test_idx, width:] = self._net_output(
-                    net, np.ascontiguousarray(fold_codes[test_idx]), num_te
+                    net, te_codes, num_te, intercept, effects
                 )
         if self.handle_missing == "return_nan":
             for j in range(codes.shape[1]):
@@ -880,9 +916,31 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         return out
 
     # ---------------------------------------------------------------- encoding
+    def _n_effects(self):
+        """Effect columns per categorical column: 1, or one per class."""
+        if self.target_type_ == "multiclass":
+            return len(self.classes_)
+        return 1
+
+    def _output_tables(self, intercept, effects, net):
+        """Per column, the (n_rows, n_effects + dim) table of output rows.
+
+        The level effect comes first: ``intercept + b``, a shrunken
+        conditional mean like a target encoding (in target units, or a class
+        probability, one per class for multiclass); then the embedding.
+        """
+        tables = []
+        for j, b in enumerate(effects):
+            eff = intercept[None, :] + b
+            if self.target_type_ == "continuous":
+                eff = eff * self._y_scale + self._y_mean
+            tables.append(np.hstack([eff, net.table(j).astype(np.float64)]))
+        return tables
+
     def _lookup_tables(self, tables, codes, unknown, missing):
         n = codes.shape[0]
-        out = np.empty((n, int(sum(self.embedding_dims_))), dtype=self.dtype)
+        width = int(sum(t.shape[1] for t in tables))
+        out = np.empty((n, width), dtype=self.dtype)
         offset = 0
         for j, table in enumerate(tables):
             d = table.shape[1]
@@ -924,11 +982,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                         f"Found unknown categories {shown} in column {names[j]!r} "
                         "during transform (handle_unknown='error')."
                     )
-        tables = [self._net.table(j) for j in range(codes.shape[1])]
+        tables = self._output_tables(self._intercept, self._effects, self._net)
         out = self._lookup_tables(tables, codes, unknown, missing)
         if self.include_prediction:
             numeric = self._numeric_matrix(columns, fit=False)
-            out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+            out = np.hstack([out, self._net_output(
+                self._net, codes, numeric, self._intercept, self._effects
+            )])
         return out
 
     def _n_prediction_columns(self):
@@ -936,9 +996,17 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             return len(self.classes_)
         return 1
 
-    def _net_output(self, net, codes, numeric):
-        """Network outputs as features: the prediction (continuous) or logits."""
+    def _forward(self, net, codes, numeric, intercept, effects):
+        """Raw outputs of level effects + network (standardized / logits)."""
         out = _net.net_forward(net, codes, numeric).astype(np.float64)
+        out[:, : len(intercept)] += _effects.link(
+            self.target_type_, _effects.effects_offset(intercept, effects, codes)
+        )
+        return out
+
+    def _net_output(self, net, codes, numeric, intercept, effects):
+        """Model outputs as features: the prediction (continuous) or logits."""
+        out = self._forward(net, codes, numeric, intercept, effects)
         if self.target_type_ == "continuous":
             out = out * self._y_scale + self._y_mean
         return out[:, : self._n_prediction_columns()].astype(self.dtype)
@@ -962,7 +1030,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         columns, _ = self._check_X(X, reset=False)
         codes, _, _ = self._transform_codes(columns)
         numeric = self._numeric_matrix(columns, fit=False)
-        out = _net.net_forward(self._net, codes, numeric).astype(np.float64)
+        out = self._forward(self._net, codes, numeric, self._intercept, self._effects)
         if self.target_type_ == "continuous":
             return out[:, 0] * self._y_scale + self._y_mean
         if self.target_type_ == "binary":
@@ -990,7 +1058,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         out = []
+        n_eff = self._n_effects()
         for j, d in zip(self.categorical_features_, self.embedding_dims_, strict=True):
+            if n_eff == 1:
+                out.append(f"{names[j]}_effect")
+            else:
+                out.extend(f"{names[j]}_effect{k}" for k in range(n_eff))
             out.extend(f"{names[j]}_emb{k}" for k in range(d))
         if self.include_prediction:
             k = self._n_prediction_columns()

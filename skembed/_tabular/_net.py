@@ -137,12 +137,15 @@ class EmbeddingNet:
 
 
 def init_net(
-    n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_std, skip=False
+    n_rows, dims, n_numeric, hidden_layer_sizes, n_outputs, rng, init_std, skip=False,
+    zero_output=False,
 ):
     """Random embeddings (normal, ``init_std``) and He-initialised dense layers.
 
     ``skip=True`` adds a linear path from the network input straight to the
     output (zero-initialised), so additive effects need no hidden layer.
+    ``zero_output=True`` zero-initialises the output layer, so that a network
+    trained on top of an offset starts from the offset's predictions.
     """
     n_rows = np.asarray(n_rows, dtype=np.int64)
     dims = np.asarray(dims, dtype=np.int64)
@@ -157,6 +160,8 @@ def init_net(
             (rng.standard_normal((fan_in, fan_out)) * scale).astype(np.float32)
         )
         biases.append(np.zeros(fan_out, dtype=np.float32))
+    if zero_output:
+        weights[-1][...] = 0.0
     skip_w = np.zeros((sizes[0], n_outputs), dtype=np.float32) if skip else None
     return EmbeddingNet(n_rows, dims, n_numeric, weights, biases, flat, skip_w)
 
@@ -173,8 +178,12 @@ def _input_matrix(net, codes, numeric, out=None):
     return out
 
 
-def net_forward(net, codes, numeric=None, batch_size=8192):
-    """Raw network outputs (regression value / logits), shape (n, n_outputs)."""
+def net_forward(net, codes, numeric=None, batch_size=8192, offset=None):
+    """Raw network outputs (regression value / logits), shape (n, n_outputs).
+
+    ``offset`` (n, n_outputs), when given, is added to the outputs (the
+    level effects the network was trained on top of).
+    """
     n = codes.shape[0]
     n_out = net.weights[-1].shape[1]
     result = np.empty((n, n_out), dtype=np.float32)
@@ -192,6 +201,8 @@ def net_forward(net, codes, numeric=None, batch_size=8192):
         result[start:stop] = a @ net.weights[-1] + net.biases[-1]
         if net.skip is not None:
             result[start:stop] += x0 @ net.skip
+    if offset is not None:
+        result += offset
     return result
 
 
@@ -267,6 +278,7 @@ def train_net(
     n_iter_no_change,
     tol,
     rng,
+    offset=None,
     verbose=0,
     name="EntityEmbeddingEncoder",
     beta1=0.9,
@@ -278,7 +290,9 @@ def train_net(
     ``codes`` (n, n_cols) int32 are table rows (row 0 = unknown, which
     ``category_dropout`` substitutes at random so that it gets trained);
     ``numeric`` (n, n_numeric) float32 or None; ``y`` standardized float
-    (continuous), 0/1 float (binary) or int class codes (multiclass).
+    (continuous), 0/1 float (binary) or int class codes (multiclass);
+    ``offset`` (n, n_outputs) float32 or None is added to the network's
+    outputs (the network then learns what the offset misses).
 
     Returns a dict with ``loss_curve``, ``validation_loss``,
     ``validation_scores``, ``n_iter``, ``best_epoch``, ``seconds``.
@@ -293,6 +307,7 @@ def train_net(
     codes_val = np.ascontiguousarray(codes[val_idx])
     num_val = None if numeric is None else numeric[val_idx]
     y_val = y[val_idx]
+    off_val = None if offset is None else offset[val_idx]
     n_train = train_idx.shape[0]
     batch_size = int(min(batch_size, n_train))
     n_cols = codes.shape[1]
@@ -338,6 +353,8 @@ def train_net(
             out = a @ net.weights[-1] + net.biases[-1]
             if net.skip is not None:
                 out += x @ net.skip
+            if offset is not None:
+                out += offset[bidx]
             loss, delta = _loss_and_grad(task, out, y[bidx])
             delta_out = delta
             total += loss * bidx.shape[0]
@@ -386,7 +403,7 @@ def train_net(
         loss_curve.append(total / n_train)
         extra = {}
         if n_val:
-            out_val = net_forward(net, codes_val, num_val)
+            out_val = net_forward(net, codes_val, num_val, offset=off_val)
             vloss = _loss(task, out_val, y_val)
             val_losses.append(vloss)
             val_scores.append(_score(task, out_val, y_val))
@@ -455,3 +472,22 @@ def rotate_to_principal_axes(net, counts):
         if net.skip is not None:
             sk = net.skip
             sk[o : o + d] = (vecs.T @ sk[o : o + d].astype(np.float64)).astype(sk.dtype)
+
+
+def shrink_rows(net, counts, prior_counts):
+    """Shrink each table's rows toward its unknown row (row 0), in place.
+
+    Row ``l`` of column ``j``, trained on ``counts[j][l]`` rows, keeps
+    ``n / (n + prior_counts[j])`` of its offset from the unknown row: rare
+    levels, which the network can only memorise, end near the "average
+    level", as random effects are shrunk toward the mean.
+    """
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        if table.shape[1] == 0:
+            continue
+        n = counts[j].astype(np.float64)
+        keep = n / (n + float(prior_counts[j]))
+        keep[0] = 1.0
+        base = table[0].astype(np.float64)
+        table[...] = (base + (table - base) * keep[:, None]).astype(table.dtype)
