@@ -57,9 +57,10 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa:
 from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder  # noqa: E402
 
-from skembed import EntityEmbeddingEncoder  # noqa: E402
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # the checkout's skembed, not an installed one
+
+from skembed import EntityEmbeddingEncoder  # noqa: E402
 
 
 # ----------------------------------------------------------------- data

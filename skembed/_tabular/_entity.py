@@ -1,6 +1,7 @@
 """EntityEmbeddingEncoder: supervised embeddings of categorical columns."""
 
 import numbers
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -51,6 +52,50 @@ from ._levels import (
 __all__ = ["EntityEmbeddingEncoder"]
 
 _INT = Kind("an int", lambda v: type(v) is int)
+
+#: an embedding is kept if masking it raises the validation loss by more
+#: than this many standard errors
+_KEEP_Z = 2.0
+
+#: ``target_type="auto"`` warns when it infers more classes from a numeric y
+_MANY_CLASSES = 10
+
+#: a float column with more distinct non-integer values is continuous
+_CONTINUOUS_MIN_UNIQUE = 50
+
+
+def _is_datetime(col):
+    dtype = getattr(col, "dtype", None)
+    return dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def _datetime_seconds(col):
+    """Seconds since the epoch (NaT becomes NaN)."""
+    ts = pd.to_datetime(pd.Series(col))
+    if ts.dt.tz is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    out = ts.astype("datetime64[ns]").to_numpy().astype(np.int64) / 1e9
+    out[ts.isna().to_numpy()] = np.nan
+    return out
+
+
+def _is_continuous(col):
+    """Datetimes, and floats with many distinct non-integer values.
+
+    Such columns are measurements, not categories: embedding 2,000 distinct
+    prices would build a 2,001-row table that only memorises the target.
+    """
+    if _is_datetime(col):
+        return True
+    dtype = getattr(col, "dtype", None)
+    if dtype is None or not pd.api.types.is_float_dtype(dtype):
+        return False
+    values = np.asarray(col, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    fractional = values[values != np.round(values)]
+    return len(np.unique(fractional)) > _CONTINUOUS_MIN_UNIQUE
+
+
 
 class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     """Encode categorical columns by supervised entity embeddings.
@@ -126,9 +171,14 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     target_type : {"auto", "continuous", "binary", "multiclass"}, default="auto"
         Task of the network; ``"auto"`` infers it with
         :func:`~sklearn.utils.multiclass.type_of_target`.
-    numeric_features : array-like of str, int or bool, default=None
+    numeric_features : "auto", array-like of str, int or bool or None, \
+            default="auto"
         Columns fed to the network as standardized numbers (missing values
-        become the mean). They are not encoded and not in the output.
+        become the mean; datetimes become seconds since the epoch). They are
+        not encoded and not in the output. ``"auto"`` takes the columns not
+        named in ``categorical_features`` that are datetimes or floats with
+        more than 50 distinct non-integer values (prices, measurements: as
+        categories they would only be memorised); ``None`` takes none.
     categorical_features : array-like of str, int or bool, default=None
         Columns to encode; ``None`` means every column not in
         ``numeric_features``.
@@ -197,7 +247,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     ``target_type="auto"`` follows :func:`~sklearn.utils.multiclass.type_of_target`,
     as :class:`~sklearn.preprocessing.TargetEncoder` does: a numeric ``y`` with
     few integer values (ratings 1-5) is ``"multiclass"``; pass
-    ``target_type="continuous"`` to regress on it.
+    ``target_type="continuous"`` to regress on it. A ``UserWarning`` says so
+    when more than 10 classes are inferred from a numeric ``y``.
 
     Training needs only numpy and numba: embedding rows of a batch are
     gathered and updated by a row-sparse ("lazy") Adam step, so the cost of
@@ -257,7 +308,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "handle_unknown": [StrOptions({"value", "zeros", "return_nan", "error"})],
         "handle_missing": [StrOptions({"value", "return_nan", "error"})],
         "target_type": [StrOptions({"auto", "continuous", "binary", "multiclass"})],
-        "numeric_features": ["array-like", None],
+        "numeric_features": [StrOptions({"auto"}), "array-like", None],
         "categorical_features": ["array-like", None],
         "include_prediction": ["boolean"],
         "cv": [
@@ -293,6 +344,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         "_intercept": array(np.float64, 1),
         "_effects": list_of(array(np.float64, 2)),
         "effect_shrinkage_": array(np.float64, 2),
+        "embeddings_kept_": list_of(BOOL),
         "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
         "loss_curve_": FLOATS,
         "validation_loss_": FLOATS,
@@ -351,7 +403,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         handle_unknown="value",
         handle_missing="value",
         target_type="auto",
-        numeric_features=None,
+        numeric_features="auto",
         categorical_features=None,
         include_prediction=False,
         cv=5,
@@ -461,14 +513,36 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 )
         return sorted(set(out))
 
-    def _select_columns(self):
-        num = (
-            []
-            if self.numeric_features is None
-            else self._resolve_selection(self.numeric_features, "numeric_features")
-        )
+    def _select_columns(self, columns):
+        names = self._column_names()
+        if isinstance(self.numeric_features, str) and self.numeric_features == "auto":
+            listed = (
+                []
+                if self.categorical_features is None
+                else self._resolve_selection(
+                    self.categorical_features, "categorical_features"
+                )
+            )
+            num = [
+                j
+                for j, col in enumerate(columns)
+                if j not in listed and _is_continuous(col)
+            ]
+        elif self.numeric_features is None:
+            num = []
+        else:
+            num = self._resolve_selection(self.numeric_features, "numeric_features")
         if self.categorical_features is None:
             cat = [j for j in range(self.n_features_in_) if j not in num]
+            if not cat and isinstance(self.numeric_features, str):
+                raise ValueError(
+                    "EntityEmbeddingEncoder needs at least one categorical column "
+                    f"to encode; every column ({[names[j] for j in num]}) looks "
+                    "continuous (datetimes, or floats with more than "
+                    f"{_CONTINUOUS_MIN_UNIQUE} distinct non-integer values) and "
+                    "numeric_features='auto' feeds those to the network only. Pass "
+                    "categorical_features=[...] to embed them as categories."
+                )
         else:
             cat = self._resolve_selection(
                 self.categorical_features, "categorical_features"
@@ -493,6 +567,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         mats = []
         for j in self.numeric_features_:
             col = columns[j]
+            if _is_datetime(col):
+                mats.append(_datetime_seconds(col))
+                continue
             try:
                 vals = pd.to_numeric(
                     pd.Series(np.asarray(col, dtype=object)), errors="raise"
@@ -600,6 +677,18 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                     "EntityEmbeddingEncoder supports 'continuous', 'binary' and "
                     "'multiclass' targets only."
                 )
+            if kind == "multiclass" and y.dtype.kind in "iuf":
+                n_classes = len(np.unique(y))
+                if n_classes > _MANY_CLASSES:
+                    warnings.warn(
+                        f"target_type='auto' inferred a multiclass target with "
+                        f"{n_classes} classes from a numeric y (integer values); "
+                        f"each categorical column then gets {n_classes} effect "
+                        "columns and a softmax network. If y is a quantity (a "
+                        "count, a price, a score), pass target_type='continuous'.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
         else:
             kind = self.target_type
         self.classes_ = None
@@ -673,10 +762,17 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             codes, self._n_rows, y_enc, self.target_type_, n_eff
         )
 
-    def _train(self, codes, numeric, y_enc, n_out, init_seed, train_seed, name):
+    def _train(
+        self, codes, numeric, y_enc, n_out, init_seed, train_seed, name, keep=None
+    ):
         """Level effects, then the network on top of them (as an offset).
 
-        Returns ``(intercept, effects, shrinkage, net, info)``.
+        The embedding of a column is kept only if it lowers the validation
+        loss (``keep=None``: decided here, on the early-stopping rows; else
+        the full-data network's decision, so that every fold agrees); the
+        tables of the other columns are flattened onto their unknown row.
+
+        Returns ``(intercept, effects, shrinkage, net, info, keep)``.
         """
         intercept, effects, shrinkage = self._fit_effects(codes, y_enc)
         offset = np.zeros((codes.shape[0], n_out), dtype=np.float32)
@@ -723,11 +819,29 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             for j in range(codes.shape[1])
         ]
         _net.shrink_rows(net, counts, _effects.embedding_prior_counts(shrinkage))
-        return intercept, effects, shrinkage, net, info
+        if keep is None:
+            val = info["validation_index"]
+            if len(val):
+                gains = _net.column_gains(
+                    net,
+                    np.ascontiguousarray(codes[val]),
+                    None if numeric is None else numeric[val],
+                    y_enc[val],
+                    self.target_type_,
+                    offset[val],
+                    np.random.RandomState(train_seed),
+                )
+                keep = [bool(g > _KEEP_Z) for g in gains]
+            else:
+                keep = [True] * codes.shape[1]
+        _net.flatten_tables(net, keep)
+        return intercept, effects, shrinkage, net, info, keep
 
     def _fit(self, X, y):
         columns, n_samples = self._check_X(X, reset=True)
-        self.categorical_features_, self.numeric_features_ = self._select_columns()
+        self.categorical_features_, self.numeric_features_ = self._select_columns(
+            columns
+        )
         hidden = np.asarray(self.hidden_layer_sizes, dtype=object).ravel().tolist()
         if not all(isinstance(h, numbers.Integral) and h >= 1 for h in hidden):
             raise ValueError(
@@ -752,9 +866,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2)
         )
         name = type(self).__name__
-        self._intercept, self._effects, self.effect_shrinkage_, self._net, info = (
-            self._train(codes, numeric, y_enc, n_out, self._init_seed, train_seed, name)
-        )
+        (
+            self._intercept, self._effects, self.effect_shrinkage_, self._net, info,
+            self.embeddings_kept_,
+        ) = self._train(codes, numeric, y_enc, n_out, self._init_seed, train_seed, name)
         self.loss_curve_ = info["loss_curve"]
         self.validation_loss_ = info["validation_loss"]
         self.validation_scores_ = info["validation_scores"]
@@ -883,7 +998,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 )
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
             num_tr = None if numeric is None else numeric[train_idx]
-            intercept, effects, _, net, _ = self._train(
+            intercept, effects, _, net, _, _ = self._train(
                 np.ascontiguousarray(fold_codes[train_idx]),
                 num_tr,
                 y_enc[train_idx],
@@ -891,6 +1006,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 self._init_seed,
                 train_seed,
                 f"{type(self).__name__} fold {fold}",
+                keep=self.embeddings_kept_,
             )
             tables = self._output_tables(intercept, effects, net)
             for j in range(codes.shape[1]):

@@ -295,7 +295,8 @@ def train_net(
     outputs (the network then learns what the offset misses).
 
     Returns a dict with ``loss_curve``, ``validation_loss``,
-    ``validation_scores``, ``n_iter``, ``best_epoch``, ``seconds``.
+    ``validation_scores``, ``n_iter``, ``best_epoch``, ``seconds`` and
+    ``validation_index`` (the held-out rows, empty without early stopping).
     """
     t0 = time.perf_counter()
     n = codes.shape[0]
@@ -440,6 +441,7 @@ def train_net(
         "n_iter": epoch,
         "best_epoch": best_epoch,
         "seconds": time.perf_counter() - t0,
+        "validation_index": val_idx,
     }
 
 
@@ -491,3 +493,44 @@ def shrink_rows(net, counts, prior_counts):
         keep[0] = 1.0
         base = table[0].astype(np.float64)
         table[...] = (base + (table - base) * keep[:, None]).astype(table.dtype)
+
+
+def _row_losses(task, out, y):
+    """Per-row loss (the summands of :func:`_loss_and_grad`'s mean)."""
+    if task == "continuous":
+        return 0.5 * (out[:, 0].astype(np.float64) - y) ** 2
+    if task == "binary":
+        z = out[:, 0].astype(np.float64)
+        return np.logaddexp(0.0, z) - y * z
+    z = out.astype(np.float64)
+    z -= z.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(z).sum(axis=1))
+    return lse - z[np.arange(len(y)), y]
+
+
+def column_gains(net, codes, numeric, y, task, offset, rng):
+    """z-scores of the validation loss increase when each column's codes are
+    permuted across the rows (permutation importance, a paired test).
+
+    ``gains[j] > 2`` means column ``j``'s embedding clearly improves the
+    network's predictions on these (held-out) rows.
+    """
+    base = _row_losses(task, net_forward(net, codes, numeric, offset=offset), y)
+    gains = np.zeros(codes.shape[1])
+    for j in range(codes.shape[1]):
+        shuffled = codes.copy()
+        shuffled[:, j] = codes[rng.permutation(codes.shape[0]), j]
+        diff = _row_losses(
+            task, net_forward(net, shuffled, numeric, offset=offset), y
+        ) - base
+        sd = diff.std()
+        gains[j] = diff.mean() / (sd / np.sqrt(len(diff))) if sd > 0 else 0.0
+    return gains
+
+
+def flatten_tables(net, keep):
+    """Set every row of the tables not in ``keep`` to their unknown row."""
+    for j in range(len(net.dims)):
+        if not keep[j]:
+            table = net.table(j)
+            table[...] = table[0]

@@ -451,3 +451,83 @@ def test_skip_path_network_trains():
     _train_plain(net, codes, y, "continuous")
     assert np.abs(net.skip).sum() > 0
     assert _net._score("continuous", _net.net_forward(net, codes), y) > 0.9
+
+
+def planted_interaction(n=6000, n_levels=30, seed=0):
+    """y = <u[a], v[b]> + noise: no marginal effect of a or b, plus rare levels.
+
+    Target encoding and one-hot + a linear model only see marginal effects,
+    so they cannot predict this; the network learns the latent factors.
+    """
+    rng = np.random.RandomState(seed)
+    u = rng.randn(n_levels, 2)
+    v = rng.randn(n_levels, 2)
+    u -= u.mean(axis=0)
+    v -= v.mean(axis=0)
+    a = rng.randint(0, n_levels, n)
+    b = rng.randint(0, n_levels, n)
+    y = (u[a] * v[b]).sum(axis=1) + 0.3 * rng.randn(n)
+    # rare levels: 150 levels seen once or twice, pure noise
+    rare = rng.rand(n) < 0.03
+    a = np.where(rare, n_levels + rng.randint(0, 150, n), a)
+    y = np.where(rare, rng.randn(n), y)
+    X = pd.DataFrame({"a": [f"a{i}" for i in a], "b": [f"b{i}" for i in b]})
+    return X, y
+
+
+@pytest.mark.slow
+def test_planted_interaction_ee_beats_target_encoding_and_one_hot():
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
+
+    X, y = planted_interaction()
+    cv = KFold(3, shuffle=True, random_state=0)
+
+    def score(encoder):
+        model = make_pipeline(encoder, StandardScaler(with_mean=False), Ridge())
+        return cross_val_score(model, X, y, cv=cv).mean()
+
+    ee = score(EntityEmbeddingEncoder(include_prediction=True, random_state=0))
+    te = score(TargetEncoder(cv=KFold(5, shuffle=True, random_state=0)))
+    oh = score(OneHotEncoder(handle_unknown="ignore"))
+    assert te < 0.1 and oh < 0.1  # no marginal signal to find
+    print(f"planted interaction R2: EE {ee:.3f}, TE {te:.3f}, one-hot {oh:.3f}")
+    assert ee > 0.5, (ee, te, oh)
+
+
+def test_continuous_and_datetime_columns_feed_the_net():
+    rng = np.random.RandomState(0)
+    n = 400
+    X = pd.DataFrame({
+        "city": rng.choice(list("abc"), n),
+        "price": rng.rand(n) * 100,  # 400 distinct non-integer floats
+        "when": pd.date_range("2020-01-01", periods=n, freq="h"),
+        "rooms": rng.randint(1, 5, n).astype(float),  # integral floats: a category
+    })
+    y = X["price"].to_numpy() / 10 + rng.randn(n)
+    enc = _fast().fit(X, y)
+    assert enc.numeric_features_.tolist() == [1, 2]
+    assert enc.categorical_features_.tolist() == [0, 3]
+    names = enc.get_feature_names_out().tolist()
+    assert not any(v.startswith(("price", "when")) for v in names)
+    # explicit selections win; None embeds everything, as before
+    enc = _fast(categorical_features=["city", "price"]).fit(X, y)
+    assert enc.categorical_features_.tolist() == [0, 1]
+    assert enc.numeric_features_.tolist() == [2]
+    msg = r"\(\[.price.\]\) looks continuous.*categorical_features"
+    with pytest.raises(ValueError, match=msg):
+        _fast().fit(X[["price"]], y)
+    assert _fast(numeric_features=None).fit(X[["price"]], y).n_features_in_ == 1
+
+
+def test_many_classes_from_integer_target_warn():
+    X = pd.DataFrame({"a": list("abcd") * 50})
+    y = np.arange(200) % 40
+    with pytest.warns(UserWarning, match="40 classes .* target_type='continuous'"):
+        enc = _fast().fit(X, y)
+    assert enc.target_type_ == "multiclass"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _fast().fit(X, np.arange(200) % 5)  # ratings 0-4: no warning
+        _fast(target_type="continuous").fit(X, y)
