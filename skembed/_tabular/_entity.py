@@ -755,11 +755,10 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         return dims
 
     # ---------------------------------------------------------------- training
-    def _fit_effects(self, codes, y_enc):
+    def _fit_effects(self, codes, numeric, y_enc):
         """Shrunken level effects (closed form), see ``_effects``."""
-        n_eff = len(self.classes_) if self.target_type_ == "multiclass" else 1
         return _effects.fit_level_effects(
-            codes, self._n_rows, y_enc, self.target_type_, n_eff
+            codes, self._n_rows, y_enc, self.target_type_, self._n_effects(), numeric
         )
 
     def _train(
@@ -774,7 +773,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         Returns ``(intercept, effects, shrinkage, net, info, keep)``.
         """
-        intercept, effects, shrinkage = self._fit_effects(codes, y_enc)
+        intercept, effects, shrinkage = self._fit_effects(codes, numeric, y_enc)
         offset = np.zeros((codes.shape[0], n_out), dtype=np.float32)
         offset[:, : len(intercept)] = _effects.link(
             self.target_type_, _effects.effects_offset(intercept, effects, codes)
@@ -986,6 +985,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         n_pred = self._n_prediction_columns() if self.include_prediction else 0
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
+        fold_nets = self.include_prediction or any(self.embeddings_kept_)
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -998,25 +998,35 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 )
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
             num_tr = None if numeric is None else numeric[train_idx]
-            intercept, effects, _, net, _, _ = self._train(
-                np.ascontiguousarray(fold_codes[train_idx]),
-                num_tr,
-                y_enc[train_idx],
-                n_out,
-                self._init_seed,
-                train_seed,
-                f"{type(self).__name__} fold {fold}",
-                keep=self.embeddings_kept_,
-            )
+            fold_train_codes = np.ascontiguousarray(fold_codes[train_idx])
+            if fold_nets:
+                intercept, effects, _, net, _, _ = self._train(
+                    fold_train_codes,
+                    num_tr,
+                    y_enc[train_idx],
+                    n_out,
+                    self._init_seed,
+                    train_seed,
+                    f"{type(self).__name__} fold {fold}",
+                    keep=self.embeddings_kept_,
+                )
+            else:  # no embedding kept: the level effects are all there is
+                intercept, effects, _ = self._fit_effects(
+                    fold_train_codes, num_tr, y_enc[train_idx]
+                )
+                net = self._net
             tables = self._output_tables(intercept, effects, net)
             for j in range(codes.shape[1]):
                 table = tables[j]
-                table[:, n_eff:] = align_tables(
-                    table[:, n_eff:],
-                    full_tables[j][:, n_eff:],
-                    counts_list[j],
-                    self.category_dropout > 0,
-                )
+                if fold_nets and self.embeddings_kept_[j]:
+                    table[:, n_eff:] = align_tables(
+                        table[:, n_eff:],
+                        full_tables[j][:, n_eff:],
+                        counts_list[j],
+                        self.category_dropout > 0,
+                    )
+                else:  # a flattened table: the same constant in every fold
+                    table[:, n_eff:] = full_tables[j][:, n_eff:]
                 out[test_idx, offsets[j] : offsets[j + 1]] = table[
                     fold_codes[test_idx, j]
                 ]

@@ -405,10 +405,26 @@ def test_grid_search_in_pipeline():
 
 def test_verbose_prints_epochs(capsys):
     X, y, _ = planted(n=200)
-    _fast(verbose=1, cv=2).fit_transform(X, y)
+    # include_prediction needs the fold networks even if no embedding is kept
+    _fast(verbose=1, cv=2, include_prediction=True).fit_transform(X, y)
     out = capsys.readouterr().err
     assert "[EntityEmbeddingEncoder] epoch 1/3  loss=" in out
     assert "fold 2" in out
+
+
+def test_flattened_embeddings_are_constant_and_skip_fold_networks(capsys):
+    # the planted effect of "a" is additive: the level effects take it all,
+    # the embeddings add nothing and are flattened onto the unknown row
+    X, y, _ = planted(n=600)
+    enc = _fast(verbose=1, cv=3)
+    Xt = enc.fit_transform(X, y)
+    assert enc.embeddings_kept_ == [False, False]
+    assert "fold" not in capsys.readouterr().err  # no fold network trained
+    names = enc.get_feature_names_out().tolist()
+    emb = [i for i, v in enumerate(names) if "_emb" in v]
+    assert np.ptp(Xt[:, emb], axis=0).max() == 0  # constant columns
+    effect = Xt[:, names.index("a_effect")]
+    assert np.corrcoef(effect, y)[0, 1] > 0.9
 
 
 def test_include_prediction_column():
