@@ -98,16 +98,25 @@ def _is_continuous(col):
 
 
 class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
-    """Encode categorical columns by supervised entity embeddings.
+    """Encode categorical columns by level effects and supervised embeddings.
 
-    A small neural network is trained to predict ``y`` from the categorical
-    columns of ``X`` (Guo & Berkhahn, 2016): one embedding table per column,
-    the rows of a sample concatenated (plus optional numeric features), dense
-    ReLU layers and a task head (squared error for a continuous target,
-    log-loss for binary, softmax cross-entropy for multiclass), trained with
-    Adam on mini-batches and early stopping. ``transform`` replaces each
-    categorical column by the vector of its level; numeric features only
-    feed the network and are not part of the output.
+    Each categorical column becomes its **level effect** then its
+    **embedding**. The level effects are random intercepts fitted in closed
+    form: a few backfitting sweeps over the columns give each level
+    ``sum of residuals / (n_l + sigma2 / tau2)``, a target encoding shrunk
+    toward the unknown row by empirical Bayes (variance components by the
+    method of moments, numeric features as linear terms); for a classifier,
+    on each class indicator. A small neural network (Guo & Berkhahn, 2016)
+    then learns what the effects miss, with the effects as a fixed offset:
+    one embedding table per column, the rows of a sample concatenated (plus
+    the numeric features), dense ReLU layers and a task head (squared error,
+    log-loss, softmax cross-entropy), trained with Adam on mini-batches and
+    early stopping, its output layer starting at zero. Embedding rows are
+    shrunk toward the unknown row by ``n_l / (n_l + m)``, and a column keeps
+    its embedding only if shuffling its levels on the validation rows raises
+    the network's loss by more than two standard errors; otherwise the table
+    is flattened onto the unknown row (constant output). Numeric features
+    only feed the model and are not part of the output.
 
     Unknown levels and levels rarer than ``min_frequency`` share a *trained*
     unknown row (rare levels are mapped to it during training, and
@@ -115,9 +124,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     and ``NaT`` are one missing level with a row of its own.
 
     ``fit_transform`` cross-fits like :class:`~sklearn.preprocessing.TargetEncoder`:
-    with ``cv`` folds, the rows of each fold are encoded by a network that
-    did not see them, rotated onto the full-data network's embedding space by
-    orthogonal Procrustes on the levels both share. ``transform`` always uses
+    with ``cv`` folds, the rows of each fold are encoded by effects and a
+    network fitted without them, the embeddings rotated onto the full-data
+    network's space by orthogonal Procrustes on the levels both share. ``transform`` always uses
     the full-data network, so **``fit(X, y).transform(X)`` differs from
     ``fit_transform(X, y)``**; the latter is what a downstream model should
     be trained on (the former leaks the target of the training rows).
@@ -211,8 +220,16 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     embedding_dims_ : list of int
         Embedding width of each categorical column.
     embeddings_ : dict of str to DataFrame
-        Per categorical column, its table indexed by level, then
-        ``"<unknown>"`` and (when missing values were seen) ``"<missing>"``.
+        Per categorical column, its output rows (level effect(s), then the
+        embedding) indexed by level, then ``"<unknown>"`` and (when missing
+        values were seen) ``"<missing>"``.
+    effect_shrinkage_ : ndarray of shape (n_categorical, n_effects)
+        ``sigma2 / tau2`` of each column (per class for multiclass): the
+        prior count a level's effect is shrunk with; ``inf`` when the column
+        shows no between-level variance (its effects are 0).
+    embeddings_kept_ : list of bool
+        Whether each column's embedding passed the validation test (else it
+        is constant). Without early stopping every embedding is kept.
     categorical_features_ : ndarray of int
         Indices of the encoded columns.
     numeric_features_ : ndarray of int
@@ -269,14 +286,13 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     >>> enc = EntityEmbeddingEncoder(n_components=2, random_state=0, cv=None)
     >>> Xt = enc.fit(X, y).transform(X)
     >>> Xt.shape
-    (400, 2)
+    (400, 3)
     >>> enc.get_feature_names_out().tolist()
-    ['city_emb0', 'city_emb1']
+    ['city_effect', 'city_emb0', 'city_emb1']
     >>> enc.embeddings_["city"].index.tolist()
     ['a', 'b', 'c', 'd', '<unknown>']
-    >>> emb = enc.embeddings_["city"]
-    >>> d = lambda u, v: float(np.linalg.norm(emb.loc[u] - emb.loc[v]))
-    >>> d("a", "b") < d("a", "c")
+    >>> effect = enc.embeddings_["city"]["city_effect"]
+    >>> bool(abs(effect["a"] - effect["b"]) < abs(effect["a"] - effect["c"]))
     True
     """
 
@@ -383,6 +399,20 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 and state.get("embedding_dims_") == net.dims.tolist()
             ):
                 raise ValueError("the network's tables do not match categories_")
+        effects = state.get("_effects")
+        if effects is not None:
+            n_rows = state.get("_n_rows")
+            intercept = state.get("_intercept")
+            if not (
+                isinstance(n_rows, np.ndarray)
+                and isinstance(intercept, np.ndarray)
+                and [e.shape for e in effects]
+                == [(int(r), len(intercept)) for r in n_rows]
+                and len(state.get("embeddings_kept_", [])) == len(effects)
+                and getattr(state.get("effect_shrinkage_"), "shape", None)
+                == (len(effects), len(intercept))
+            ):
+                raise ValueError("the level effects do not match categories_")
 
     def __init__(
         self,
@@ -757,8 +787,9 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     # ---------------------------------------------------------------- training
     def _fit_effects(self, codes, numeric, y_enc):
         """Shrunken level effects (closed form), see ``_effects``."""
+        n_eff = len(self.classes_) if self.target_type_ == "multiclass" else 1
         return _effects.fit_level_effects(
-            codes, self._n_rows, y_enc, self.target_type_, self._n_effects(), numeric
+            codes, self._n_rows, y_enc, self.target_type_, n_eff, numeric
         )
 
     def _train(
@@ -904,7 +935,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             )
         names = self._column_names()
         out_names = self.get_feature_names_out().tolist()
-        tables = self._output_tables(self._intercept, self._effects, self._net)
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         embeddings = {}
         start = 0
         for out_j, j in enumerate(self.categorical_features_):
@@ -966,12 +997,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
         no_unknown = np.zeros_like(missing)
-        full_tables = self._output_tables(self._intercept, self._effects, self._net)
+        full_tables = self._output_tables(*self._fitted_effects(), self._net)
         if self.cv is None:
             out = self._lookup_tables(full_tables, codes, no_unknown, missing)
             if self.include_prediction:
                 out = np.hstack([out, self._net_output(
-                    self._net, codes, numeric, self._intercept, self._effects
+                    self._net, codes, numeric, *self._fitted_effects()
                 )])
             return out
         splitter = fold_splitter(
@@ -1042,8 +1073,16 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         return out
 
     # ---------------------------------------------------------------- encoding
+    def _fitted_effects(self):
+        """``(intercept, effects)``, or ``(None, None)`` for a model saved
+        before the level effects existed (issue #14), which keeps working as
+        it did: embeddings only, the network without offset."""
+        return getattr(self, "_intercept", None), getattr(self, "_effects", None)
+
     def _n_effects(self):
         """Effect columns per categorical column: 1, or one per class."""
+        if getattr(self, "_effects", None) is None:
+            return 0
         if self.target_type_ == "multiclass":
             return len(self.classes_)
         return 1
@@ -1055,6 +1094,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         conditional mean like a target encoding (in target units, or a class
         probability, one per class for multiclass); then the embedding.
         """
+        if effects is None:  # a model saved before the level effects
+            return [net.table(j) for j in range(len(net.dims))]
         tables = []
         for j, b in enumerate(effects):
             eff = intercept[None, :] + b
@@ -1108,12 +1149,12 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                         f"Found unknown categories {shown} in column {names[j]!r} "
                         "during transform (handle_unknown='error')."
                     )
-        tables = self._output_tables(self._intercept, self._effects, self._net)
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         out = self._lookup_tables(tables, codes, unknown, missing)
         if self.include_prediction:
             numeric = self._numeric_matrix(columns, fit=False)
             out = np.hstack([out, self._net_output(
-                self._net, codes, numeric, self._intercept, self._effects
+                self._net, codes, numeric, *self._fitted_effects()
             )])
         return out
 
@@ -1125,6 +1166,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     def _forward(self, net, codes, numeric, intercept, effects):
         """Raw outputs of level effects + network (standardized / logits)."""
         out = _net.net_forward(net, codes, numeric).astype(np.float64)
+        if effects is None:  # a model saved before the level effects
+            return out
         out[:, : len(intercept)] += _effects.link(
             self.target_type_, _effects.effects_offset(intercept, effects, codes)
         )
@@ -1156,7 +1199,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         columns, _ = self._check_X(X, reset=False)
         codes, _, _ = self._transform_codes(columns)
         numeric = self._numeric_matrix(columns, fit=False)
-        out = self._forward(self._net, codes, numeric, self._intercept, self._effects)
+        out = self._forward(self._net, codes, numeric, *self._fitted_effects())
         if self.target_type_ == "continuous":
             return out[:, 0] * self._y_scale + self._y_mean
         if self.target_type_ == "binary":
