@@ -388,8 +388,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                 f"target_type_ {state['target_type_']!r} does not match classes_"
             )
         net = state.get("_net")
+        n_rows = state.get("_n_rows")
         if net is not None:
-            n_rows = state.get("_n_rows")
             cats = state.get("categories_")
             if not (
                 isinstance(n_rows, np.ndarray)
@@ -400,9 +400,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             ):
                 raise ValueError("the network's tables do not match categories_")
         effects = state.get("_effects")
+        intercept = state.get("_intercept")
         if effects is not None:
-            n_rows = state.get("_n_rows")
-            intercept = state.get("_intercept")
             if not (
                 isinstance(n_rows, np.ndarray)
                 and isinstance(intercept, np.ndarray)
