@@ -792,7 +792,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         )
 
     def _train(
-        self, codes, numeric, y_enc, n_out, init_seed, train_seed, name, keep=None
+        self, codes, numeric, y_enc, n_out, init_seed, train_seed, name, keep=None,
+        n_epochs=None,
     ):
         """Level effects, then the network on top of them (as an offset).
 
@@ -800,6 +801,8 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
         loss (``keep=None``: decided here, on the early-stopping rows; else
         the full-data network's decision, so that every fold agrees); the
         tables of the other columns are flattened onto their unknown row.
+        ``n_epochs`` (fold networks) trains that many epochs without early
+        stopping: the full-data network's best epoch count.
 
         Returns ``(intercept, effects, shrinkage, net, info, keep)``.
         """
@@ -825,7 +828,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             numeric,
             y_enc,
             task=self.target_type_,
-            n_epochs=self.n_epochs,
+            n_epochs=self.n_epochs if n_epochs is None else n_epochs,
             batch_size=(
                 self.batch_size
                 if self.batch_size != "auto"
@@ -834,7 +837,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             learning_rate=self.learning_rate,
             alpha=self.alpha,
             category_dropout=self.category_dropout,
-            early_stopping=self.early_stopping,
+            early_stopping=self.early_stopping and n_epochs is None,
             validation_fraction=self.validation_fraction,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
@@ -1039,6 +1042,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
                     train_seed,
                     f"{type(self).__name__} fold {fold}",
                     keep=self.embeddings_kept_,
+                    n_epochs=self.best_epoch_,
                 )
             else:  # no embedding kept: the level effects are all there is
                 intercept, effects, _ = self._fit_effects(

@@ -18,6 +18,7 @@ This is a driver: plain arrays in, arrays out, no input validation.
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .._fitted import check_array, expect
 from .._progress import Progress
@@ -261,7 +262,19 @@ class _Adam:
             p -= lr_t * m / (np.sqrt(v) + self.eps)
 
 
-def train_net(
+def train_net(net, *args, **kwargs):
+    """Train ``net`` in place; see :func:`_train_net` for the arguments.
+
+    BLAS is limited to one thread meanwhile: the mini-batch products are far
+    too small to gain from threads, and on a busy machine threaded BLAS made
+    a step ~30x slower (measured: 4.5 s vs 0.14 s for one network on 6,000
+    rows).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train_net(net, *args, **kwargs)
+
+
+def _train_net(
     net,
     codes,
     numeric,
