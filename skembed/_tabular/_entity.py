@@ -57,6 +57,10 @@ _INT = Kind("an int", lambda v: type(v) is int)
 #: than this many standard errors
 _KEEP_Z = 2.0
 
+#: principal axes with a spread below this fraction of the column's leading
+#: axis are flattened: standardized downstream, they would be pure noise
+_MINOR_AXIS = 0.1
+
 #: ``target_type="auto"`` warns when it infers more classes from a numeric y
 _MANY_CLASSES = 10
 
@@ -918,6 +922,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             for j in range(codes.shape[1])
         ]
         _net.rotate_to_principal_axes(self._net, counts)
+        _net.flatten_minor_axes(self._net, counts, _MINOR_AXIS)
         return codes, numeric, y, y_enc, n_out, rng
 
     @property
@@ -1053,12 +1058,15 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
             for j in range(codes.shape[1]):
                 table = tables[j]
                 if fold_nets and self.embeddings_kept_[j]:
-                    table[:, n_eff:] = align_tables(
-                        table[:, n_eff:],
-                        full_tables[j][:, n_eff:],
-                        counts_list[j],
+                    full = full_tables[j][:, n_eff:]
+                    aligned = align_tables(
+                        table[:, n_eff:], full, counts_list[j],
                         self.category_dropout > 0,
                     )
+                    # axes flattened in the full table stay constant
+                    flat = np.ptp(full, axis=0) == 0
+                    aligned[:, flat] = full[0, flat]
+                    table[:, n_eff:] = aligned
                 else:  # a flattened table: the same constant in every fold
                     table[:, n_eff:] = full_tables[j][:, n_eff:]
                 out[test_idx, offsets[j] : offsets[j + 1]] = table[

@@ -547,3 +547,25 @@ def flatten_tables(net, keep):
         if not keep[j]:
             table = net.table(j)
             table[...] = table[0]
+
+
+def flatten_minor_axes(net, counts, fraction):
+    """Set the minor principal axes of each table to their unknown-row value.
+
+    Run after :func:`rotate_to_principal_axes`: an axis whose count-weighted
+    spread is below ``fraction`` of the table's leading axis barely moves the
+    network, but a downstream model that standardizes its inputs (linear
+    models, KNN) would blow it up to unit variance, as noise.
+    """
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        c = counts[j].astype(np.float64)
+        if c.sum() <= 0 or table.shape[1] < 2:
+            continue
+        t = table.astype(np.float64)
+        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+        sd = np.sqrt((c[:, None] * (t - mu) ** 2).sum(axis=0) / c.sum())
+        if sd.max() <= 0:
+            continue
+        minor = sd < fraction * sd.max()
+        table[:, minor] = table[0, minor]
