@@ -458,6 +458,18 @@ def _train_net(
     }
 
 
+def _weighted_tables(net, counts):
+    """``(j, table, counts, table as float64, count-weighted row mean)`` of
+    every table with at least two columns and one counted row."""
+    for j in range(len(net.dims)):
+        table = net.table(j)
+        c = counts[j].astype(np.float64)
+        if c.sum() <= 0 or table.shape[1] < 2:
+            continue
+        t = table.astype(np.float64)
+        yield j, table, c, t, (c[:, None] * t).sum(axis=0) / c.sum()
+
+
 def rotate_to_principal_axes(net, counts):
     """Rotate each table onto its principal axes, compensating the first layer.
 
@@ -468,13 +480,7 @@ def rotate_to_principal_axes(net, counts):
     and decorrelated, which suits axis-aligned downstream models (trees).
     """
     w0 = net.weights[0]
-    for j in range(len(net.dims)):
-        table = net.table(j)
-        c = counts[j].astype(np.float64)
-        if c.sum() <= 0 or table.shape[1] < 2:
-            continue
-        t = table.astype(np.float64)
-        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+    for j, table, c, t, mu in _weighted_tables(net, counts):
         cov = ((t - mu).T * c) @ (t - mu) / c.sum()
         _, vecs = np.linalg.eigh(cov)
         vecs = vecs[:, ::-1]
@@ -557,13 +563,7 @@ def flatten_minor_axes(net, counts, fraction):
     network, but a downstream model that standardizes its inputs (linear
     models, KNN) would blow it up to unit variance, as noise.
     """
-    for j in range(len(net.dims)):
-        table = net.table(j)
-        c = counts[j].astype(np.float64)
-        if c.sum() <= 0 or table.shape[1] < 2:
-            continue
-        t = table.astype(np.float64)
-        mu = (c[:, None] * t).sum(axis=0) / c.sum()
+    for _, table, c, t, mu in _weighted_tables(net, counts):
         sd = np.sqrt((c[:, None] * (t - mu) ** 2).sum(axis=0) / c.sum())
         if sd.max() <= 0:
             continue
