@@ -46,7 +46,9 @@ print(
 # The hours in two dimensions
 # ---------------------------
 # ``embeddings_`` holds one table per column, indexed by level (plus the
-# trained ``"<unknown>"`` row). A PCA projection of the hour vectors,
+# trained ``"<unknown>"`` row): the level's shrunken effect on the target
+# (``hour_effect``), then its embedding (constant columns when the network
+# found nothing beyond the effects, see ``embeddings_kept_``). A PCA projection of the hour vectors,
 # coloured by each hour's mean delay: the first axis separates the morning
 # hours from the afternoon and evening ones, along the delays that build up
 # during the day.

@@ -1,6 +1,7 @@
 """EntityEmbeddingEncoder: supervised embeddings of categorical columns."""
 
 import numbers
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -35,7 +36,7 @@ from .._fitted import (
     optional,
 )
 from .._progress import CallbackSupportMixin
-from . import _net
+from . import _effects, _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
     _FIRST,
@@ -53,17 +54,74 @@ __all__ = ["EntityEmbeddingEncoder"]
 
 _INT = Kind("an int", lambda v: type(v) is int)
 
-class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimator):
-    """Encode categorical columns by supervised entity embeddings.
+#: an embedding is kept if masking it raises the validation loss by more
+#: than this many standard errors
+_KEEP_Z = 2.0
 
-    A small neural network is trained to predict ``y`` from the categorical
-    columns of ``X`` (Guo & Berkhahn, 2016): one embedding table per column,
-    the rows of a sample concatenated (plus optional numeric features), dense
-    ReLU layers and a task head (squared error for a continuous target,
-    log-loss for binary, softmax cross-entropy for multiclass), trained with
-    Adam on mini-batches and early stopping. ``transform`` replaces each
-    categorical column by the vector of its level; numeric features only
-    feed the network and are not part of the output.
+#: principal axes with a spread below this fraction of the column's leading
+#: axis are flattened: standardized downstream, they would be pure noise
+_MINOR_AXIS = 0.1
+
+#: ``target_type="auto"`` warns when it infers more classes from a numeric y
+_MANY_CLASSES = 10
+
+#: a float column with more distinct non-integer values is continuous
+_CONTINUOUS_MIN_UNIQUE = 50
+
+
+def _is_datetime(col):
+    dtype = getattr(col, "dtype", None)
+    return dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def _datetime_seconds(col):
+    """Seconds since the epoch (NaT becomes NaN)."""
+    ts = pd.to_datetime(pd.Series(col))
+    if ts.dt.tz is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    out = ts.astype("datetime64[ns]").to_numpy().astype(np.int64) / 1e9
+    out[ts.isna().to_numpy()] = np.nan
+    return out
+
+
+def _is_continuous(col):
+    """Datetimes, and floats with many distinct non-integer values.
+
+    Such columns are measurements, not categories: embedding 2,000 distinct
+    prices would build a 2,001-row table that only memorises the target.
+    """
+    if _is_datetime(col):
+        return True
+    dtype = getattr(col, "dtype", None)
+    if dtype is None or not pd.api.types.is_float_dtype(dtype):
+        return False
+    values = np.asarray(col, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    fractional = values[values != np.round(values)]
+    return len(np.unique(fractional)) > _CONTINUOUS_MIN_UNIQUE
+
+
+
+class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimator):
+    """Encode categorical columns by level effects and supervised embeddings.
+
+    Each categorical column becomes its **level effect** then its
+    **embedding**. The level effects are random intercepts fitted in closed
+    form: a few backfitting sweeps over the columns give each level
+    ``sum of residuals / (n_l + sigma2 / tau2)``, a target encoding shrunk
+    toward the unknown row by empirical Bayes (variance components by the
+    method of moments, numeric features as linear terms); for a classifier,
+    on each class indicator. A small neural network (Guo & Berkhahn, 2016)
+    then learns what the effects miss, with the effects as a fixed offset:
+    one embedding table per column, the rows of a sample concatenated (plus
+    the numeric features), dense ReLU layers and a task head (squared error,
+    log-loss, softmax cross-entropy), trained with Adam on mini-batches and
+    early stopping, its output layer starting at zero. Embedding rows are
+    shrunk toward the unknown row by ``n_l / (n_l + m)``, and a column keeps
+    its embedding only if shuffling its levels on the validation rows raises
+    the network's loss by more than two standard errors; otherwise the table
+    is flattened onto the unknown row (constant output). Numeric features
+    only feed the model and are not part of the output.
 
     Unknown levels and levels rarer than ``min_frequency`` share a *trained*
     unknown row (rare levels are mapped to it during training, and
@@ -71,9 +129,9 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     and ``NaT`` are one missing level with a row of its own.
 
     ``fit_transform`` cross-fits like :class:`~sklearn.preprocessing.TargetEncoder`:
-    with ``cv`` folds, the rows of each fold are encoded by a network that
-    did not see them, rotated onto the full-data network's embedding space by
-    orthogonal Procrustes on the levels both share. ``transform`` always uses
+    with ``cv`` folds, the rows of each fold are encoded by effects and a
+    network fitted without them, the embeddings rotated onto the full-data
+    network's space by orthogonal Procrustes on the levels both share. ``transform`` always uses
     the full-data network, so **``fit(X, y).transform(X)`` differs from
     ``fit_transform(X, y)``**; the latter is what a downstream model should
     be trained on (the former leaks the target of the training rows).
@@ -127,9 +185,14 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     target_type : {"auto", "continuous", "binary", "multiclass"}, default="auto"
         Task of the network; ``"auto"`` infers it with
         :func:`~sklearn.utils.multiclass.type_of_target`.
-    numeric_features : array-like of str, int or bool, default=None
+    numeric_features : "auto", array-like of str, int or bool or None, \
+            default="auto"
         Columns fed to the network as standardized numbers (missing values
-        become the mean). They are not encoded and not in the output.
+        become the mean; datetimes become seconds since the epoch). They are
+        not encoded and not in the output. ``"auto"`` takes the columns not
+        named in ``categorical_features`` that are datetimes or floats with
+        more than 50 distinct non-integer values (prices, measurements: as
+        categories they would only be memorised); ``None`` takes none.
     categorical_features : array-like of str, int or bool, default=None
         Columns to encode; ``None`` means every column not in
         ``numeric_features``.
@@ -162,8 +225,16 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     embedding_dims_ : list of int
         Embedding width of each categorical column.
     embeddings_ : dict of str to DataFrame
-        Per categorical column, its table indexed by level, then
-        ``"<unknown>"`` and (when missing values were seen) ``"<missing>"``.
+        Per categorical column, its output rows (level effect(s), then the
+        embedding) indexed by level, then ``"<unknown>"`` and (when missing
+        values were seen) ``"<missing>"``.
+    effect_shrinkage_ : ndarray of shape (n_categorical, n_effects)
+        ``sigma2 / tau2`` of each column (per class for multiclass): the
+        prior count a level's effect is shrunk with; ``inf`` when the column
+        shows no between-level variance (its effects are 0).
+    embeddings_kept_ : list of bool
+        Whether each column's embedding passed the validation test (else it
+        is constant). Without early stopping every embedding is kept.
     categorical_features_ : ndarray of int
         Indices of the encoded columns.
     numeric_features_ : ndarray of int
@@ -198,7 +269,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     ``target_type="auto"`` follows :func:`~sklearn.utils.multiclass.type_of_target`,
     as :class:`~sklearn.preprocessing.TargetEncoder` does: a numeric ``y`` with
     few integer values (ratings 1-5) is ``"multiclass"``; pass
-    ``target_type="continuous"`` to regress on it.
+    ``target_type="continuous"`` to regress on it. A ``UserWarning`` says so
+    when more than 10 classes are inferred from a numeric ``y``.
 
     Training needs only numpy and numba: embedding rows of a batch are
     gathered and updated by a row-sparse ("lazy") Adam step, so the cost of
@@ -219,14 +291,13 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     >>> enc = EntityEmbeddingEncoder(n_components=2, random_state=0, cv=None)
     >>> Xt = enc.fit(X, y).transform(X)
     >>> Xt.shape
-    (400, 2)
+    (400, 3)
     >>> enc.get_feature_names_out().tolist()
-    ['city_emb0', 'city_emb1']
+    ['city_effect', 'city_emb0', 'city_emb1']
     >>> enc.embeddings_["city"].index.tolist()
     ['a', 'b', 'c', 'd', '<unknown>']
-    >>> emb = enc.embeddings_["city"]
-    >>> d = lambda u, v: float(np.linalg.norm(emb.loc[u] - emb.loc[v]))
-    >>> d("a", "b") < d("a", "c")
+    >>> effect = enc.embeddings_["city"]["city_effect"]
+    >>> bool(abs(effect["a"] - effect["b"]) < abs(effect["a"] - effect["c"]))
     True
     """
 
@@ -258,7 +329,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         "handle_unknown": [StrOptions({"value", "zeros", "return_nan", "error"})],
         "handle_missing": [StrOptions({"value", "return_nan", "error"})],
         "target_type": [StrOptions({"auto", "continuous", "binary", "multiclass"})],
-        "numeric_features": ["array-like", None],
+        "numeric_features": [StrOptions({"auto"}), "array-like", None],
         "categorical_features": ["array-like", None],
         "include_prediction": ["boolean"],
         "cv": [
@@ -291,6 +362,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         "_n_rows": array(np.int64, 1),
         "embedding_dims_": list_of(_INT),
         "_init_seed": INT,
+        "_intercept": array(np.float64, 1),
+        "_effects": list_of(array(np.float64, 2)),
+        "effect_shrinkage_": array(np.float64, 2),
+        "embeddings_kept_": list_of(BOOL),
         "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
         "loss_curve_": FLOATS,
         "validation_loss_": FLOATS,
@@ -318,8 +393,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                 f"target_type_ {state['target_type_']!r} does not match classes_"
             )
         net = state.get("_net")
+        n_rows = state.get("_n_rows")
         if net is not None:
-            n_rows = state.get("_n_rows")
             cats = state.get("categories_")
             if not (
                 isinstance(n_rows, np.ndarray)
@@ -329,6 +404,19 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                 and state.get("embedding_dims_") == net.dims.tolist()
             ):
                 raise ValueError("the network's tables do not match categories_")
+        effects = state.get("_effects")
+        intercept = state.get("_intercept")
+        if effects is not None:
+            if not (
+                isinstance(n_rows, np.ndarray)
+                and isinstance(intercept, np.ndarray)
+                and [e.shape for e in effects]
+                == [(int(r), len(intercept)) for r in n_rows]
+                and len(state.get("embeddings_kept_", [])) == len(effects)
+                and getattr(state.get("effect_shrinkage_"), "shape", None)
+                == (len(effects), len(intercept))
+            ):
+                raise ValueError("the level effects do not match categories_")
 
     def __init__(
         self,
@@ -349,7 +437,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         handle_unknown="value",
         handle_missing="value",
         target_type="auto",
-        numeric_features=None,
+        numeric_features="auto",
         categorical_features=None,
         include_prediction=False,
         cv=5,
@@ -459,14 +547,36 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                 )
         return sorted(set(out))
 
-    def _select_columns(self):
-        num = (
-            []
-            if self.numeric_features is None
-            else self._resolve_selection(self.numeric_features, "numeric_features")
-        )
+    def _select_columns(self, columns):
+        names = self._column_names()
+        if isinstance(self.numeric_features, str) and self.numeric_features == "auto":
+            listed = (
+                []
+                if self.categorical_features is None
+                else self._resolve_selection(
+                    self.categorical_features, "categorical_features"
+                )
+            )
+            num = [
+                j
+                for j, col in enumerate(columns)
+                if j not in listed and _is_continuous(col)
+            ]
+        elif self.numeric_features is None:
+            num = []
+        else:
+            num = self._resolve_selection(self.numeric_features, "numeric_features")
         if self.categorical_features is None:
             cat = [j for j in range(self.n_features_in_) if j not in num]
+            if not cat and isinstance(self.numeric_features, str):
+                raise ValueError(
+                    "EntityEmbeddingEncoder needs at least one categorical column "
+                    f"to encode; every column ({[names[j] for j in num]}) looks "
+                    "continuous (datetimes, or floats with more than "
+                    f"{_CONTINUOUS_MIN_UNIQUE} distinct non-integer values) and "
+                    "numeric_features='auto' feeds those to the network only. Pass "
+                    "categorical_features=[...] to embed them as categories."
+                )
         else:
             cat = self._resolve_selection(
                 self.categorical_features, "categorical_features"
@@ -491,6 +601,9 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         mats = []
         for j in self.numeric_features_:
             col = columns[j]
+            if _is_datetime(col):
+                mats.append(_datetime_seconds(col))
+                continue
             try:
                 vals = pd.to_numeric(
                     pd.Series(np.asarray(col, dtype=object)), errors="raise"
@@ -598,6 +711,18 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                     "EntityEmbeddingEncoder supports 'continuous', 'binary' and "
                     "'multiclass' targets only."
                 )
+            if kind == "multiclass" and y.dtype.kind in "iuf":
+                n_classes = len(np.unique(y))
+                if n_classes > _MANY_CLASSES:
+                    warnings.warn(
+                        f"target_type='auto' inferred a multiclass target with "
+                        f"{n_classes} classes from a numeric y (integer values); "
+                        f"each categorical column then gets {n_classes} effect "
+                        "columns and a softmax network. If y is a quantity (a "
+                        "count, a price, a score), pass target_type='continuous'.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
         else:
             kind = self.target_type
         self.classes_ = None
@@ -664,7 +789,33 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         return dims
 
     # ---------------------------------------------------------------- training
-    def _train(self, codes, numeric, y_enc, n_out, init_seed, train_seed, name):
+    def _fit_effects(self, codes, numeric, y_enc):
+        """Shrunken level effects (closed form), see ``_effects``."""
+        n_eff = len(self.classes_) if self.target_type_ == "multiclass" else 1
+        return _effects.fit_level_effects(
+            codes, self._n_rows, y_enc, self.target_type_, n_eff, numeric
+        )
+
+    def _train(
+        self, codes, numeric, y_enc, n_out, init_seed, train_seed, name, keep=None,
+        n_epochs=None,
+    ):
+        """Level effects, then the network on top of them (as an offset).
+
+        The embedding of a column is kept only if it lowers the validation
+        loss (``keep=None``: decided here, on the early-stopping rows; else
+        the full-data network's decision, so that every fold agrees); the
+        tables of the other columns are flattened onto their unknown row.
+        ``n_epochs`` (fold networks) trains that many epochs without early
+        stopping: the full-data network's best epoch count.
+
+        Returns ``(intercept, effects, shrinkage, net, info, keep)``.
+        """
+        intercept, effects, shrinkage = self._fit_effects(codes, numeric, y_enc)
+        offset = np.zeros((codes.shape[0], n_out), dtype=np.float32)
+        offset[:, : len(intercept)] = _effects.link(
+            self.target_type_, _effects.effects_offset(intercept, effects, codes)
+        )
         hidden = self._hidden
         net = _net.init_net(
             self._n_rows,
@@ -673,7 +824,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             hidden,
             n_out,
             np.random.RandomState(init_seed),
-            init_std=0.05,
+            init_std=0.01,
+            zero_output=True,
         )
         info = _net.train_net(
             net,
@@ -681,7 +833,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             numeric,
             y_enc,
             task=self.target_type_,
-            n_epochs=self.n_epochs,
+            n_epochs=self.n_epochs if n_epochs is None else n_epochs,
             batch_size=(
                 self.batch_size
                 if self.batch_size != "auto"
@@ -690,19 +842,43 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             learning_rate=self.learning_rate,
             alpha=self.alpha,
             category_dropout=self.category_dropout,
-            early_stopping=self.early_stopping,
+            early_stopping=self.early_stopping and n_epochs is None,
             validation_fraction=self.validation_fraction,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             rng=np.random.RandomState(train_seed),
+            offset=offset,
             verbose=self.verbose,
             name=name,
         )
-        return net, info
+        counts = [
+            np.bincount(codes[:, j], minlength=self._n_rows[j])
+            for j in range(codes.shape[1])
+        ]
+        _net.shrink_rows(net, counts, _effects.embedding_prior_counts(shrinkage))
+        if keep is None:
+            val = info["validation_index"]
+            if len(val):
+                gains = _net.column_gains(
+                    net,
+                    np.ascontiguousarray(codes[val]),
+                    None if numeric is None else numeric[val],
+                    y_enc[val],
+                    self.target_type_,
+                    offset[val],
+                    np.random.RandomState(train_seed),
+                )
+                keep = [bool(g > _KEEP_Z) for g in gains]
+            else:
+                keep = [True] * codes.shape[1]
+        _net.flatten_tables(net, keep)
+        return intercept, effects, shrinkage, net, info, keep
 
     def _fit(self, X, y):
         columns, n_samples = self._check_X(X, reset=True)
-        self.categorical_features_, self.numeric_features_ = self._select_columns()
+        self.categorical_features_, self.numeric_features_ = self._select_columns(
+            columns
+        )
         hidden = np.asarray(self.hidden_layer_sizes, dtype=object).ravel().tolist()
         if not all(isinstance(h, numbers.Integral) and h >= 1 for h in hidden):
             raise ValueError(
@@ -727,9 +903,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             int(s) for s in rng.randint(1, np.iinfo(np.int32).max, 2)
         )
         name = type(self).__name__
-        self._net, info = self._train(
-            codes, numeric, y_enc, n_out, self._init_seed, train_seed, name
-        )
+        (
+            self._intercept, self._effects, self.effect_shrinkage_, self._net, info,
+            self.embeddings_kept_,
+        ) = self._train(codes, numeric, y_enc, n_out, self._init_seed, train_seed, name)
         self.loss_curve_ = info["loss_curve"]
         self.validation_loss_ = info["validation_loss"]
         self.validation_scores_ = info["validation_scores"]
@@ -746,14 +923,18 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             for j in range(codes.shape[1])
         ]
         _net.rotate_to_principal_axes(self._net, counts)
+        _net.flatten_minor_axes(self._net, counts, _MINOR_AXIS)
         return codes, numeric, y, y_enc, n_out, rng
 
     @property
     def embeddings_(self):
-        """dict of str to DataFrame: the trained table of each column.
+        """dict of str to DataFrame: the output rows of each column's levels.
 
-        Built from the fitted arrays on each access, so the fitted state
-        holds only arrays, lists and scalars (safe to share with skops).
+        Per categorical column, its level effect(s) then its embedding, as
+        ``transform`` returns them, indexed by level, then ``"<unknown>"``
+        and (when missing values were seen) ``"<missing>"``. Built from the
+        fitted arrays on each access, so the fitted state holds only arrays,
+        lists and scalars (safe to share with skops).
         """
         if not hasattr(self, "_net"):
             raise AttributeError(
@@ -761,9 +942,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                 f"{type(self).__name__} is not fitted yet."
             )
         names = self._column_names()
+        out_names = self.get_feature_names_out().tolist()
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         embeddings = {}
+        start = 0
         for out_j, j in enumerate(self.categorical_features_):
-            table = self._net.table(out_j)
+            table = tables[out_j]
             rows = [*range(_FIRST, table.shape[0]), _UNKNOWN]
             labels = [*self.categories_[out_j].tolist(), UNKNOWN_LABEL]
             if self._missing_trained[out_j]:
@@ -773,8 +957,9 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             embeddings[names[j]] = pd.DataFrame(
                 table[rows].astype(self.dtype),
                 index=pd.Index(labels, dtype=object),
-                columns=[f"{names[j]}_emb{k}" for k in range(d)],
+                columns=out_names[start : start + d],
             )
+            start += d
         return embeddings
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -819,26 +1004,27 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         """
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
+        no_unknown = np.zeros_like(missing)
+        full_tables = self._output_tables(*self._fitted_effects(), self._net)
         if self.cv is None:
-            out = self._lookup_tables(
-                [self._net.table(j) for j in range(codes.shape[1])],
-                codes,
-                np.zeros_like(missing),
-                missing,
-            )
+            out = self._lookup_tables(full_tables, codes, no_unknown, missing)
             if self.include_prediction:
-                out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+                out = np.hstack([out, self._net_output(
+                    self._net, codes, numeric, *self._fitted_effects()
+                )])
             return out
         splitter = fold_splitter(
             self.cv, self.target_type_ != "continuous", y_enc, self.shuffle,
             self.random_state,
         )
         n = codes.shape[0]
-        width = int(sum(self.embedding_dims_))
+        n_eff = self._n_effects()
+        widths = [n_eff + d for d in self.embedding_dims_]
+        width = int(sum(widths))
         n_pred = self._n_prediction_columns() if self.include_prediction else 0
         out = np.empty((n, width + n_pred), dtype=self.dtype)
-        offsets = np.concatenate([[0], np.cumsum(self.embedding_dims_)])
-        full_tables = [self._net.table(j) for j in range(codes.shape[1])]
+        offsets = np.concatenate([[0], np.cumsum(widths)])
+        fold_nets = self.include_prediction or any(self.embeddings_kept_)
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -851,29 +1037,47 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                 )
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
             num_tr = None if numeric is None else numeric[train_idx]
-            net, _ = self._train(
-                np.ascontiguousarray(fold_codes[train_idx]),
-                num_tr,
-                y_enc[train_idx],
-                n_out,
-                self._init_seed,
-                train_seed,
-                f"{type(self).__name__} fold {fold}",
-            )
-            for j in range(codes.shape[1]):
-                aligned = align_tables(
-                    net.table(j),
-                    full_tables[j],
-                    counts_list[j],
-                    self.category_dropout > 0,
+            fold_train_codes = np.ascontiguousarray(fold_codes[train_idx])
+            if fold_nets:
+                intercept, effects, _, net, _, _ = self._train(
+                    fold_train_codes,
+                    num_tr,
+                    y_enc[train_idx],
+                    n_out,
+                    self._init_seed,
+                    train_seed,
+                    f"{type(self).__name__} fold {fold}",
+                    keep=self.embeddings_kept_,
+                    n_epochs=self.best_epoch_,
                 )
-                out[test_idx, offsets[j] : offsets[j + 1]] = aligned[
+            else:  # no embedding kept: the level effects are all there is
+                intercept, effects, _ = self._fit_effects(
+                    fold_train_codes, num_tr, y_enc[train_idx]
+                )
+                net = self._net
+            tables = self._output_tables(intercept, effects, net)
+            for j in range(codes.shape[1]):
+                table = tables[j]
+                if fold_nets and self.embeddings_kept_[j]:
+                    full = full_tables[j][:, n_eff:]
+                    aligned = align_tables(
+                        table[:, n_eff:], full, counts_list[j],
+                        self.category_dropout > 0,
+                    )
+                    # axes flattened in the full table stay constant
+                    flat = np.ptp(full, axis=0) == 0
+                    aligned[:, flat] = full[0, flat]
+                    table[:, n_eff:] = aligned
+                else:  # a flattened table: the same constant in every fold
+                    table[:, n_eff:] = full_tables[j][:, n_eff:]
+                out[test_idx, offsets[j] : offsets[j + 1]] = table[
                     fold_codes[test_idx, j]
                 ]
             if n_pred:
                 num_te = None if numeric is None else numeric[test_idx]
+                te_codes = np.ascontiguousarray(fold_codes[test_idx])
                 out[test_idx, width:] = self._net_output(
-                    net, np.ascontiguousarray(fold_codes[test_idx]), num_te
+                    net, te_codes, num_te, intercept, effects
                 )
         if self.handle_missing == "return_nan":
             for j in range(codes.shape[1]):
@@ -881,9 +1085,41 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         return out
 
     # ---------------------------------------------------------------- encoding
+    def _fitted_effects(self):
+        """``(intercept, effects)``, or ``(None, None)`` for a model saved
+        before the level effects existed (issue #14), which keeps working as
+        it did: embeddings only, the network without offset."""
+        return getattr(self, "_intercept", None), getattr(self, "_effects", None)
+
+    def _n_effects(self):
+        """Effect columns per categorical column: 1, or one per class."""
+        if getattr(self, "_effects", None) is None:
+            return 0
+        if self.target_type_ == "multiclass":
+            return len(self.classes_)
+        return 1
+
+    def _output_tables(self, intercept, effects, net):
+        """Per column, the (n_rows, n_effects + dim) table of output rows.
+
+        The level effect comes first: ``intercept + b``, a shrunken
+        conditional mean like a target encoding (in target units, or a class
+        probability, one per class for multiclass); then the embedding.
+        """
+        if effects is None:  # a model saved before the level effects
+            return [net.table(j) for j in range(len(net.dims))]
+        tables = []
+        for j, b in enumerate(effects):
+            eff = intercept[None, :] + b
+            if self.target_type_ == "continuous":
+                eff = eff * self._y_scale + self._y_mean
+            tables.append(np.hstack([eff, net.table(j).astype(np.float64)]))
+        return tables
+
     def _lookup_tables(self, tables, codes, unknown, missing):
         n = codes.shape[0]
-        out = np.empty((n, int(sum(self.embedding_dims_))), dtype=self.dtype)
+        width = int(sum(t.shape[1] for t in tables))
+        out = np.empty((n, width), dtype=self.dtype)
         offset = 0
         for j, table in enumerate(tables):
             d = table.shape[1]
@@ -925,11 +1161,13 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
                         f"Found unknown categories {shown} in column {names[j]!r} "
                         "during transform (handle_unknown='error')."
                     )
-        tables = [self._net.table(j) for j in range(codes.shape[1])]
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         out = self._lookup_tables(tables, codes, unknown, missing)
         if self.include_prediction:
             numeric = self._numeric_matrix(columns, fit=False)
-            out = np.hstack([out, self._net_output(self._net, codes, numeric)])
+            out = np.hstack([out, self._net_output(
+                self._net, codes, numeric, *self._fitted_effects()
+            )])
         return out
 
     def _n_prediction_columns(self):
@@ -937,9 +1175,19 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
             return len(self.classes_)
         return 1
 
-    def _net_output(self, net, codes, numeric):
-        """Network outputs as features: the prediction (continuous) or logits."""
+    def _forward(self, net, codes, numeric, intercept, effects):
+        """Raw outputs of level effects + network (standardized / logits)."""
         out = _net.net_forward(net, codes, numeric).astype(np.float64)
+        if effects is None:  # a model saved before the level effects
+            return out
+        out[:, : len(intercept)] += _effects.link(
+            self.target_type_, _effects.effects_offset(intercept, effects, codes)
+        )
+        return out
+
+    def _net_output(self, net, codes, numeric, intercept, effects):
+        """Model outputs as features: the prediction (continuous) or logits."""
+        out = self._forward(net, codes, numeric, intercept, effects)
         if self.target_type_ == "continuous":
             out = out * self._y_scale + self._y_mean
         return out[:, : self._n_prediction_columns()].astype(self.dtype)
@@ -963,7 +1211,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         columns, _ = self._check_X(X, reset=False)
         codes, _, _ = self._transform_codes(columns)
         numeric = self._numeric_matrix(columns, fit=False)
-        out = _net.net_forward(self._net, codes, numeric).astype(np.float64)
+        out = self._forward(self._net, codes, numeric, *self._fitted_effects())
         if self.target_type_ == "continuous":
             return out[:, 0] * self._y_scale + self._y_mean
         if self.target_type_ == "binary":
@@ -991,7 +1239,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         out = []
+        n_eff = self._n_effects()
         for j, d in zip(self.categorical_features_, self.embedding_dims_, strict=True):
+            if n_eff == 1:
+                out.append(f"{names[j]}_effect")
+            else:
+                out.extend(f"{names[j]}_effect{k}" for k in range(n_eff))
             out.extend(f"{names[j]}_emb{k}" for k in range(d))
         if self.include_prediction:
             k = self._n_prediction_columns()

@@ -6,7 +6,14 @@ the estimators they were saved from did (the values pinned in
 The files were written once, by ``python -m tests.persist.test_saved_files``; do
 not regenerate them to make this test pass: a file that no longer loads is
 a broken promise to users who saved models.
+
+The entity model changed on purpose in issue #14 (level effects before the
+embeddings), so the pinned outputs moved; entity files saved before keep
+working as the model they were saved from, checked against that model's
+outputs (``entity_outputs_before_14.npz``, the pins of that time).
 """
+
+import numpy as np
 
 import warnings
 from pathlib import Path
@@ -18,6 +25,7 @@ from tests._cases import CASES
 from tests.test_pinned_outputs import _arrays, check_pinned, load_pinned
 
 SAVED = Path(__file__).resolve().parents[1] / "fixtures" / "saved"
+BEFORE_14 = SAVED / "entity_outputs_before_14.npz"
 
 #: one small model per family and per kind of nested object
 FILES = (
@@ -45,7 +53,11 @@ def test_files_saved_before_the_layout_still_load(name):
         for j, arr in enumerate(_arrays(getattr(est, method)(arg)))
     }
     assert got
-    check_pinned(got, load_pinned())
+    pinned = load_pinned()
+    if name.startswith("entity-"):
+        with np.load(BEFORE_14, allow_pickle=False) as before:
+            pinned = {**pinned, **{k: before[k] for k in before.files}}
+    check_pinned(got, pinned)
 
 
 def _write():

@@ -187,11 +187,12 @@ def test_cross_fit_differs_from_transform_and_is_aligned():
     enc = EntityEmbeddingEncoder(n_components=3, random_state=0, cv=4)
     Xcf = enc.fit_transform(X, y)
     Xin = enc.transform(X)
-    assert Xcf.shape == Xin.shape == (2000, 6)
+    # per column: the level effect, then 3 embedding dimensions
+    assert Xcf.shape == Xin.shape == (2000, 8)
     assert not np.allclose(Xcf, Xin)
     # aligned: out-of-fold vectors land near the full-data vectors of the level
-    err = np.linalg.norm(Xcf[:, :3] - Xin[:, :3], axis=1).mean()
-    spread = np.linalg.norm(Xin[:, :3] - Xin[:, :3].mean(axis=0), axis=1).mean()
+    err = np.linalg.norm(Xcf[:, :4] - Xin[:, :4], axis=1).mean()
+    spread = np.linalg.norm(Xin[:, :4] - Xin[:, :4].mean(axis=0), axis=1).mean()
     assert err < 0.35 * spread
     # ... and a model trained on cross-fitted features works on transform output
     r = Ridge().fit(Xcf, y)
@@ -206,11 +207,13 @@ def test_cross_fit_prevents_leak_of_unique_ids():
     y = (X["g"] == "a") * 1.0 + rng.randn(n)
     enc = EntityEmbeddingEncoder(random_state=0, cv=5, n_components=4)
     Xcf = enc.fit_transform(X, y)
-    r_cf = Ridge().fit(Xcf[:, :4], y).score(Xcf[:, :4], y)
+    r_cf = Ridge().fit(Xcf[:, :5], y).score(Xcf[:, :5], y)
     Xin = enc.transform(X)
-    r_in = Ridge().fit(Xin[:, :4], y).score(Xin[:, :4], y)
+    r_in = Ridge().fit(Xin[:, :5], y).score(Xin[:, :5], y)
     assert r_cf < 0.02  # the id column carries nothing out of fold
-    assert r_in > r_cf
+    # one row per level: no between-level variance to estimate, so even the
+    # in-sample effects of the id column are shrunk to 0
+    assert r_in < 0.02
 
 
 def test_missing_flavours_are_one_level():
@@ -239,17 +242,18 @@ def test_nullable_string_and_category_dtypes():
     assert enc.categories_[1].tolist() == ["u", "v"]
     assert enc.categories_[2].tolist() == [1, 2, 3]
     Xt = enc.transform(X)
-    assert Xt.shape == (120, sum(enc.embedding_dims_)) and not np.isnan(Xt).any()
+    assert Xt.shape == (120, sum(enc.embedding_dims_) + 3)
+    assert not np.isnan(Xt).any()
     assert Xt.dtype == np.float32
 
 
 def test_mixed_type_column_and_ints():
     X = np.array([["a", 1], [2, 1], [3.5, 2], ["a", 2]] * 20, dtype=object)
     y = np.arange(80, dtype=float)
-    enc = _fast().fit(X, y)
+    enc = _fast(target_type="continuous").fit(X, y)
     assert len(enc.categories_[0]) == 3
-    assert enc.transform(X).shape == (80, sum(enc.embedding_dims_))
-    assert enc.get_feature_names_out()[0] == "x0_emb0"
+    assert enc.transform(X).shape == (80, sum(enc.embedding_dims_) + 2)
+    assert enc.get_feature_names_out()[:2].tolist() == ["x0_effect", "x0_emb0"]
 
 
 @pytest.mark.parametrize("handle_unknown", ["value", "zeros", "return_nan", "error"])
@@ -264,7 +268,7 @@ def test_unseen_levels(handle_unknown):
             enc.transform(Xnew)
         return
     Xt = enc.transform(Xnew)
-    d = enc.embedding_dims_[0]
+    d = enc.embedding_dims_[0] + 1
     if handle_unknown == "value":
         np.testing.assert_allclose(Xt[1, :d], enc.embeddings_["a"].loc["<unknown>"])
     elif handle_unknown == "zeros":
@@ -288,7 +292,7 @@ def test_rare_levels_share_trained_unknown_row():
 
 def test_one_row_single_level_constant_y():
     Xt = _fast().fit_transform(np.array([["a"]], dtype=object), [1.0])
-    assert Xt.shape == (1, 2) and np.isfinite(Xt).all()
+    assert Xt.shape == (1, 3) and np.isfinite(Xt).all()
     X = np.array([["a"]] * 20, dtype=object)
     Xt = _fast().fit(X, np.full(20, 3.0)).transform(X)
     assert np.isfinite(Xt).all()
@@ -336,7 +340,7 @@ def test_numeric_features_feed_the_net_only():
     y = X["x"].to_numpy() * 2 + (X["a"] == "a")
     enc = _fast(numeric_features=["x"], n_epochs=10).fit(X, y)
     assert enc.get_feature_names_out().tolist() == [
-        f"a_emb{k}" for k in range(enc.embedding_dims_[0])
+        "a_effect", *(f"a_emb{k}" for k in range(enc.embedding_dims_[0]))
     ]
     pred = enc.predict_net(X)
     assert np.corrcoef(pred, y)[0, 1] > 0.9
@@ -362,7 +366,7 @@ def test_ten_thousand_levels():
     y = rng.randn(n)
     enc = EntityEmbeddingEncoder(n_epochs=2, random_state=0, cv=None).fit(X, y)
     assert len(enc.categories_[0]) > 9000
-    assert enc.embeddings_["id"].shape == (len(enc.categories_[0]) + 1, 16)
+    assert enc.embeddings_["id"].shape == (len(enc.categories_[0]) + 1, 1 + 16)
 
 
 def test_pickle_joblib_reproducible(tmp_path):
@@ -401,10 +405,26 @@ def test_grid_search_in_pipeline():
 
 def test_verbose_prints_epochs(capsys):
     X, y, _ = planted(n=200)
-    _fast(verbose=1, cv=2).fit_transform(X, y)
+    # include_prediction needs the fold networks even if no embedding is kept
+    _fast(verbose=1, cv=2, include_prediction=True).fit_transform(X, y)
     out = capsys.readouterr().err
     assert "[EntityEmbeddingEncoder] epoch 1/3  loss=" in out
     assert "fold 2" in out
+
+
+def test_flattened_embeddings_are_constant_and_skip_fold_networks(capsys):
+    # the planted effect of "a" is additive: the level effects take it all,
+    # the embeddings add nothing and are flattened onto the unknown row
+    X, y, _ = planted(n=600)
+    enc = _fast(verbose=1, cv=3)
+    Xt = enc.fit_transform(X, y)
+    assert enc.embeddings_kept_ == [False, False]
+    assert "fold" not in capsys.readouterr().err  # no fold network trained
+    names = enc.get_feature_names_out().tolist()
+    emb = [i for i, v in enumerate(names) if "_emb" in v]
+    assert np.ptp(Xt[:, emb], axis=0).max() == 0  # constant columns
+    effect = Xt[:, names.index("a_effect")]
+    assert np.corrcoef(effect, y)[0, 1] > 0.9
 
 
 def test_include_prediction_column():
@@ -447,3 +467,83 @@ def test_skip_path_network_trains():
     _train_plain(net, codes, y, "continuous")
     assert np.abs(net.skip).sum() > 0
     assert _net._score("continuous", _net.net_forward(net, codes), y) > 0.9
+
+
+def planted_interaction(n=6000, n_levels=30, seed=0):
+    """y = <u[a], v[b]> + noise: no marginal effect of a or b, plus rare levels.
+
+    Target encoding and one-hot + a linear model only see marginal effects,
+    so they cannot predict this; the network learns the latent factors.
+    """
+    rng = np.random.RandomState(seed)
+    u = rng.randn(n_levels, 2)
+    v = rng.randn(n_levels, 2)
+    u -= u.mean(axis=0)
+    v -= v.mean(axis=0)
+    a = rng.randint(0, n_levels, n)
+    b = rng.randint(0, n_levels, n)
+    y = (u[a] * v[b]).sum(axis=1) + 0.3 * rng.randn(n)
+    # rare levels: 150 levels seen once or twice, pure noise
+    rare = rng.rand(n) < 0.03
+    a = np.where(rare, n_levels + rng.randint(0, 150, n), a)
+    y = np.where(rare, rng.randn(n), y)
+    X = pd.DataFrame({"a": [f"a{i}" for i in a], "b": [f"b{i}" for i in b]})
+    return X, y
+
+
+@pytest.mark.slow
+def test_planted_interaction_ee_beats_target_encoding_and_one_hot():
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
+
+    X, y = planted_interaction()
+    cv = KFold(3, shuffle=True, random_state=0)
+
+    def score(encoder):
+        model = make_pipeline(encoder, StandardScaler(with_mean=False), Ridge())
+        return cross_val_score(model, X, y, cv=cv).mean()
+
+    ee = score(EntityEmbeddingEncoder(include_prediction=True, random_state=0))
+    te = score(TargetEncoder(cv=KFold(5, shuffle=True, random_state=0)))
+    oh = score(OneHotEncoder(handle_unknown="ignore"))
+    assert te < 0.1 and oh < 0.1  # no marginal signal to find
+    print(f"planted interaction R2: EE {ee:.3f}, TE {te:.3f}, one-hot {oh:.3f}")
+    assert ee > 0.5, (ee, te, oh)
+
+
+def test_continuous_and_datetime_columns_feed_the_net():
+    rng = np.random.RandomState(0)
+    n = 400
+    X = pd.DataFrame({
+        "city": rng.choice(list("abc"), n),
+        "price": rng.rand(n) * 100,  # 400 distinct non-integer floats
+        "when": pd.date_range("2020-01-01", periods=n, freq="h"),
+        "rooms": rng.randint(1, 5, n).astype(float),  # integral floats: a category
+    })
+    y = X["price"].to_numpy() / 10 + rng.randn(n)
+    enc = _fast().fit(X, y)
+    assert enc.numeric_features_.tolist() == [1, 2]
+    assert enc.categorical_features_.tolist() == [0, 3]
+    names = enc.get_feature_names_out().tolist()
+    assert not any(v.startswith(("price", "when")) for v in names)
+    # explicit selections win; None embeds everything, as before
+    enc = _fast(categorical_features=["city", "price"]).fit(X, y)
+    assert enc.categorical_features_.tolist() == [0, 1]
+    assert enc.numeric_features_.tolist() == [2]
+    msg = r"\(\[.price.\]\) looks continuous.*categorical_features"
+    with pytest.raises(ValueError, match=msg):
+        _fast().fit(X[["price"]], y)
+    assert _fast(numeric_features=None).fit(X[["price"]], y).n_features_in_ == 1
+
+
+def test_many_classes_from_integer_target_warn():
+    X = pd.DataFrame({"a": list("abcd") * 50})
+    y = np.arange(200) % 40
+    with pytest.warns(UserWarning, match="40 classes .* target_type='continuous'"):
+        enc = _fast().fit(X, y)
+    assert enc.target_type_ == "multiclass"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _fast().fit(X, np.arange(200) % 5)  # ratings 0-4: no warning
+        _fast(target_type="continuous").fit(X, y)
