@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "skembed"
 FAMILIES = ("_text", "_tabular", "_items", "_graph")
 SUPPORT = (
     "_compat", "_validation", "_progress", "_fitted", "_version", "_dataframes",
+    "_scaleout",
 )  # fmt: skip
 APPS = ("_cli", "demo", "__main__")
 #: modules every kernel may import besides numpy / numba (and math); the

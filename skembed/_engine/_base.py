@@ -8,13 +8,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._compat import N_JOBS_CONSTRAINT, Interval
 from .._fitted import FLOATS, INT, array
+from .._scaleout import LazyTransformMixin
 from .._validation import effective_threads
 from ._driver import train_sgns
 
 __all__ = ["_BaseSGNS"]
 
 
-class _BaseSGNS(TransformerMixin, BaseEstimator):
+class _BaseSGNS(LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Shared hyper-parameters of the SGNS estimators.
 
     Subclasses extend ``_parameter_constraints`` with

@@ -25,6 +25,7 @@ from .._dataframes import as_pandas
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
 from .._progress import Progress
+from .._scaleout import LazyTransformMixin, reject_lazy
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -588,6 +589,7 @@ def _check_pairs(X):
         raise ValueError(
             "X: expected node-id pairs of shape (n_pairs, 2); got a single string."
         )
+    reject_lazy(X)
     X = as_pandas(X)
     if isinstance(X, pd.DataFrame):
         if X.shape[1] != 2:
@@ -629,7 +631,9 @@ def _check_pairs(X):
     return arr[:, 0], arr[:, 1]
 
 
-class EdgeFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class EdgeFeatures(
+    ClassNamePrefixFeaturesOutMixin, LazyTransformMixin, TransformerMixin, BaseEstimator
+):
     """Edge vectors from node vectors, for link prediction.
 
     Combines the vectors ``u`` and ``v`` of the two nodes of each pair with

@@ -34,6 +34,7 @@ from .._fitted import (
     one_of,
     optional,
 )
+from .._scaleout import LazyTransformMixin, reject_lazy
 from . import _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
@@ -52,7 +53,7 @@ __all__ = ["EntityEmbeddingEncoder"]
 
 _INT = Kind("an int", lambda v: type(v) is int)
 
-class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
+class EntityEmbeddingEncoder(LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Encode categorical columns by supervised entity embeddings.
 
     A small neural network is trained to predict ``y`` from the categorical
@@ -385,6 +386,7 @@ class EntityEmbeddingEncoder(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
         """Columns of X as a list of 1-D arrays/Series, and the row count."""
+        reject_lazy(X)
         X = as_pandas(X)
         if hasattr(X, "iloc") and getattr(X, "ndim", 0) == 2:
             n_samples, n_features = X.shape

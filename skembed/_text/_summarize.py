@@ -31,6 +31,7 @@ from .._compat import (
     validate_params,
 )
 from .._fitted import INT, STR, Kind
+from .._scaleout import LazyTransformMixin
 from ._analyzer import CJK_CHARACTERS, check_documents, cjk_tokenize, jieba_tokenize
 from ._sentences import split_sentences
 from ._word2vec import Word2VecVectorizer
@@ -285,7 +286,7 @@ _PARAMETER_CONSTRAINTS = {
 
 
 # ------------------------------------------------------------------- estimator
-class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
+class ExtractiveSummarizer(LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Extractive summaries of documents from sentence embeddings.
 
     Each document is split into sentences, the sentences are embedded by a
@@ -602,6 +603,10 @@ class ExtractiveSummarizer(TransformerMixin, BaseEstimator):
             else:
                 out[i] = self._join([doc[j] for j in rows])
         return out
+
+    def _lazy_output(self):
+        # one summary (an object) per document: a dask Series / 1-D Array
+        return None, np.dtype(object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
