@@ -21,7 +21,8 @@ SUPPORT = (
     "_compat", "_validation", "_progress", "_fitted", "_version", "_dataframes",
     "_scaleout",
 )  # fmt: skip
-APPS = ("_cli", "demo", "__main__")
+#: skembed.spark: Spark column functions over the public estimators
+APPS = ("_cli", "demo", "__main__", "spark")
 #: modules every kernel may import besides numpy / numba (and math); the
 #: SGNS kernels too, for the kernels that extend them: the subword kernels
 #: reuse their inline steps, the document kernels call their skip-gram chunk

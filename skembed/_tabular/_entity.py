@@ -945,6 +945,11 @@ class EntityEmbeddingEncoder(LazyTransformMixin, TransformerMixin, BaseEstimator
             out = out * self._y_scale + self._y_mean
         return out[:, : self._n_prediction_columns()].astype(self.dtype)
 
+    def _lazy_output(self):
+        # the dtype parameter decides the output dtype (a dask meta)
+        names, _ = super()._lazy_output()
+        return names, np.dtype(self.dtype)
+
     def predict_net(self, X):
         """Predictions of the fitted network itself (a diagnostic).
 
