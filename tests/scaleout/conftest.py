@@ -11,6 +11,7 @@
 Both are session-scoped: started once, only if a test asks for them.
 """
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ def dask_client(tmp_path_factory):
         env={"PYTHONPATH": _pythonpath(), "OMP_NUM_THREADS": "1"},
     )
     client = Client(cluster)
+    # import skembed on the workers now, so that its cost (seconds on a
+    # loaded machine) shows in this fixture, not in the first test
+    client.run(importlib.import_module, "skembed")
     try:
         yield client
     finally:

@@ -70,6 +70,19 @@ def test_dask_transform_equals_in_process(dask_client, case, call):
         assert list(got.columns) == list(est.get_feature_names_out())
 
 
+def test_bag_and_array_inputs(dask_client):
+    w2v = Word2VecVectorizer(n_components=4, min_count=1, random_state=0).fit(DOCS)
+    docs = DOCS[:9]
+    from_bag = w2v.transform(db.from_sequence(docs, npartitions=4))
+    assert isinstance(from_bag, da.Array)
+    assert_same(w2v, from_bag.compute(), w2v.transform(docs))
+    array = da.from_array(np.array(docs, dtype=object), chunks=((4, 0, 5),))
+    assert_same(w2v, w2v.transform(array).compute(), w2v.transform(docs))
+    i2v = Item2VecTransformer(n_components=4, n_epochs=1, random_state=0).fit(BASKETS)
+    baskets = db.from_sequence(BASKETS[:7] + [["never"]], npartitions=3)
+    assert_same(i2v, i2v.transform(baskets).compute(), i2v.transform(BASKETS[:7] + [["never"]]))
+
+
 def _never(*_):
     raise AssertionError("the input was computed")
 
