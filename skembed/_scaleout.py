@@ -200,6 +200,13 @@ def _apply(model, values, call):
 
 def _frame_partition(part, model, call):
     out = _apply(model, part, call)
+    if len(out) != len(part):
+        raise ValueError(
+            f"{type(model).__name__}.{call[0]} gave {len(out)} rows for a "
+            f"partition of {len(part)}: a dask transform keeps one output row per "
+            "input row. Group rows that belong together first (long-format "
+            "baskets: ddf.groupby(basket_col)[item_col].apply(list))."
+        )
     names = call[3]
     if names is None:
         return pd.Series(out, index=part.index, name=call[0])

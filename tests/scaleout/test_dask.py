@@ -83,6 +83,20 @@ def test_bag_and_array_inputs(dask_client):
     assert_same(i2v, i2v.transform(baskets).compute(), i2v.transform(BASKETS[:7] + [["never"]]))
 
 
+def test_long_format_baskets_say_group_first(dask_client):
+    long = pd.DataFrame({"basket": [1, 1, 2, 2, 2], "item": list("abcbd")})
+    est = Item2VecTransformer(
+        n_components=4, n_epochs=1, basket_col="basket", item_col="item", random_state=0
+    ).fit(long)
+    lazy = est.transform(dd.from_pandas(long, npartitions=2))
+    with pytest.raises(ValueError, match="Group rows that belong together"):
+        lazy.compute()
+    grouped = long.groupby("basket")["item"].apply(list)
+    with dask.config.set({"dataframe.convert-string": False}):
+        got = est.transform(dd.from_pandas(grouped, npartitions=2)).compute()
+    assert_same(est, got, est.transform(long))
+
+
 def _never(*_):
     raise AssertionError("the input was computed")
 
