@@ -11,6 +11,12 @@ from tests._cases import DOCS
 
 from ._inputs import ALL_CASES, as_pandas_input, assert_same
 
+# pyspark 4.x warns that pandas 3 is not fully supported yet (its own
+# conversions); the tests check the values it returns
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:PySpark does not yet fully support pandas:FutureWarning"
+)
+
 #: one case per input kind (text, categorical columns in float64, baskets,
 #: node ids, node pairs, one string per row): a Spark job costs seconds,
 #: the dask tests run every case
