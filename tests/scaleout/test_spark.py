@@ -17,12 +17,15 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
 )
 
-#: one case per input kind (text, categorical columns in float64, baskets,
-#: node ids, node pairs, one string per row): a Spark job costs seconds,
-#: the dask tests run every case
+#: one case per estimator (DeepWalk through SpectralPropagation and
+#: EdgeFeatures) and input kind (text, categorical columns in float64,
+#: baskets, string and integer node ids, node pairs, one string per row): a
+#: Spark job costs seconds, the dask tests run every case
 SPARK_CASES = [
-    "w2v-sif-cbow", "entity-multiclass", "item2vec-sampled", "node2vec-graph",
-    "edges-prefit", "summarizer-tfidf",
+    "w2v-sif-cbow", "fasttext-tfidf", "d2v-dbow", "entity-multiclass",
+    "item2vec-sampled", "node2vec-edges", "node2vec-graph", "line-edges",
+    "prone-graph-frame", "propagation-deepwalk", "edges-prefit",
+    "summarizer-tfidf",
 ]  # fmt: skip
 
 
