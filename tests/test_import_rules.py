@@ -241,7 +241,8 @@ def test_no_import_cycles():
 
 
 @pytest.mark.parametrize(
-    "extra", ["torch", "transformers", "jieba", "networkx", "matplotlib"]
+    "extra",
+    ["torch", "transformers", "jieba", "networkx", "matplotlib", "dask", "pyspark"],
 )
 def test_optional_extras_are_imported_lazily(extra):
     for _, path, lineno, _, external, top in imports():
