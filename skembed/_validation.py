@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from joblib import effective_n_jobs
 
 from ._dataframes import as_pandas
+from ._scaleout import reject_lazy
 
 __all__ = [
     "check_column",
@@ -71,6 +72,7 @@ def check_column(X, *, what, param="X", rows=False, hint="", scalar_error=TypeEr
             f"{param} must be an iterable of {what}; got a single {single} "
             f"{X[:30]!r}. Wrap it in a list: [{X[:30]!r}]."
         )
+    reject_lazy(X, param=param)  # dask / Spark: transform only, see _scaleout
     X = as_pandas(X)  # polars, pyarrow, nullable pandas, ... -> pandas
     if (
         X is None

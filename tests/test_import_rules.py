@@ -19,8 +19,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "skembed"
 FAMILIES = ("_text", "_tabular", "_items", "_graph")
 SUPPORT = (
     "_compat", "_validation", "_progress", "_fitted", "_version", "_dataframes",
+    "_scaleout",
 )  # fmt: skip
-APPS = ("_cli", "demo", "__main__")
+#: skembed.spark: Spark column functions over the public estimators
+APPS = ("_cli", "demo", "__main__", "spark")
 #: modules every kernel may import besides numpy / numba (and math); the
 #: SGNS kernels too, for the kernels that extend them: the subword kernels
 #: reuse their inline steps, the document kernels call their skip-gram chunk
@@ -239,7 +241,8 @@ def test_no_import_cycles():
 
 
 @pytest.mark.parametrize(
-    "extra", ["torch", "transformers", "jieba", "networkx", "matplotlib"]
+    "extra",
+    ["torch", "transformers", "jieba", "networkx", "matplotlib", "dask", "pyspark"],
 )
 def test_optional_extras_are_imported_lazily(extra):
     for _, path, lineno, _, external, top in imports():

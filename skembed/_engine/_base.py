@@ -9,13 +9,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .._compat import N_JOBS_CONSTRAINT, Interval
 from .._fitted import FLOATS, INT, array
 from .._progress import CallbackSupportMixin
+from .._scaleout import LazyTransformMixin
 from .._validation import effective_threads
 from ._driver import train_sgns
 
 __all__ = ["_BaseSGNS"]
 
 
-class _BaseSGNS(CallbackSupportMixin, TransformerMixin, BaseEstimator):
+class _BaseSGNS(CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Shared hyper-parameters of the SGNS estimators.
 
     Subclasses extend ``_parameter_constraints`` with

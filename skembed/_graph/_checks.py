@@ -55,6 +55,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._dataframes import as_pandas, is_dataframe
+from .._scaleout import reject_lazy
 from .._validation import check_column
 from . import _csr_kernels
 
@@ -407,6 +408,7 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
             f"{param}: a graph is required (networkx graph, square adjacency "
             f"matrix or edge list); got a string {G[:30]!r}."
         )
+    reject_lazy(G, param=param)
     G = as_pandas(G)
     if is_networkx_graph(G):
         A, nodes = _from_networkx(G, directed, weighted, param)

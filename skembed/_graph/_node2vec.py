@@ -25,6 +25,7 @@ from .._dataframes import as_pandas
 from .._engine._driver import train_sgns
 from .._fitted import INT, check_width, instance_of
 from .._progress import CallbackSupportMixin, Progress
+from .._scaleout import LazyTransformMixin, reject_lazy
 from .._validation import numba_threads
 from . import _walk_kernels
 from ._base import _GraphEmbedderMixin
@@ -613,6 +614,7 @@ def _check_pairs(X):
         raise ValueError(
             "X: expected node-id pairs of shape (n_pairs, 2); got a single string."
         )
+    reject_lazy(X)
     X = as_pandas(X)
     if isinstance(X, pd.DataFrame):
         if X.shape[1] != 2:
@@ -655,7 +657,7 @@ def _check_pairs(X):
 
 
 class EdgeFeatures(
-    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, TransformerMixin, BaseEstimator
+    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator
 ):
     """Edge vectors from node vectors, for link prediction.
 

@@ -30,6 +30,7 @@ from .._compat import (
 from .._engine import _spectral
 from .._fitted import FLOATS, INT, array, instance_of
 from .._progress import CallbackSupportMixin, Progress
+from .._scaleout import LazyTransformMixin
 from .._validation import effective_threads, numba_threads
 from ._base import _GraphEmbedderMixin
 
@@ -74,7 +75,7 @@ _SPECTRAL_CONSTRAINTS = {
 
 
 class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                    CallbackSupportMixin, TransformerMixin, BaseEstimator):
+                    CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
     """ProNE: node vectors by sparse matrix factorisation and spectral
     propagation.
 
@@ -306,7 +307,7 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
 
 
 class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                          CallbackSupportMixin, TransformerMixin, BaseEstimator):
+                          CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Spectral propagation of any graph embedder's node vectors.
 
     Fits ``embedder`` (a clone) on the graph, then filters its vectors with

@@ -36,6 +36,7 @@ from .._fitted import (
     optional,
 )
 from .._progress import CallbackSupportMixin
+from .._scaleout import LazyTransformMixin, reject_lazy
 from . import _effects, _net
 from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
 from ._levels import (
@@ -102,7 +103,7 @@ def _is_continuous(col):
 
 
 
-class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimator):
+class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Encode categorical columns by level effects and supervised embeddings.
 
     Each categorical column becomes its **level effect** then its
@@ -474,6 +475,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
         """Columns of X as a list of 1-D arrays/Series, and the row count."""
+        reject_lazy(X)
         X = as_pandas(X)
         if hasattr(X, "iloc") and getattr(X, "ndim", 0) == 2:
             n_samples, n_features = X.shape
@@ -1191,6 +1193,11 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, TransformerMixin, BaseEstimat
         if self.target_type_ == "continuous":
             out = out * self._y_scale + self._y_mean
         return out[:, : self._n_prediction_columns()].astype(self.dtype)
+
+    def _lazy_output(self):
+        # the dtype parameter decides the output dtype (a dask meta)
+        names, _ = super()._lazy_output()
+        return names, np.dtype(self.dtype)
 
     def predict_net(self, X):
         """Predictions of the fitted network itself (a diagnostic).

@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import N_JOBS_CONSTRAINT, HasMethods, Interval, StrOptions, _fit_context
 from .._fitted import BOOL, INT, STR, optional
 from .._progress import CallbackSupportMixin, Progress
+from .._scaleout import LazyTransformMixin
 from ._analyzer import check_documents
 from ._model_loading import (
     _backend_versions,
@@ -160,7 +161,7 @@ def _pad(enc, keys, rows, pad_id, torch, device):
 
 
 class ContextualVectorizer(
-    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, TransformerMixin, BaseEstimator
+    ClassNamePrefixFeaturesOutMixin, CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator
 ):
     """Convert raw text to document vectors of a pretrained transformer encoder.
 

@@ -32,6 +32,7 @@ from .._compat import (
 )
 from .._fitted import INT, STR, Kind
 from .._progress import CallbackSupportMixin
+from .._scaleout import LazyTransformMixin
 from ._analyzer import (
     CJK_CHARACTERS,
     check_documents,
@@ -297,7 +298,7 @@ _PARAMETER_CONSTRAINTS = {
 
 
 # ------------------------------------------------------------------- estimator
-class ExtractiveSummarizer(CallbackSupportMixin, TransformerMixin, BaseEstimator):
+class ExtractiveSummarizer(CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
     """Extractive summaries of documents from sentence embeddings.
 
     Each document is split into sentences, the sentences are embedded by a
@@ -614,6 +615,10 @@ class ExtractiveSummarizer(CallbackSupportMixin, TransformerMixin, BaseEstimator
             else:
                 out[i] = self._join([doc[j] for j in rows])
         return out
+
+    def _lazy_output(self):
+        # one summary (an object) per document: a dask Series / 1-D Array
+        return None, np.dtype(object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
