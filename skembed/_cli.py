@@ -51,6 +51,7 @@ import itertools
 import lzma
 import os
 import re
+import sys
 import time
 import zlib
 from array import array
@@ -296,9 +297,10 @@ def _add_run(p, c_style=False):
     _opt(p, *_names(c_style, "-seed", "--seed", "--random_state"), dest="seed",
          type=int, default=1, metavar="N", help="random seed (1)")
     _opt(p, *_names(c_style, "-debug", "--verbose"), dest="verbose", type=int,
-         nargs="?", const=2, default=1, metavar="N",
-         help="progress on stderr: 0 none, 1 a line per epoch (default), 2 "
-         "also lines within epochs; --verbose alone is 2")
+         nargs="?", const=2, default=None, metavar="N",
+         help="progress on stderr: 0 none, 1 a line per epoch, 2 also lines "
+         "within epochs (percent, rate, time left); the default is 2 when "
+         "stderr is a terminal, else 1; --verbose alone is 2")
     _opt(p, "--quiet", dest="verbose", action="store_const", const=0,
          help="no progress output (-debug 0)")
     _opt(p, "--encoding", dest="encoding", default="utf-8",
@@ -1040,9 +1042,18 @@ _COMMANDS = {
 }
 
 
+def _stderr_is_terminal():
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, "verbose", 0) is None:
+        # a person watching a terminal sees the work move; a log file gets
+        # one line per epoch
+        args.verbose = 2 if _stderr_is_terminal() else 1
     try:
         try:
             codecs.lookup(args.encoding)

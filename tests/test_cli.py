@@ -894,3 +894,22 @@ def test_weights_of_npz_graphs(monkeypatch, tmp_path):
         read, names = cli_module._read_graph(args)
         assert names == ["a", "b", "c"]
         assert read.data.tolist() == weights, (command, flags)
+
+
+@pytest.mark.parametrize("terminal, expected", [(True, 2), (False, 1)])
+def test_default_progress_follows_the_terminal(monkeypatch, terminal, expected):
+    """Issue #18: on a terminal the CLI shows in-epoch progress (percent,
+    rate, time left) by default; redirected to a file, one line per epoch."""
+    import sys
+
+    from skembed import _cli
+
+    seen = {}
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal, raising=False)
+    monkeypatch.setitem(_cli._COMMANDS, "word2vec",
+                        lambda args: seen.setdefault("verbose", args.verbose))
+    assert _cli.main(["word2vec", "-train", "x.txt", "-output", "y.txt"]) == 0
+    assert seen["verbose"] == expected
+    seen.clear()
+    _cli.main(["word2vec", "-train", "x.txt", "-output", "y.txt", "-debug", "0"])
+    assert seen["verbose"] == 0
