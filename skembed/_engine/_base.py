@@ -48,6 +48,7 @@ class _BaseSGNS(TransformerMixin, BaseEstimator):
         "n_components",
         "window",
         "negative",
+        "hs",
         "ns_exponent",
         "sample",
         "n_epochs",
