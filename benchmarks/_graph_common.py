@@ -686,6 +686,10 @@ def _fit_cpu(run):
     return sum(parts) if parts else None
 
 
+#: methods plotted without p, q (they ignore them)
+_PQ_FREE = ("prone", "prone-smf", "svd", "deepwalk")
+
+
 def plot_quality_cpu(runs, path):
     """Macro-F1 against CPU-s (log scale), one panel per graph, one marker
     per method; returns the path, or None without matplotlib or runs."""
@@ -701,7 +705,7 @@ def plot_quality_cpu(runs, path):
     if not graphs:
         return None
     methods = list(dict.fromkeys(
-        f"{r['method']}" + ("" if r["method"] in ("prone", "prone-smf", "svd")
+        f"{r['method']}" + ("" if r["method"] in _PQ_FREE
                             else f" p,q={r['p']:g},{r['q']:g}")
         for r in ok
     ))
@@ -711,7 +715,7 @@ def plot_quality_cpu(runs, path):
     for ax, graph in zip(axes[0], graphs):
         for r in (r for r in ok if r["graph"] == graph):
             label = r["method"] + (
-                "" if r["method"] in ("prone", "prone-smf", "svd")
+                "" if r["method"] in _PQ_FREE
                 else f" p,q={r['p']:g},{r['q']:g}"
             )
             k = methods.index(label)

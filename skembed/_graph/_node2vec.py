@@ -535,12 +535,12 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
 class DeepWalkEmbedder(_BaseWalkEmbedder):
     """DeepWalk: node vectors from uniform random walks and skip-gram.
 
-    Exactly :class:`Node2VecEmbedder` with ``p = q = 1`` (same walks for the
-    same seed, first-order fast path without the rejection test), under the
-    name of Perozzi et al. (2014). Walks follow edge weights when the graph
-    is weighted. Training uses negative sampling; ``hs=True`` adds the
-    hierarchical softmax of the original paper (as OpenNE's DeepWalk, which
-    trains both).
+    :class:`Node2VecEmbedder` with ``p = q = 1`` (same walks for the same
+    seed, first-order fast path without the rejection test), under the name
+    of Perozzi et al. (2014), and with the hierarchical softmax of the
+    original paper trained on top of negative sampling by default
+    (``hs=True``, as OpenNE's DeepWalk). Walks follow edge weights when the
+    graph is weighted.
 
     Read more in the :ref:`User Guide <node2vec>`.
 
@@ -552,7 +552,13 @@ class DeepWalkEmbedder(_BaseWalkEmbedder):
     n_walks : int, default=10
     window : int, default=10
     negative : int, default=5
-    hs : bool, default=False
+    hs : bool, default=True
+        Hierarchical softmax on top of negative sampling (DeepWalk's own
+        objective; OpenNE's DeepWalk calls gensim with ``hs=1,
+        negative=5``). On Wiki (3 seeds) it lifts macro-F1 from 0.52 to
+        0.58, above OpenNE's published 0.560, for about 2.7x the CPU time
+        of ``hs=False`` (see the user guide). ``hs=False`` gives exactly
+        :class:`Node2VecEmbedder`'s vectors with ``p = q = 1``.
     ns_exponent : float, default=0.75
     sample : float, default=1e-3
     n_epochs : int, default=1
@@ -609,7 +615,7 @@ class DeepWalkEmbedder(_BaseWalkEmbedder):
         n_walks=10,
         window=10,
         negative=5,
-        hs=False,
+        hs=True,
         ns_exponent=0.75,
         sample=1e-3,
         n_epochs=1,

@@ -53,9 +53,12 @@ def test_same_seed_same_vectors_and_deepwalk_equals_p_q_one(karate):
     G, _ = karate
     a = Node2VecEmbedder(**SMALL).fit_transform(G)
     b = Node2VecEmbedder(**SMALL).fit_transform(G)
-    c = DeepWalkEmbedder(**SMALL).fit_transform(G)
+    c = DeepWalkEmbedder(**SMALL, hs=False).fit_transform(G)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, c)
+    # DeepWalk's default adds hierarchical softmax: node2vec with hs=True
+    h = Node2VecEmbedder(**SMALL, hs=True).fit_transform(G)
+    np.testing.assert_array_equal(h, DeepWalkEmbedder(**SMALL).fit_transform(G))
     d = Node2VecEmbedder(**{**SMALL, "random_state": 1}).fit_transform(G)
     assert not np.allclose(a, d)
     e = Node2VecEmbedder(**SMALL, p=0.25, q=4.0).fit_transform(G)
