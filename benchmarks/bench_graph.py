@@ -455,7 +455,10 @@ def versions_line(runs):
     import sklearn
 
     sk = next((r for r in runs if r["method"] == "skembed" and "versions" in r), None)
-    pc = next((r for r in runs if r["method"] != "skembed" and "versions" in r), None)
+    pc = next(
+        (r for r in runs if r["method"].startswith("pecanpy-") and "versions" in r),
+        None,
+    )
     parts = [
         f"harness: Python {platform.python_version()}, numpy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}, networkx {networkx.__version__}"
