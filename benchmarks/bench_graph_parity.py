@@ -99,8 +99,9 @@ def run(args):
 
 def table(records):
     """Markdown: mean ± sd over seeds per (graph, config)."""
+    latest = {(r["graph"], r["config"], r["seed"]): r for r in records}
     groups = {}
-    for r in records:
+    for r in latest.values():  # the last record of each seed
         groups.setdefault((r["graph"], r["config"]), []).append(r)
     rows = [
         "| graph | config | seeds | CPU-s of fit | micro-F1 (ours) | macro-F1 (ours) "
