@@ -8,13 +8,8 @@ import pytest
 
 from skembed._engine import _sgns_kernels as _kernels
 from skembed._engine._driver import train_sgns
-from skembed._engine._vocab import build_vocabulary, count_tokens, encode
 from tests.conftest import planted_synonym_corpus
-from tests.engine.test_sgns_kernels import _topic_precision
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
+from tests.engine.test_sgns_kernels import _topic_precision, reference_step
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 17, 1000])
@@ -61,9 +56,8 @@ def test_hs_update_matches_numpy_reference():
         neu1e = np.zeros(dim)
         for e in range(indptr[centre], indptr[centre + 1]):
             p, label = points[e], 1 - codes[e]
-            f = w_in[ctx] @ w_hs[p]
-            g = (label - _sigmoid(f)) * lr
-            loss -= np.log(_sigmoid(f if label else -f))
+            g, pair_loss = reference_step(w_in[ctx], w_hs[p], label, lr)
+            loss += pair_loss
             neu1e += g * w_hs[p]
             w_hs[p] += g * w_in[ctx]
         w_in[ctx] += neu1e
@@ -71,14 +65,6 @@ def test_hs_update_matches_numpy_reference():
     np.testing.assert_allclose(res.w_hs, w_hs, atol=2e-3 * lr)
     assert res.loss_curve[0] == pytest.approx(loss / 2, rel=0.02)
     np.testing.assert_array_equal(res.w_out, 0)  # no negative sampling
-
-
-@pytest.fixture(scope="module")
-def planted():
-    sentences, topics = planted_synonym_corpus()
-    counts, _ = count_tokens(sentences)
-    vocab = build_vocabulary(counts)
-    return encode(sentences, vocab.key_to_index), vocab, topics
 
 
 @pytest.mark.parametrize(
