@@ -38,6 +38,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _graph_common as gc  # noqa: E402
 
+# skembed from PYTHONPATH first, then from this repository (not an installed
+# copy), as bench_graph.py
+_pythonpath = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+sys.path.insert(1 + len(_pythonpath), gc.REPO_ROOT)
+
 CONFIGS = {
     "ns-1ep": dict(hs=False),
     "hs+ns-1ep": dict(hs=True),
