@@ -129,7 +129,8 @@ def instrument(skembed, store, sgns_results):
 
 
 def make_estimator(cfg):
-    """The estimator of ``cfg["estimator"]``: "node2vec" (default), "prone",
+    """The estimator of ``cfg["estimator"]``: "node2vec" (default), "deepwalk",
+    "prone",
     "prone-smf" (no propagation), "node2vec+prop" (SpectralPropagation of
     node2vec) or "svd" (the plain baseline: a truncated SVD of the
     normalised adjacency, rows scaled by sqrt(n))."""
@@ -144,17 +145,18 @@ def make_estimator(cfg):
         )
     if kind == "svd":
         return _SVDBaseline(cfg["n_components"], cfg["random_state"])
-    n2v = skembed.Node2VecEmbedder(
+    walks = dict(
         n_components=cfg["n_components"],
         walk_length=cfg["walk_length"],
         n_walks=cfg["n_walks"],
-        p=cfg["p"],
-        q=cfg["q"],
         window=cfg["window"],
         negative=cfg["negative"],
         n_epochs=cfg["n_epochs"],
         **common,
     )
+    if kind == "deepwalk":  # its own defaults otherwise (hs=True)
+        return skembed.DeepWalkEmbedder(**walks)
+    n2v = skembed.Node2VecEmbedder(p=cfg["p"], q=cfg["q"], **walks)
     if kind == "node2vec+prop":
         return skembed.SpectralPropagation(n2v, n_jobs=cfg["n_jobs"])
     return n2v

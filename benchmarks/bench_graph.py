@@ -20,7 +20,8 @@ What it does
   cached under ``benchmarks/.cache/``; with ``--graphs`` also Wiki and Cora
   (``shared/data/graphs``, undirected), ``sbm10k`` (20 blocks, mixing 0.7)
   and ``dcsbm1m`` (1 M edges, power-law degrees), see ``_graph_common``.
-* Methods: ``skembed`` (``Node2VecEmbedder``), ``prone`` / ``prone-smf``
+* Methods: ``skembed`` (``Node2VecEmbedder``), ``deepwalk``
+  (``DeepWalkEmbedder`` with its defaults, hs=True), ``prone`` / ``prone-smf``
   (``ProNEEmbedder`` with / without propagation), ``node2vec+prop``
   (``SpectralPropagation`` of node2vec), ``svd`` (truncated SVD of the
   normalised adjacency), ``pecanpy-<Mode>``. The spectral ones ignore p, q
@@ -75,6 +76,10 @@ DEFAULT_METHODS = ("skembed", "pecanpy-SparseOTF", "pecanpy-PreComp")
 #: skembed methods besides node2vec ("skembed"): they ignore p, q and run
 #: once per graph (with the first p,q setting)
 SPECTRAL_METHODS = ("prone", "prone-smf", "node2vec+prop", "svd")
+#: methods that ignore p, q (run once per graph): the spectral ones and
+#: ``deepwalk`` (DeepWalkEmbedder with its library defaults, hs=True since
+#: issue #15, and the walk settings of the run)
+PQ_FREE_METHODS = (*SPECTRAL_METHODS, "deepwalk")
 RESULTS_DIR = os.path.join(gc.HERE, "results")
 CAVEAT = (
     "Machine caveat: 2 cores shared with other sessions, so wall seconds vary "
@@ -204,12 +209,12 @@ def parse_args(argv=None):
         args.pq = [(0.5, 2.0)] if args.quick else [(1.0, 1.0), (0.5, 2.0)]
     args.methods = _split_list(args.methods or list(DEFAULT_METHODS))
     for m in args.methods:
-        if m not in ("skembed", *SPECTRAL_METHODS) and not (
+        if m not in ("skembed", *PQ_FREE_METHODS) and not (
             m.startswith("pecanpy-") and m[len("pecanpy-") :] in PECANPY_METHODS
         ):
             ap.error(
                 f"--methods: unknown method {m!r}; expected skembed, one of "
-                f"{SPECTRAL_METHODS} or pecanpy-<Mode> with Mode in "
+                f"{PQ_FREE_METHODS} or pecanpy-<Mode> with Mode in "
                 f"{PECANPY_METHODS}"
             )
     for n in args.sizes:
@@ -450,7 +455,10 @@ def versions_line(runs):
     import sklearn
 
     sk = next((r for r in runs if r["method"] == "skembed" and "versions" in r), None)
-    pc = next((r for r in runs if r["method"] != "skembed" and "versions" in r), None)
+    pc = next(
+        (r for r in runs if r["method"].startswith("pecanpy-") and "versions" in r),
+        None,
+    )
     parts = [
         f"harness: Python {platform.python_version()}, numpy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}, networkx {networkx.__version__}"
@@ -693,7 +701,7 @@ def main(argv=None):
         splits = gc.make_splits(graph.labels, args.n_splits, seed=args.seed)
         for k, (p, q) in enumerate(args.pq):
             for method in args.methods:
-                if method in SPECTRAL_METHODS and k > 0:
+                if method in PQ_FREE_METHODS and k > 0:
                     continue  # p, q do not apply: once per graph
                 if not method.startswith("pecanpy-") and skembed_error:
                     last = skembed_error.strip().splitlines()[-1][:400]

@@ -22,7 +22,7 @@ faction = np.array([G.nodes[n]["club"] for n in G.nodes])
 print(G.number_of_nodes(), "members,", G.number_of_edges(), "friendships")
 
 embedder = Node2VecEmbedder(
-    n_components=16, walk_length=20, n_walks=20, window=5, random_state=0
+    n_components=16, walk_length=40, n_walks=20, window=5, random_state=0
 )
 vectors = embedder.fit_transform(G)
 print(vectors.shape, embedder.nodes_[:5])
@@ -71,7 +71,7 @@ pipe = Pipeline(
             Node2VecEmbedder(
                 graph=G,
                 n_components=16,
-                walk_length=20,
+                walk_length=40,
                 n_walks=20,
                 window=5,
                 random_state=0,

@@ -50,6 +50,7 @@ class _BaseSGNS(CallbackSupportMixin, LazyTransformMixin, TransformerMixin, Base
         "n_components",
         "window",
         "negative",
+        "hs",
         "ns_exponent",
         "sample",
         "n_epochs",

@@ -83,6 +83,8 @@ def _dbow_chunk(
             True, MODE_WINDOW, window, True, negative, True, lr0, lr_min,
             pos0, total, seed_for(seed, _WORDS_STREAM, 0), sig, logsig, buf,
             targets, grad, neu1, neu1e, 0, 0, np.empty(1, dtype=np.int64),
+            False, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int8), np.zeros((1, 1), dtype=np.float32),
         )
     state = np.uint64(seed)
     pos = pos0

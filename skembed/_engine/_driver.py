@@ -47,6 +47,8 @@ class SGNSResult:
         Input ("syn0") vectors: the embedding.
     w_out : ndarray of float32, shape (n_tokens, n_components)
         Output ("syn1neg") vectors, used for recommendation scores.
+    w_hs : ndarray of float32, shape (n_tokens - 1, n_components) or None
+        Hierarchical-softmax inner-node ("syn1") vectors, with ``hs=True``.
     loss_curve : list of float
         Mean loss per (centre, target) pair of each epoch; NaN for an epoch
         that trained no pair (subsampling emptied it; the first such epoch
@@ -66,6 +68,7 @@ class SGNSResult:
     n_pairs: int
     seconds: float
     d_in: np.ndarray = None
+    w_hs: np.ndarray = None
 
 
 def chunk_starts(indptr):
@@ -129,6 +132,7 @@ def train_sgns(
     max_context=None,
     n_context=None,
     negative=5,
+    hs=False,
     ns_exponent=0.75,
     sample=1e-3,
     n_epochs=5,
@@ -169,6 +173,14 @@ def train_sgns(
         window, no shrinking. "shuffle": each sentence is shuffled anew each
         epoch, then a fixed window of ``window`` is used.
     window, negative : int
+        ``negative=0`` trains no negative sampling (needs ``hs=True``).
+    hs : bool
+        Also train hierarchical softmax (Mikolov et al. 2013; word2vec.c's
+        and gensim's ``hs=1``): each pair predicts the centre token along
+        its path in a Huffman tree of ``counts`` (built deterministically),
+        through inner-node vectors ``SGNSResult.w_hs``. With ``negative >
+        0`` both objectives train every pair, as in word2vec.c. Not with
+        ``subwords`` or ``documents``.
     shrink_window : bool
     max_context : int or None
         "set" context only: cap on the context tokens trained per centre.
@@ -289,6 +301,25 @@ def train_sgns(
     threads = effective_threads(n_jobs)
     if subwords is not None and documents is not None:
         raise ValueError("subwords and documents cannot be trained together.")
+    if int(negative) == 0 and not hs:
+        raise ValueError(
+            "negative: 0 (no negative sampling) needs hs=True (hierarchical "
+            "softmax); got negative=0, hs=False."
+        )
+    if hs and (subwords is not None or documents is not None):
+        raise ValueError(
+            "hs=True (hierarchical softmax) is not implemented for subword or "
+            "document vectors; use negative sampling (hs=False)."
+        )
+    if hs:
+        hs_tree = _sgns_kernels.huffman_tree(counts)
+        w_hs = np.zeros((max(n_tokens - 1, 1), n_components), dtype=np.float32)
+    else:
+        hs_tree = (
+            np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int8),
+        )
+        w_hs = np.zeros((1, 1), dtype=np.float32)
     run_block = _block_runner(
         threads, w_in, w_out, keep, nprob, nalias, sig, logsig, total,
         subwords=None if subwords is None else (sub_indptr, sub_ids),
@@ -296,7 +327,7 @@ def train_sgns(
         window=int(window), shrink=shrink, negative=int(negative),
         shared_negatives=bool(shared_negatives), learning_rate=float(learning_rate),
         min_learning_rate=float(min_learning_rate), max_context=max_ctx,
-        n_context=n_ctx,
+        n_context=n_ctx, hs=bool(hs), hs_tree=hs_tree, w_hs=w_hs,
     )
     blocks = _as_blocks(corpus)
     if progress is None:
@@ -386,14 +417,15 @@ def train_sgns(
                 unit="words", seconds=elapsed, lr=lr_now, threads=threads,
             )
     return SGNSResult(
-        w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds, d_in
+        w_in, w_out, loss_curve, n_words_total, n_pairs_total, seconds, d_in,
+        w_hs if hs else None,
     )
 
 
 def _block_runner(
     threads, w_in, w_out, keep, nprob, nalias, sig, logsig, total, *, subwords,
     d_in, train_words, sg, mode, window, shrink, negative, shared_negatives,
-    learning_rate, min_learning_rate, max_context, n_context,
+    learning_rate, min_learning_rate, max_context, n_context, hs, hs_tree, w_hs,
 ):
     """The epoch kernel for one CSR block, with every argument that does not
     change between blocks bound: plain SGNS, subword (fastText) or PV-DBOW
@@ -437,6 +469,7 @@ def _block_runner(
             if parallel
             else _sgns_kernels.sgns_epoch_serial
         )
+        hs_indptr, hs_points, hs_codes = hs_tree
 
         def run(indptr, ids, starts, chunk_pos, seeds, _doc_offset, max_len,
                 losses, pairs, words):
@@ -444,6 +477,7 @@ def _block_runner(
                    nprob, nalias, sg, mode, window, shrink, negative,
                    shared_negatives, learning_rate, min_learning_rate, total,
                    sig, logsig, max_len, losses, pairs, words, threads,
-                   max_context, n_context)
+                   max_context, n_context, hs, hs_indptr, hs_points, hs_codes,
+                   w_hs)
 
     return run

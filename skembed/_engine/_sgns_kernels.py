@@ -88,12 +88,93 @@ def _step(f, positive, lr, sig, logsig):
     return -sig[idx] * lr, -logsig[_TABLE_SIZE - 1 - idx]
 
 
+@njit(cache=CACHE)
+def huffman_tree(counts):
+    """Hierarchical-softmax paths of a Huffman tree over token counts.
+
+    word2vec.c's ``CreateBinaryTree``: tokens sorted by count (descending,
+    ties by id, so the tree is deterministic), merged two smallest first.
+    Returns ``(indptr, points, codes)``: the path of token ``t`` is
+    ``points[indptr[t]:indptr[t + 1]]`` (inner nodes, root first, rows
+    ``0 .. n - 2`` of the output matrix) with the branch ``codes`` (0/1)
+    taken at each. A single token has an empty path.
+    """
+    n = counts.shape[0]
+    order = np.argsort(-counts, kind="mergesort")
+    big = np.iinfo(np.int64).max // 4
+    count = np.full(2 * n, big, dtype=np.int64)
+    for a in range(n):
+        count[a] = counts[order[a]]
+    parent = np.zeros(2 * n, dtype=np.int64)
+    binary = np.zeros(2 * n, dtype=np.int8)
+    pos1 = n - 1
+    pos2 = n
+    for a in range(n - 1):
+        mins = np.empty(2, dtype=np.int64)
+        for k in range(2):
+            if pos1 >= 0 and count[pos1] < count[pos2]:
+                mins[k] = pos1
+                pos1 -= 1
+            else:
+                mins[k] = pos2
+                pos2 += 1
+        count[n + a] = count[mins[0]] + count[mins[1]]
+        parent[mins[0]] = n + a
+        parent[mins[1]] = n + a
+        binary[mins[1]] = 1
+    lengths = np.zeros(n, dtype=np.int64)
+    root = 2 * n - 2
+    for a in range(n):
+        b = a
+        depth = 0
+        while b != root and n > 1:
+            depth += 1
+            b = parent[b]
+        lengths[order[a]] = depth
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for t in range(n):
+        indptr[t + 1] = indptr[t] + lengths[t]
+    points = np.empty(indptr[n], dtype=np.int32)
+    codes = np.empty(indptr[n], dtype=np.int8)
+    for a in range(n):
+        t = order[a]
+        i = indptr[t + 1] - 1  # filled leaf-side first
+        b = a
+        while b != root and n > 1:
+            codes[i] = binary[b]
+            points[i] = parent[b] - n
+            i -= 1
+            b = parent[b]
+    return indptr, points, codes
+
+
+@njit(nogil=True, inline="always")
+def _hs_pair(l1, w, hs_indptr, hs_points, hs_codes, w_hs, lr, sig, logsig, neu1e):
+    """Hierarchical softmax of one pair: input vector ``l1`` predicts token
+    ``w`` along its Huffman path; updates the inner-node vectors ``w_hs`` in
+    place, adds the input gradient to ``neu1e``, returns the loss."""
+    dim = l1.shape[0]
+    loss = 0.0
+    for e in range(hs_indptr[w], hs_indptr[w + 1]):
+        p = hs_points[e]
+        f = 0.0
+        for d in range(dim):
+            f += l1[d] * w_hs[p, d]
+        g, pair_loss = _step(f, hs_codes[e] == 0, lr, sig, logsig)
+        loss += pair_loss
+        for d in range(dim):
+            neu1e[d] += g * w_hs[p, d]
+        for d in range(dim):
+            w_hs[p, d] += g * l1[d]
+    return loss
+
+
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
     sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
-    max_context, n_context, ctx,
+    max_context, n_context, ctx, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
     """Train on sentences ``[s_begin, s_end)``; returns (loss, n_pairs, n_words).
 
@@ -118,9 +199,16 @@ def _train_chunk(
     (into the scratch array ``ctx``), anew each epoch: exactly
     ``n_context`` pairs per kept token of a sentence of two or more, so the
     work is linear in the number of tokens whatever the sentence lengths.
+
+    ``hs``: also train hierarchical softmax (the centre's Huffman path,
+    :func:`huffman_tree`, output rows ``w_hs``) on every pair, before its
+    negative sampling, as word2vec.c and gensim do with both on; with
+    ``negative == 0`` hierarchical softmax alone.
     """
     dim = w_in.shape[1]
     n_targets = negative + 1
+    # targets trained by negative sampling (none: hierarchical softmax alone)
+    n_ns = 0 if hs and negative == 0 else n_targets
     state = np.uint64(seed)
     loss = 0.0
     n_pairs = 0
@@ -205,6 +293,11 @@ def _train_chunk(
                     c = buf[j]
                     for d in range(dim):
                         neu1e[d] = 0.0
+                    if hs:
+                        loss += _hs_pair(
+                            w_in[c], w, hs_indptr, hs_points, hs_codes, w_hs,
+                            lr, sig, logsig, neu1e,
+                        )
                     if not shared_negatives:
                         if first:
                             first = False
@@ -214,7 +307,7 @@ def _train_chunk(
                                 state, z = next_random(state)
                                 t = alias_draw(z, nprob, nalias)
                                 targets[k] = -1 if t == w else t
-                    for k in range(n_targets):
+                    for k in range(n_ns):
                         t = targets[k]
                         if t < 0:
                             continue
@@ -272,7 +365,12 @@ def _train_chunk(
                 inv = 1.0 / cnt
                 for d in range(dim):
                     neu1[d] *= inv
-                for k in range(n_targets):
+                if hs:
+                    loss += _hs_pair(
+                        neu1, w, hs_indptr, hs_points, hs_codes, w_hs, lr, sig,
+                        logsig, neu1e,
+                    )
+                for k in range(n_ns):
                     t = targets[k]
                     if t < 0:
                         continue
@@ -300,7 +398,7 @@ def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
-    max_context, n_context,
+    max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
     dim = w_in.shape[1]
     buf = np.empty(max_len, dtype=np.int32)
@@ -314,6 +412,7 @@ def _epoch_body(
         nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
         lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
         buf, targets, grad, neu1, neu1e, max_context, n_context, ctx,
+        hs, hs_indptr, hs_points, hs_codes, w_hs,
     )
     losses[c] = loss
     pairs[c] = n_pairs
@@ -325,7 +424,7 @@ def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
-    max_context=0, n_context=0,
+    max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
     """One pass over a CSR block, chunk after chunk (bit-reproducible)."""
     for c in range(chunk_starts.shape[0] - 1):
@@ -333,7 +432,8 @@ def sgns_epoch_serial(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
             shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words, max_context, n_context,
+            losses, pairs, words, max_context, n_context, hs, hs_indptr,
+            hs_points, hs_codes, w_hs,
         )
 
 
@@ -342,7 +442,7 @@ def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
     nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
-    max_context=0, n_context=0,
+    max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
     """One pass over a CSR block on ``n_threads`` lock-free (Hogwild) threads.
 
@@ -359,7 +459,8 @@ def sgns_epoch_parallel(
                 indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
                 keep, nprob, nalias, sg, mode, window, shrink, negative,
                 shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
-                losses, pairs, words, max_context, n_context,
+                losses, pairs, words, max_context, n_context, hs, hs_indptr,
+                hs_points, hs_codes, w_hs,
             )
 
 

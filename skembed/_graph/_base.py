@@ -3,7 +3,9 @@
 unknown nodes, the learnt-embedding cache, tags."""
 
 import copy
+import numbers
 import warnings
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -22,10 +24,13 @@ from .._fitted import (
     check_width,
     optional,
 )
+from .._dataframes import as_pandas, is_dataframe
 from .._validation import effective_threads
+from .._vectors._keyedvectors import KeyedVectors
 from ._cache import learn_cached
 from ._checks import (
     _check_weights,
+    _id_array,
     _is_link_rows,
     _looks_like_adjacency,
     _row_keys,
@@ -33,10 +38,19 @@ from ._checks import (
     check_graph,
     lookup_rows,
     node_index,
+    type_hint,
     unknown_message,
 )
 
-__all__ = ["_GraphEmbedderMixin"]
+__all__ = ["COLUMN_CONSTRAINTS", "_GraphEmbedderMixin"]
+
+#: parameters naming the columns of an edge-list DataFrame (every graph
+#: embedder has them; None reads the columns by position)
+COLUMN_CONSTRAINTS = {
+    "source_col": "no_validation",  # any column label: checked in fit
+    "target_col": "no_validation",
+    "weight_col": "no_validation",
+}
 
 
 class _GraphEmbedderMixin:
@@ -45,8 +59,9 @@ class _GraphEmbedderMixin:
     Subclasses define ``_learn_params`` (names of the parameters the learnt
     embedding depends on, besides the graph, ``random_state`` and the thread
     count) and pass their learn function to :meth:`_fit`; they have the
-    parameters ``graph``, ``directed``, ``weighted``, ``handle_unknown``,
-    ``memory``, ``random_state``, ``n_jobs``, ``verbose``.
+    parameters ``graph``, ``directed``, ``weighted``, ``source_col``,
+    ``target_col``, ``weight_col``, ``handle_unknown``, ``memory``,
+    ``random_state``, ``n_jobs``, ``verbose``.
     """
 
     #: fitted state of every graph embedder (see :mod:`skembed._fitted`);
@@ -54,6 +69,7 @@ class _GraphEmbedderMixin:
     _fitted_state: dict = {
         "nodes_": array(None, 1),
         "_node_index": DERIVED,
+        "_wv": DERIVED,
         "isolated_nodes_": array(None, 1),
         "timings_": DICT,
         "_adjacency_input": BOOL,
@@ -88,15 +104,40 @@ class _GraphEmbedderMixin:
         return new
 
     # -- training graph -----------------------------------------------------
+    def _columns(self):
+        """``(source_col, target_col, weight_col)`` for :func:`check_graph`,
+        or None to read edge-list DataFrames by position."""
+        cols = (self.source_col, self.target_col, self.weight_col)
+        if cols == (None, None, None):
+            return None
+        for name, col in zip(("source_col", "target_col", "weight_col"), cols):
+            if not isinstance(col, Hashable):
+                raise ValueError(
+                    f"{name}: expected a column label (a hashable such as a "
+                    f"str or int) or None; got {type(col).__name__}."
+                )
+        if self.source_col is None or self.target_col is None:
+            raise ValueError(
+                "source_col, target_col: name both columns of the edge list "
+                "(weight_col is optional), or none to read them by position; "
+                f"got source_col={self.source_col!r}, target_col="
+                f"{self.target_col!r}, weight_col={self.weight_col!r}."
+            )
+        return cols
+
+    def _check_graph(self, G, param):
+        return check_graph(
+            G, directed=self.directed, weighted=self.weighted, param=param,
+            columns=self._columns(),
+        )
+
     def _training_graph(self, X):
         if self.graph is not None:
-            A, nodes = check_graph(
-                self.graph, directed=self.directed, weighted=self.weighted,
-                param="graph",
-            )
+            A, nodes = self._check_graph(self.graph, "graph")
             self._forget_features_in()
             return A, nodes, False, as_node_ids(X)
-        if _looks_like_adjacency(X):
+        named = self._columns() is not None and is_dataframe(X)
+        if not named and _looks_like_adjacency(X):
             Xv = validate_data(
                 self, X, reset=True, accept_sparse=["csr", "csc", "coo"],
                 dtype=[np.float64, np.float32], ensure_min_samples=1,
@@ -113,9 +154,7 @@ class _GraphEmbedderMixin:
                 Xv, directed=self.directed, weighted=self.weighted, param="X"
             )
             return A, nodes, True, None
-        A, nodes = check_graph(
-            X, directed=self.directed, weighted=self.weighted, param="X"
-        )
+        A, nodes = self._check_graph(X, "X")
         self._forget_features_in()
         return A, nodes, False, None
 
@@ -149,10 +188,11 @@ class _GraphEmbedderMixin:
             )
         self.nodes_ = nodes
         self._node_index = node_index(nodes)
+        self.__dict__.pop("_wv", None)  # wv_ is rebuilt on first access
         if ids is not None and self.handle_unknown == "error":
             rows = lookup_rows(self._node_index, nodes, ids)
             if (rows < 0).any():
-                raise ValueError(unknown_message(ids, rows, "X"))
+                raise ValueError(unknown_message(ids, rows, "X", nodes))
         emb, info = self._learn_with_cache(A, learn)
         self.embedding_ = emb
         self.loss_curve_ = list(info.get("loss_curve", []))
@@ -183,9 +223,7 @@ class _GraphEmbedderMixin:
         out = np.zeros((len(unknown_ids), self.embedding_.shape[1]), np.float32)
         if graph is None:
             return out
-        A2, nodes2 = check_graph(
-            graph, directed=self.directed, weighted=self.weighted, param="graph"
-        )
+        A2, nodes2 = self._check_graph(graph, "graph")
         fitted_rows = lookup_rows(self._node_index, self.nodes_, nodes2)
         index2 = {node: i for i, node in enumerate(nodes2.tolist())}
         for k, u in enumerate(unknown_ids.tolist()):
@@ -249,12 +287,30 @@ class _GraphEmbedderMixin:
         Returns
         -------
         ndarray of float32, shape (n_ids, n_components)
+            Under ``set_output(transform="pandas")``, a DataFrame indexed by
+            node id (as ``fit_transform(G)``), or by the row index of ``X``
+            when it is a Series or DataFrame (of any library: rows stay
+            aligned with ``y`` in a pipeline).
         """
         check_is_fitted(self, "embedding_")
         adjacency = getattr(self, "_adjacency_input", False)
         if adjacency and _is_link_rows(X):
             return self._transform_rows(X)
+        X = as_pandas(X)
+        out, ids = self._lookup(X, graph)
+        if _get_output_config("transform", self)["dense"] == "pandas":
+            # a column of any dataframe library keeps its (pandas) row index
+            index = (
+                X.index if isinstance(X, (pd.Series, pd.DataFrame))
+                else pd.Index(_id_array(ids.tolist()))  # int64 or object ids
+            )
+            return pd.DataFrame(out, index=index, columns=self.get_feature_names_out())
+        return out
+
+    def _lookup(self, X, graph):
+        """``(vectors, ids)`` of a column of node ids."""
         ids = as_node_ids(X)
+        adjacency = getattr(self, "_adjacency_input", False)
         if adjacency and ids.dtype.kind == "f" and not np.all(np.mod(ids, 1) == 0):
             raise ValueError(
                 "X: expected integer node ids 0..n_nodes-1 (1-D) or rows of links "
@@ -267,12 +323,82 @@ class _GraphEmbedderMixin:
         out = self.embedding_[np.where(unknown, 0, rows)]
         if unknown.any():
             if self.handle_unknown == "error":
-                raise ValueError(unknown_message(ids, rows, "X"))
+                raise ValueError(unknown_message(ids, rows, "X", self.nodes_))
             if self.handle_unknown == "neighbors":
                 out[unknown] = self._neighbour_means(ids[unknown], graph)
             else:
                 out[unknown] = 0.0
-        return out
+        return out, ids
+
+    # -- queries ------------------------------------------------------------
+    @property
+    def wv_(self):
+        """The node vectors as a :class:`~skembed.KeyedVectors` keyed by node
+        id (gensim-like queries: ``most_similar``, ``similarity``,
+        ``save_word2vec_format``...). Built on first access and shared with
+        ``embedding_`` (no copy)."""
+        check_is_fitted(self, "embedding_")
+        wv = getattr(self, "_wv", None)
+        if wv is None or wv.vectors is not self.embedding_:
+            wv = KeyedVectors(self.nodes_.tolist(), self.embedding_)
+            self._wv = wv
+        return wv
+
+    def _node_key(self, node, name):
+        """The ``wv_`` key of a fitted node (KeyError naming ``name`` else)."""
+        rows = lookup_rows(self._node_index, self.nodes_, as_node_ids([node]))
+        if rows[0] < 0:
+            raise KeyError(
+                f"{name}: node {node!r} is not in the fitted graph "
+                f"({len(self.nodes_)} nodes)."
+                + type_hint([node], self.nodes_)
+            )
+        return self.wv_.index_to_key[rows[0]]
+
+    def most_similar(self, node, topn=10):
+        """Nodes nearest to ``node`` by cosine similarity of their vectors.
+
+        Delegates to :meth:`wv_.most_similar <skembed.KeyedVectors.most_similar>`
+        and returns arrays, as :meth:`Item2VecTransformer.most_similar
+        <skembed.Item2VecTransformer.most_similar>` does (``wv_.most_similar``
+        gives gensim's list of ``(key, score)`` pairs).
+
+        Parameters
+        ----------
+        node : hashable
+            A node of the fitted graph.
+        topn : int, default=10
+            Number of neighbours (the node itself is excluded).
+
+        Returns
+        -------
+        nodes : ndarray of shape (topn,)
+            The nearest nodes, most similar first (fewer in a smaller graph).
+        scores : ndarray of float32, shape (topn,)
+            Their cosine similarity to ``node``.
+        """
+        check_is_fitted(self, "embedding_")
+        if not isinstance(topn, numbers.Integral) or isinstance(topn, bool) or topn < 1:
+            raise ValueError(f"topn: expected a positive int; got {topn!r}.")
+        key = self._node_key(node, "node")
+        rows, scores = self.wv_._most_similar_rows(key, int(topn))
+        return self.nodes_[rows], scores
+
+    def similarity(self, node1, node2):
+        """Cosine similarity of the vectors of two fitted nodes.
+
+        Parameters
+        ----------
+        node1, node2 : hashable
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self, "embedding_")
+        return self.wv_.similarity(
+            self._node_key(node1, "node1"), self._node_key(node2, "node2")
+        )
 
     def _fit_transform(self, X):
         """Fit, then return the vectors.

@@ -244,14 +244,43 @@ def _from_matrix(A, directed, weighted, param):
     return A, np.arange(n, dtype=np.int64)
 
 
-def _columns_of(E, param):
-    """Split an edge list into (src, dst, weight or None) 1-D arrays."""
+def _named_columns(E, columns, param):
+    """(src, dst, weight or None) of a DataFrame edge list, read by name."""
+    out = []
+    for col, name in zip(columns, ("source_col", "target_col", "weight_col")):
+        if col is None:
+            out.append(None)
+            continue
+        if col not in E.columns:
+            raise ValueError(
+                f"{name}: column {col!r} is not in the edge list {param}; its "
+                f"columns are {list(E.columns)[:10]}."
+            )
+        column = E[col]
+        if not hasattr(column, "to_numpy") or getattr(column, "ndim", 1) != 1:
+            raise ValueError(
+                f"{name}: column {col!r} of {param} is not unique (the "
+                "DataFrame has several columns of that name)."
+            )
+        out.append(column.to_numpy())
+    return out[0], out[1], out[2]
+
+
+def _columns_of(E, param, columns=None):
+    """Split an edge list into (src, dst, weight or None) 1-D arrays.
+
+    ``columns`` is ``(source_col, target_col, weight_col)``: a DataFrame is
+    read by those names when ``source_col`` is set, by position otherwise.
+    """
     if hasattr(E, "iloc") and hasattr(E, "columns"):  # DataFrame
+        if columns is not None and columns[0] is not None:
+            return _named_columns(E, columns, param)
         if E.shape[1] not in (2, 3):
             raise ValueError(
                 f"{param}: an edge-list DataFrame must have 2 columns (source, "
                 f"target) or 3 (source, target, weight); got {E.shape[1]} "
-                f"columns {list(E.columns)[:5]}."
+                f"columns {list(E.columns)[:5]}. Name the columns to read with "
+                "source_col, target_col (and weight_col)."
             )
         cols = [E.iloc[:, j].to_numpy() for j in range(E.shape[1])]
     else:
@@ -342,8 +371,8 @@ def _factorize_integers(s, t):
     return code[s - lo], code[t - lo], nodes.astype(np.int64, copy=False)
 
 
-def _from_edgelist(E, directed, weighted, param):
-    src, dst, w = _columns_of(E, param)
+def _from_edgelist(E, directed, weighted, param, columns=None):
+    src, dst, w = _columns_of(E, param, columns)
     if len(src) == 0:
         raise ValueError(f"{param}: the edge list is empty (0 edges, no nodes).")
     if np.asarray(src).dtype.kind in "iu" and np.asarray(dst).dtype.kind in "iu":
@@ -367,7 +396,7 @@ def _from_edgelist(E, directed, weighted, param):
     return _finish(A, directed, weighted, symmetrise="sum"), nodes
 
 
-def check_graph(G, *, directed=None, weighted=None, param="G"):
+def check_graph(G, *, directed=None, weighted=None, param="G", columns=None):
     """Validate a graph and return its out-adjacency as CSR plus node ids.
 
     Parameters
@@ -381,6 +410,10 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
         None infers it from the input; False sets every weight to 1.
     param : str
         Name of the argument, used in error messages.
+    columns : tuple (source_col, target_col, weight_col) or None
+        Column names of a DataFrame edge list (``weight_col`` may be None:
+        unweighted). None, or ``source_col=None``: the columns are read by
+        position (source, target, optional weight). Other inputs ignore it.
 
     Returns
     -------
@@ -418,7 +451,7 @@ def check_graph(G, *, directed=None, weighted=None, param="G"):
     if sp.issparse(G):
         return _from_matrix(G, directed, weighted, param)
     if hasattr(G, "iloc") and hasattr(G, "columns"):
-        return _from_edgelist(G, directed, weighted, param)
+        return _from_edgelist(G, directed, weighted, param, columns)
     if isinstance(G, np.ndarray) or hasattr(G, "__array__"):
         arr = np.asarray(G)
         if arr.ndim != 2:
@@ -565,13 +598,42 @@ def lookup_rows(node_index, nodes, ids):
     return out
 
 
-def unknown_message(ids, rows, param="X"):
+def _type_names(values):
+    return " / ".join(sorted({type(x).__name__ for x in values}))
+
+
+def type_hint(bad, nodes):
+    """A hint when unknown ids are fitted ids of another type (``'0'`` for
+    ``0``, ``1`` for ``'1'``), else an empty string."""
+    bad = list(bad[:1000])
+    sample = nodes[:1000].tolist()
+    if not bad or not sample:
+        return ""
+    fitted = {str(x) for x in nodes.tolist()}
+    if not any(str(x) in fitted for x in bad):
+        return ""
+    have, want = _type_names(bad), _type_names(sample)
+    if have == want:
+        return ""
+    convert = "astype(str)" if all(isinstance(x, str) for x in sample) else (
+        "astype(int)" if all(isinstance(x, int) for x in sample) else "a cast"
+    )
+    return (
+        f" The fitted node ids are of type {want} (e.g. {sample[0]!r}) but these "
+        f"are {have} (e.g. {bad[0]!r}): convert them ({convert}) to the type of "
+        "the graph's node ids."
+    )
+
+
+def unknown_message(ids, rows, param="X", nodes=None):
     bad = ids[rows < 0]
     shown = ", ".join(repr(x) for x in bad[:5].tolist())
     more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    hint = "" if nodes is None else type_hint(bad.tolist(), nodes)
     return (
         f"{param}: {len(bad)} node id(s) unknown to the fitted graph: {shown}"
-        f"{more}. Use handle_unknown='zeros' or 'neighbors' to embed unknown ids."
+        f"{more}.{hint} Use handle_unknown='zeros' or 'neighbors' to embed "
+        "unknown ids."
     )
 
 

@@ -14,7 +14,7 @@ from .._engine._driver import init_vectors
 from .._progress import Progress
 from .._validation import effective_threads, numba_threads
 from . import _line_kernels
-from ._base import _GraphEmbedderMixin
+from ._base import COLUMN_CONSTRAINTS, _GraphEmbedderMixin
 from ._checks import graph_arrays
 
 __all__ = ["LINEEmbedder"]
@@ -151,6 +151,7 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         ids in ``fit`` and ``transform``.
     directed : bool, default=None
     weighted : bool, default=None
+    source_col, target_col, weight_col : hashable, default=None
     handle_unknown : {"error", "zeros", "neighbors"}, default="error"
     memory : None, bool, str or joblib.Memory, default=None
         See :class:`Node2VecEmbedder`.
@@ -206,6 +207,7 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         "graph": "no_validation",
         "directed": ["boolean", None],
         "weighted": ["boolean", None],
+        **COLUMN_CONSTRAINTS,
         "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
         "memory": [None, "boolean", str, HasMethods(["cache"])],
     }
@@ -226,6 +228,9 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         graph=None,
         directed=None,
         weighted=None,
+        source_col=None,
+        target_col=None,
+        weight_col=None,
         handle_unknown="error",
         memory=None,
         random_state=None,
@@ -241,6 +246,9 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         self.graph = graph
         self.directed = directed
         self.weighted = weighted
+        self.source_col = source_col
+        self.target_col = target_col
+        self.weight_col = weight_col
         self.handle_unknown = handle_unknown
         self.memory = memory
         self.random_state = random_state

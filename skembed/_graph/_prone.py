@@ -32,7 +32,7 @@ from .._fitted import FLOATS, INT, array, instance_of
 from .._progress import CallbackSupportMixin, Progress
 from .._scaleout import LazyTransformMixin
 from .._validation import effective_threads, numba_threads
-from ._base import _GraphEmbedderMixin
+from ._base import COLUMN_CONSTRAINTS, _GraphEmbedderMixin
 
 __all__ = ["ProNEEmbedder", "SpectralPropagation"]
 
@@ -127,6 +127,11 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
     weighted : bool, default=None
         Use edge weights (``P`` and the propagation are weighted). None:
         weighted when the input has weights; False: all 1.
+    source_col, target_col, weight_col : hashable, default=None
+        Column names of an edge-list DataFrame (source, target, optional
+        weight; other columns are ignored). None reads the columns by
+        position: source, target, then weight if there is a third. Other
+        graph inputs ignore them (see :class:`Node2VecEmbedder`).
     handle_unknown : {"error", "zeros", "neighbors"}, default="error"
         Ids not in the fitted graph in ``transform``: raise, zeros, or the
         weighted mean vector of their fitted neighbours in the graph given
@@ -198,6 +203,7 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         "graph": "no_validation",
         "directed": ["boolean", None],
         "weighted": ["boolean", None],
+        **COLUMN_CONSTRAINTS,
         "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
         "memory": [None, "boolean", str, HasMethods(["cache"])],
         "random_state": ["random_state"],
@@ -227,6 +233,9 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         graph=None,
         directed=None,
         weighted=None,
+        source_col=None,
+        target_col=None,
+        weight_col=None,
         handle_unknown="error",
         memory=None,
         random_state=None,
@@ -243,6 +252,9 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         self.graph = graph
         self.directed = directed
         self.weighted = weighted
+        self.source_col = source_col
+        self.target_col = target_col
+        self.weight_col = weight_col
         self.handle_unknown = handle_unknown
         self.memory = memory
         self.random_state = random_state
@@ -342,6 +354,7 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         Passed to the embedder; the propagation itself always runs on the
         symmetrised graph.
     weighted : bool, default=None
+    source_col, target_col, weight_col : hashable, default=None
     handle_unknown : {"error", "zeros", "neighbors"}, default="error"
         As in :class:`Node2VecEmbedder`.
     random_state : int, RandomState instance or None, default=None
@@ -394,6 +407,7 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         "graph": "no_validation",
         "directed": ["boolean", None],
         "weighted": ["boolean", None],
+        **COLUMN_CONSTRAINTS,
         "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
         "random_state": ["random_state"],
         "n_jobs": N_JOBS_CONSTRAINT,
@@ -417,6 +431,9 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         graph=None,
         directed=None,
         weighted=None,
+        source_col=None,
+        target_col=None,
+        weight_col=None,
         handle_unknown="error",
         random_state=None,
         n_jobs=None,
@@ -430,6 +447,9 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         self.graph = graph
         self.directed = directed
         self.weighted = weighted
+        self.source_col = source_col
+        self.target_col = target_col
+        self.weight_col = weight_col
         self.handle_unknown = handle_unknown
         self.random_state = random_state
         self.n_jobs = n_jobs

@@ -780,11 +780,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         check_is_fitted(self)
         topn = self._check_k(topn, "topn")
         row = self._row(item)  # the estimator's error for an unknown item
-        pairs = self.wv_.most_similar(self.wv_.index_to_key[row], topn=topn)
-        rows = np.fromiter(
-            (self.vocabulary_[key] for key, _ in pairs), dtype=np.int64, count=len(pairs)
-        )
-        scores = np.fromiter((s for _, s in pairs), dtype=np.float32, count=len(pairs))
+        # wv_ rows are vocabulary_ rows (built from items_ in order)
+        rows, scores = self.wv_._most_similar_rows(self.wv_.index_to_key[row], topn)
         return self.items_[rows], scores
 
     def similarity(self, item1, item2):

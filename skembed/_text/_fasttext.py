@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
+from .._engine._base import _BaseSGNS
 from .._engine._corpus import _drop_unknown, _MemoryCorpus
 from .._engine._subword_kernels import compose_vectors
 from .._fitted import FLOAT
@@ -118,7 +119,13 @@ n_empty_
     """
 
     _parameter_constraints: dict = {
-        **Word2VecVectorizer._parameter_constraints,
+        # no hierarchical softmax for subwords: negative sampling only
+        **{
+            k: v
+            for k, v in Word2VecVectorizer._parameter_constraints.items()
+            if k != "hs"
+        },
+        "negative": _BaseSGNS._parameter_constraints["negative"],
         "min_n": [Interval(Integral, 1, None, closed="left")],
         "max_n": [Interval(Integral, 1, None, closed="left")],
         "bucket": [Interval(Integral, 1, 2**31 - 1, closed="both")],

@@ -80,7 +80,12 @@ class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS)
         Maximum distance between a word and a context word; the effective
         window is drawn uniformly in ``[1, window]`` per word, as word2vec.
     negative : int, default=5
-        Noise words per positive pair (negative sampling).
+        Noise words per positive pair (negative sampling); 0 (with
+        ``hs=True``) trains hierarchical softmax alone.
+    hs : bool, default=False
+        Also train hierarchical softmax over a Huffman tree of the word
+        counts (word2vec.c's ``-hs 1``, gensim's ``hs=1``); with
+        ``negative > 0`` both objectives train every pair, as in word2vec.c.
     min_count : int, default=5
         Words seen fewer times in the training documents are dropped from the
         vocabulary (and are out-of-vocabulary in ``transform``).
@@ -250,6 +255,9 @@ class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS)
 
     _parameter_constraints: dict = {
         **_BaseSGNS._parameter_constraints,
+        # 0 (no negative sampling) is allowed with hs=True
+        "negative": [Interval(Integral, 0, None, closed="left")],
+        "hs": ["boolean"],
         "algorithm": [StrOptions({"skipgram", "cbow"})],
         "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "pooling": [StrOptions({"mean", "tfidf", "sif", "max"})],
@@ -294,6 +302,7 @@ class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS)
         algorithm="skipgram",
         window=5,
         negative=5,
+        hs=False,
         min_count=5,
         sample=1e-3,
         n_epochs=5,
@@ -323,6 +332,7 @@ class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS)
         self.algorithm = algorithm
         self.window = window
         self.negative = negative
+        self.hs = hs
         self.min_count = min_count
         self.sample = sample
         self.n_epochs = n_epochs

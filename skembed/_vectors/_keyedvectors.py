@@ -661,6 +661,16 @@ class KeyedVectors:
         scores = self._cosines(mean, end)
         return self._top(scores, topn, exclude)
 
+    def _most_similar_rows(self, key, topn):
+        """:meth:`most_similar` of one key as arrays: ``(rows, scores)``, the
+        rows (int64) of the nearest keys and their cosines (float32), for
+        estimators whose ``most_similar`` returns arrays."""
+        pairs = self.most_similar(key, topn=topn)
+        index = self.key_to_index
+        rows = np.fromiter((index[k] for k, _ in pairs), np.int64, len(pairs))
+        scores = np.fromiter((s for _, s in pairs), np.float32, len(pairs))
+        return rows, scores
+
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
         """Keys most similar (cosine) to a raw vector.
 

@@ -4,8 +4,6 @@ import pytest
 from skembed._engine import _random
 from skembed._engine import _sgns_kernels as _kernels
 from skembed._engine._driver import CHUNK_TOKENS, train_sgns
-from skembed._engine._vocab import build_vocabulary, count_tokens, encode
-from tests.conftest import planted_synonym_corpus
 
 
 def _topic_precision(w, vocab, topics, k=5):
@@ -19,14 +17,6 @@ def _topic_precision(w, vocab, topics, k=5):
             hits += sum(vocab.index_to_key[j] in topic for j in nearest)
             total += k
     return hits / total
-
-
-@pytest.fixture(scope="module")
-def planted():
-    sentences, topics = planted_synonym_corpus()
-    counts, _ = count_tokens(sentences)
-    vocab = build_vocabulary(counts)
-    return encode(sentences, vocab.key_to_index), vocab, topics
 
 
 def test_alias_table_samples_the_distribution():
@@ -57,6 +47,13 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+def reference_step(x, v, label, lr):
+    """One logistic step of input ``x`` against output ``v`` (float64):
+    the gradient scale ``(label - sigmoid(x . v)) * lr`` and the loss."""
+    f = x @ v
+    return (label - _sigmoid(f)) * lr, -np.log(_sigmoid(f if label else -f))
+
+
 def test_skipgram_update_matches_numpy_reference():
     """One sentence [0, 1], window 1, one negative that is always token 2."""
     rng = np.random.RandomState(0)
@@ -78,9 +75,8 @@ def test_skipgram_update_matches_numpy_reference():
         grads = np.zeros((2, dim))
         neu1e = np.zeros(dim)
         for k, (t, label) in enumerate([(centre, 1), (2, 0)]):
-            f = w_in[ctx] @ w_out[t]
-            g = (label - _sigmoid(f)) * lr
-            loss -= np.log(_sigmoid(f if label else -f))
+            g, pair_loss = reference_step(w_in[ctx], w_out[t], label, lr)
+            loss += pair_loss
             neu1e += g * w_out[t]
             grads[k] += g * w_in[ctx]
         w_in[ctx] += neu1e

@@ -53,9 +53,12 @@ def test_same_seed_same_vectors_and_deepwalk_equals_p_q_one(karate):
     G, _ = karate
     a = Node2VecEmbedder(**SMALL).fit_transform(G)
     b = Node2VecEmbedder(**SMALL).fit_transform(G)
-    c = DeepWalkEmbedder(**SMALL).fit_transform(G)
+    c = DeepWalkEmbedder(**SMALL, hs=False).fit_transform(G)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, c)
+    # DeepWalk's default adds hierarchical softmax: node2vec with hs=True
+    h = Node2VecEmbedder(**SMALL, hs=True).fit_transform(G)
+    np.testing.assert_array_equal(h, DeepWalkEmbedder(**SMALL).fit_transform(G))
     d = Node2VecEmbedder(**{**SMALL, "random_state": 1}).fit_transform(G)
     assert not np.allclose(a, d)
     e = Node2VecEmbedder(**SMALL, p=0.25, q=4.0).fit_transform(G)
@@ -619,3 +622,18 @@ def test_adjacency_rows_of_the_training_matrix_are_the_fitted_nodes():
     new[0, [1, 3]] = 1.0  # links to nodes 1 and 3 only
     np.testing.assert_allclose(est.transform(new)[0], full[[1, 3]].mean(axis=0),
                                rtol=1e-5)
+
+
+def test_hierarchical_softmax_option(karate):
+    """hs=True (DeepWalk's objective; with negative=5 as OpenNE's gensim
+    call) trains reproducibly and separates the two factions."""
+    G, y = karate
+    kw = dict(n_components=16, random_state=0)
+    for extra in (dict(hs=True), dict(hs=True, negative=0)):
+        a = DeepWalkEmbedder(**kw, **extra).fit_transform(G)
+        b = DeepWalkEmbedder(**kw, **extra).fit_transform(G)
+        np.testing.assert_array_equal(a, b)
+        assert cross_val_score(LogisticRegression(), a, y, cv=3).mean() > 0.8
+    assert not np.array_equal(a, DeepWalkEmbedder(**kw).fit_transform(G))
+    with pytest.raises(ValueError, match="negative: 0"):
+        Node2VecEmbedder(negative=0, **kw).fit(G)
