@@ -379,3 +379,18 @@ def test_threads_report_inside_the_epoch_too(every_line, monkeypatch, capsys):
     ).fit(_docs())
     err = capsys.readouterr().err
     assert len(_in_task_lines(err, "Word2VecVectorizer", "epoch 1/1")) >= 2
+
+
+@needs_callbacks
+def test_edge_features_embedder_is_a_sub_task():
+    nx = pytest.importorskip("networkx")
+    from skembed import EdgeFeatures
+
+    G = nx.from_scipy_sparse_array(_graph())
+    edges = np.array(list(G.edges())[:20])
+    rec = Recording()
+    embedder = Node2VecEmbedder(n_components=8, memory=False, graph=G)
+    EdgeFeatures(embedder).set_callbacks(rec).fit(edges)
+    tasks = {(r[1], r[2]) for r in rec.record}
+    assert {("EdgeFeatures", "fit"), ("Node2VecEmbedder", "walks")} <= tasks
+    assert ("Node2VecEmbedder", "epoch 1/1") in tasks
