@@ -365,3 +365,32 @@ def test_callbacks_are_not_saved(tmp_path):
     loaded = load_model(tmp_path / "w2v.skembed")
     assert not hasattr(loaded, "_skl_callbacks")
     np.testing.assert_array_equal(loaded.transform(docs), est.transform(docs))
+
+
+def test_threads_report_inside_the_epoch_too(every_line, monkeypatch, capsys):
+    """With threads, groups of chunks grow to about GROUP_SECONDS per call."""
+    monkeypatch.setattr(_driver, "GROUP_SECONDS", 0.5)
+    assert _driver._next_group(4, 0.01, threads=2) == 200  # 0.5 s at 400 chunks/s
+    assert _driver._next_group(4, 10.0, threads=2) == 2  # the floor
+    assert _driver._next_group(5, 10.0, threads=1) == 5  # one thread: as many again
+    monkeypatch.setattr(_driver, "GROUP_SECONDS", 0.0)  # stay at the floor
+    Word2VecVectorizer(
+        n_components=8, n_epochs=1, min_count=1, n_jobs=2, verbose=2
+    ).fit(_docs())
+    err = capsys.readouterr().err
+    assert len(_in_task_lines(err, "Word2VecVectorizer", "epoch 1/1")) >= 2
+
+
+@needs_callbacks
+def test_edge_features_embedder_is_a_sub_task():
+    nx = pytest.importorskip("networkx")
+    from skembed import EdgeFeatures
+
+    G = nx.from_scipy_sparse_array(_graph())
+    edges = np.array(list(G.edges())[:20])
+    rec = Recording()
+    embedder = Node2VecEmbedder(n_components=8, memory=False, graph=G)
+    EdgeFeatures(embedder).set_callbacks(rec).fit(edges)
+    tasks = {(r[1], r[2]) for r in rec.record}
+    assert {("EdgeFeatures", "fit"), ("Node2VecEmbedder", "walks")} <= tasks
+    assert ("Node2VecEmbedder", "epoch 1/1") in tasks

@@ -92,6 +92,22 @@ def _group_chunks(n_chunks, threads):
     return max(GROUP_CHUNKS * max(threads, 1), -(-n_chunks // 50), 1)
 
 
+#: with threads, a kernel call between two in-epoch reports lasts about this
+#: long (seconds): each call ends with the threads waiting for each other
+GROUP_SECONDS = 0.5
+
+
+def _next_group(done, seconds, threads):
+    """Chunks for the next kernel call, after ``done`` chunks took
+    ``seconds``: as many again on one thread (no barrier to amortise), else
+    enough for about GROUP_SECONDS; never fewer than GROUP_CHUNKS per
+    thread."""
+    floor = GROUP_CHUNKS * max(threads, 1)
+    if threads <= 1:
+        return max(floor, done)
+    return max(floor, int(done * GROUP_SECONDS / max(seconds, 1e-6)))
+
+
 def _as_blocks(corpus):
     """A ``(indptr, ids)`` pair or a re-iterable of such pairs -> re-iterable."""
     if isinstance(corpus, tuple) and len(corpus) == 2 and isinstance(
@@ -334,6 +350,7 @@ def train_sgns(
         progress = Progress(name, verbose)
 
     loss_curve = []
+    group = None  # chunks per kernel call with in-epoch progress
     n_words_total = 0
     n_pairs_total = 0
     seconds = 0.0
@@ -374,14 +391,23 @@ def train_sgns(
                 # the kernels read chunk c's arrays at index c only, so a run
                 # over a slice of the chunks is the same work: with in-epoch
                 # progress, run groups of chunks and report between them
-                step = _group_chunks(n_chunks, threads) if detailed else n_chunks
-                for a in range(0, n_chunks, step):
+                step = n_chunks
+                if detailed:
+                    step = group or _group_chunks(n_chunks, threads)
+                a = 0
+                while a < n_chunks:
                     b = min(a + step, n_chunks)
+                    t_call = time.perf_counter()
                     run_block(
                         indptr, ids, starts[a : b + 1], chunk_pos[a:b],
                         chunk_seeds[a:b], doc_offset, max_len, losses[a:b],
                         pairs[a:b], words[a:b],
                     )
+                    if detailed:
+                        group = step = _next_group(
+                            b - a, time.perf_counter() - t_call, threads
+                        )
+                    a = b
                     if detailed and b < n_chunks:
                         progress.chunk(
                             epoch,
