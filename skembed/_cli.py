@@ -45,7 +45,6 @@ of these.
 
 import argparse
 import codecs
-import inspect
 import io
 import itertools
 import lzma
@@ -79,10 +78,6 @@ _EDGE_BLOCK = 2**20
 
 class CLIError(Exception):
     """A user error: printed as ``skembed <command>: error: ...``, exit 2."""
-
-
-def _log(args, message):
-    Progress(f"skembed {args.command}", 0 if args.quiet else 1).log(message)
 
 
 def _input_files(path, what="-train", directory=True):
@@ -373,8 +368,7 @@ def _parser():
         "Differences: no </s> row in the output, lines longer than 1000 words "
         "are not cut, with -read-vocab the counts that drive subsampling and "
         "negative sampling are those of the text (the same when the file came "
-        "from -save-vocab on it), hierarchical softmax (-hs 1) and -classes "
-        "are not implemented.",
+        "from -save-vocab on it), -classes is not implemented.",
     )
     _opt(w, "-train", "--input", dest="input", required=True, metavar="PATH",
          help="text file or directory (also .gz / .bz2 / .xz)")
@@ -581,12 +575,6 @@ def _word2vec(args):
     if args.negative < 0 or (args.negative == 0 and not args.hs):
         raise CLIError(f"-negative must be positive (or 0 with -hs 1), got "
                        f"{args.negative}")
-    if args.hs and "hs" not in inspect.signature(Word2VecVectorizer).parameters:
-        raise CLIError(
-            "-hs 1: hierarchical softmax is not implemented in skembed; train "
-            "with negative sampling instead (-hs 0 -negative 5, word2vec.c's "
-            "default)"
-        )
     if args.classes:
         raise CLIError(
             f"-classes {args.classes}: word classes are not implemented; write "
@@ -622,7 +610,7 @@ def _word2vec(args):
         verbose=args.verbose,
     )
     if args.hs:
-        params["hs"] = 1
+        params["hs"] = True
     model = Word2VecVectorizer(**params)
     _log(args, f"training on {len(files)} file(s)")
     t0 = time.perf_counter()

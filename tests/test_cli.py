@@ -475,22 +475,27 @@ def test_word2vec_spellings_are_the_same_flag(built, corpus_file, tmp_path,
     assert params["n_components"] in (16, 100)
 
 
-def test_word2vec_hs_is_refused_until_the_estimator_has_it(
-    built, capsys, corpus_file, tmp_path
-):
-    args = ["word2vec", "-train", corpus_file[0], "-output", tmp_path / "v.txt",
-            "-hs", 1]
-    code, out, err = cli(capsys, *args)
-    assert_one_error_line(code, err, "word2vec", "-hs 1: hierarchical softmax "
-                          "is not implemented", "-negative 5")
-    assert out == ""
+def test_word2vec_hs_trains_hierarchical_softmax(built, capsys, corpus_file,
+                                                 tmp_path):
+    """word2vec.c's -hs 1 is Word2VecVectorizer(hs=True); with -negative 0,
+    hierarchical softmax alone (word2vec.c's own combination)."""
+    out = tmp_path / "v.txt"
+    args = ["word2vec", "-train", corpus_file[0], "-output", out, "-hs", 1,
+            "-negative", 0, "-min-count", 1, "-size", 8, "-threads", 1]
+    params = built(*args)
+    assert params["hs"] is True and params["negative"] == 0
+    built_default = built("word2vec", "-train", corpus_file[0], "-output", out)
+    assert "hs" not in built_default or not built_default["hs"]
 
-    def with_hs(*, hs=0, **params):  # an estimator that has grown `hs`
-        with_hs.params = dict(params, hs=hs)
-        raise _Built
 
-    params = built(*args, factory=with_hs)
-    assert params["hs"] == 1
+def test_word2vec_hs_alone_runs(capsys, corpus_file, tmp_path):
+    out = tmp_path / "v.txt"
+    code, _, err = cli(capsys, "word2vec", "-train", corpus_file[0], "-output",
+                       out, "-hs", 1, "-negative", 0, "-min-count", 1,
+                       "-size", 8, "-threads", 1)
+    assert code == 0, err
+    header = out.read_text().splitlines()[0].split()
+    assert int(header[1]) == 8 and int(header[0]) > 0
 
 
 def test_word2vec_classes_is_refused(capsys, corpus_file, tmp_path):
