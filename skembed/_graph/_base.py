@@ -400,6 +400,53 @@ class _GraphEmbedderMixin:
             self._node_key(node1, "node1"), self._node_key(node2, "node2")
         )
 
+    # the public methods; each estimator class binds them in its own body
+    # (``transform = _GraphEmbedderMixin.transform``) so that scikit-learn's
+    # set_output and skembed's dask wrappers, which wrap the methods a class
+    # defines itself, see them
+    def transform(self, X, graph=None):
+        """Look up the vectors of node ids.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ids,) or (n_ids, 1)
+            Node ids (any hashable: a list, array, Series or one-column
+            DataFrame). When fitted on a square adjacency matrix, ``X`` may
+            instead be a matrix of shape ``(n_queries, n_nodes)``: row ``i``
+            holds the link weights of a *new* node to the fitted nodes, and
+            its vector is the weighted mean of those nodes' vectors (zeros
+            for a row without links).
+        graph : graph, default=None
+            Only used with ``handle_unknown="neighbors"``: an unknown id's
+            vector is the weighted mean of the vectors of its fitted
+            neighbours in this graph (zeros when it has none, or when no
+            graph is given).
+
+        Returns
+        -------
+        ndarray of float32, shape (n_ids, n_components)
+        """
+        return self._transform(X, graph)
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return the vectors.
+
+        Parameters
+        ----------
+        X : graph or array-like of node ids
+            As in :meth:`fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of float32, shape (n_rows, n_components)
+            With ``graph=None``: every node, in ``nodes_`` order (under
+            ``set_output(transform="pandas")``, a DataFrame indexed by node
+            id). With ``graph=`` set: ``transform(X)``.
+        """
+        return self._fit_transform(X)
+
     def _fit_transform(self, X):
         """Fit, then return the vectors.
 

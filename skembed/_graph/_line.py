@@ -273,38 +273,5 @@ class LINEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin, _BaseSG
         """
         return self._fit(X, _line_learn)
 
-    def transform(self, X, graph=None):
-        """Look up the vectors of node ids.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ids,) or (n_ids, 1)
-            Node ids; or, when fitted on a square adjacency matrix, rows of
-            links of new nodes to the fitted nodes (see
-            :meth:`Node2VecEmbedder.transform`).
-        graph : graph, default=None
-            Neighbours of unknown ids for ``handle_unknown="neighbors"``.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_ids, n_components)
-        """
-        return self._transform(X, graph)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then return every node's vector (or ``transform(X)``).
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_rows, n_components)
-        """
-        return self._fit_transform(X)
-
-    def __sklearn_tags__(self):
-        return super().__sklearn_tags__()
+    transform = _GraphEmbedderMixin.transform
+    fit_transform = _GraphEmbedderMixin.fit_transform

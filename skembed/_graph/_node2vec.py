@@ -292,48 +292,8 @@ class _BaseWalkEmbedder(
         """
         return self._fit(X, _node2vec_learn)
 
-    def transform(self, X, graph=None):
-        """Look up the vectors of node ids.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ids,) or (n_ids, 1)
-            Node ids (any hashable: a list, array, Series or one-column
-            DataFrame). When fitted on a square adjacency matrix, ``X`` may
-            instead be a matrix of shape ``(n_queries, n_nodes)``: row ``i``
-            holds the link weights of a *new* node to the fitted nodes, and
-            its vector is the weighted mean of those nodes' vectors (zeros
-            for a row without links).
-        graph : graph, default=None
-            Only used with ``handle_unknown="neighbors"``: an unknown id's
-            vector is the weighted mean of the vectors of its fitted
-            neighbours in this graph (zeros when it has none, or when no
-            graph is given).
-
-        Returns
-        -------
-        ndarray of float32, shape (n_ids, n_components)
-        """
-        return self._transform(X, graph)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then return the vectors.
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-            As in :meth:`fit`.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_rows, n_components)
-            With ``graph=None``: every node, in ``nodes_`` order (under
-            ``set_output(transform="pandas")``, a DataFrame indexed by node
-            id). With ``graph=`` set: ``transform(X)``.
-        """
-        return self._fit_transform(X)
+    transform = _GraphEmbedderMixin.transform
+    fit_transform = _GraphEmbedderMixin.fit_transform
 
 
 class Node2VecEmbedder(_BaseWalkEmbedder):

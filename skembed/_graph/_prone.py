@@ -280,37 +280,8 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         """
         return self._fit(X, _prone_learn)
 
-    def transform(self, X, graph=None):
-        """Look up the vectors of node ids.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ids,) or (n_ids, 1)
-            Node ids; or, when fitted on a square adjacency matrix, rows of
-            links of new nodes to the fitted nodes.
-        graph : graph, default=None
-            Neighbours of unknown ids for ``handle_unknown="neighbors"``.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_ids, n_components)
-        """
-        return self._transform(X, graph)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then return every node's vector (or ``transform(X)``).
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_rows, n_components)
-        """
-        return self._fit_transform(X)
+    transform = _GraphEmbedderMixin.transform
+    fit_transform = _GraphEmbedderMixin.fit_transform
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -513,35 +484,8 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         """
         return self._fit(X, None)
 
-    def transform(self, X, graph=None):
-        """Look up the propagated vectors of node ids.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ids,) or (n_ids, 1)
-        graph : graph, default=None
-            Neighbours of unknown ids for ``handle_unknown="neighbors"``.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_ids, n_components)
-        """
-        return self._transform(X, graph)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then return every node's vector (or ``transform(X)``).
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        ndarray of float32, shape (n_rows, n_components)
-        """
-        return self._fit_transform(X)
+    transform = _GraphEmbedderMixin.transform
+    fit_transform = _GraphEmbedderMixin.fit_transform
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
