@@ -21,8 +21,14 @@ import numpy as np
 from numba import njit, prange
 
 from ._numba_config import CACHE
-from ._random import alias_draw, next_random, seed_for, splitmix64, uniform
-from ._sgns_kernels import MODE_WINDOW, _step, _train_chunk
+from ._random import next_random, seed_for, splitmix64, uniform
+from ._sgns_kernels import (
+    MODE_WINDOW,
+    _kept,
+    _negative_sampling,
+    _sentence_lr,
+    _train_chunk,
+)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 #: sub-stream of a training chunk that drives its interleaved word training
@@ -38,25 +44,10 @@ def _dbow_step(dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
     dim = dv.shape[0]
     for d in range(dim):
         neu1e[d] = 0.0
-    loss = 0.0
-    for k in range(negative + 1):
-        if k == 0:
-            t = w
-        else:
-            state, z = next_random(state)
-            t = alias_draw(z, nprob, nalias)
-            if t == w:
-                continue
-        f = 0.0
-        for d in range(dim):
-            f += dv[d] * w_out[t, d]
-        g, pair_loss = _step(f, k == 0, lr, sig, logsig)
-        loss += pair_loss
-        for d in range(dim):
-            neu1e[d] += g * w_out[t, d]
-        if learn_out:
-            for d in range(dim):
-                w_out[t, d] += g * dv[d]
+    state, loss = _negative_sampling(
+        dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig, logsig,
+        learn_out,
+    )
     for d in range(dim):
         dv[d] += neu1e[d]
     return state, loss
@@ -92,19 +83,14 @@ def _dbow_chunk(
     for s in range(s_begin, s_end):
         start = indptr[s]
         stop = indptr[s + 1]
-        progress = pos / total
-        if progress > 1.0:
-            progress = 1.0
-        lr = lr0 - lr_span * progress
+        lr = _sentence_lr(pos, total, lr0, lr_span)
         pos += stop - start
         dv = d_in[doc0 + s]
         for t in range(start, stop):
             w = ids[t]
-            kp = keep[w]
-            if kp < 1.0:
-                state, z = next_random(state)
-                if uniform(z) >= kp:
-                    continue
+            kept, state = _kept(w, keep, state)
+            if not kept:
+                continue
             state, pair_loss = _dbow_step(
                 dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
                 logsig, True,
@@ -213,11 +199,9 @@ def _infer_document(
         lr = lr0 - (lr0 - lr_min) * epoch / last
         for t in range(start, stop):
             w = ids[t]
-            kp = keep[w]
-            if kp < 1.0:
-                state, z = next_random(state)
-                if uniform(z) >= kp:
-                    continue
+            kept, state = _kept(w, keep, state)
+            if not kept:
+                continue
             state, pair_loss = _dbow_step(
                 dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
                 logsig, False,

@@ -88,6 +88,71 @@ def _step(f, positive, lr, sig, logsig):
     return -sig[idx] * lr, -logsig[_TABLE_SIZE - 1 - idx]
 
 
+@njit(nogil=True, inline="always")
+def _sentence_lr(pos, total, lr0, lr_span):
+    """Learning rate of a sentence starting at raw corpus position ``pos``:
+    linear decay from ``lr0`` by ``lr_span`` over ``total`` positions."""
+    progress = pos / total
+    if progress > 1.0:
+        progress = 1.0
+    return lr0 - lr_span * progress
+
+
+@njit(nogil=True, inline="always")
+def _kept(w, keep, state):
+    """Frequent-token subsampling: is token ``w`` kept? Returns
+    ``(kept, state)`` (a draw only when ``keep[w] < 1``)."""
+    kp = keep[w]
+    if kp < 1.0:
+        state, z = next_random(state)
+        if uniform(z) >= kp:
+            return False, state
+    return True, state
+
+
+@njit(nogil=True, inline="always")
+def _subsample(ids, start, stop, keep, buf, state):
+    """The kept tokens of ``ids[start:stop]`` into ``buf``; returns
+    ``(count, state)``."""
+    m = 0
+    for t in range(start, stop):
+        w = ids[t]
+        kept, state = _kept(w, keep, state)
+        if kept:
+            buf[m] = w
+            m += 1
+    return m, state
+
+
+@njit(nogil=True, fastmath=True, inline="always")
+def _negative_sampling(h, neu1e, w, w_out, nprob, nalias, negative, lr, state,
+                       sig, logsig, learn_out):
+    """Hidden vector ``h`` predicts token ``w`` against ``negative`` noise
+    tokens (fresh draws): adds the gradient of ``h`` to ``neu1e``, updates
+    ``w_out`` when ``learn_out``. Returns ``(state, loss)``."""
+    dim = w_out.shape[1]
+    loss = 0.0
+    for k in range(negative + 1):
+        if k == 0:
+            t = w
+        else:
+            state, z = next_random(state)
+            t = alias_draw(z, nprob, nalias)
+            if t == w:
+                continue
+        f = 0.0
+        for d in range(dim):
+            f += h[d] * w_out[t, d]
+        g, pair_loss = _step(f, k == 0, lr, sig, logsig)
+        loss += pair_loss
+        for d in range(dim):
+            neu1e[d] += g * w_out[t, d]
+        if learn_out:
+            for d in range(dim):
+                w_out[t, d] += g * h[d]
+    return state, loss
+
+
 @njit(cache=CACHE)
 def huffman_tree(counts):
     """Hierarchical-softmax paths of a Huffman tree over token counts.
@@ -219,22 +284,10 @@ def _train_chunk(
         start = indptr[s]
         stop = indptr[s + 1]
         # learning rate for this sentence (raw position, before subsampling)
-        progress = pos / total
-        if progress > 1.0:
-            progress = 1.0
-        lr = lr0 - lr_span * progress
+        lr = _sentence_lr(pos, total, lr0, lr_span)
         pos += stop - start
         # frequent-token subsampling into buf
-        m = 0
-        for t in range(start, stop):
-            w = ids[t]
-            kp = keep[w]
-            if kp < 1.0:
-                state, z = next_random(state)
-                if uniform(z) >= kp:
-                    continue
-            buf[m] = w
-            m += 1
+        m, state = _subsample(ids, start, stop, keep, buf, state)
         n_words += m
         if m < 2:
             continue

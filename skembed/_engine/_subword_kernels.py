@@ -19,8 +19,8 @@ import numpy as np
 from numba import njit, prange
 
 from ._numba_config import CACHE
-from ._random import alias_draw, below, next_random, uniform
-from ._sgns_kernels import _step
+from ._random import alias_draw, below, next_random
+from ._sgns_kernels import _negative_sampling, _sentence_lr, _step, _subsample
 
 _FNV_OFFSET = np.uint64(2166136261)
 _FNV_PRIME = np.uint64(16777619)
@@ -174,21 +174,9 @@ def _train_chunk_subword(
     for s in range(s_begin, s_end):
         start = indptr[s]
         stop = indptr[s + 1]
-        progress = pos / total
-        if progress > 1.0:
-            progress = 1.0
-        lr = lr0 - lr_span * progress
+        lr = _sentence_lr(pos, total, lr0, lr_span)
         pos += stop - start
-        m = 0
-        for t in range(start, stop):
-            w = ids[t]
-            kp = keep[w]
-            if kp < 1.0:
-                state, z = next_random(state)
-                if uniform(z) >= kp:
-                    continue
-            buf[m] = w
-            m += 1
+        m, state = _subsample(ids, start, stop, keep, buf, state)
         n_words += m
         if m < 2:
             continue
@@ -270,22 +258,11 @@ def _train_chunk_subword(
                 inv = np.float32(1.0) / np.float32(cnt)
                 for d in range(dim):
                     neu1[d] *= inv
-                for k in range(n_targets):
-                    if k == 0:
-                        t = w
-                    else:
-                        state, z = next_random(state)
-                        t = alias_draw(z, nprob, nalias)
-                        if t == w:
-                            continue
-                    f = 0.0
-                    for d in range(dim):
-                        f += neu1[d] * w_out[t, d]
-                    g, pair_loss = _step(f, k == 0, lr, sig, logsig)
-                    loss += pair_loss
-                    for d in range(dim):
-                        neu1e[d] += g * w_out[t, d]
-                        w_out[t, d] += g * neu1[d]
+                state, cbow_loss = _negative_sampling(
+                    neu1, neu1e, w, w_out, nprob, nalias, negative, lr, state,
+                    sig, logsig, True,
+                )
+                loss += cbow_loss
                 for j in range(lo, hi):
                     if j == i:
                         continue
