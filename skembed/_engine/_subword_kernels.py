@@ -20,7 +20,12 @@ from numba import njit, prange
 
 from ._numba_config import CACHE
 from ._random import alias_draw, below, next_random
-from ._sgns_kernels import _negative_sampling, _sentence_lr, _step, _subsample
+from ._sgns_kernels import (
+    _negative_sampling,
+    _pair_update,
+    _sentence_lr,
+    _subsample,
+)
 
 _FNV_OFFSET = np.uint64(2166136261)
 _FNV_PRIME = np.uint64(16777619)
@@ -225,14 +230,8 @@ def _train_chunk_subword(
                             t = alias_draw(z, nprob, nalias)
                             if t == c:
                                 continue
-                        f = 0.0
-                        for d in range(dim):
-                            f += neu1[d] * w_out[t, d]
-                        g, pair_loss = _step(f, k == 0, lr, sig, logsig)
-                        loss += pair_loss
-                        for d in range(dim):
-                            neu1e[d] += g * w_out[t, d]
-                            w_out[t, d] += g * neu1[d]
+                        loss += _pair_update(neu1, neu1e, t, w_out, k == 0, lr,
+                                             sig, logsig, True)
                     n_pairs += 1
                 if hi - lo > 1:
                     for k in range(r0, r1):
