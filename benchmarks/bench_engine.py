@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's skembed, not an installed one
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results" / "engine.md"
 

@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's skembed, not an installed one
 sys.path.insert(0, str(HERE))
 RESULTS = HERE / "results" / "progress.md"
 

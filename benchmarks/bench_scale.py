@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's skembed, not an installed one
 CACHE = HERE / ".cache"
 MiB = 2**20
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's skembed
 from rouge import rouge_scores  # noqa: E402
 
 from skembed import ExtractiveSummarizer, split_sentences, summarize  # noqa: E402
