@@ -169,18 +169,18 @@ class Timer:
         self.wall = time.perf_counter() - self.wall
 
 
-def run_ee(Xtr, ytr, Xte, cat, num, task, seed, ee_params):
-    """Cross-fitted EE features (train, test), width without net_output, CPU s."""
+def run_ee(Xtr, ytr, Xte, cat, num, task, seed, ee_params, include_prediction=False):
+    """Cross-fitted EE features (train, test), output names, fit / transform CPU s."""
     cols = cat + num
     with Timer() as tf:
         ee = EntityEmbeddingEncoder(
-            cv=5, include_prediction=True, numeric_features=num, target_type=task,
-            random_state=seed, **ee_params,
+            cv=5, include_prediction=include_prediction, numeric_features=num,
+            target_type=task, random_state=seed, **ee_params,
         )
         Ftr = ee.fit_transform(Xtr[cols], ytr)
     with Timer() as tt:
         Fte = ee.transform(Xte[cols])
-    return Ftr, Fte, Ftr.shape[1] - 1, tf.cpu, tt.cpu
+    return Ftr, Fte, ee.get_feature_names_out(), tf.cpu, tt.cpu
 
 
 def encode_all(Xtr, ytr, Xte, cat, num, task, seed, ee_params):
@@ -204,8 +204,16 @@ def encode_all(Xtr, ytr, Xte, cat, num, task, seed, ee_params):
         Fte = te.transform(Cte)
     yield "TargetEncoder (cv=5)", Ftr, Fte, tf.cpu, tt.cpu, ("HGB", "linear", "KNN")
 
-    Ftr, Fte, w, fit_cpu, tr_cpu = run_ee(Xtr, ytr, Xte, cat, num, task, seed, ee_params)
-    yield "EE (cv=5)", Ftr[:, :w], Fte[:, :w], fit_cpu, tr_cpu, ("HGB", "linear", "KNN")
+    # default parameters, timed on their own (include_prediction trains the
+    # fold networks even when no embedding is kept)
+    Ftr, Fte, names, fit_cpu, tr_cpu = run_ee(Xtr, ytr, Xte, cat, num, task, seed, ee_params)
+    yield "EE (cv=5)", Ftr, Fte, fit_cpu, tr_cpu, ("HGB", "linear", "KNN")
+    # the level effects alone: what a KNN user should select (see Reading)
+    eff = np.array(["_effect" in n for n in names])
+    yield "EE (cv=5) effect columns", Ftr[:, eff], Fte[:, eff], fit_cpu, tr_cpu, ("KNN",)
+    Ftr, Fte, _, fit_cpu, tr_cpu = run_ee(
+        Xtr, ytr, Xte, cat, num, task, seed, ee_params, include_prediction=True
+    )
     yield "EE (cv=5) + net_output", Ftr, Fte, fit_cpu, tr_cpu, ("HGB", "linear")
 
 
@@ -316,14 +324,14 @@ def run_dataset(name, loader, n_max, n_folds, seed, ee_params, n_seeds, log):
                 )
         if fold == 0 and n_seeds > 1:
             for s in range(1, n_seeds):
-                Ftr, Fte, w, _, _ = run_ee(Xtr, ytr, Xte, cat, num, task, seed + s, ee_params)
+                Ftr, Fte, _, _, _ = run_ee(Xtr, ytr, Xte, cat, num, task, seed + s, ee_params)
                 for model_name in ("HGB", "linear"):
                     if model_name == "HGB":
-                        A, B = _with_numeric(Ftr[:, :w], Ntr), _with_numeric(Fte[:, :w], Nte)
+                        A, B = _with_numeric(Ftr, Ntr), _with_numeric(Fte, Nte)
                     else:
-                        s2 = StandardScaler().fit(Ftr[:, :w])
-                        A = _with_numeric(s2.transform(Ftr[:, :w]), Ntr_s)
-                        B = _with_numeric(s2.transform(Fte[:, :w]), Nte_s)
+                        s2 = StandardScaler().fit(Ftr)
+                        A = _with_numeric(s2.transform(Ftr), Ntr_s)
+                        B = _with_numeric(s2.transform(Fte), Nte_s)
                     p_te, _, _ = MODELS[model_name](A, ytr, B, task, seed)
                     spread.setdefault(model_name, []).append(_score(task, yte, p_te)[0])
             for model_name in ("HGB", "linear"):
@@ -437,7 +445,9 @@ def main(argv=None):
         f"{args.folds} folds for every encoder; numeric columns passed to every model. "
         "EE = EntityEmbeddingEncoder with default parameters (network also fed the numeric "
         "columns), cross-fitted `fit_transform` on the training rows; "
-        "'+ net_output' = include_prediction=True (out-of-fold model output as a column). "
+        "'effect columns' = the same output restricted to its `*_effect` columns; "
+        "'+ net_output' = a second encoder with include_prediction=True (out-of-fold model "
+        "output as a column), timed on its own. "
         "TE = sklearn TargetEncoder(cv=5). KNN = KNeighbors(k=20) on standardized features.\n"
     )
     ee_params = {}

@@ -47,24 +47,26 @@ def main(argv=None):
     # (EE model, baseline encoder, label, colour): EE minus the baseline a
     # user would put beside it, with the same downstream model
     bars = [
-        ("HGB", "TargetEncoder (cv=5)", "EE -> HGB  minus  TE -> HGB", "#1b3a5c"),
-        ("linear", "OneHot (sparse)", "EE -> linear  minus  one-hot -> linear", "#3b75af"),
-        ("KNN", "OneHot (sparse)", "EE -> KNN  minus  one-hot -> KNN", "#9bbbd9"),
+        ("HGB", "TargetEncoder (cv=5)", "EE -> HGB  minus  TE -> HGB", "#1b3a5c", "EE (cv=5)"),
+        ("linear", "OneHot (sparse)", "EE -> linear  minus  one-hot -> linear", "#3b75af", "EE (cv=5)"),
+        ("KNN", "OneHot (sparse)", "EE -> KNN  minus  one-hot -> KNN", "#9bbbd9", "EE (cv=5)"),
+        ("KNN", "OneHot (sparse)", "EE effect columns -> KNN  minus  one-hot -> KNN",
+         "#d9a441", "EE (cv=5) effect columns"),
     ]
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    width = 0.26
+    width = 0.2
     x = np.arange(len(names))
-    for i, (model, base, label, color) in enumerate(bars):
+    for i, (model, base, label, color, enc) in enumerate(bars):
         vals, errs = [], []
         for n in names:
             t = tables[n]
             lin = "Ridge" if ("EE (cv=5)", "Ridge") in t else "LogReg"
             m = lin if model == "linear" else model
-            ee, ee_sd = t[("EE (cv=5)", m)]
+            ee, ee_sd = t[(enc, m)]
             ref, ref_sd = t[(base, m)]
             vals.append(ee - ref)
             errs.append(max(ee_sd, ref_sd))
-        ax.bar(x + (i - 1) * width, vals, width, yerr=errs, label=label,
+        ax.bar(x + (i - 1.5) * width, vals, width, yerr=errs, label=label,
                color=color, capsize=2)  # fmt: skip
     ax.axhline(0, color="black", lw=0.8)
     labels = [f"{n.split()[-1]}\n({metric[n]})" for n in names]

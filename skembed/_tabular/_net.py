@@ -253,13 +253,13 @@ class _Adam:
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
 
     def step(self, params, grads, lr_t):
-        b1, b2 = self.beta1, self.beta2
+        b1, b2, eps = np.float32(self.beta1), np.float32(self.beta2), np.float32(self.eps)
+        lr = np.float32(lr_t)
         for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * (g * g)
-            p -= lr_t * m / (np.sqrt(v) + self.eps)
+            K.dense_adam_step(
+                p.reshape(-1), np.ascontiguousarray(g, dtype=np.float32).reshape(-1),
+                m.reshape(-1), v.reshape(-1), lr, b1, b2, eps,
+            )
 
 
 def train_net(net, *args, **kwargs):

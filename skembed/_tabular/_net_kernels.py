@@ -10,7 +10,9 @@ input matrix, column ``j`` fills ``col_out[j] : col_out[j] + dims[j]``.
 The two kernels are the only per-row work of a training step: gathering the
 rows of a mini-batch, and a *lazy* (row-sparse) Adam step that accumulates
 the gradient of the rows seen in the batch and updates only those rows (and
-their moment estimates), never the whole table.
+their moment estimates), never the whole table. ``dense_adam_step`` is the
+Adam step of one weight matrix in a single pass (numpy needed six
+temporaries per matrix, 8 % of a step's time at 60k rows).
 """
 
 import numpy as np
@@ -32,7 +34,7 @@ def gather_rows(flat, elem_base, dims, col_out, codes, out):
                 out[i, o + k] = flat[s + k]
 
 
-@njit(nogil=True, cache=CACHE)
+@njit(nogil=True, fastmath=True, cache=CACHE)
 def sparse_adam_step(
     flat,
     m,
@@ -94,3 +96,16 @@ def sparse_adam_step(
             v[e] = vk
             flat[e] -= lr_t * mk / (np.sqrt(vk) + eps)
     return nt
+
+
+@njit(nogil=True, fastmath=True, cache=CACHE)
+def dense_adam_step(p, g, m, v, lr_t, beta1, beta2, eps):
+    """Adam step of one dense parameter in place, all arrays flat float32
+    views of the same size (``g`` already holds the L2 term)."""
+    for e in range(p.shape[0]):
+        gk = g[e]
+        mk = beta1 * m[e] + (1.0 - beta1) * gk
+        vk = beta2 * v[e] + (1.0 - beta2) * gk * gk
+        m[e] = mk
+        v[e] = vk
+        p[e] -= lr_t * mk / (np.sqrt(vk) + eps)
