@@ -24,7 +24,9 @@ How it runs (see the "Scaling out" page of the user guide):
   the columns in the order of ``feature_names_in_``);
 * output: one array column (``output="array"``) or a struct with one field
   per feature, named by ``get_feature_names_out`` (``output="struct"``);
-  :func:`with_embedding` expands it to one column per feature.
+  :func:`with_embedding` expands it to one column per feature. Either way
+  the Python worker returns one float column per feature (Arrow copies
+  them as they are); an array column is packed by the JVM.
 """
 
 import functools
@@ -85,7 +87,7 @@ def _input(columns, names):
     return frame
 
 
-def _embed_batches(source, output, method, batches):
+def _embed_batches(source, method, batches):
     """The body of the pandas UDF: batches of input columns -> output batches."""
     model = _model(source)
     names, dtype = model._lazy_output()
@@ -170,7 +172,7 @@ def embedding_udf(estimator, *, output="array", method="transform"):
             return_type = T.StructType(
                 [T.StructField(str(name), element) for name in names]
             )
-    body = functools.partial(_embed_batches, source, output, method)
+    body = functools.partial(_embed_batches, source, method)
     return _EmbeddingUDF(body, return_type, output, names)
 
 
