@@ -126,9 +126,21 @@ def _needs_conversion(dtype):
     )
 
 
+#: the dtype pandas gives a column of Python strings (``str`` on pandas 3,
+#: where missing values are NaN), or None where that is ``object``
+_STR_DTYPE = pd.Series(["a"]).dtype
+_STR_DTYPE = _STR_DTYPE if isinstance(_STR_DTYPE, pd.StringDtype) else None
+
+
 def _pandas_series(X):
     if not _needs_conversion(X.dtype):
         return X
+    if _STR_DTYPE is not None and isinstance(X.dtype, pd.StringDtype):
+        # the same column as the round trip through Python objects below
+        # (which pandas reads back as ``str``), without the round trip: dask
+        # hands every text partition over as ``string[pyarrow]``, and this
+        # was half the time of EntityEmbeddingEncoder.transform on it
+        return X.astype(_STR_DTYPE)
     values = _numpy_column(nw.from_native(X, series_only=True))
     return pd.Series(values, index=X.index, name=X.name, copy=False)
 

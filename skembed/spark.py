@@ -24,7 +24,9 @@ How it runs (see the "Scaling out" page of the user guide):
   the columns in the order of ``feature_names_in_``);
 * output: one array column (``output="array"``) or a struct with one field
   per feature, named by ``get_feature_names_out`` (``output="struct"``);
-  :func:`with_embedding` expands it to one column per feature.
+  :func:`with_embedding` expands it to one column per feature. Either way
+  the Python worker returns one float column per feature (Arrow copies
+  them as they are); an array column is packed by the JVM.
 """
 
 import functools
@@ -85,7 +87,7 @@ def _input(columns, names):
     return frame
 
 
-def _embed_batches(source, output, method, batches):
+def _embed_batches(source, method, batches):
     """The body of the pandas UDF: batches of input columns -> output batches."""
     model = _model(source)
     names, dtype = model._lazy_output()
@@ -100,9 +102,7 @@ def _embed_batches(source, output, method, batches):
             X = np.asarray(getattr(model, method)(_input(columns, in_names)))
         if n_out is None:
             yield pd.Series([None if v is None else str(v) for v in X], dtype=object)
-        elif output == "array":
-            yield pd.Series(list(X.astype(dtype, copy=False)), dtype=object)
-        else:
+        else:  # one column per feature, for an array column too (_EmbeddingUDF)
             yield pd.DataFrame(X.astype(dtype, copy=False), columns=list(names))
 
 
@@ -172,7 +172,7 @@ def embedding_udf(estimator, *, output="array", method="transform"):
             return_type = T.StructType(
                 [T.StructField(str(name), element) for name in names]
             )
-    body = functools.partial(_embed_batches, source, output, method)
+    body = functools.partial(_embed_batches, source, method)
     return _EmbeddingUDF(body, return_type, output, names)
 
 
@@ -186,27 +186,47 @@ class _EmbeddingUDF:
         self._output = output
         self._names = names
         self._udfs = {}
+        # every fixed-width output leaves the Python worker as a struct
+        self._columnar = names is not None
+        if self._columnar:
+            element = (
+                return_type.elementType
+                if output == "array"
+                else return_type.fields[0].dataType
+            )
+            F, T = _pyspark()
+            self._struct = T.StructType(
+                [T.StructField(str(name), element) for name in names]
+            )
 
     def __call__(self, *cols):
         if not cols:
             raise TypeError("the embedding UDF takes at least one column; got none.")
+        F, _ = _pyspark()
         udf = self._udfs.get(len(cols))
         if udf is None:
-            F, _ = _pyspark()
             udf = F.pandas_udf(
-                _typed(self.body, len(cols), self._output, self._names),
-                self.returnType,
+                _typed(self.body, len(cols), self._columnar, self._names),
+                self._struct if self._columnar else self.returnType,
             )
             self._udfs[len(cols)] = udf
-        return udf(*cols)
+        column = udf(*cols)
+        if self._columnar and self._output == "array":
+            # the Python worker hands over one column per feature (Arrow
+            # copies float columns as they are) and the JVM packs the
+            # array: an array column from Python costs a Python list of
+            # floats per row in pyspark's conversion, as long as the
+            # transform itself for EntityEmbeddingEncoder
+            column = F.array(*[column.getField(str(n)) for n in self._names])
+        return column
 
 
-def _typed(body, n_inputs, output, names):
+def _typed(body, n_inputs, columnar, names):
     """``body`` with the type hints pyspark reads to pick an
     iterator-of-batches UDF (one column in, or a tuple of columns)."""
     Series = pd.Series
     batch = Series if n_inputs == 1 else typing.Tuple[(Series,) * n_inputs]
-    out = pd.DataFrame if (output == "struct" and names is not None) else Series
+    out = pd.DataFrame if columnar else Series
 
     def udf(batches):
         return body(batches)
