@@ -453,6 +453,34 @@ def test_recommend_last_n(fitted):
         fitted.recommend(b, last_n=0)
 
 
+def test_recommend_recency(fitted):
+    b = ["c0_0", "c0_1", "zz", "c3_0", "c3_1"]
+    rows = [fitted.vocabulary_[i] for i in b if i != "zz"]
+    # the unknown item is skipped: ages 3, 2, 1, 0 over the known items
+    w = 0.5 ** np.array([3.0, 2.0, 1.0, 0.0])
+    q = (w / w.sum()) @ fitted.item_vectors_[rows]
+    ref = fitted.output_vectors_ @ q
+    items, scores = fitted.recommend(b, k=3, recency=0.5)
+    np.testing.assert_allclose(
+        scores, ref[[fitted.vocabulary_[i] for i in items]], rtol=1e-4, atol=1e-5
+    )
+    assert not set(b) & set(items.tolist())
+    # recency=1 is the plain mean; with last_n the weights run over the tail
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, recency=1.0)[0], fitted.recommend(b, k=4)[0]
+    )
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, last_n=1, recency=0.3)[0],
+        fitted.recommend(b, k=4, last_n=1)[0],
+    )
+    bi, bs = fitted.recommend_batch([b, [], ["c1_0"]], k=3, recency=0.8,
+                                    scoring="cosine")
+    assert bi.shape == (3, 3) and np.isnan(bs[1]).all()
+    for bad in (0, 1.5, -0.2, True, "0.5"):
+        with pytest.raises(ValueError, match=r"recency must be None or a float"):
+            fitted.recommend(b, recency=bad)
+
+
 def test_recommend_scalar_and_long_frame(fitted):
     np.testing.assert_array_equal(
         fitted.recommend("c1_1", k=3)[0], fitted.recommend(["c1_1"], k=3)[0]
