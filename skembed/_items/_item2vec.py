@@ -48,6 +48,10 @@ _BASKET_TYPES = (list, tuple, set, frozenset, np.ndarray)
 
 #: rows of the (n_baskets, n_items) score matrix computed at once
 _SCORE_BATCH = 1024
+#: recommend's scorings (see Item2VecTransformer.recommend)
+_SCORINGS = ("inout", "logsumexp", "cosine")
+#: logsumexp scoring: query items x catalogue scores held at once
+_LSE_CELLS = 1 << 23
 
 
 def _is_missing(x):
@@ -902,8 +906,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         """
         check_is_fitted(self)
         k = self._check_k(k, "k")
-        if scoring not in ("inout", "cosine"):
-            raise ValueError(f"scoring must be 'inout' or 'cosine'; got {scoring!r}.")
+        if scoring not in _SCORINGS:
+            raise ValueError(f"scoring must be one of {_SCORINGS}; got {scoring!r}.")
         if not isinstance(exclude_seen, (bool, np.bool_)):
             raise ValueError(f"exclude_seen must be a bool; got {exclude_seen!r}.")
         if last_n is not None:
@@ -938,7 +942,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             sums = np.bincount(rows, weights=w, minlength=pool.shape[0])
             # a weighted mean, so that inout scores stay log-odds
             pool.data = (w / sums[rows]).astype(np.float32)
-        if scoring == "inout":
+        if scoring in ("inout", "logsumexp"):
             targets = self.output_vectors_
             source = self.item_vectors_
         else:
@@ -950,13 +954,16 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         out_scores = np.empty((n, k), dtype=np.float32)
         for start in range(0, n, _SCORE_BATCH):
             stop = min(n, start + _SCORE_BATCH)
-            q = np.asarray(pool[start:stop] @ source, dtype=np.float32)
-            if scoring == "cosine":
-                q /= np.maximum(
-                    np.linalg.norm(q, axis=1, keepdims=True),
-                    np.finfo(np.float32).tiny,
-                )
-            scores = q @ targets.T
+            if scoring == "logsumexp":
+                scores = self._logsumexp_scores(pool[start:stop])
+            else:
+                q = np.asarray(pool[start:stop] @ source, dtype=np.float32)
+                if scoring == "cosine":
+                    q /= np.maximum(
+                        np.linalg.norm(q, axis=1, keepdims=True),
+                        np.finfo(np.float32).tiny,
+                    )
+                scores = q @ targets.T
             cold = counts[start:stop] == 0
             if cold.any():
                 scores[cold] = popularity
@@ -970,6 +977,40 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             top_scores[cold] = np.where(np.isneginf(top_scores[cold]), -np.inf, np.nan)
             out_scores[start:stop] = top_scores
         return self.items_[out_rows], out_scores
+
+    def _logsumexp_scores(self, pool):
+        """``log sum_h w_h exp(in_h . out_c)`` per basket row of ``pool``
+        (CSR of query weights ``w``) and item ``c``: a soft maximum of the
+        per-item log-odds, computed item by item of the baskets."""
+        n_rows, n_items = pool.shape
+        scores = np.empty((n_rows, n_items), dtype=np.float32)
+        indptr = pool.indptr
+        step = max(1, _LSE_CELLS // n_items)
+        r = 0
+        while r < n_rows:
+            # as many baskets as fit in the cell budget (at least one)
+            stop = r + 1
+            while stop < n_rows and indptr[stop + 1] - indptr[r] <= step:
+                stop += 1
+            lo, hi = indptr[r], indptr[stop]
+            if hi == lo:  # only baskets without a known item (cold)
+                scores[r:stop] = 0.0
+                r = stop
+                continue
+            a = self.item_vectors_[pool.indices[lo:hi]] @ self.output_vectors_.T
+            a += np.log(pool.data[lo:hi]).astype(np.float32)[:, None]
+            lengths = np.diff(indptr[r : stop + 1])
+            full = lengths > 0
+            starts = indptr[r:stop][full] - lo
+            peak = np.maximum.reduceat(a, starts, axis=0)
+            seg = np.repeat(np.arange(len(starts)), lengths[full])
+            a -= peak[seg]
+            np.exp(a, out=a)
+            block = np.zeros((stop - r, n_items), dtype=np.float32)
+            block[full] = peak + np.log(np.add.reduceat(a, starts, axis=0))
+            scores[r:stop] = block
+            r = stop
+        return scores
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
