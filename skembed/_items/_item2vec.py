@@ -826,7 +826,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
 
     def recommend(
         self, basket, k=10, *, exclude_seen=True, scoring="inout", last_n=None,
-        recency=None,
+        recency=0.8,
     ):
         """Top-``k`` items for one basket (a user's history, a session).
 
@@ -840,11 +840,17 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             Number of recommendations.
         exclude_seen : bool, default=True
             Never recommend an item already in the basket.
-        scoring : {"inout", "cosine"}, default="inout"
-            ``"inout"``: the mean input vector of the basket times each
-            item's output vector, i.e. the trained log-odds of co-occurrence
-            (ranks best in our MovieLens measurements). ``"cosine"``: cosine
-            between the mean of the unit input vectors and each item.
+        scoring : {"inout", "logsumexp", "cosine"}, default="inout"
+            ``"inout"``: the (weighted) mean input vector of the basket times
+            each item's output vector, i.e. the mean over query items ``h``
+            of the trained log-odds ``in_h . out_c`` that ``c`` shares a
+            basket with ``h``. ``"logsumexp"``: ``log sum_h w_h exp(in_h .
+            out_c)``, a soft maximum over the query items, so one strongly
+            related item counts more than many weak ones (item-kNN style);
+            it ranked better on unordered grocery baskets (The Complete
+            Journey) and costs one ``n_items`` row per query item instead of
+            one per basket. ``"cosine"``: cosine between the mean of the unit
+            input vectors and each item, blind to popularity.
         last_n : int, default=None
             Query with the last ``last_n`` known items of the basket only
             (the most recent ones of a time-ordered history or session);
@@ -852,13 +858,17 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             basket. On MovieLens-100K leave-last-out, ``last_n=3`` with
             ``context="sequence"`` nearly doubles Recall@10 (see
             ``benchmarks/results/item2vec.md``).
-        recency : float in (0, 1], default=None
+        recency : float in (0, 1] or None, default=0.8
             Weigh the query items by recency: the known item ``t`` positions
             before the last one weighs ``recency ** t`` (the last weighs 1).
-            ``None`` (or 1) weighs them all alike. For time-ordered histories
-            and sessions, where the next item follows the recent ones; leave
-            it ``None`` for unordered baskets. Combines with ``last_n`` (the
-            weights then run over the last ``last_n`` items).
+            ``None`` (or 1) weighs them all alike: use it for unordered
+            baskets. A history is usually time-ordered, and the next item
+            follows the recent ones: with 0.8 (default), validation
+            Recall@10 of the default model rose from 0.104 to 0.200 on
+            MovieLens-100K and from 0.075 to 0.086 on ml-latest-small, and
+            moved by 0.001 on grocery baskets in arbitrary order (The
+            Complete Journey). Combines with ``last_n`` (the weights then
+            run over the last ``last_n`` items).
 
         Returns
         -------
@@ -876,7 +886,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
 
     def recommend_batch(
         self, baskets, k=10, *, exclude_seen=True, scoring="inout", last_n=None,
-        recency=None,
+        recency=0.8,
     ):
         """Top-``k`` items for many baskets at once (matrix products).
 
@@ -888,11 +898,11 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             Recommendations per basket; at most the number of items.
         exclude_seen : bool, default=True
             Never recommend an item already in its basket.
-        scoring : {"inout", "cosine"}, default="inout"
+        scoring : {"inout", "logsumexp", "cosine"}, default="inout"
             See :meth:`recommend`.
         last_n : int, default=None
             See :meth:`recommend`.
-        recency : float in (0, 1], default=None
+        recency : float in (0, 1] or None, default=0.8
             See :meth:`recommend`.
 
         Returns

@@ -425,7 +425,7 @@ def test_recommend_api(fitted, data):
     rows = [fitted.vocabulary_[i] for i in b]
     q = fitted.item_vectors_[rows].mean(axis=0)
     full = fitted.output_vectors_ @ q
-    i1, s1 = fitted.recommend(b, k=3)
+    i1, s1 = fitted.recommend(b, k=3, recency=None)  # plain mean
     np.testing.assert_allclose(
         s1, full[[fitted.vocabulary_[i] for i in i1]], rtol=1e-4, atol=1e-6
     )
@@ -467,7 +467,12 @@ def test_recommend_recency(fitted):
     assert not set(b) & set(items.tolist())
     # recency=1 is the plain mean; with last_n the weights run over the tail
     np.testing.assert_array_equal(
-        fitted.recommend(b, k=4, recency=1.0)[0], fitted.recommend(b, k=4)[0]
+        fitted.recommend(b, k=4, recency=1.0)[0],
+        fitted.recommend(b, k=4, recency=None)[0],
+    )
+    # the default weighs by recency 0.8
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4)[0], fitted.recommend(b, k=4, recency=0.8)[0]
     )
     np.testing.assert_array_equal(
         fitted.recommend(b, k=4, last_n=1, recency=0.3)[0],
