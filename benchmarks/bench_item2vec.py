@@ -80,14 +80,22 @@ def _grid(space):
 RECOMMEND_PARAMS = ("scoring", "recency", "last_n")
 
 
+#: fitted models by (split, seed, estimator parameters): a tuned point that
+#: differs from the defaults in recommend parameters only reuses the fit
+_MODELS = {}
+
+
 def fit_skembed(split, seed, **params):
     rec = {k: params.pop(k) for k in RECOMMEND_PARAMS if k in params}
-    model = Item2VecTransformer(
-        n_components=DIM, random_state=seed, n_jobs=1, **params
-    )
-    t0 = time.process_time()
-    model.fit(split.train)
-    cpu = time.process_time() - t0
+    key = (id(split), seed, tuple(sorted(params.items())))
+    if key not in _MODELS:
+        model = Item2VecTransformer(
+            n_components=DIM, random_state=seed, n_jobs=1, **params
+        )
+        t0 = time.process_time()
+        model.fit(split.train)
+        _MODELS[key] = (model, time.process_time() - t0)
+    model, cpu = _MODELS[key]
     r, n = common.item2vec_metrics(model, split, **rec)
     return r, n, cpu
 
