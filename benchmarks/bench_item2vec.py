@@ -374,6 +374,11 @@ def main(argv=None):
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--quick", action="store_true",
                    help="ml100k only, one seed, no gensim, no search")
+    p.add_argument("--ease-lams", default=None,
+                   help="EASE lambda grid, comma-separated (default: "
+                        "_item2vec_common.BASELINES'); each point inverts a "
+                        "dense n_items x n_items matrix: minutes on "
+                        "ml-latest-small's 9,066 movies")
     p.add_argument("--no-gensim", action="store_true")
     p.add_argument("--gensim-on", default="ml100k,cj",
                    help="datasets with the gensim row: its all-pairs context "
@@ -394,6 +399,11 @@ def main(argv=None):
     if args.quick:
         names, seeds = ["ml100k"], [0]
     tuned = json.loads(Path(args.tuned).read_text()) if args.tuned else {}
+    if args.ease_lams:
+        fit, _ = common.BASELINES["EASE"]
+        common.BASELINES["EASE"] = (
+            fit, [{"lam": float(x)} for x in args.ease_lams.split(",")]
+        )
     # warm up the numba kernels before timing
     Item2VecTransformer(n_components=4, n_epochs=1).fit([[1, 2, 3], [2, 3]])
     results = []
