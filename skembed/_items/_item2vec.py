@@ -1015,7 +1015,8 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                 r = stop
                 continue
             a = self.item_vectors_[pool.indices[lo:hi]] @ self.output_vectors_.T
-            a += np.log(pool.data[lo:hi]).astype(np.float32)[:, None]
+            with np.errstate(divide="ignore"):  # recency ** age can underflow
+                a += np.log(pool.data[lo:hi]).astype(np.float32)[:, None]
             lengths = np.diff(indptr[r : stop + 1])
             full = lengths > 0
             starts = indptr[r:stop][full] - lo

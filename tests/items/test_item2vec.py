@@ -4,6 +4,7 @@ used by the set context."""
 
 import pickle
 import time
+import warnings
 
 import joblib
 import numpy as np
@@ -530,6 +531,16 @@ def test_recommend_logsumexp_chunks(fitted, monkeypatch):
     got = fitted.recommend_batch(batch, k=4, scoring="logsumexp", recency=0.7)
     np.testing.assert_array_equal(got[0], ref[0])
     np.testing.assert_allclose(got[1], ref[1], rtol=1e-5, atol=1e-5)  # BLAS
+
+
+def test_recommend_logsumexp_long_history(fitted):
+    # recency ** age underflows to 0 on a long history: no warning, the
+    # recent items decide
+    b = (["c0_0", "c0_1"] * 600) + ["c3_0"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        items, scores = fitted.recommend(b, k=3, scoring="logsumexp", recency=0.5)
+    assert np.isfinite(scores).all()
 
 
 def test_recommend_scalar_and_long_frame(fitted):
