@@ -343,8 +343,10 @@ def plot(results, path):
     short = {
         "popularity": "popularity",
         "item-item cosine": "item-item cosine",
+        f"item-item cosine, query recency={RECENCY}": "cosine, recency query",
         "RP3beta": "RP3beta",
         "EASE": "EASE",
+        f"EASE, query recency={RECENCY}": "EASE, recency query",
         "gensim Word2Vec as item2vec (all pairs)": "gensim item2vec",
         "skembed Item2VecTransformer, defaults": "skembed defaults",
         "skembed Item2VecTransformer, tuned": "skembed tuned",
