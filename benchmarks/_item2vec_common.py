@@ -197,6 +197,25 @@ def binary_matrix(baskets, n_items):
     return X
 
 
+def query_matrix(queries, n_items, recency=None):
+    """Queries as a CSR matrix: binary, or with ``recency`` each item
+    weighted ``recency ** age`` (age 0 for the last item of the query, a
+    repeated item keeps its latest weight), as ``recommend(recency=)`` does
+    for Item2Vec."""
+    if recency is None:
+        return binary_matrix(queries, n_items)
+    rows, cols, vals = [], [], []
+    for u, q in enumerate(queries):
+        last = {x: len(q) - 1 - i for i, x in enumerate(q)}  # latest position
+        rows.extend([u] * len(last))
+        cols.extend(last)
+        vals.extend(recency ** age for age in last.values())
+    return sp.csr_matrix(
+        (np.asarray(vals, dtype=np.float64), (rows, cols)),
+        shape=(len(queries), n_items),
+    )
+
+
 def top_k(scores, k=K):
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
@@ -293,19 +312,27 @@ BASELINES = {
 }
 
 
-def evaluate_scores(fit, split, **params):
-    """Fit a baseline on ``split.train``, score its queries: (R, N, cpu)."""
-    X = binary_matrix(split.train, split.n_items)
-    Q = binary_matrix(split.queries, split.n_items)
-    t0 = time.process_time()
-    score = fit(X, **params)
-    cpu = time.process_time() - t0
+#: fitted baselines, by (split, method, parameters)
+_FITTED = {}
+
+
+def evaluate_scores(fit, split, recency=None, **params):
+    """Fit a baseline on ``split.train``, score its queries (weighted by
+    ``recency`` as in :func:`query_matrix`): (R, N, cpu)."""
+    key = (id(split), fit.__name__, tuple(sorted(params.items())))
+    if key not in _FITTED:  # the recency-weighted rows reuse the fit
+        X = binary_matrix(split.train, split.n_items)
+        t0 = time.process_time()
+        score = fit(X, **params)
+        _FITTED[key] = (score, time.process_time() - t0)
+    score, cpu = _FITTED[key]
+    Q = query_matrix(split.queries, split.n_items, recency)
     rec = recommend_from_scores(score, Q)
     r, n = metrics(rec, split.truth)
     return r, n, cpu
 
 
-def tune_baseline(name, data, log=print):
+def tune_baseline(name, data, log=print, recency=None):
     """Best grid point on validation (NDCG@10), then test: dict."""
     fit, grid = BASELINES[name]
     best = None
@@ -313,16 +340,18 @@ def tune_baseline(name, data, log=print):
         if len(grid) == 1:
             best = params
             break
-        r, n, _ = evaluate_scores(fit, data.valid, **params)
+        r, n, _ = evaluate_scores(fit, data.valid, recency, **params)
         log(f"  [{data.name} {name} valid] {params} R@10={r:.4f} N@10={n:.4f}")
         if best is None or n > best[1]:
             best = (params, n)
     params = best if len(grid) == 1 else best[0]
-    r, n, cpu = evaluate_scores(fit, data.test, **params)
+    r, n, cpu = evaluate_scores(fit, data.test, recency, **params)
+    if recency is not None:
+        name = f"{name}, query recency={recency}"
     return {"method": name, "params": params, "recall": r, "ndcg": n, "cpu": cpu}
 
 
-def item2vec_metrics(model, split, k=K, scoring="inout"):
+def item2vec_metrics(model, split, k=K, **recommend_params):
     """Recommend with an Item2VecTransformer for every query of ``split``."""
-    rec, _ = model.recommend_batch(split.queries, k, scoring=scoring)
+    rec, _ = model.recommend_batch(split.queries, k, **recommend_params)
     return metrics(rec, split.truth)

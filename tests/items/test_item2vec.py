@@ -4,6 +4,7 @@ used by the set context."""
 
 import pickle
 import time
+import warnings
 
 import joblib
 import numpy as np
@@ -425,7 +426,7 @@ def test_recommend_api(fitted, data):
     rows = [fitted.vocabulary_[i] for i in b]
     q = fitted.item_vectors_[rows].mean(axis=0)
     full = fitted.output_vectors_ @ q
-    i1, s1 = fitted.recommend(b, k=3)
+    i1, s1 = fitted.recommend(b, k=3, recency=None)  # plain mean
     np.testing.assert_allclose(
         s1, full[[fitted.vocabulary_[i] for i in i1]], rtol=1e-4, atol=1e-6
     )
@@ -451,6 +452,95 @@ def test_recommend_last_n(fitted):
     assert bi.shape == (3, 3)
     with pytest.raises(ValueError, match="last_n must be a positive int"):
         fitted.recommend(b, last_n=0)
+
+
+def test_recommend_recency(fitted):
+    b = ["c0_0", "c0_1", "zz", "c3_0", "c3_1"]
+    rows = [fitted.vocabulary_[i] for i in b if i != "zz"]
+    # the unknown item is skipped: ages 3, 2, 1, 0 over the known items
+    w = 0.5 ** np.array([3.0, 2.0, 1.0, 0.0])
+    q = (w / w.sum()) @ fitted.item_vectors_[rows]
+    ref = fitted.output_vectors_ @ q
+    items, scores = fitted.recommend(b, k=3, recency=0.5)
+    np.testing.assert_allclose(
+        scores, ref[[fitted.vocabulary_[i] for i in items]], rtol=1e-4, atol=1e-5
+    )
+    assert not set(b) & set(items.tolist())
+    # recency=1 is the plain mean; with last_n the weights run over the tail
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, recency=1.0)[0],
+        fitted.recommend(b, k=4, recency=None)[0],
+    )
+    # the default weighs by recency 0.8
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4)[0], fitted.recommend(b, k=4, recency=0.8)[0]
+    )
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, last_n=1, recency=0.3)[0],
+        fitted.recommend(b, k=4, last_n=1)[0],
+    )
+    bi, bs = fitted.recommend_batch([b, [], ["c1_0"]], k=3, recency=0.8,
+                                    scoring="cosine")
+    assert bi.shape == (3, 3) and np.isnan(bs[1]).all()
+    for bad in (0, 1.5, -0.2, True, "0.5"):
+        with pytest.raises(ValueError, match=r"recency must be None or a float"):
+            fitted.recommend(b, recency=bad)
+
+
+def test_recommend_logsumexp(fitted):
+    b = ["c0_0", "zz", "c3_0", "c3_1", "c0_0"]
+    rows = [fitted.vocabulary_[i] for i in b if i != "zz"]
+    logits = fitted.item_vectors_[rows].astype(np.float64) @ (
+        fitted.output_vectors_.astype(np.float64).T
+    )
+    for recency in (None, 0.5):
+        age = np.arange(len(rows))[::-1]
+        w = np.ones(len(rows)) if recency is None else recency ** age
+        w /= w.sum()
+        ref = np.log((w[:, None] * np.exp(logits)).sum(axis=0))
+        items, scores = fitted.recommend(b, k=4, scoring="logsumexp",
+                                         recency=recency)
+        assert not set(b) & set(items.tolist())
+        np.testing.assert_allclose(
+            scores, ref[[fitted.vocabulary_[i] for i in items]], rtol=1e-4,
+            atol=1e-4,
+        )
+    # one query item: the same ranking as inout; batches of mixed baskets,
+    # cold ones included, agree with one-by-one calls
+    np.testing.assert_array_equal(
+        fitted.recommend(["c2_0"], k=5, scoring="logsumexp")[0],
+        fitted.recommend(["c2_0"], k=5)[0],
+    )
+    batch = [b, [], ["zz"], ["c1_0"], b[:2]]
+    bi, bs = fitted.recommend_batch(batch, k=3, scoring="logsumexp")
+    for row, basket in enumerate(batch):
+        one_i, one_s = fitted.recommend(basket, k=3, scoring="logsumexp")
+        np.testing.assert_array_equal(bi[row], one_i)
+        np.testing.assert_allclose(bs[row], one_s, rtol=1e-5)
+    with pytest.raises(ValueError, match="scoring must be one of"):
+        fitted.recommend(b, scoring="dot")
+
+
+def test_recommend_logsumexp_chunks(fitted, monkeypatch):
+    import skembed._items._item2vec as mod
+
+    batch = [["c0_0", "c0_1", "c0_2"], [], ["c1_0"], ["c2_0", "c3_0"], ["zz"]]
+    ref = fitted.recommend_batch(batch, k=4, scoring="logsumexp", recency=0.7)
+    # a budget of one catalogue row: one basket (or one item) per chunk
+    monkeypatch.setattr(mod, "_LSE_CELLS", 1)
+    got = fitted.recommend_batch(batch, k=4, scoring="logsumexp", recency=0.7)
+    np.testing.assert_array_equal(got[0], ref[0])
+    np.testing.assert_allclose(got[1], ref[1], rtol=1e-5, atol=1e-5)  # BLAS
+
+
+def test_recommend_logsumexp_long_history(fitted):
+    # recency ** age underflows to 0 on a long history: no warning, the
+    # recent items decide
+    b = (["c0_0", "c0_1"] * 600) + ["c3_0"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        items, scores = fitted.recommend(b, k=3, scoring="logsumexp", recency=0.5)
+    assert np.isfinite(scores).all()
 
 
 def test_recommend_scalar_and_long_frame(fitted):
