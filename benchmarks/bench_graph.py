@@ -202,6 +202,12 @@ def parse_args(argv=None):
         "--no-write", action="store_true", help="print only, do not append results"
     )
     ap.add_argument(
+        "--jsonl-only",
+        action="store_true",
+        help="append the raw records but not the Markdown section (for runs "
+        "combined later with --report)",
+    )
+    ap.add_argument(
         "--report",
         nargs="+",
         metavar="RUN_ID",
@@ -791,7 +797,7 @@ def main(argv=None):
     text += f"\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id {run_id}.\n"
     log("")
     log(text)
-    if not args.no_write:
+    if not (args.no_write or args.jsonl_only):
         append_results(args.results, text)
         log(f"[bench_graph] appended to {os.path.relpath(args.results)}")
     if pecanpy_error:
