@@ -803,8 +803,11 @@ def plot_quality_cpu(runs, path):
                             fmt="none", lw=1)
         ax.set_xscale("log")
         cpus = [r["cpu_s"] for r in ok if r["graph"] == graph]
-        if max(cpus) > 3 * min(cpus):  # major ticks suffice: no crowded minors
-            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        # a factor 2 each side keeps a decade tick in view; minor labels
+        # crowd (or garble, for a single point) the log axis
+        ax.set_xlim(min(cpus) / 2, max(cpus) * 2)
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
         ax.set_title(graph)
         ax.set_xlabel("CPU-s (one fit, log scale)")
         ax.grid(alpha=0.3)
