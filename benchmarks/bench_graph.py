@@ -10,6 +10,9 @@ Run from the repository root with the project's Python::
     python benchmarks/bench_graph.py --graphs wiki cora sbm10k lfr10k lfr50k \
         --pq 1,1 --methods skembed prone node2vec+prop svd \
         pecanpy-FirstOrderUnweighted --n-jobs 1 --plot
+    # mean ± sd over seeds, every method once per seed on the same splits
+    python benchmarks/bench_graph.py --graphs cora wiki --pq 1,1 --n-jobs 1 \
+        --methods skembed pecanpy-FirstOrderUnweighted prone --seeds 0 1 2
     python benchmarks/bench_graph.py --graphs dcsbm1m --pq 1,1 \
         --methods prone pecanpy-FirstOrderUnweighted --n-jobs 1   # 1 M edges
 
