@@ -489,8 +489,9 @@ def results_table(runs):
             ).strip()
         if not ok:
             note = (note + " " + r.get("error", "failed")).strip()
+        seed = f" (seed {r['seed']})" if r.get("seed") is not None else ""
         rows.append(
-            f"| {r['graph']} | {r['p']:g},{r['q']:g} | {r['method']} "
+            f"| {r['graph']} | {r['p']:g},{r['q']:g} | {r['method']}{seed} "
             f"| {_fmt(ww)} / {_fmt(wc)} | {_fmt(ew)} / {_fmt(ec)} "
             f"| {_fmt(r.get('wall_s'))} | {_fmt(r.get('cpu_s'))} "
             f"| {_fmt(r.get('peak_rss_mb'), 0)} "
@@ -539,6 +540,7 @@ def ratio_rows(runs, ours="skembed"):
                     graph=graph,
                     p=p,
                     q=q,
+                    ours=ours,
                     versus=o["method"],
                     cpu_ratio=cpu,
                     rss_ratio=rss,
@@ -555,17 +557,19 @@ def ratio_table(ratios):
     if not ratios:
         return "(no skembed / pecanpy pair finished: no ratios)\n"
     head = (
-        "| graph | p,q | skembed vs | CPU-s ratio (target <= 0.5) "
+        "| graph | p,q | skembed method | vs | CPU-s ratio (target <= 0.5) "
         "| peak RSS ratio (target <= 0.5) | RSS-above-imports ratio "
         "| macro-F1 diff (target >= -0.005) | micro-F1 diff |\n"
-        "|---|---|---|---|---|---|---|---|\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
     )
 
     def mark(ok):
         return "ok" if ok else "**MISS**"
 
     rows = [
-        f"| {r['graph']} | {r['p']:g},{r['q']:g} | {r['versus']} "
+        f"| {r['graph']} | {r['p']:g},{r['q']:g} "
+        f"| {'node2vec' if r.get('ours', 'skembed') == 'skembed' else r['ours']} "
+        f"| {r['versus']} "
         f"| {r['cpu_ratio']:.2f} {mark(r['met']['cpu'])} "
         f"| {r['rss_ratio']:.2f} {mark(r['met']['rss'])} "
         f"| {_fmt(r['rss_above_imports_ratio'], 2)} "
@@ -616,6 +620,77 @@ def profile_table(runs, ours="skembed"):
         "| RSS after imports MB | peak RSS MB | SGNS tokens "
         "| tokens / SGNS CPU-s |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    return head + "\n".join(rows) + "\n"
+
+
+_AGG_FIELDS = ("cpu_s", "wall_s", "peak_rss_mb", "rss_after_import_mb",
+               "macro_f1", "micro_f1")
+
+
+def aggregate_seeds(runs):
+    """One record per (graph, p, q, method) with the means over its finished
+    seeds (``sd_<field>`` the sample sd, ``n_seeds``); the fit-only CPU-s
+    (``_fit_cpu``) is averaged into ``phases['fit']``. Records without a seed
+    pass through unchanged."""
+    groups = {}
+    for r in runs:
+        groups.setdefault((r["graph"], r["p"], r["q"], r["method"]), []).append(r)
+    out = []
+    for (graph, p, q, method), group in groups.items():
+        if all(r.get("seed") is None for r in group):
+            out.extend(group)
+            continue
+        ok = [r for r in group if r.get("returncode") == 0 and "macro_f1" in r]
+        agg = dict(graph=graph, p=p, q=q, method=method,
+                   n_nodes=group[0].get("n_nodes"), n_seeds=len(ok),
+                   seeds=[r.get("seed") for r in ok],
+                   n_failed=len(group) - len(ok))
+        if not ok:
+            agg.update(returncode=1, error=group[-1].get("error", "failed"))
+            out.append(agg)
+            continue
+        agg["returncode"] = 0
+        for f in _AGG_FIELDS:
+            vals = np.array([r[f] for r in ok if r.get(f) is not None], float)
+            if len(vals):
+                agg[f] = float(vals.mean())
+                agg["sd_" + f] = float(vals.std(ddof=1)) if len(vals) > 1 else 0.0
+        fits = [_fit_cpu(r) for r in ok]
+        if all(f is not None for f in fits):
+            agg["phases"] = {"fit": {"cpu": float(np.mean(fits)),
+                                     "wall": float("nan")}}
+        out.append(agg)
+    return out
+
+
+def seed_table(agg):
+    """Mean ± sd over seeds per method (records from ``aggregate_seeds``)."""
+    rows = []
+    for r in agg:
+        if r.get("n_seeds") is None:
+            continue
+
+        def ms(f, nd, r=r):
+            if f not in r:
+                return "-"
+            return f"{r[f]:.{nd}f} ± {r['sd_' + f]:.{nd}f}"
+
+        fit = _fit_cpu(r)
+        name = "node2vec (skembed)" if r["method"] == "skembed" else r["method"]
+        rows.append(
+            f"| {r['graph']} | {r['p']:g},{r['q']:g} | {name} "
+            f"| {r['n_seeds']}" + (f" ({r['n_failed']} failed)" if r["n_failed"]
+                                   else "")
+            + f" | {ms('cpu_s', 1)} | {_fmt(fit, 2)} | {ms('peak_rss_mb', 0)} "
+            f"| **{ms('macro_f1', 4)}** | {ms('micro_f1', 4)} |"
+        )
+    if not rows:
+        return ""
+    head = (
+        "| graph | p,q | method | seeds | total CPU-s | fit-only CPU-s (mean) "
+        "| peak RSS MB | macro-F1 | micro-F1 |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
     )
     return head + "\n".join(rows) + "\n"
 
@@ -722,10 +797,17 @@ def plot_quality_cpu(runs, path):
             k = methods.index(label)
             ax.scatter(r["cpu_s"], r["macro_f1"], color=colours(k % 10),
                        marker="os^Dv<>P*X"[k % 10], s=60, label=label)
+            if r.get("n_seeds", 0) > 1:  # mean ± sd over seeds
+                ax.errorbar(r["cpu_s"], r["macro_f1"], xerr=r["sd_cpu_s"],
+                            yerr=r["sd_macro_f1"], color=colours(k % 10),
+                            fmt="none", lw=1)
         ax.set_xscale("log")
         cpus = [r["cpu_s"] for r in ok if r["graph"] == graph]
-        if max(cpus) > 3 * min(cpus):  # major ticks suffice: no crowded minors
-            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        # a factor 2 each side keeps a decade tick in view; minor labels
+        # crowd (or garble, for a single point) the log axis
+        ax.set_xlim(min(cpus) / 2, max(cpus) * 2)
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
         ax.set_title(graph)
         ax.set_xlabel("CPU-s (one fit, log scale)")
         ax.grid(alpha=0.3)

@@ -10,6 +10,9 @@ Run from the repository root with the project's Python::
     python benchmarks/bench_graph.py --graphs wiki cora sbm10k lfr10k lfr50k \
         --pq 1,1 --methods skembed prone node2vec+prop svd \
         pecanpy-FirstOrderUnweighted --n-jobs 1 --plot
+    # mean ± sd over seeds, every method once per seed on the same splits
+    python benchmarks/bench_graph.py --graphs cora wiki --pq 1,1 --n-jobs 1 \
+        --methods skembed pecanpy-FirstOrderUnweighted prone --seeds 0 1 2
     python benchmarks/bench_graph.py --graphs dcsbm1m --pq 1,1 \
         --methods prone pecanpy-FirstOrderUnweighted --n-jobs 1   # 1 M edges
 
@@ -172,7 +175,16 @@ def parse_args(argv=None):
     ap.add_argument("--window", type=int, default=10)
     ap.add_argument("--negative", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--seed", type=int, default=42, help="seed of the F1 splits "
+                    "(and of the methods unless --seeds)")
+    ap.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=None,
+        help="run every method once per seed (random_state), same splits; "
+        "tables then report mean ± sd over the seeds and ratios of the means",
+    )
     ap.add_argument("--n-splits", type=int, default=5, help="50%% splits for F1")
     ap.add_argument(
         "--skembed-input",
@@ -191,6 +203,12 @@ def parse_args(argv=None):
     ap.add_argument("--results", default=os.path.join(RESULTS_DIR, "graph.md"))
     ap.add_argument(
         "--no-write", action="store_true", help="print only, do not append results"
+    )
+    ap.add_argument(
+        "--jsonl-only",
+        action="store_true",
+        help="append the raw records but not the Markdown section (for runs "
+        "combined later with --report)",
     )
     ap.add_argument(
         "--report",
@@ -284,7 +302,7 @@ def ensure_pecanpy(python=None):
 # ----------------------------------------------------------------------------
 # runs
 # ----------------------------------------------------------------------------
-def _config(args, graph, p, q, method, out_prefix):
+def _config(args, graph, p, q, method, out_prefix, seed=None):
     return dict(
         graph=graph.name,
         npz_path=graph.npz_path,
@@ -302,21 +320,25 @@ def _config(args, graph, p, q, method, out_prefix):
         negative=args.negative,
         n_epochs=args.epochs,
         n_jobs=args.n_jobs,
-        random_state=args.seed,
+        random_state=args.seed if seed is None else seed,
         verbose=args.verbose,
     )
 
 
-def run_method(args, graph, p, q, method, *, pecanpy_python, splits, tag=""):
+def run_method(
+    args, graph, p, q, method, *, pecanpy_python, splits, tag="", seed=None
+):
     """Run one method in its own child; return a flat record (never raises)."""
     work = os.path.join(gc.CACHE_DIR, "runs")
     os.makedirs(work, exist_ok=True)
+    if seed is not None:
+        tag = f"{tag}_s{seed}"
     stem = f"{graph.name}_p{p:g}_q{q:g}_{method}{tag}"
     prefix = os.path.join(work, stem)
     for ext in (".npy", "_nodes.npy", ".json"):
         if os.path.exists(prefix + ext):
             os.remove(prefix + ext)
-    cfg = _config(args, graph, p, q, method, prefix)
+    cfg = _config(args, graph, p, q, method, prefix, seed=seed)
     cfg_path = prefix + "_config.json"
     with open(cfg_path, "w") as fh:
         json.dump(cfg, fh, indent=1)
@@ -334,6 +356,8 @@ def run_method(args, graph, p, q, method, *, pecanpy_python, splits, tag=""):
         env = gc.child_env(n_threads=args.n_jobs)
         env.pop("PYTHONPATH", None)
     rec = dict(graph=graph.name, p=p, q=q, method=method, n_nodes=graph.n_nodes)
+    if seed is not None:
+        rec["seed"] = seed
     log_path = prefix + ".log"
     load_before = os.getloadavg()[0]
     res = gc.run_child(
@@ -500,6 +524,7 @@ def setup_of(args, argv):
         epochs=args.epochs,
         n_jobs=args.n_jobs,
         seed=args.seed,
+        seeds=args.seeds,
         skembed_input=args.skembed_input,
         n_splits=args.n_splits,
     )
@@ -524,7 +549,14 @@ def render(setup, runs, ratios, warm, pecanpy_error, started, load0, title=None)
         f"n_walks {setup['n_walks']}, walk_length {setup['walk_length']} nodes, "
         f"dim {setup['dim']}, window {setup['window']}, negative "
         f"{setup['negative']}, epochs {setup['epochs']}, {setup['n_jobs']} "
-        f"threads, seed {setup['seed']}; skembed input: {setup['skembed_input']}; "
+        f"threads, "
+        + (
+            f"seeds {', '.join(map(str, setup['seeds']))} (splits: seed "
+            f"{setup['seed']})"
+            if setup.get("seeds")
+            else f"seed {setup['seed']}"
+        )
+        + f"; skembed input: {setup['skembed_input']}; "
         f"F1 = mean over {setup['n_splits']} stratified 50 % splits (same splits "
         "for every method) of one-vs-rest LogisticRegression(max_iter=2000).",
     ]
@@ -544,6 +576,9 @@ def render(setup, runs, ratios, warm, pecanpy_error, started, load0, title=None)
             f"not counted): {cells}."
         )
     lines += ["", "### Runs", "", gc.results_table(runs)]
+    if ratios is None:  # node2vec and DeepWalk against pecanpy, seed means
+        agg = gc.aggregate_seeds(runs)
+        ratios = gc.ratio_rows(agg) + gc.ratio_rows(agg, ours="deepwalk")
     lines += ["### skembed / pecanpy", "", gc.ratio_table(ratios)]
     prof = gc.profile_table(runs)
     if prof:
@@ -591,6 +626,28 @@ def append_results(path, text):
         fh.write(text + "\n")
 
 
+def summary_sections(args, runs):
+    """Seed means (with ``--seeds``), ProNE's goal table and the plot, all
+    from the means over seeds, so every ratio compares runs of one job."""
+    agg = gc.aggregate_seeds(runs)
+    text = ""
+    seeds = gc.seed_table(agg)
+    if seeds:
+        text += (
+            "\n### Mean ± sd over seeds (same splits; ratios below are of "
+            "these means)\n\n" + seeds
+        )
+    spectral = gc.spectral_table(agg)
+    if spectral:
+        text += "\n### ProNE against node2vec and pecanpy (issue #15 goals)\n\n"
+        text += spectral
+    if args.plot and not args.no_write:
+        png = os.path.join(os.path.dirname(args.results), "graph_quality_cpu.png")
+        if gc.plot_quality_cpu(agg, png):
+            text += f"\n![macro-F1 against CPU-s]({os.path.basename(png)})\n"
+    return text
+
+
 # ----------------------------------------------------------------------------
 def report(args, argv):
     """Render stored records of ``args.report`` run ids as one section."""
@@ -600,7 +657,7 @@ def report(args, argv):
     latest = {}
     for r in recs:  # last record wins per (graph, p, q, method)
         if r.get("run_id") in args.report:
-            latest[(r["graph"], r["p"], r["q"], r["method"])] = r
+            latest[(r["graph"], r["p"], r["q"], r["method"], r.get("seed"))] = r
     if not latest:
         log(f"[bench_graph] no records for run ids {args.report} in {raw}")
         return 1
@@ -615,7 +672,6 @@ def report(args, argv):
     )
     setup = dict(runs[0]["setup"])
     setup["command"] = "; ".join(dict.fromkeys(r["setup"]["command"] for r in runs))
-    spectral = gc.spectral_table(runs)
     started = min(
         dt.datetime.strptime(r["run_id"], "%Y%m%dT%H%M%S").replace(
             tzinfo=dt.timezone.utc
@@ -625,20 +681,14 @@ def report(args, argv):
     text = render(
         setup,
         runs,
-        gc.ratio_rows(runs),
+        None,
         [],
         None,
         started,
         min(r.get("load_before", 0) for r in runs),
         title=f"combined runs {' '.join(args.report)}",
     )
-    if spectral:
-        text += "\n### ProNE against node2vec and pecanpy (issue #15 goals)\n\n"
-        text += spectral
-    if args.plot and not args.no_write:
-        png = os.path.join(os.path.dirname(args.results), "graph_quality_cpu.png")
-        if gc.plot_quality_cpu(runs, png):
-            text += f"\n![macro-F1 against CPU-s]({os.path.basename(png)})\n"
+    text += summary_sections(args, runs)
     text += (
         "\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id "
         f"{', '.join(args.report)}.\n"
@@ -700,59 +750,57 @@ def main(argv=None):
         graph = gc.load_graph(name, args.mu, log=log)
         splits = gc.make_splits(graph.labels, args.n_splits, seed=args.seed)
         for k, (p, q) in enumerate(args.pq):
-            for method in args.methods:
-                if method in PQ_FREE_METHODS and k > 0:
-                    continue  # p, q do not apply: once per graph
-                if not method.startswith("pecanpy-") and skembed_error:
-                    last = skembed_error.strip().splitlines()[-1][:400]
-                    keep(
-                        dict(
-                            graph=graph.name,
-                            p=p,
-                            q=q,
-                            method=method,
-                            returncode=None,
-                            error=f"not run: {last}",
+            for seed in args.seeds or [None]:
+                for method in args.methods:
+                    if method in PQ_FREE_METHODS and k > 0:
+                        continue  # p, q do not apply: once per graph
+                    if not method.startswith("pecanpy-") and skembed_error:
+                        last = skembed_error.strip().splitlines()[-1][:400]
+                        keep(
+                            dict(
+                                graph=graph.name,
+                                p=p,
+                                q=q,
+                                method=method,
+                                returncode=None,
+                                error=f"not run: {last}",
+                            )
                         )
-                    )
-                    continue
-                log(f"[bench_graph] {graph.name} p={p:g} q={q:g} {method} ...")
-                rec = run_method(
-                    args,
-                    graph,
-                    p,
-                    q,
-                    method,
-                    pecanpy_python=pecanpy_python,
-                    splits=splits,
-                )
-                keep(rec)
-                if rec["returncode"] == 0:
-                    ww, wc, ew, ec = gc.walk_and_embed_times(rec)
+                        continue
                     log(
-                        f"[bench_graph]   {rec['cpu_s']:.1f} CPU-s, "
-                        f"{rec['wall_s']:.1f} s wall, {rec['peak_rss_mb']:.0f} MB, "
-                        f"walks {gc._fmt(wc)} CPU-s, embed {gc._fmt(ec)} CPU-s, "
-                        f"macro-F1 {rec['macro_f1']:.4f}, micro-F1 "
-                        f"{rec['micro_f1']:.4f}"
+                        f"[bench_graph] {graph.name} p={p:g} q={q:g} {method}"
+                        + ("" if seed is None else f" seed {seed}")
+                        + " ..."
                     )
-                else:
-                    log(f"[bench_graph]   FAILED: {rec['error']}")
+                    rec = run_method(
+                        args,
+                        graph,
+                        p,
+                        q,
+                        method,
+                        pecanpy_python=pecanpy_python,
+                        splits=splits,
+                        seed=seed,
+                    )
+                    keep(rec)
+                    if rec["returncode"] == 0:
+                        ww, wc, ew, ec = gc.walk_and_embed_times(rec)
+                        log(
+                            f"[bench_graph]   {rec['cpu_s']:.1f} CPU-s, "
+                            f"{rec['wall_s']:.1f} s wall, {rec['peak_rss_mb']:.0f} MB, "
+                            f"walks {gc._fmt(wc)} CPU-s, embed {gc._fmt(ec)} CPU-s, "
+                            f"macro-F1 {rec['macro_f1']:.4f}, micro-F1 "
+                            f"{rec['micro_f1']:.4f}"
+                        )
+                    else:
+                        log(f"[bench_graph]   FAILED: {rec['error']}")
 
-    ratios = gc.ratio_rows(runs)
-    text = render(setup, runs, ratios, warm, pecanpy_error, started, load0)
-    spectral = gc.spectral_table(runs)
-    if spectral:
-        text += "\n### ProNE against node2vec and pecanpy (issue #15 goals)\n\n"
-        text += spectral
-    if args.plot and not args.no_write:
-        png = os.path.join(os.path.dirname(args.results), "graph_quality_cpu.png")
-        if gc.plot_quality_cpu(runs, png):
-            text += f"\n![macro-F1 against CPU-s]({os.path.basename(png)})\n"
+    text = render(setup, runs, None, warm, pecanpy_error, started, load0)
+    text += summary_sections(args, runs)
     text += f"\nRaw records: `benchmarks/results/graph_runs.jsonl`, run_id {run_id}.\n"
     log("")
     log(text)
-    if not args.no_write:
+    if not (args.no_write or args.jsonl_only):
         append_results(args.results, text)
         log(f"[bench_graph] appended to {os.path.relpath(args.results)}")
     if pecanpy_error:

@@ -150,3 +150,46 @@ def test_sbm_graph_is_seeded_and_undirected():
     assert np.array_equal(e1, e2) and (e1[:, 0] < e1[:, 1]).all()
     inside = (y1[e1[:, 0]] == y1[e1[:, 1]]).mean()
     assert 0.2 < inside < 0.4  # mixing 0.7
+
+
+def test_aggregate_seeds_means_sd_and_failures(tmp_path):
+    def run(method, seed, cpu, f1, fit=None, rc=0):
+        r = dict(graph="g", method=method, p=1.0, q=1.0, seed=seed,
+                 returncode=rc, n_nodes=10)
+        if rc == 0:
+            r.update(cpu_s=cpu, wall_s=cpu, peak_rss_mb=100.0,
+                     rss_after_import_mb=50.0, macro_f1=f1, micro_f1=f1)
+            if fit is not None:
+                r["phases"] = {"fit": {"cpu": fit, "wall": fit}}
+        else:
+            r["error"] = "boom"
+        return r
+
+    runs = [run("skembed", s, c, f) for s, c, f in
+            [(0, 10.0, 0.80), (1, 12.0, 0.82), (2, 14.0, 0.84)]]
+    runs += [run("prone", s, 2.0, 0.81, fit=0.2) for s in (0, 1)]
+    runs += [run("prone", 2, None, None, rc=1)]
+    runs += [run("pecanpy-FirstOrderUnweighted", s, 20.0, 0.83) for s in (0, 1, 2)]
+    runs += [dict(graph="h", method="svd", p=1.0, q=1.0, returncode=0,
+                  cpu_s=1.0, macro_f1=0.5, micro_f1=0.5, peak_rss_mb=1.0)]
+    agg = {(r["graph"], r["method"]): r for r in gc.aggregate_seeds(runs)}
+    n2v = agg["g", "skembed"]
+    assert n2v["n_seeds"] == 3 and n2v["cpu_s"] == pytest.approx(12.0)
+    assert n2v["sd_macro_f1"] == pytest.approx(0.02)
+    prone = agg["g", "prone"]
+    assert prone["n_seeds"] == 2 and prone["n_failed"] == 1
+    assert prone["phases"]["fit"]["cpu"] == pytest.approx(0.2)
+    assert "seed" not in agg["h", "svd"]  # seedless records pass through
+    table = gc.seed_table(list(agg.values()))
+    assert "| 3 | 12.0 ± 2.0 |" in table and "2 (1 failed)" in table
+    assert "**0.8200 ± 0.0200**" in table
+    # ratios of the means: node2vec 12 CPU-s vs pecanpy 20
+    (row,) = gc.ratio_rows(list(agg.values()))
+    assert row["cpu_ratio"] == pytest.approx(0.6)
+    assert row["macro_f1_delta"] == pytest.approx(-0.01)
+    assert "| node2vec | pecanpy-FirstOrderUnweighted |" in gc.ratio_table([row])
+    (dw,) = gc.ratio_rows(
+        [dict(r, method="deepwalk") if r["method"] == "skembed" else r
+         for r in agg.values()], ours="deepwalk")
+    assert dw["ours"] == "deepwalk"
+    assert "(seed 1)" in gc.results_table(runs)
