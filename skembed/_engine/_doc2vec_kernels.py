@@ -53,6 +53,29 @@ def _dbow_step(dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
     return state, loss
 
 
+@njit(nogil=True, fastmath=True, inline="always")
+def _dbow_document(dv, neu1e, ids, start, stop, keep, w_out, nprob, nalias,
+                   negative, lr, state, sig, logsig, learn_out, loss):
+    """One pass of document vector ``dv`` over its tokens
+    ``ids[start:stop]``: each token kept by subsampling is one
+    :func:`_dbow_step`. Shared by training (``learn_out``) and inference.
+    Adds each pair's loss to ``loss`` (same summation order as a loop
+    written out); returns ``(state, loss, n_kept)``."""
+    n_kept = 0
+    for t in range(start, stop):
+        w = ids[t]
+        kept, state = _kept(w, keep, state)
+        if not kept:
+            continue
+        state, pair_loss = _dbow_step(
+            dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
+            logsig, learn_out,
+        )
+        loss += pair_loss
+        n_kept += 1
+    return state, loss, n_kept
+
+
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _dbow_chunk(
     indptr, ids, s_begin, s_end, doc0, d_in, w_in, w_out, keep, nprob, nalias,
@@ -85,19 +108,12 @@ def _dbow_chunk(
         stop = indptr[s + 1]
         lr = _sentence_lr(pos, total, lr0, lr_span)
         pos += stop - start
-        dv = d_in[doc0 + s]
-        for t in range(start, stop):
-            w = ids[t]
-            kept, state = _kept(w, keep, state)
-            if not kept:
-                continue
-            state, pair_loss = _dbow_step(
-                dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
-                logsig, True,
-            )
-            loss += pair_loss
-            n_pairs += 1
-            n_words += 1
+        state, loss, n_kept = _dbow_document(
+            d_in[doc0 + s], neu1e, ids, start, stop, keep, w_out, nprob,
+            nalias, negative, lr, state, sig, logsig, True, loss,
+        )
+        n_pairs += n_kept
+        n_words += n_kept
     return loss, n_pairs, n_words
 
 
@@ -197,16 +213,10 @@ def _infer_document(
     last = max(n_epochs - 1, 1)
     for epoch in range(n_epochs):
         lr = lr0 - (lr0 - lr_min) * epoch / last
-        for t in range(start, stop):
-            w = ids[t]
-            kept, state = _kept(w, keep, state)
-            if not kept:
-                continue
-            state, pair_loss = _dbow_step(
-                dv, neu1e, w, w_out, nprob, nalias, negative, lr, state, sig,
-                logsig, False,
-            )
-            loss += pair_loss
+        state, loss, _ = _dbow_document(
+            dv, neu1e, ids, start, stop, keep, w_out, nprob, nalias, negative,
+            lr, state, sig, logsig, False, loss,
+        )
     return loss
 
 

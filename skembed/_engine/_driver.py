@@ -129,11 +129,15 @@ def init_vectors(rng, n_tokens, n_components):
 #: word2vec's initialisation. The output layer starts at zero, so early
 #: updates of both are proportional to the document vectors, and a short
 #: document's vector barely moves in the first epochs from word2vec's
-#: ``[-0.5, 0.5) / dim``. On 8,614 tweets (PV-DBOW, device label, 5-fold CV):
-#: scale 1 gave accuracy 0.544 at 10 epochs (the majority class), gensim 4's
-#: ``[-1, 1) / dim`` (scale 2) 0.583 (gensim itself 0.584), scale 8 0.720; at
-#: 20 epochs 0.733, 0.752 (gensim 0.751) and 0.774.
-DOC_INIT_SCALE = 8.0
+#: ``[-0.5, 0.5) / dim``; but the larger the start, the more of its noise the
+#: trained vectors keep, which inferred vectors (started at scale 1) do not
+#: share. On 8,614 tweets (PV-DBOW, device label, 5-fold CV x 3 seeds, 20
+#: epochs; classifier on trained / on inferred training vectors): scale 8
+#: gave 0.774 / 0.792, gensim 4's ``[-1, 1) / dim`` (scale 2) 0.786 / 0.794,
+#: scale 4 0.786 / 0.792, gensim itself 0.785 / 0.794; at 10 epochs (one
+#: seed) scales 2 / 4 / 8 gave 0.725 / 0.735 / 0.740 and 0.747 / 0.768 /
+#: 0.780 (benchmarks/results/doc2vec.md).
+DOC_INIT_SCALE = 4.0
 
 
 def train_sgns(

@@ -128,15 +128,22 @@ def _subsample(ids, start, stop, keep, buf, state):
 
 
 @njit(nogil=True, fastmath=True, inline="always")
-def _pair_update(h, neu1e, t, w_out, positive, lr, sig, logsig, learn_out):
+def _pair_update(h, neu1e, t, w_out, positive, lr, sig, logsig, learn_out,
+                 skip_saturated=False):
     """One (hidden vector ``h``, target row ``t`` of ``w_out``) pair: its
     gradient is added to ``neu1e`` and, when ``learn_out``, to ``w_out[t]``
-    (both from the scores before the update). Returns the pair's loss."""
+    (both from the scores before the update). Returns the pair's loss.
+
+    A score beyond the sigmoid table (``|f| >= 6``) gets the clipped
+    gradient (word2vec.c), or none with ``skip_saturated`` (gensim's
+    ``FastText``, which skips such a pair)."""
     dim = w_out.shape[1]
     f = 0.0
     for d in range(dim):
         f += h[d] * w_out[t, d]
     g, pair_loss = _step(f, positive, lr, sig, logsig)
+    if skip_saturated and (f <= -_MAX_EXP or f >= _MAX_EXP):
+        return pair_loss
     for d in range(dim):
         neu1e[d] += g * w_out[t, d]
     if learn_out:

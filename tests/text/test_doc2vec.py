@@ -49,8 +49,10 @@ def docs():
 
 @pytest.fixture(scope="module")
 def fitted(docs):
-    # 300 documents of 30 words: pure PV-DBOW needs ~40 epochs to converge
-    vec = _small(n_epochs=40, infer_epochs=100)
+    # 300 documents of 30 words: pure PV-DBOW needs ~40-60 epochs to
+    # converge (at 40, own-vector recovery below was 0.95 with the document
+    # init of 4x word2vec's, 0.993 with 8x; at 60, 1.0 with both)
+    vec = _small(n_epochs=60, infer_epochs=100)
     trained = vec.fit_transform(docs)
     return vec, trained
 
@@ -110,10 +112,10 @@ def test_inferred_vector_of_a_training_document_recovers_its_trained_one(
     vec, trained = fitted
     inferred = vec.transform(docs)
     a, b, cos = _cosine_rows(trained, inferred)
-    assert np.median(cos) > 0.9  # measured 0.96
+    assert np.median(cos) > 0.9  # measured 0.968
     # the nearest trained vector of an inferred one is (nearly always) its own
     nearest = np.argmax(b @ a.T, axis=1)
-    assert np.mean(nearest == np.arange(len(docs))) > 0.95  # measured 0.993
+    assert np.mean(nearest == np.arange(len(docs))) > 0.95  # measured 1.0
 
 
 def test_document_vectors_separate_topics(fitted):

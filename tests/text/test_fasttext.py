@@ -374,3 +374,56 @@ def test_bad_bin_files_name_the_file_and_what_was_expected(
     assert str(bad) in str(info.value)
     with pytest.raises(ValueError, match=message):  # detected as fastText too
         load_vectors(bad, mmap=mmap)
+
+
+def _gensim_sg_reference(sentence, sub, w_in, w_out, lr, sig, scale):
+    """gensim FastText's skip-gram (fasttext_fast_sentence_sg_neg, positive
+    pairs only, window 1), written plainly: for each (centre, context) pair
+    the hidden vector is sum(rows) / n_ngrams, a score beyond +-6 is
+    skipped, and every row gets the pair's gradient at once."""
+    for i, w in enumerate(sentence):
+        rows = sub[w]
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(sentence):
+                continue
+            c = sentence[j]
+            h = w_in[rows].sum(axis=0) / max(len(rows) - 1, 1)
+            f = float(h @ w_out[c])
+            if abs(f) >= 6.0:
+                continue
+            g = (1.0 - sig[int((f + 6.0) * scale)]) * lr
+            grad = g * w_out[c]
+            w_out[c] += g * h
+            for r in rows:
+                w_in[r] += grad
+
+
+@pytest.mark.parametrize("saturated", [False, True])
+def test_skipgram_update_equals_gensims(saturated):
+    from skembed._engine import _sgns_kernels as sk
+    from skembed._engine._subword_kernels import _train_chunk_subword
+
+    rng = np.random.RandomState(0)
+    dim, n_words = 8, 3
+    # word 0: rows 0, 3, 4; word 1: rows 1, 5; word 2: row 2 only (no n-gram)
+    sub = {0: [0, 3, 4], 1: [1, 5], 2: [2]}
+    sub_indptr = np.array([0, 3, 5, 6], dtype=np.int64)
+    sub_ids = np.array([0, 3, 4, 1, 5, 2], dtype=np.int32)
+    w_in = rng.uniform(-0.5, 0.5, (6, dim)).astype(np.float32)
+    w_out = rng.uniform(-0.5, 0.5, (n_words, dim)).astype(np.float32)
+    if saturated:  # word 1 predicting word 0 scores > 6: no update at all
+        w_out[0] = 40.0 * np.sign(w_in[[1, 5]].sum(axis=0) / 1.0)
+    sentence = [1, 0, 2, 0]
+    sig, logsig = sk.sigmoid_tables()
+    ref_in, ref_out = w_in.astype(np.float64), w_out.astype(np.float64)
+    _gensim_sg_reference(sentence, sub, ref_in, ref_out, 0.05, sig, sk._TABLE_SCALE)
+    ids = np.array(sentence, dtype=np.int32)
+    _train_chunk_subword(
+        np.array([0, 4], dtype=np.int64), ids, 0, 1, sub_indptr, sub_ids, w_in,
+        w_out, np.ones(n_words, dtype=np.float32), np.ones(1), np.zeros(1, np.int64),
+        True, 1, False, 0, False, 0.05, 0.05, 0, 1e9, 1, sig, logsig,
+        np.empty(4, dtype=np.int32), np.empty(1, dtype=np.int64),
+        np.empty(dim, np.float32), np.empty(dim, np.float32), np.empty(dim, np.float32),
+    )
+    np.testing.assert_allclose(w_in, ref_in, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(w_out, ref_out, rtol=1e-5, atol=1e-6)
