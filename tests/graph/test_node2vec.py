@@ -637,3 +637,20 @@ def test_hierarchical_softmax_option(karate):
     assert not np.array_equal(a, DeepWalkEmbedder(**kw).fit_transform(G))
     with pytest.raises(ValueError, match="negative: 0"):
         Node2VecEmbedder(negative=0, **kw).fit(G)
+
+
+@pytest.mark.parametrize("cls", [Node2VecEmbedder, DeepWalkEmbedder])
+def test_shared_negatives_false_draws_per_pair(cls):
+    """shared_negatives=False reaches the engine (fresh negatives per pair:
+    other vectors), stays deterministic, and is part of the cache key."""
+    G = nx.karate_club_graph()
+    params = dict(n_components=8, walk_length=20, n_walks=5, n_epochs=2,
+                  sample=0, hs=False, random_state=0)
+    shared = cls(**params).fit_transform(G)
+    fresh = cls(shared_negatives=False, **params).fit_transform(G)
+    again = cls(shared_negatives=False, **params).fit_transform(G)
+    np.testing.assert_array_equal(fresh, again)
+    assert not np.array_equal(shared, fresh)
+    assert "shared_negatives" in cls._learn_params
+    with pytest.raises(ValueError, match="shared_negatives"):
+        cls(shared_negatives="yes").fit(G)
