@@ -212,7 +212,7 @@ def _symmetric(A):
     return (A + AT).tocsr()
 
 
-def chebyshev_filter(A, R, *, order=10, mu=0.2, theta=0.5, threads=1,
+def chebyshev_filter(A, R, *, order, mu, theta, threads=1,
                      overwrite=False, step=None):
     """``(A + I) (R - g(L) R)`` for a symmetric ``A`` (see the module doc).
 
@@ -247,7 +247,7 @@ def chebyshev_filter(A, R, *, order=10, mu=0.2, theta=0.5, threads=1,
     return _Sparse(A1, threads).axpby(conv, out=tmp)
 
 
-def spectral_propagation(A, X, *, order=10, mu=0.2, theta=0.5,
+def spectral_propagation(A, X, *, order, mu, theta,
                          n_components=None, threads=1, progress=None):
     """Propagate node vectors ``X`` (rows = nodes of ``A``) spectrally.
 
@@ -270,7 +270,7 @@ def spectral_propagation(A, X, *, order=10, mu=0.2, theta=0.5,
     return _embed_block(Y, d)
 
 
-def prone_embedding(A, n_components, *, order=10, mu=0.2, theta=0.5,
+def prone_embedding(A, n_components, *, order, mu, theta,
                     ns_exponent=0.75, n_iter=5, seed=0, threads=1,
                     progress=None):
     """ProNE on a CSR adjacency: factorisation, then propagation.
