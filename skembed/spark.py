@@ -162,56 +162,46 @@ def embedding_udf(estimator, *, output="array", method="transform"):
             f"method: {type(model).__name__} has no method {method!r}."
         )
     names, dtype = model._lazy_output()
+    struct = None  # what the Python worker returns for a fixed-width output
     if names is None:
         return_type = T.StringType()
     else:
         element = T.DoubleType() if dtype == np.float64 else T.FloatType()
+        struct = T.StructType([T.StructField(str(name), element) for name in names])
         if output == "array":
             return_type = T.ArrayType(element, containsNull=False)
         else:
-            return_type = T.StructType(
-                [T.StructField(str(name), element) for name in names]
-            )
+            return_type = struct
     body = functools.partial(_embed_batches, source, method)
-    return _EmbeddingUDF(body, return_type, output, names)
+    return _EmbeddingUDF(body, return_type, struct, names)
 
 
 class _EmbeddingUDF:
     """A column function: ``udf(col)`` or ``udf(col1, col2, ...)``; the
     pandas UDF is made for the number of columns it is called with."""
 
-    def __init__(self, body, return_type, output, names):
+    def __init__(self, body, return_type, struct, names):
         self.body = body
         self.returnType = return_type
-        self._output = output
+        # every fixed-width output leaves the Python worker as ``struct``
+        self._struct = struct
         self._names = names
         self._udfs = {}
-        # every fixed-width output leaves the Python worker as a struct
-        self._columnar = names is not None
-        if self._columnar:
-            element = (
-                return_type.elementType
-                if output == "array"
-                else return_type.fields[0].dataType
-            )
-            F, T = _pyspark()
-            self._struct = T.StructType(
-                [T.StructField(str(name), element) for name in names]
-            )
 
     def __call__(self, *cols):
         if not cols:
             raise TypeError("the embedding UDF takes at least one column; got none.")
         F, _ = _pyspark()
+        columnar = self._struct is not None
         udf = self._udfs.get(len(cols))
         if udf is None:
             udf = F.pandas_udf(
-                _typed(self.body, len(cols), self._columnar, self._names),
-                self._struct if self._columnar else self.returnType,
+                _typed(self.body, len(cols), columnar),
+                self._struct if columnar else self.returnType,
             )
             self._udfs[len(cols)] = udf
         column = udf(*cols)
-        if self._columnar and self._output == "array":
+        if columnar and self.returnType != self._struct:  # an array output
             # the Python worker hands over one column per feature (Arrow
             # copies float columns as they are) and the JVM packs the
             # array: an array column from Python costs a Python list of
@@ -221,7 +211,7 @@ class _EmbeddingUDF:
         return column
 
 
-def _typed(body, n_inputs, columnar, names):
+def _typed(body, n_inputs, columnar):
     """``body`` with the type hints pyspark reads to pick an
     iterator-of-batches UDF (one column in, or a tuple of columns)."""
     Series = pd.Series
