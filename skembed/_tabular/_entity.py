@@ -63,13 +63,6 @@ _KEEP_Z = 2.0
 #: axis are flattened: standardized downstream, they would be pure noise
 _MINOR_AXIS = 0.1
 
-#: the kept embedding tables are refitted under the trained network's frozen
-#: dense layers, from the unknown row, for this fraction of its best epoch
-#: count (at least one epoch): the full-data tables and every cross-fitting
-#: fold's tables, so that a downstream model is trained (out of fold) and
-#: applied (full data) on tables fitted the same way
-_REFIT_FRACTION = 0.25
-
 #: ``target_type="auto"`` warns when it infers more classes from a numeric y
 _MANY_CLASSES = 10
 
@@ -375,7 +368,6 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         "effect_shrinkage_": array(np.float64, 2),
         "embeddings_kept_": list_of(BOOL),
         "_net": instance_of(_net.EmbeddingNet, "an EmbeddingNet"),
-        "_output_embeddings": optional(list_of(array(np.float32, 2))),
         "loss_curve_": FLOATS,
         "validation_loss_": FLOATS,
         "validation_scores_": FLOATS,
@@ -413,16 +405,6 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 and state.get("embedding_dims_") == net.dims.tolist()
             ):
                 raise ValueError("the network's tables do not match categories_")
-        output = state.get("_output_embeddings")
-        if output is not None and not (
-            isinstance(n_rows, np.ndarray)
-            and [t.shape for t in output]
-            == [(int(r), int(d)) for r, d in zip(
-                n_rows, state.get("embedding_dims_", []), strict=False
-            )]
-            and len(output) == len(n_rows)
-        ):
-            raise ValueError("_output_embeddings do not match the network's tables")
         effects = state.get("_effects")
         intercept = state.get("_intercept")
         if effects is not None:
@@ -854,7 +836,11 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             y_enc,
             task=self.target_type_,
             n_epochs=self.n_epochs if n_epochs is None else n_epochs,
-            batch_size=self._batch_size(codes.shape[0]),
+            batch_size=(
+                self.batch_size
+                if self.batch_size != "auto"
+                else min(1024, max(16, codes.shape[0] // 32))
+            ),
             learning_rate=self.learning_rate,
             alpha=self.alpha,
             category_dropout=self.category_dropout,
@@ -940,18 +926,6 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         ]
         _net.rotate_to_principal_axes(self._net, counts)
         _net.flatten_minor_axes(self._net, counts, _MINOR_AXIS)
-        self._output_embeddings = None
-        if any(self.embeddings_kept_) and not self.include_prediction:
-            # the tables a downstream model sees at transform time, fitted as
-            # each cross-fitting fold's are (see _refit_tables); the network
-            # keeps its own tables for its predictions
-            refit_seed = int(rng.randint(1, np.iinfo(np.int32).max))
-            effects = (self._intercept, self._effects, self.effect_shrinkage_)
-            (tables,) = self._refit_tables(
-                numeric, y_enc, n_out, [(np.arange(n_samples), codes, effects, counts)],
-                refit_seed, f"{name} tables",
-            )
-            self._output_embeddings = [t.astype(np.float32) for t in tables]
         return codes, numeric, y, y_enc, n_out, rng
 
     @property
@@ -971,7 +945,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             )
         names = self._column_names()
         out_names = self.get_feature_names_out().tolist()
-        tables = self._full_tables()
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         embeddings = {}
         start = 0
         for out_j, j in enumerate(self.categorical_features_):
@@ -1033,7 +1007,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
         no_unknown = np.zeros_like(missing)
-        full_tables = self._full_tables()
+        full_tables = self._output_tables(*self._fitted_effects(), self._net)
         if self.cv is None:
             out = self._lookup_tables(full_tables, codes, no_unknown, missing)
             if self.include_prediction:
@@ -1052,8 +1026,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         n_pred = self._n_prediction_columns() if self.include_prediction else 0
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
-        folds = []
+        fold_nets = self.include_prediction or any(self.embeddings_kept_)
+        fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
+            fold += 1
             train_idx = np.asarray(train_idx)
             test_idx = np.asarray(test_idx)
             fold_codes, counts_list = fold_level_codes(codes, train_idx, self._n_rows)
@@ -1062,32 +1038,40 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                     "cv produced an empty training or test fold; use fewer folds."
                 )
             train_seed = int(rng.randint(1, np.iinfo(np.int32).max))
-            folds.append((train_idx, test_idx, fold_codes, counts_list, train_seed))
-        if self.include_prediction:
-            fold_models = self._fold_networks(codes, numeric, y_enc, n_out, folds)
-        else:
-            fold_models = self._fold_tables(numeric, y_enc, n_out, folds)
-        for fold, (intercept, effects, net, emb_tables, aligned) in enumerate(
-            fold_models
-        ):
-            train_idx, test_idx, fold_codes, counts_list, _ = folds[fold]
+            num_tr = None if numeric is None else numeric[train_idx]
+            fold_train_codes = np.ascontiguousarray(fold_codes[train_idx])
+            if fold_nets:
+                intercept, effects, _, net, _, _ = self._train(
+                    fold_train_codes,
+                    num_tr,
+                    y_enc[train_idx],
+                    n_out,
+                    self._init_seed,
+                    train_seed,
+                    f"{type(self).__name__} fold {fold}",
+                    keep=self.embeddings_kept_,
+                    n_epochs=self.best_epoch_,
+                )
+            else:  # no embedding kept: the level effects are all there is
+                intercept, effects, _ = self._fit_effects(
+                    fold_train_codes, num_tr, y_enc[train_idx]
+                )
+                net = self._net
             tables = self._output_tables(intercept, effects, net)
             for j in range(codes.shape[1]):
                 table = tables[j]
-                full = full_tables[j][:, n_eff:]
-                if self.embeddings_kept_[j] and emb_tables is not None:
-                    fold_table = emb_tables[j]
-                    if not aligned:
-                        fold_table = align_tables(
-                            fold_table, full, counts_list[j],
-                            self.category_dropout > 0,
-                        )
+                if fold_nets and self.embeddings_kept_[j]:
+                    full = full_tables[j][:, n_eff:]
+                    aligned = align_tables(
+                        table[:, n_eff:], full, counts_list[j],
+                        self.category_dropout > 0,
+                    )
                     # axes flattened in the full table stay constant
                     flat = np.ptp(full, axis=0) == 0
-                    fold_table[:, flat] = full[0, flat]
-                    table[:, n_eff:] = fold_table
+                    aligned[:, flat] = full[0, flat]
+                    table[:, n_eff:] = aligned
                 else:  # a flattened table: the same constant in every fold
-                    table[:, n_eff:] = full
+                    table[:, n_eff:] = full_tables[j][:, n_eff:]
                 out[test_idx, offsets[j] : offsets[j + 1]] = table[
                     fold_codes[test_idx, j]
                 ]
@@ -1101,145 +1085,6 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             for j in range(codes.shape[1]):
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
         return out
-
-    def _fold_networks(self, codes, numeric, y_enc, n_out, folds):
-        """Per fold, effects and a whole network trained from scratch on the
-        fold's training rows (``include_prediction``: its out-of-fold output
-        must not have seen the rows it predicts). Yields ``(intercept,
-        effects, net, embedding tables, aligned=False)``."""
-        for fold, (train_idx, _, fold_codes, _, train_seed) in enumerate(folds):
-            intercept, effects, _, net, _, _ = self._train(
-                np.ascontiguousarray(fold_codes[train_idx]),
-                None if numeric is None else numeric[train_idx],
-                y_enc[train_idx],
-                n_out,
-                self._init_seed,
-                train_seed,
-                f"{type(self).__name__} fold {fold + 1}",
-                keep=self.embeddings_kept_,
-                n_epochs=self.best_epoch_,
-            )
-            tables = [net.table(j).astype(np.float64) for j in range(len(net.dims))]
-            yield intercept, effects, net, tables, False
-
-    def _fold_tables(self, numeric, y_enc, n_out, folds):
-        """Per fold, effects and embedding tables fitted without its test rows.
-
-        The effects are closed form. The kept embeddings are refitted as the
-        full-data tables were (:meth:`_refit_tables`): under the full-data
-        network's frozen dense layers, from its unknown row, on the fold's
-        training rows only, so they live in the full-data embedding space
-        (no alignment needed). The folds are trained together, stacked.
-        Yields ``(intercept, effects, net, embedding tables, aligned=True)``;
-        the tables are None when no embedding is kept.
-        """
-        fold_effects = [
-            self._fit_effects(
-                np.ascontiguousarray(fold_codes[train_idx]),
-                None if numeric is None else numeric[train_idx],
-                y_enc[train_idx],
-            )
-            for train_idx, _, fold_codes, _, _ in folds
-        ]
-        fold_tables = [None] * len(folds)
-        if any(self.embeddings_kept_):
-            fold_tables = self._refit_tables(
-                numeric, y_enc, n_out,
-                [(tr, fc, eff, cnt) for (tr, _, fc, cnt, _), eff in zip(
-                    folds, fold_effects, strict=True
-                )],
-                folds[0][4],
-                f"{type(self).__name__} folds",
-            )
-        for (intercept, effects, _), tables in zip(
-            fold_effects, fold_tables, strict=True
-        ):
-            yield intercept, effects, self._net, tables, True
-
-    def _refit_tables(self, numeric, y_enc, n_out, parts, seed, name):
-        """Embedding tables refitted under ``self._net``'s frozen dense layers.
-
-        ``parts`` lists ``(train rows, codes, (intercept, effects, shrinkage),
-        counts)`` per data set (the full data, or each cross-fitting fold):
-        each gets its own tables, starting at the network's unknown row and
-        trained on its rows alone with its level effects as the offset, for
-        ``_REFIT_FRACTION`` of the network's best epoch count. They are
-        trained stacked: one network whose tables hold every part's tables
-        back to back, on each part's rows, so one mini-batch step (one matrix
-        product per layer) updates every part. Rows are then shrunk toward the
-        unknown row, and axes that are constant in ``self._net`` stay so.
-        Returns per part the list of (n_rows, dim) float64 tables.
-        """
-        full = self._net
-        n_rows = self._n_rows
-        n_parts = len(parts)
-        import os
-        flat = np.concatenate([
-            np.tile(full.table(j)[0], int(n_parts * n_rows[j]))
-            for j in range(len(n_rows))
-        ]).astype(np.float32)
-        noise = float(os.environ.get("EE_NOISE", "0"))
-        if noise:
-            flat += (np.random.RandomState(seed).standard_normal(flat.shape) * noise).astype(np.float32)
-        net = _net.EmbeddingNet(
-            n_parts * n_rows, full.dims, full.n_numeric, full.weights, full.biases,
-            flat, full.skip,
-        )
-        codes_s, drop_s, rows_s, off_s, batch = [], [], [], [], 0
-        for k, (train_idx, codes, (intercept, effects, _), _) in enumerate(parts):
-            base = (k * n_rows).astype(np.int32)
-            c = codes[train_idx]
-            codes_s.append(c + base)
-            drop_s.append(np.broadcast_to(base, c.shape))
-            rows_s.append(train_idx)
-            off = np.zeros((len(train_idx), n_out), dtype=np.float32)
-            off[:, : len(intercept)] = _effects.link(
-                self.target_type_, _effects.effects_offset(intercept, effects, c)
-            )
-            off_s.append(off)
-            batch += self._batch_size(len(train_idx))
-        rows = np.concatenate(rows_s)
-        _net.train_net(
-            net,
-            np.ascontiguousarray(np.concatenate(codes_s)),
-            None if numeric is None else numeric[rows],
-            y_enc[rows],
-            task=self.target_type_,
-            n_epochs=max(1, round(float(os.environ.get('EE_FRAC', _REFIT_FRACTION)) * self.best_epoch_)),
-            batch_size=batch,
-            learning_rate=self.learning_rate * float(os.environ.get("EE_LRM", "1")),
-            alpha=self.alpha,
-            category_dropout=self.category_dropout,
-            early_stopping=False,
-            validation_fraction=self.validation_fraction,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
-            rng=np.random.RandomState(seed),
-            offset=np.concatenate(off_s),
-            train_dense=False,
-            drop_codes=np.concatenate(drop_s),
-            verbose=self.verbose,
-            name=name,
-        )
-        out = []
-        for k, (_, _, (_, _, shrinkage), counts) in enumerate(parts):
-            prior = _effects.embedding_prior_counts(shrinkage)
-            tables = []
-            for j in range(len(n_rows)):
-                table = net.table(j)[k * n_rows[j] : (k + 1) * n_rows[j]]
-                table = table.astype(np.float64)
-                _net.shrink_table(table, counts[j], prior[j])
-                constant = np.ptp(full.table(j), axis=0) == 0
-                table[:, constant] = full.table(j)[0, constant]
-                tables.append(table)
-            out.append(tables)
-        return out
-
-    def _batch_size(self, n_rows):
-        """The mini-batch size of a network trained on ``n_rows`` rows."""
-        if self.batch_size != "auto":
-            return int(self.batch_size)
-        return min(1024, max(16, n_rows // 32))
 
     # ---------------------------------------------------------------- encoding
     def _fitted_effects(self):
@@ -1256,30 +1101,21 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             return len(self.classes_)
         return 1
 
-    def _full_tables(self):
-        """:meth:`_output_tables` of the fitted (full-data) model."""
-        return self._output_tables(
-            *self._fitted_effects(), self._net,
-            getattr(self, "_output_embeddings", None),
-        )
-
-    def _output_tables(self, intercept, effects, net, embeddings=None):
+    def _output_tables(self, intercept, effects, net):
         """Per column, the (n_rows, n_effects + dim) table of output rows.
 
         The level effect comes first: ``intercept + b``, a shrunken
         conditional mean like a target encoding (in target units, or a class
         probability, one per class for multiclass); then the embedding.
         """
-        if embeddings is None:
-            embeddings = [net.table(j) for j in range(len(net.dims))]
         if effects is None:  # a model saved before the level effects
-            return embeddings
+            return [net.table(j) for j in range(len(net.dims))]
         tables = []
         for j, b in enumerate(effects):
             eff = intercept[None, :] + b
             if self.target_type_ == "continuous":
                 eff = eff * self._y_scale + self._y_mean
-            tables.append(np.hstack([eff, embeddings[j].astype(np.float64)]))
+            tables.append(np.hstack([eff, net.table(j).astype(np.float64)]))
         return tables
 
     def _lookup_tables(self, tables, codes, unknown, missing):
@@ -1327,7 +1163,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                         f"Found unknown categories {shown} in column {names[j]!r} "
                         "during transform (handle_unknown='error')."
                     )
-        tables = self._full_tables()
+        tables = self._output_tables(*self._fitted_effects(), self._net)
         out = self._lookup_tables(tables, codes, unknown, missing)
         if self.include_prediction:
             numeric = self._numeric_matrix(columns, fit=False)

@@ -24,10 +24,7 @@ from .._fitted import check_array, expect
 from .._progress import Progress
 from . import _net_kernels as K
 
-__all__ = [
-    "EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "shrink_table",
-    "train_net",
-]
+__all__ = ["EmbeddingNet", "embedding_dim_rule", "init_net", "net_forward", "train_net"]
 
 TASKS = ("continuous", "binary", "multiclass")
 
@@ -265,32 +262,6 @@ class _Adam:
             )
 
 
-def _dense_backward(net, params, dense, acts, x, delta, alpha, n_layers, lr_t):
-    """Backpropagate ``delta`` (d loss / d output) through the dense layers,
-    take their Adam step, and return d loss / d input (for the rows)."""
-    delta_out = delta
-    gw = [None] * n_layers
-    gb = [None] * n_layers
-    for layer in range(n_layers - 1, -1, -1):
-        a_prev = acts[layer]
-        gw[layer] = a_prev.T @ delta
-        if alpha:
-            gw[layer] += alpha * net.weights[layer]
-        gb[layer] = delta.sum(axis=0)
-        delta = delta @ net.weights[layer].T
-        if layer > 0:
-            delta *= a_prev > 0
-    grads = gw + gb
-    if net.skip is not None:
-        g_skip = x.T @ delta_out
-        if alpha:
-            g_skip += alpha * net.skip
-        grads.append(g_skip)
-        delta += delta_out @ net.skip.T
-    dense.step(params, grads, lr_t)
-    return delta
-
-
 def train_net(net, *args, **kwargs):
     """Train ``net`` in place; see :func:`_train_net` for the arguments.
 
@@ -321,8 +292,6 @@ def _train_net(
     tol,
     rng,
     offset=None,
-    train_dense=True,
-    drop_codes=None,
     verbose=0,
     name="EntityEmbeddingEncoder",
     beta1=0.9,
@@ -337,10 +306,6 @@ def _train_net(
     (continuous), 0/1 float (binary) or int class codes (multiclass);
     ``offset`` (n, n_outputs) float32 or None is added to the network's
     outputs (the network then learns what the offset misses).
-    ``train_dense=False`` freezes the dense layers: only the embedding rows
-    learn (no weight gradients, no dense Adam step). ``drop_codes`` (n,
-    n_cols) int32 or None are the codes ``category_dropout`` substitutes
-    (None: row 0, the unknown row).
 
     Returns a dict with ``loss_curve``, ``validation_loss``,
     ``validation_scores``, ``n_iter``, ``best_epoch``, ``seconds`` and
@@ -364,7 +329,7 @@ def _train_net(
     params = [*net.weights, *net.biases]
     if net.skip is not None:
         params.append(net.skip)
-    dense = _Adam(params, beta1, beta2, eps) if train_dense else None
+    dense = _Adam(params, beta1, beta2, eps)
     emb_m = np.zeros_like(net.flat)
     emb_v = np.zeros_like(net.flat)
     acc = np.zeros_like(net.flat)
@@ -389,7 +354,7 @@ def _train_net(
             if category_dropout > 0:
                 drop = rng.random_sample(bcodes.shape) < category_dropout
                 if drop.any():
-                    bcodes[drop] = 0 if drop_codes is None else drop_codes[bidx][drop]
+                    bcodes[drop] = 0
             bnum = None if numeric is None else numeric[bidx]
             x = _input_matrix(net, bcodes, bnum, buf)
             acts = [x]
@@ -407,19 +372,27 @@ def _train_net(
             loss, delta = _loss_and_grad(task, out, y[bidx])
             delta_out = delta
             total += loss * bidx.shape[0]
+            gw = [None] * n_layers
+            gb = [None] * n_layers
+            for layer in range(n_layers - 1, -1, -1):
+                a_prev = acts[layer]
+                gw[layer] = a_prev.T @ delta
+                if alpha:
+                    gw[layer] += alpha * net.weights[layer]
+                gb[layer] = delta.sum(axis=0)
+                delta = delta @ net.weights[layer].T
+                if layer > 0:
+                    delta *= a_prev > 0
+            grads = gw + gb
+            if net.skip is not None:
+                g_skip = x.T @ delta_out
+                if alpha:
+                    g_skip += alpha * net.skip
+                grads.append(g_skip)
+                delta += delta_out @ net.skip.T
             step += 1
             lr_t = learning_rate * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step)
-            if not train_dense:  # only the input gradient, for the rows
-                for layer in range(n_layers - 1, -1, -1):
-                    delta = delta @ net.weights[layer].T
-                    if layer > 0:
-                        delta *= acts[layer] > 0
-                if net.skip is not None:
-                    delta += delta_out @ net.skip.T
-            else:
-                delta = _dense_backward(
-                    net, params, dense, acts, x, delta, alpha, n_layers, lr_t
-                )
+            dense.step(params, grads, lr_t)
             K.sparse_adam_step(
                 net.flat,
                 emb_m,
@@ -533,18 +506,14 @@ def shrink_rows(net, counts, prior_counts):
     level", as random effects are shrunk toward the mean.
     """
     for j in range(len(net.dims)):
-        shrink_table(net.table(j), counts[j], prior_counts[j])
-
-
-def shrink_table(table, counts, prior_count):
-    """:func:`shrink_rows` of one table (in place)."""
-    if table.shape[1] == 0:
-        return
-    n = counts.astype(np.float64)
-    keep = n / (n + float(prior_count))
-    keep[0] = 1.0
-    base = table[0].astype(np.float64)
-    table[...] = (base + (table - base) * keep[:, None]).astype(table.dtype)
+        table = net.table(j)
+        if table.shape[1] == 0:
+            continue
+        n = counts[j].astype(np.float64)
+        keep = n / (n + float(prior_counts[j]))
+        keep[0] = 1.0
+        base = table[0].astype(np.float64)
+        table[...] = (base + (table - base) * keep[:, None]).astype(table.dtype)
 
 
 def _row_losses(task, out, y):

@@ -9,7 +9,6 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
-from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import (
     check_param_validation,
@@ -548,53 +547,3 @@ def test_many_classes_from_integer_target_warn():
         warnings.simplefilter("error")
         _fast().fit(X, np.arange(200) % 5)  # ratings 0-4: no warning
         _fast(target_type="continuous").fit(X, y)
-
-
-def test_frozen_dense_layers_train_only_the_tables():
-    rng = np.random.RandomState(0)
-    codes = rng.randint(1, 6, size=(400, 2)).astype(np.int32)
-    y = (codes[:, 0] - 3.0) / 2.0
-    codes[:, 1] = 1
-    net = _net.init_net([6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05)
-    dense = [p.copy() for p in net.weights + net.biases]
-    table1 = net.table(1).copy()
-    before = _net._loss("continuous", _net.net_forward(net, codes), y)
-    # dropped codes: column 0 keeps its code, column 1 goes to row 5 (not 0)
-    drop = np.column_stack([codes[:, 0], np.full(400, 5)]).astype(np.int32)
-    _net.train_net(
-        net, codes, None, y, task="continuous", n_epochs=10, batch_size=32,
-        learning_rate=1e-2, alpha=0.0, category_dropout=0.5,
-        early_stopping=False, validation_fraction=0.1, n_iter_no_change=2,
-        tol=0.0, rng=np.random.RandomState(2), train_dense=False,
-        drop_codes=drop,
-    )
-    for p, p0 in zip(net.weights + net.biases, dense, strict=True):
-        np.testing.assert_array_equal(p, p0)  # frozen
-    assert _net._loss("continuous", _net.net_forward(net, codes), y) < 0.5 * before
-    t1 = net.table(1)
-    np.testing.assert_array_equal(t1[[0, 2, 3, 4]], table1[[0, 2, 3, 4]])
-    assert not np.allclose(t1[5], table1[5]) and not np.allclose(t1[1], table1[1])
-
-
-def test_refitted_output_tables_fit_equals_fit_transform(tmp_path):
-    from skembed import load_model, save_model
-
-    X, y = planted_interaction(n=2000, n_levels=10)
-    enc = EntityEmbeddingEncoder(random_state=0, cv=3).fit(X, y)
-    assert enc.embeddings_kept_ == [True, True]
-    # the output tables are refitted; the network keeps its own for predict_net
-    assert not np.allclose(enc._output_embeddings[0], enc._net.table(0))
-    other = EntityEmbeddingEncoder(random_state=0, cv=3)
-    Xcf = other.fit_transform(X, y)
-    np.testing.assert_array_equal(other.transform(X), enc.transform(X))
-    np.testing.assert_array_equal(other.predict_net(X), enc.predict_net(X))
-    # out-of-fold tables live in the full-data space: a model trained on the
-    # cross-fitted output applies to the transform output
-    Xin = enc.transform(X)
-    knn_cf = KNeighborsRegressor(20).fit(Xcf, y).score(Xin, y)
-    assert knn_cf > 0.5, knn_cf
-    save_model(enc, tmp_path / "e.skembed")
-    np.testing.assert_array_equal(load_model(tmp_path / "e.skembed").transform(X), Xin)
-    # include_prediction: the fold networks' own tables, no refit
-    pred = EntityEmbeddingEncoder(random_state=0, cv=3, include_prediction=True).fit(X, y)
-    assert pred._output_embeddings is None
