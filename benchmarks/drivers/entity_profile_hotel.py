@@ -1,6 +1,8 @@
-"""Profile EE cross-fitted fit_transform on hotel_rates (bench fold-1 training rows)."""
+"""EE cross-fitted fit_transform on hotel_rates (bench fold-1 training rows, 8,000):
+``prof`` profiles one call; ``time N`` prints N timed calls with TargetEncoder(cv=5)
+in the same process. SKEMBED_ROOT=<checkout> times another checkout."""
 import os, sys, time, cProfile, pstats
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.environ.get("SKEMBED_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks")); sys.path.insert(0, ROOT)
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import TargetEncoder
