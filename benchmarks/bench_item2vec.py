@@ -91,7 +91,7 @@ def fit_skembed(split, seed, **params):
     key = (id(split), seed, tuple(sorted(params.items())))
     if key not in _MODELS:
         model = Item2VecTransformer(
-            n_components=DIM, random_state=seed, n_jobs=1, **params
+            **{"n_components": DIM, **params}, random_state=seed, n_jobs=1
         )
         t0 = time.process_time()
         model.fit(split.train)
