@@ -53,7 +53,8 @@ HERE = Path(__file__).parent
 #: the dimension of every embedding method (as the issue's table)
 DIM = 64
 
-#: query weighting of the recency-weighted baseline rows (skembed's default)
+#: query weighting of the recency-weighted baseline rows (skembed's
+#: ``recency_`` of time-ordered baskets)
 RECENCY = 0.8
 RECENCY_BASELINES = ("item-item cosine", "EASE")
 
@@ -90,7 +91,7 @@ def fit_skembed(split, seed, **params):
     key = (id(split), seed, tuple(sorted(params.items())))
     if key not in _MODELS:
         model = Item2VecTransformer(
-            n_components=DIM, random_state=seed, n_jobs=1, **params
+            **{"n_components": DIM, **params}, random_state=seed, n_jobs=1
         )
         t0 = time.process_time()
         model.fit(split.train)
@@ -136,6 +137,12 @@ def fit_gensim(split, seed, params):
     )
     shell.item_vectors_ = np.ascontiguousarray(model.wv.vectors[rows])
     shell.output_vectors_ = np.ascontiguousarray(model.syn1neg[rows])
+    # the query weighting fit would choose (recommend(recency="auto"))
+    ids = np.array([shell.vocabulary_[x] for b in split.train for x in b],
+                   dtype=np.int32)
+    indptr = np.zeros(len(split.train) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in split.train], out=indptr[1:])
+    shell.recency_ = shell._order_check(indptr, ids, np.random.RandomState(seed))
     rec, _ = shell.recommend_batch(split.queries, common.K)
     r, n = common.metrics(rec, split.truth)
     return r, n, cpu
@@ -200,7 +207,11 @@ def run_dataset(name, seeds, gensim, tune, log, space=SEARCH_SPACE, tuned=None,
                               gensim_params))
         log(f"  gensim: {rows[-1]}")
     runs = [fit_skembed(data.test, s) for s in seeds]
-    rows.append(summarise("skembed Item2VecTransformer, defaults", runs))
+    # the query weighting each default fit chose (recommend(recency="auto"))
+    fitted = sorted({str(m.recency_) for (sid, _, p), (m, _) in _MODELS.items()
+                     if sid == id(data.test) and not p})
+    rows.append(summarise("skembed Item2VecTransformer, defaults", runs,
+                          {"fitted recency_": "/".join(fitted)}))
     log(f"  skembed defaults: {rows[-1]}")
     search_rows = []
     if tune or tuned:
@@ -266,8 +277,10 @@ def write_report(path, results, argv, seeds, started, tuned_given=False):
         f"`negative={d.negative}`, `sample={d.sample}`, "
         f"`learning_rate={d.learning_rate}`; `recommend_batch` defaults "
         f"`scoring='{rec_defaults['scoring']}'`, "
-        f"`recency={rec_defaults['recency']}` (query items weighted "
-        "`recency ** age`, the last item age 0). gensim: `sg=1`, "
+        f"`recency={rec_defaults['recency']!r}` (query items weighted "
+        "`recency ** age`, the last item age 0, when `fit` found the "
+        "baskets time-ordered: `recency_` = 0.8, else alike: `recency_` = "
+        "None; the defaults row gives the fitted value). gensim: `sg=1`, "
         "`window` = longest basket, `shrink_windows=False` (every pair of a "
         "basket, the Item2Vec paper's context), the same epochs, negatives, "
         "exponent and learning rate as skembed's defaults, its vectors "

@@ -471,9 +471,10 @@ def test_recommend_recency(fitted):
         fitted.recommend(b, k=4, recency=1.0)[0],
         fitted.recommend(b, k=4, recency=None)[0],
     )
-    # the default weighs by recency 0.8
+    # the default ("auto") weighs by the fitted recency_
     np.testing.assert_array_equal(
-        fitted.recommend(b, k=4)[0], fitted.recommend(b, k=4, recency=0.8)[0]
+        fitted.recommend(b, k=4)[0],
+        fitted.recommend(b, k=4, recency=fitted.recency_)[0],
     )
     np.testing.assert_array_equal(
         fitted.recommend(b, k=4, last_n=1, recency=0.3)[0],
@@ -483,8 +484,57 @@ def test_recommend_recency(fitted):
                                     scoring="cosine")
     assert bi.shape == (3, 3) and np.isnan(bs[1]).all()
     for bad in (0, 1.5, -0.2, True, "0.5"):
-        with pytest.raises(ValueError, match=r"recency must be None or a float"):
+        with pytest.raises(ValueError, match=r"recency must be 'auto', None or a"):
             fitted.recommend(b, recency=bad)
+
+
+def _drifting_histories(n_users=300, n_clusters=12, cluster_size=8, length=12,
+                        seed=0):
+    """Time-ordered histories that drift: each user walks through consecutive
+    clusters of items (2 to 3 items of each), so the next item is best told
+    by the last ones. Item ids are shuffled ints, unrelated to the order."""
+    rng = np.random.RandomState(seed)
+    names = rng.permutation(n_clusters * cluster_size)
+    hists = []
+    for _ in range(n_users):
+        c = rng.randint(n_clusters)
+        h = []
+        while len(h) < length:
+            k = rng.randint(2, 4)
+            items = rng.choice(cluster_size, k, replace=False) + c * cluster_size
+            h.extend(int(names[i]) for i in items)
+            c = (c + 1) % n_clusters
+        hists.append(h[:length])
+    return hists
+
+
+def test_recency_auto_follows_the_order_of_the_baskets():
+    """fit decides whether recommend's default query weighting is by recency:
+    yes for histories whose order tells the next item, no for the same items
+    shuffled or listed in sorted order of their ids (a set)."""
+    hists = _drifting_histories()
+    est = Item2VecTransformer(n_components=16, n_epochs=10, random_state=0)
+    assert est.fit(hists).recency_ == 0.8
+    rng = np.random.RandomState(1)
+    shuffled = [list(rng.permutation(h)) for h in hists]
+    assert est.fit(shuffled).recency_ is None
+    assert est.fit([sorted(h) for h in hists]).recency_ is None
+    # the default query weighting is the fitted one
+    est.fit(hists)
+    q = hists[0][:6]
+    np.testing.assert_array_equal(est.recommend(q)[0],
+                                  est.recommend(q, recency=0.8)[0])
+    # baskets too short to tell: no weighting
+    assert Item2VecTransformer(**FAST).fit([["a", "b"]] * 20).recency_ is None
+
+
+def test_recency_auto_of_a_model_without_recency_(fitted):
+    """A model saved before recency_ existed keeps the former default, 0.8."""
+    est = pickle.loads(pickle.dumps(fitted))
+    del est.recency_
+    b = ["c0_0", "c1_1", "c3_0"]
+    np.testing.assert_array_equal(est.recommend(b, k=4)[0],
+                                  est.recommend(b, k=4, recency=0.8)[0])
 
 
 def test_recommend_logsumexp(fitted):
