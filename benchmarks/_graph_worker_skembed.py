@@ -208,10 +208,10 @@ def main(config_path):
                                         "svd")
     try:
         if spectral:
-            from skembed import ProNEEmbedder  # noqa: F401
+            skembed.ProNEEmbedder  # noqa: B018  (imports its modules)
         else:
-            from skembed import Node2VecEmbedder  # noqa: F401
-    except ImportError as exc:
+            skembed.Node2VecEmbedder  # noqa: B018
+    except (ImportError, AttributeError) as exc:
         print(MISSING_MSG.format(where=skembed.__file__, exc=exc), file=sys.stderr)
         return 3
     phases = {}

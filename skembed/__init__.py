@@ -44,7 +44,30 @@ _PUBLIC = {
     "summarize": "._text._summarize",
 }
 
-__all__ = sorted([*_PUBLIC, "__version__"])
+__all__ = [
+    "ContextualVectorizer",
+    "DeepWalkEmbedder",
+    "Doc2VecVectorizer",
+    "EdgeFeatures",
+    "EntityEmbeddingEncoder",
+    "ExtractiveSummarizer",
+    "FastTextVectorizer",
+    "Item2VecTransformer",
+    "KeyedVectors",
+    "LINEEmbedder",
+    "Node2VecEmbedder",
+    "ProNEEmbedder",
+    "SpectralPropagation",
+    "Word2VecVectorizer",
+    "__version__",
+    "baskets_from_frame",
+    "load_model",
+    "load_vectors",
+    "recommendation_scorer",
+    "save_model",
+    "split_sentences",
+    "summarize",
+]
 
 
 def __getattr__(name):

@@ -87,6 +87,7 @@ def test_face_loads_public_names_lazily():
 
 
 def test_face_public_names():
+    assert sorted(skembed.__all__) == sorted([*skembed._PUBLIC, "__version__"])
     assert set(skembed.__all__) <= set(dir(skembed))
     for name in skembed.__all__:
         assert getattr(skembed, name) is not None

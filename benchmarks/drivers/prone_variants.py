@@ -26,7 +26,6 @@ sys.path.insert(0, os.path.dirname(HERE))
 import _graph_common as gc  # noqa: E402
 
 from skembed._engine import _spectral as S  # noqa: E402
-from skembed._graph._checks import check_graph  # noqa: E402,F401
 
 
 def adjacency(edges, n):

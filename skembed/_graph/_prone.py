@@ -118,7 +118,7 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         coordinate), so rows keep their relative norms, which follow the
         degrees. "global" scored higher macro-F1 on the LFR graphs (10k:
         +0.011, 50k: +0.014) and a 1 M-edge degree-corrected SBM, level on
-        a 10k SBM, lower on Cora (-0.007) and Wiki (-0.013); see the user
+        a 10k SBM, lower on Cora (-0.007) and Wiki (-0.024); see the user
         guide.
     propagate : bool, default=True
         False returns the factorisation alone (the paper's "ProNE-SMF").
