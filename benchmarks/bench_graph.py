@@ -25,7 +25,8 @@ What it does
   and ``dcsbm1m`` (1 M edges, power-law degrees), see ``_graph_common``.
 * Methods: ``skembed`` (``Node2VecEmbedder``), ``deepwalk``
   (``DeepWalkEmbedder`` with its defaults, hs=True), ``prone`` / ``prone-smf``
-  (``ProNEEmbedder`` with / without propagation), ``node2vec+prop``
+  (``ProNEEmbedder`` with / without propagation), ``prone-global``
+  (``ProNEEmbedder(output_scale="global")``), ``node2vec+prop``
   (``SpectralPropagation`` of node2vec), ``svd`` (truncated SVD of the
   normalised adjacency), ``pecanpy-<Mode>``. The spectral ones ignore p, q
   and run once per graph; a table checks ProNE against the goals of issue
@@ -78,7 +79,7 @@ PECANPY_METHODS = ("SparseOTF", "PreComp", "FirstOrderUnweighted", "DenseOTF")
 DEFAULT_METHODS = ("skembed", "pecanpy-SparseOTF", "pecanpy-PreComp")
 #: skembed methods besides node2vec ("skembed"): they ignore p, q and run
 #: once per graph (with the first p,q setting)
-SPECTRAL_METHODS = ("prone", "prone-smf", "node2vec+prop", "svd")
+SPECTRAL_METHODS = ("prone", "prone-smf", "prone-global", "node2vec+prop", "svd")
 #: methods that ignore p, q (run once per graph): the spectral ones and
 #: ``deepwalk`` (DeepWalkEmbedder with its library defaults, hs=True since
 #: issue #15, and the walk settings of the run)

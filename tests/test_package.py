@@ -61,3 +61,38 @@ def test_kernels_compile_with_an_unwritable_cache(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "True"]
+
+
+def _modules_after(code):
+    """The skembed modules loaded by ``code`` in a fresh interpreter."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(skembed.__file__))
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\n"
+         "print(' '.join(m for m in sys.modules if m.startswith('skembed')))"],
+        env=env, capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+def test_face_loads_public_names_lazily():
+    """``import skembed`` loads no family; ProNE's import loads only the
+    graph family, the engine and support (not text, tabular, items, persist)."""
+    assert _modules_after("import skembed") <= {"skembed", "skembed._version"}
+    loaded = _modules_after("from skembed import ProNEEmbedder")
+    assert "skembed._graph._prone" in loaded
+    for family in ("_text", "_tabular", "_items", "_persist"):
+        assert not {m for m in loaded if m.startswith(f"skembed.{family}")}
+
+
+def test_face_public_names():
+    assert sorted(skembed.__all__) == sorted([*skembed._PUBLIC, "__version__"])
+    assert set(skembed.__all__) <= set(dir(skembed))
+    for name in skembed.__all__:
+        assert getattr(skembed, name) is not None
+    namespace = {}
+    exec("from skembed import *", namespace)
+    assert set(skembed.__all__) <= set(namespace)
+    with pytest.raises(AttributeError, match="no attribute 'NotAName'"):
+        skembed.NotAName  # noqa: B018

@@ -34,10 +34,12 @@ products.
 
 Output scale
 ------------
-Rows are L2-normalised and multiplied by ``sqrt(n_components)``: each
-coordinate then has a mean square of one, the scale at which
-scikit-learn's default-regularised linear models work (unit rows are
-over-regularised by ``LogisticRegression(C=1)``).
+``scale="rows"``: rows are L2-normalised and multiplied by
+``sqrt(n_components)``: each coordinate then has a mean square of one, the
+scale at which scikit-learn's default-regularised linear models work (unit
+rows are over-regularised by ``LogisticRegression(C=1)``).
+``scale="global"``: one factor for the whole matrix, to the same mean
+square of one; rows keep their relative norms (``U sqrt(S)`` as it comes).
 
 Memory is ``O(|E| + n d)``: the factorised matrix and its transpose share
 ``A``'s pattern, and the dense blocks are ``(n, d + 10)`` float32.
@@ -173,9 +175,9 @@ def log_ratio_matrix(A, ns_exponent=0.75):
     )
 
 
-def _embed_block(Y, n_components):
-    """``U sqrt(S)`` of the thin SVD of a dense ``(n, k)`` block, rows
-    scaled to norm ``sqrt(n_components)``.
+def _embed_block(Y, n_components, scale="rows"):
+    """``U sqrt(S)`` of the thin SVD of a dense ``(n, k)`` block, scaled by
+    :func:`_scale` (rows of norm ``sqrt(n_components)`` by default).
 
     Through the ``k x k`` Gram matrix: ``U sqrt(S) = Y V S^-1/2``.
     """
@@ -191,7 +193,20 @@ def _embed_block(Y, n_components):
             np.float32
         )
     _sign_fix(out)
-    return _scale_rows(out, n_components)
+    return _scale(out, n_components, scale)
+
+
+def _scale(X, n_components, scale):
+    """In place: rows of norm ``sqrt(n_components)`` (``"rows"``) or one
+    factor giving the non-zero rows a mean squared norm of ``n_components``
+    (``"global"``: rows keep their relative norms)."""
+    if scale == "rows":
+        return _scale_rows(X, n_components)
+    sq = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    nonzero = int(np.count_nonzero(sq))
+    if nonzero:
+        X *= np.float32(np.sqrt(n_components * nonzero / sq.sum()))
+    return X
 
 
 def _scale_rows(X, n_components):
@@ -248,18 +263,21 @@ def chebyshev_filter(A, R, *, order, mu, theta, threads=1,
 
 
 def spectral_propagation(A, X, *, order, mu, theta,
-                         n_components=None, threads=1, progress=None):
+                         n_components=None, threads=1, progress=None,
+                         scale="rows"):
     """Propagate node vectors ``X`` (rows = nodes of ``A``) spectrally.
 
     ``order <= 1`` returns ``X`` rescaled only. Directed graphs are
-    propagated on ``A + A^T``. Returns float32 ``(n, n_components)``.
+    propagated on ``A + A^T``. Returns float32 ``(n, n_components)``,
+    scaled as ``scale`` says (see the module doc).
     ``progress`` (a :class:`skembed._progress.Progress`) sees the task
     "propagation", one unit per Chebyshev term.
     """
     d = X.shape[1] if n_components is None else n_components
     X = np.array(X, dtype=np.float32)
     if order <= 1:
-        return _scale_rows(X, d) if d == X.shape[1] else _embed_block(X, d)
+        return (_scale(X, d, scale) if d == X.shape[1]
+                else _embed_block(X, d, scale))
     if progress is not None:
         progress.start("propagation", order - 1, unit="steps")
     Y = chebyshev_filter(_symmetric(A), X, order=order, mu=mu, theta=theta,
@@ -267,13 +285,16 @@ def spectral_propagation(A, X, *, order, mu, theta,
                          step=None if progress is None else progress.advance)
     if progress is not None:
         progress.finish()
-    return _embed_block(Y, d)
+    return _embed_block(Y, d, scale)
 
 
 def prone_embedding(A, n_components, *, order, mu, theta,
                     ns_exponent=0.75, n_iter=5, seed=0, threads=1,
-                    progress=None):
+                    progress=None, scale="rows"):
     """ProNE on a CSR adjacency: factorisation, then propagation.
+
+    ``scale`` applies to the output (see the module doc); the factorisation
+    hands the propagation rows of norm ``sqrt(n_components)`` either way.
 
     Returns ``(embedding float32 (n, n_components), info)`` with the
     seconds of each step in ``info``. ``progress`` (a
@@ -292,7 +313,7 @@ def prone_embedding(A, n_components, *, order, mu, theta,
         progress.finish()
     del F
     R = U * np.sqrt(s).astype(np.float32)
-    R = _scale_rows(R, n_components)
+    R = _scale(R, n_components, "rows" if order > 1 else scale)
     if R.shape[1] < n_components:  # fewer nodes than dimensions
         R = np.hstack([R, np.zeros((R.shape[0], n_components - R.shape[1]),
                                    np.float32)])
@@ -303,7 +324,7 @@ def prone_embedding(A, n_components, *, order, mu, theta,
     if order > 1:
         R = spectral_propagation(A, R, order=order, mu=mu, theta=theta,
                                  n_components=n_components, threads=threads,
-                                 progress=progress)
+                                 progress=progress, scale=scale)
     t2 = time.perf_counter()
     if progress is not None and order > 1:
         progress.log(f"propagation: order {order}, mu={mu:g}, theta={theta:g} in "

@@ -9,6 +9,8 @@ depend on the thread count. ``X`` / ``out`` are C-contiguous float32
 import numba
 import numpy as np
 
+from ._numba_config import CACHE
+
 
 @numba.njit(nogil=True, inline="always")
 def _row_product(indptr, indices, data, X, acc, i):
@@ -23,7 +25,7 @@ def _row_product(indptr, indices, data, X, acc, i):
             acc[t] += a * X[j, t]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=CACHE)
 def spmm_serial(indptr, indices, data, X, alpha, beta, out):
     """``out = alpha * X + beta * (A @ X)`` (``alpha = 0``: plain product;
     then ``X`` may have another row count than ``out``)."""
@@ -38,7 +40,7 @@ def spmm_serial(indptr, indices, data, X, alpha, beta, out):
                 out[i, t] = alpha * X[i, t] + beta * acc[t]
 
 
-@numba.njit(nogil=True, parallel=True, cache=True)
+@numba.njit(nogil=True, parallel=True, cache=CACHE)
 def spmm_parallel(indptr, indices, data, X, alpha, beta, out):
     """Threaded :func:`spmm_serial` (rows split over threads; same result)."""
     n = indptr.shape[0] - 1
@@ -56,7 +58,7 @@ def spmm_parallel(indptr, indices, data, X, alpha, beta, out):
                     out[i, t] = alpha * X[i, t] + beta * acc[t]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=CACHE)
 def chebyshev_step_serial(indptr, indices, data, X, alpha, T1, T0, conv, coef):
     """One step of the Chebyshev recursion, in place.
 
@@ -75,7 +77,7 @@ def chebyshev_step_serial(indptr, indices, data, X, alpha, T1, T0, conv, coef):
             conv[i, t] += coef * v
 
 
-@numba.njit(nogil=True, parallel=True, cache=True)
+@numba.njit(nogil=True, parallel=True, cache=CACHE)
 def chebyshev_step_parallel(indptr, indices, data, X, alpha, T1, T0, conv, coef):
     """Threaded :func:`chebyshev_step_serial` (same result)."""
     n = indptr.shape[0] - 1

@@ -122,6 +122,29 @@ def test_shapes_scale_and_quality():
     assert est.loss_curve_ == []
 
 
+@pytest.mark.parametrize("propagate", [True, False])
+def test_global_output_scale_keeps_relative_row_norms(propagate):
+    """output_scale="global": the default's vectors up to one factor per
+    row, mean squared row norm n_components, rows of unequal norms."""
+    G = nx.barabasi_albert_graph(200, 3, seed=0)
+    rows = ProNEEmbedder(n_components=8, propagate=propagate, random_state=0)
+    glob = clone(rows).set_params(output_scale="global")
+    X, Y = rows.fit_transform(G), glob.fit_transform(G)
+    norms = np.linalg.norm(Y, axis=1)
+    assert Y.dtype == np.float32
+    np.testing.assert_allclose((norms**2).mean(), 8.0, rtol=1e-4)
+    assert norms.std() > 0.05 * norms.mean()
+    np.testing.assert_allclose(Y / norms[:, None], X / np.sqrt(8.0),
+                               rtol=1e-4, atol=1e-5)
+    prop = SpectralPropagation(output_scale="global", random_state=0)
+    assert np.linalg.norm(prop.fit_transform(G), axis=1).std() > 0
+
+
+def test_output_scale_is_validated():
+    with pytest.raises(ValueError, match="output_scale"):
+        ProNEEmbedder(output_scale="unit").fit(nx.karate_club_graph())
+
+
 def test_propagation_helps_the_factorisation_on_a_noisy_sbm():
     G, y = _sbm(n_blocks=4, size=60, p_in=0.12, p_out=0.04, seed=1)
     scores = []

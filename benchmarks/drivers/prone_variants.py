@@ -1,0 +1,145 @@
+"""Quality-only sweep of ProNE variants (issue #15): the engine's steps
+called one by one, with variants of the output scaling, the propagated
+block and the filter, scored as ``bench_graph`` scores (one-vs-rest
+LogisticRegression, macro-F1 over the same stratified 50 % splits, seed 42).
+
+    PYTHONPATH=. python benchmarks/drivers/prone_variants.py lfr50k 0 \
+        --variants base white white-rownorm --splits 2
+
+Prints one line per (graph, seed, variant) and appends a JSON record to
+``benchmarks/results/prone_variants.jsonl``. No timing (quality only).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import _graph_common as gc  # noqa: E402
+
+from skembed._engine import _spectral as S  # noqa: E402
+
+
+def adjacency(edges, n):
+    e = np.asarray(edges)
+    A = sp.coo_matrix((np.ones(len(e), np.float32), (e[:, 0], e[:, 1])),
+                      shape=(n, n))
+    return ((A + A.T) > 0).astype(np.float32).tocsr()
+
+
+def gram_svd(Y, k):
+    """U, s of the thin SVD of a tall block through its Gram matrix."""
+    G = (Y.T @ Y).astype(np.float64)
+    w, V = np.linalg.eigh(G)
+    order = np.argsort(w)[::-1][:k]
+    w, V = w[order], V[:, order]
+    s = np.sqrt(np.clip(w, 1e-30, None))
+    U = (Y @ (V / s).astype(np.float32))
+    return U, s
+
+
+def finish(U, s, how, d):
+    """Output scaling of ``U`` (orthonormal columns) and singular values."""
+    n = U.shape[0]
+    if how == "us-row":  # the current default: U sqrt(S), rows norm sqrt(d)
+        X = U * np.sqrt(s).astype(np.float32)
+        return S._scale_rows(X, d)
+    if how == "white":  # U sqrt(n): every coordinate mean square 1
+        return U * np.float32(np.sqrt(n))
+    if how == "white-row":
+        return S._scale_rows(U.copy(), d)
+    if how == "us-global":  # U sqrt(S), one global scale to mean square 1
+        X = U * np.sqrt(s).astype(np.float32)
+        return X * np.float32(np.sqrt(n * d / float((X.astype(np.float64) ** 2).sum())))
+    if how.startswith("us-pow"):  # rows divided by norm ** power, then global
+        power = float(how[len("us-pow"):])
+        X = U * np.sqrt(s).astype(np.float32)
+        norms = np.linalg.norm(X, axis=1, keepdims=True)
+        X = X / np.maximum(norms, 1e-12) ** np.float32(power)
+        return X * np.float32(np.sqrt(n * d / float((X.astype(np.float64) ** 2).sum())))
+    raise ValueError(how)
+
+
+def run(A, d, seed, v):
+    """One variant -> (n, d') float32 embedding."""
+    mu, theta, order = v.get("mu", 0.0), v.get("theta", 0.5), v.get("order", 10)
+    rank = v.get("rank", d)
+    F = S.log_ratio_matrix(A, v.get("ns", 0.75))
+    # the estimator's seed for random_state=seed
+    seed = int(np.random.RandomState(seed).randint(0, np.iinfo(np.int32).max))
+    U, s, _ = S.randomized_svd(F, rank, n_iter=v.get("n_iter", 5), seed=seed)
+    R = finish(U, s, v.get("mid", "us-row"), rank)
+    if v.get("order", 10) <= 1:
+        return R if rank == d else finish(*gram_svd(R, d), v.get("out", "us-row"), d)
+    Y = S.chebyshev_filter(A, R, order=order, mu=mu, theta=theta)
+    U2, s2 = gram_svd(Y, d)
+    out = finish(U2, s2, v.get("out", "us-row"), d)
+    if v.get("concat"):
+        out = np.hstack([out, finish(U[:, : v["concat"]], s[: v["concat"]],
+                                     v.get("out", "us-row"), v["concat"])])
+    return out
+
+
+VARIANTS = {
+    "base": {},
+    "white": {"out": "white"},
+    "white-row": {"out": "white-row"},
+    "us-global": {"out": "us-global"},
+    "mid-white": {"mid": "white-row"},
+    "mid-white+white": {"mid": "white-row", "out": "white"},
+    "theta1": {"theta": 1.0},
+    "us-pow0.5": {"out": "us-pow0.5"},
+    "us-pow0.75": {"out": "us-pow0.75"},
+    "theta1+white": {"theta": 1.0, "out": "white"},
+    "rank2d": {"rank": 256},
+    "rank2d+white": {"rank": 256, "out": "white"},
+    "order5": {"order": 5},
+    "order15": {"order": 15},
+    "mu0.1": {"mu": 0.1},
+    "niter3": {"n_iter": 3},
+    "ns1": {"ns": 1.0},
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("graph")
+    ap.add_argument("seeds", type=lambda t: [int(x) for x in t.split(",")])
+    ap.add_argument("--variants", nargs="+", default=["base"])
+    ap.add_argument("--splits", type=int, default=5)
+    ap.add_argument("--dim", type=int, default=128)
+    args = ap.parse_args()
+    g = gc.load_graph(args.graph, log=lambda *a: None)
+    n = g.n_nodes
+    A = adjacency(g.edges, n)
+    splits = gc.make_splits(g.labels, n_splits=5, seed=42)[: args.splits]
+    out_path = os.path.join(os.path.dirname(HERE), "results",
+                            "prone_variants.jsonl")
+    for seed in args.seeds:
+        for name in args.variants:
+            t0 = time.process_time()
+            with threadpool_limits(1):
+                X = run(A, args.dim, seed, VARIANTS[name])
+            fit = time.process_time() - t0
+            deg = np.diff(A.indptr)
+            X[deg == 0] = 0
+            res = gc.evaluate(X, g.labels, splits)
+            rec = dict(graph=args.graph, seed=seed, variant=name,
+                       params=VARIANTS[name], splits=len(splits),
+                       macro_f1=res["macro_f1"], micro_f1=res["micro_f1"],
+                       fit_cpu_s=round(fit, 2))
+            print(json.dumps(rec), flush=True)
+            with open(out_path, "a") as fh:
+                fh.write(json.dumps(rec) + "\n")
+
+
+if __name__ == "__main__":
+    main()
