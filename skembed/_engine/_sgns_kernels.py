@@ -172,6 +172,21 @@ def _negative_sampling(h, neu1e, w, w_out, nprob, nalias, negative, lr, state,
     return state, loss
 
 
+@njit(nogil=True, fastmath=True, inline="always")
+def _apply_gradients(targets, grad, w_out, n_targets, zero):
+    """Add the accumulated output gradients ``grad[k]`` to the rows
+    ``targets[k]`` of ``w_out`` (skipping ``-1``); zero them if ``zero``
+    (more pairs follow)."""
+    for k in range(n_targets):
+        t = targets[k]
+        if t < 0:
+            continue
+        for d in range(w_out.shape[1]):
+            w_out[t, d] += grad[k, d]
+            if zero:
+                grad[k, d] = 0.0
+
+
 @njit(cache=CACHE)
 def huffman_tree(counts):
     """Hierarchical-softmax paths of a Huffman tree over token counts.
@@ -386,13 +401,8 @@ def _train_chunk(
                         n_drawn = 0
                         if accumulate and n_acc > 0:
                             n_acc = 0
-                            for k in range(n_targets):
-                                t = targets[k]
-                                if t < 0:
-                                    continue
-                                for d in range(dim):
-                                    w_out[t, d] += grad[k, d]
-                                    grad[k, d] = 0.0
+                            _apply_gradients(targets, grad, w_out, n_targets,
+                                             True)
                         for k in range(1, n_targets):
                             state, z = next_random(state)
                             t = alias_draw(z, nprob, nalias)
@@ -424,20 +434,10 @@ def _train_chunk(
                             # apply the accumulated output gradients now: a
                             # huge shared context would otherwise diverge
                             n_acc = 0
-                            for k in range(n_targets):
-                                t = targets[k]
-                                if t < 0:
-                                    continue
-                                for d in range(dim):
-                                    w_out[t, d] += grad[k, d]
-                                    grad[k, d] = 0.0
+                            _apply_gradients(targets, grad, w_out, n_targets,
+                                             True)
                 if accumulate and n_acc > 0:
-                    for k in range(n_targets):
-                        t = targets[k]
-                        if t < 0:
-                            continue
-                        for d in range(dim):
-                            w_out[t, d] += grad[k, d]
+                    _apply_gradients(targets, grad, w_out, n_targets, False)
             else:  # CBOW: mean of the context predicts the centre
                 for d in range(dim):
                     neu1[d] = 0.0

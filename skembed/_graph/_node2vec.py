@@ -365,7 +365,8 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         0.800 to 0.806 on Cora and from 0.505 to 0.514 on Wiki (pecanpy
         0.806 / 0.520; both gains within one seed-sd) for about 25 % more
         fit CPU; on a held-out 10k-node graph it changed nothing. ``4``
-        SHARE4_FIGURES
+        gave 0.803 (Cora) and 0.514 (Wiki) for 9-12 % more fit CPU
+        (locked, paired: per pair 0.806 / 0.514 for 27 %).
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution (visit counts).
     sample : float, default=1e-3
