@@ -117,11 +117,14 @@ def _as_blocks(corpus):
     return corpus
 
 
-def init_vectors(rng, n_tokens, n_components):
-    """word2vec's initialisation: uniform in ``[-0.5, 0.5) / n_components``."""
+def init_vectors(rng, n_tokens, n_components, scale=1.0):
+    """word2vec's initialisation: uniform in ``[-0.5, 0.5) / n_components``,
+    times ``scale`` (2 is gensim 4's ``[-1, 1) / n_components``)."""
     w = rng.random_sample((n_tokens, n_components)).astype(np.float32)
     w -= 0.5
     w /= n_components
+    if scale != 1.0:
+        w *= np.float32(scale)
     return w
 
 
@@ -159,10 +162,12 @@ def train_sgns(
     learning_rate=0.025,
     min_learning_rate=1e-4,
     shared_negatives=True,
+    negative_share=None,
     random_state=None,
     n_jobs=None,
     verbose=0,
     init=None,
+    init_scale=1.0,
     init_out=None,
     total_tokens=None,
     name="SGNS",
@@ -229,6 +234,12 @@ def train_sgns(
         them across its context window (Ji et al. 2016), accumulating the
         output-vector gradients of the window; ``False`` draws fresh negatives
         for every pair as word2vec.c does.
+    negative_share : int or None
+        Skip-gram only, overrides ``shared_negatives`` when given: the
+        number of consecutive pairs of a centre's window that share one
+        draw of negatives (their output gradients accumulated and applied
+        before the next draw); 0 = the whole window (``shared_negatives=
+        True``), 1 = every pair (``False``).
     random_state : int, RandomState or None
     n_jobs : int or None
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
@@ -239,6 +250,10 @@ def train_sgns(
     init, init_out : ndarray, optional
         Initial input / output vectors (fine-tuning pretrained vectors).
         Copied, never modified in place.
+    init_scale : float
+        Without ``init``: the input vectors start uniform in ``[-0.5, 0.5)
+        * init_scale / n_components`` (1 is word2vec.c's start, 2 gensim
+        4's).
     total_tokens : int, optional
         Raw tokens per epoch, for the learning-rate schedule; defaults to
         ``sum(counts)`` (exact when the counts came from this corpus).
@@ -288,7 +303,7 @@ def train_sgns(
         sub_ids = np.ascontiguousarray(sub_ids, dtype=np.int32)
         n_rows = int(n_rows)
     if init is None:
-        w_in = init_vectors(rng, n_rows, n_components)
+        w_in = init_vectors(rng, n_rows, n_components, init_scale)
     else:
         w_in = np.array(init, dtype=np.float32, order="C", copy=True)
     if init_out is None:
@@ -345,7 +360,8 @@ def train_sgns(
         subwords=None if subwords is None else (sub_indptr, sub_ids),
         d_in=d_in, train_words=bool(train_words), sg=bool(sg), mode=mode,
         window=int(window), shrink=shrink, negative=int(negative),
-        shared_negatives=bool(shared_negatives), learning_rate=float(learning_rate),
+        share=_negative_share(shared_negatives, negative_share),
+        learning_rate=float(learning_rate),
         min_learning_rate=float(min_learning_rate), max_context=max_ctx,
         n_context=n_ctx, hs=bool(hs), hs_tree=hs_tree, w_hs=w_hs,
     )
@@ -452,9 +468,22 @@ def train_sgns(
     )
 
 
+def _negative_share(shared_negatives, negative_share):
+    """Pairs per draw of negatives (the kernels' ``share``): 0 = a whole
+    window, 1 = every pair."""
+    if negative_share is None:
+        return 0 if shared_negatives else 1
+    share = int(negative_share)
+    if share < 0:
+        raise ValueError(
+            f"negative_share must be None or >= 0; got {negative_share!r}."
+        )
+    return share
+
+
 def _block_runner(
     threads, w_in, w_out, keep, nprob, nalias, sig, logsig, total, *, subwords,
-    d_in, train_words, sg, mode, window, shrink, negative, shared_negatives,
+    d_in, train_words, sg, mode, window, shrink, negative, share,
     learning_rate, min_learning_rate, max_context, n_context, hs, hs_tree, w_hs,
 ):
     """The epoch kernel for one CSR block, with every argument that does not
@@ -490,7 +519,7 @@ def _block_runner(
                 losses, pairs, words):
             kernel(indptr, ids, starts, chunk_pos, seeds, sub_indptr, sub_ids,
                    w_in, w_out, keep, nprob, nalias, sg, window, shrink,
-                   negative, shared_negatives, learning_rate, min_learning_rate,
+                   negative, share != 1, learning_rate, min_learning_rate,
                    total, sig, logsig, max_len, losses, pairs, words, threads)
 
     else:
@@ -505,7 +534,7 @@ def _block_runner(
                 losses, pairs, words):
             kernel(indptr, ids, starts, chunk_pos, seeds, w_in, w_out, keep,
                    nprob, nalias, sg, mode, window, shrink, negative,
-                   shared_negatives, learning_rate, min_learning_rate, total,
+                   share, learning_rate, min_learning_rate, total,
                    sig, logsig, max_len, losses, pairs, words, threads,
                    max_context, n_context, hs, hs_indptr, hs_points, hs_codes,
                    w_hs)

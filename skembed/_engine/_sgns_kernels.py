@@ -172,6 +172,21 @@ def _negative_sampling(h, neu1e, w, w_out, nprob, nalias, negative, lr, state,
     return state, loss
 
 
+@njit(nogil=True, fastmath=True, inline="always")
+def _apply_gradients(targets, grad, w_out, n_targets, zero):
+    """Add the accumulated output gradients ``grad[k]`` to the rows
+    ``targets[k]`` of ``w_out`` (skipping ``-1``); zero them if ``zero``
+    (more pairs follow)."""
+    for k in range(n_targets):
+        t = targets[k]
+        if t < 0:
+            continue
+        for d in range(w_out.shape[1]):
+            w_out[t, d] += grad[k, d]
+            if zero:
+                grad[k, d] = 0.0
+
+
 @njit(cache=CACHE)
 def huffman_tree(counts):
     """Hierarchical-softmax paths of a Huffman tree over token counts.
@@ -257,7 +272,7 @@ def _hs_pair(l1, w, hs_indptr, hs_points, hs_codes, w_hs, lr, sig, logsig, neu1e
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
-    sg, mode, window, shrink, negative, shared_negatives,
+    sg, mode, window, shrink, negative, share,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
     max_context, n_context, ctx, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -284,6 +299,12 @@ def _train_chunk(
     (into the scratch array ``ctx``), anew each epoch: exactly
     ``n_context`` pairs per kept token of a sentence of two or more, so the
     work is linear in the number of tokens whatever the sentence lengths.
+
+    ``share`` (skip-gram): how many consecutive pairs of a centre's window
+    share one draw of negatives, their output gradients accumulated and
+    applied when the draw changes: 0 = the whole window (Ji et al.'s shared
+    negatives), 1 = fresh negatives for every pair (word2vec.c, gensim),
+    ``k`` = a fresh draw every ``k`` pairs.
 
     ``hs``: also train hierarchical softmax (the centre's Huffman path,
     :func:`huffman_tree`, output rows ``w_hs``) on every pair, before its
@@ -353,11 +374,13 @@ def _train_chunk(
                 t = alias_draw(z, nprob, nalias)
                 targets[k] = -1 if t == w else t
             if sg:
-                if shared_negatives:
+                # accumulate output gradients unless every pair draws anew
+                accumulate = share != 1
+                if accumulate:
                     for k in range(n_targets):
                         for d in range(dim):
                             grad[k, d] = 0.0
-                first = True
+                n_drawn = 0  # pairs trained on the current draw
                 n_acc = 0
                 for jj in range(n_ctx):
                     j = ctx[jj] if sampled else _context_at(capped, i, jj, lo, m)
@@ -371,15 +394,20 @@ def _train_chunk(
                             w_in[c], w, hs_indptr, hs_points, hs_codes, w_hs,
                             lr, sig, logsig, neu1e,
                         )
-                    if not shared_negatives:
-                        if first:
-                            first = False
-                        else:
-                            # word2vec.c: fresh negatives for every pair
-                            for k in range(1, n_targets):
-                                state, z = next_random(state)
-                                t = alias_draw(z, nprob, nalias)
-                                targets[k] = -1 if t == w else t
+                    if share > 0 and n_drawn == share:
+                        # a fresh draw of negatives (every pair with share=1,
+                        # as word2vec.c), after applying the old draw's
+                        # accumulated output gradients
+                        n_drawn = 0
+                        if accumulate and n_acc > 0:
+                            n_acc = 0
+                            _apply_gradients(targets, grad, w_out, n_targets,
+                                             True)
+                        for k in range(1, n_targets):
+                            state, z = next_random(state)
+                            t = alias_draw(z, nprob, nalias)
+                            targets[k] = -1 if t == w else t
+                    n_drawn += 1
                     for k in range(n_ns):
                         t = targets[k]
                         if t < 0:
@@ -391,7 +419,7 @@ def _train_chunk(
                         loss += pair_loss
                         for d in range(dim):
                             neu1e[d] += g * w_out[t, d]
-                        if shared_negatives:
+                        if accumulate:
                             for d in range(dim):
                                 grad[k, d] += g * w_in[c, d]
                         else:
@@ -400,26 +428,16 @@ def _train_chunk(
                     for d in range(dim):
                         w_in[c, d] += neu1e[d]
                     n_pairs += 1
-                    if shared_negatives:
+                    if accumulate:
                         n_acc += 1
                         if n_acc == _FLUSH_PAIRS:
                             # apply the accumulated output gradients now: a
                             # huge shared context would otherwise diverge
                             n_acc = 0
-                            for k in range(n_targets):
-                                t = targets[k]
-                                if t < 0:
-                                    continue
-                                for d in range(dim):
-                                    w_out[t, d] += grad[k, d]
-                                    grad[k, d] = 0.0
-                if shared_negatives:
-                    for k in range(n_targets):
-                        t = targets[k]
-                        if t < 0:
-                            continue
-                        for d in range(dim):
-                            w_out[t, d] += grad[k, d]
+                            _apply_gradients(targets, grad, w_out, n_targets,
+                                             True)
+                if accumulate and n_acc > 0:
+                    _apply_gradients(targets, grad, w_out, n_targets, False)
             else:  # CBOW: mean of the context predicts the centre
                 for d in range(dim):
                     neu1[d] = 0.0
@@ -463,7 +481,7 @@ def _train_chunk(
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    nprob, nalias, sg, mode, window, shrink, negative, share,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -476,7 +494,7 @@ def _epoch_body(
     ctx = np.empty(max(n_context, 1), dtype=np.int64)
     loss, n_pairs, n_words = _train_chunk(
         indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
-        nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+        nprob, nalias, sg, mode, window, shrink, negative, share,
         lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
         buf, targets, grad, neu1, neu1e, max_context, n_context, ctx,
         hs, hs_indptr, hs_points, hs_codes, w_hs,
@@ -489,7 +507,7 @@ def _epoch_body(
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    nprob, nalias, sg, mode, window, shrink, negative, share,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -498,7 +516,7 @@ def sgns_epoch_serial(
         _epoch_body(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
-            shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+            share, lr0, lr_min, total, sig, logsig, max_len, c,
             losses, pairs, words, max_context, n_context, hs, hs_indptr,
             hs_points, hs_codes, w_hs,
         )
@@ -507,7 +525,7 @@ def sgns_epoch_serial(
 @njit(nogil=True, fastmath=True, parallel=True, cache=CACHE)
 def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, shared_negatives,
+    nprob, nalias, sg, mode, window, shrink, negative, share,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -525,7 +543,7 @@ def sgns_epoch_parallel(
             _epoch_body(
                 indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
                 keep, nprob, nalias, sg, mode, window, shrink, negative,
-                shared_negatives, lr0, lr_min, total, sig, logsig, max_len, c,
+                share, lr0, lr_min, total, sig, logsig, max_len, c,
                 losses, pairs, words, max_context, n_context, hs, hs_indptr,
                 hs_points, hs_codes, w_hs,
             )

@@ -48,6 +48,20 @@ KEEP_WALK_BYTES = 16 * 2**20
 WALK_PARTS = 10
 
 
+#: the input vectors start at this many times word2vec.c's uniform
+#: ``[-0.5, 0.5) / n_components`` (gensim 4, so pecanpy, starts at 2x). The
+#: output vectors start at zero, so the first updates of both scale with
+#: this start. A larger start helps the two small real graphs and hurts the
+#: 10k-node ones, so it stays at word2vec.c's. Defaults, seeds paired (same
+#: walks), bench_graph's splits, macro-F1 for scales 1 / 2 / 4 / 8 (16):
+#: Cora 0.7995 / 0.8024 / 0.8047 / 0.8083 (0.8081) and Wiki 0.5050 / 0.5110
+#: / 0.5167 / 0.5215 (0.5248), 3 seeds, every seed up from 1 to 2 and from
+#: 4 to 8 (pecanpy: 0.806 / 0.520); SBM-10k 0.6838 / 0.6783 / 0.6729 /
+#: 0.6689 and LFR-10k 0.8928 / 0.8908 / - / 0.8911, seed 0; fit CPU
+#: unchanged (benchmarks/drivers/n2v_parity.py; benchmarks/results/graph.md,
+#: 2026-12-03).
+WALK_INIT_SCALE = 1.0
+
 #: fewer trained occurrences per node than this (walk tokens kept by
 #: subsampling, times epochs) warn that the vectors may stay untrained. On
 #: the karate club (34 nodes, d=16, window 10) walk_length=20, n_walks=10,
@@ -223,15 +237,19 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
         f"walks: {corpus.starts.shape[0]:,} walks, "
         f"{int(counts.sum()):,} nodes visited in {walk_seconds:.2f} s"
     )
+    shared = params.get("shared_negatives", True)
+    # True / False, or k >= 2: a fresh draw of negatives every k pairs
+    share = None if isinstance(shared, (bool, np.bool_)) else int(shared)
     res = train_sgns(
         corpus, counts, n_components=params["n_components"], sg=True,
         context="window", window=params["window"], shrink_window=True,
         negative=params["negative"], hs=params.get("hs", False),
-        shared_negatives=params.get("shared_negatives", True),
+        shared_negatives=bool(shared), negative_share=share,
         ns_exponent=params["ns_exponent"],
         sample=params["sample"], n_epochs=params["n_epochs"],
         learning_rate=params["learning_rate"], random_state=rng, n_jobs=n_jobs,
         verbose=verbose, name=name, progress=progress,
+        init_scale=WALK_INIT_SCALE,
     )
     emb = res.w_in
     isolated = np.flatnonzero(counts == 0)
@@ -254,7 +272,7 @@ _WALK_CONSTRAINTS = {
     # 0 (no negative sampling) is allowed with hs=True
     "negative": [Interval(Integral, 0, None, closed="left")],
     "hs": ["boolean"],
-    "shared_negatives": ["boolean"],
+    "shared_negatives": ["boolean", Interval(Integral, 2, None, closed="left")],
     "walk_length": [Interval(Integral, 2, None, closed="left")],
     "n_walks": [Interval(Integral, 1, None, closed="left")],
     "graph": "no_validation",
@@ -337,15 +355,18 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         objective). With ``negative > 0`` both objectives train every pair,
         as gensim does with ``hs=1, negative=5`` (OpenNE's DeepWalk). Costs
         about ``log2(n_nodes)`` extra dot products per pair.
-    shared_negatives : bool, default=True
+    shared_negatives : bool or int, default=True
         ``True``: the ``negative`` samples are drawn once per centre node and
         shared by the pairs of its window (their output gradients summed),
         our speed trick. ``False``: fresh negatives for every pair, as
-        gensim (and so pecanpy) draw them. Measured over 3 seeds
+        gensim (and so pecanpy) draw them. An int ``k >= 2``: a fresh draw
+        every ``k`` pairs of a window, in between. Measured over 3 seeds
         (``benchmarks/results/graph.md``), ``False`` raised macro-F1 from
         0.800 to 0.806 on Cora and from 0.505 to 0.514 on Wiki (pecanpy
         0.806 / 0.520; both gains within one seed-sd) for about 25 % more
-        fit CPU; on a held-out 10k-node graph it changed nothing.
+        fit CPU; on a held-out 10k-node graph it changed nothing. ``4``
+        gave 0.803 (Cora) and 0.514 (Wiki) for 9-12 % more fit CPU
+        (locked, paired: per pair 0.806 / 0.514 for 27 %).
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution (visit counts).
     sample : float, default=1e-3
@@ -558,7 +579,7 @@ class DeepWalkEmbedder(_BaseWalkEmbedder):
         0.58, above OpenNE's published 0.560, for about 2.7x the CPU time
         of ``hs=False`` (see the user guide). ``hs=False`` gives exactly
         :class:`Node2VecEmbedder`'s vectors with ``p = q = 1``.
-    shared_negatives : bool, default=True
+    shared_negatives : bool or int, default=True
         See :class:`Node2VecEmbedder`; only used with ``negative > 0``.
     ns_exponent : float, default=0.75
     sample : float, default=1e-3

@@ -3,7 +3,7 @@ import pytest
 
 from skembed._engine import _random
 from skembed._engine import _sgns_kernels as _kernels
-from skembed._engine._driver import CHUNK_TOKENS, train_sgns
+from skembed._engine._driver import CHUNK_TOKENS, init_vectors, train_sgns
 
 
 def _topic_precision(w, vocab, topics, k=5):
@@ -94,11 +94,12 @@ def test_skipgram_update_matches_numpy_reference():
     [
         dict(sg=True),
         dict(sg=True, shared_negatives=False),
+        dict(sg=True, negative_share=3),
         dict(sg=False),
         dict(sg=True, context="set"),
         dict(sg=True, context="shuffle", window=3),
     ],
-    ids=["sg", "sg-pairwise-negatives", "cbow", "set", "shuffle"],
+    ids=["sg", "sg-pairwise-negatives", "sg-share-3", "cbow", "set", "shuffle"],
 )
 def test_planted_topics_are_recovered(planted, params):
     (indptr, ids), vocab, topics = planted
@@ -108,6 +109,40 @@ def test_planted_topics_are_recovered(planted, params):
     )
     assert res.loss_curve[-1] < res.loss_curve[0]
     assert _topic_precision(res.w_in, vocab, topics) >= 0.9
+
+
+def test_negative_share_generalises_shared_negatives(planted):
+    """negative_share=0 is shared_negatives=True and 1 is False, bit for
+    bit; k > 1 (a fresh draw every k pairs) is a third, reproducible
+    variant, and the whole window again when k exceeds its 2 * window
+    pairs; a negative value is refused."""
+    (indptr, ids), vocab, _ = planted
+    kw = dict(n_components=8, n_epochs=2, random_state=3, window=20)
+
+    def run(**extra):
+        return train_sgns((indptr, ids), vocab.counts, **kw, **extra).w_in
+
+    np.testing.assert_array_equal(run(negative_share=0), run())
+    np.testing.assert_array_equal(
+        run(negative_share=1), run(shared_negatives=False)
+    )
+    a = run(negative_share=3)
+    np.testing.assert_array_equal(a, run(negative_share=3))
+    assert not np.array_equal(a, run())
+    assert not np.array_equal(a, run(shared_negatives=False))
+    np.testing.assert_array_equal(run(negative_share=2 * kw["window"]), run())
+    with pytest.raises(ValueError, match="negative_share"):
+        run(negative_share=-1)
+
+
+def test_init_scale_multiplies_the_start():
+    """init_vectors(scale=2) is gensim 4's [-1, 1) / d: twice word2vec.c's
+    start from the same random numbers."""
+    a = init_vectors(np.random.RandomState(0), 50, 16)
+    b = init_vectors(np.random.RandomState(0), 50, 16, scale=2.0)
+    np.testing.assert_array_equal(b, 2 * a)
+    assert b.dtype == np.float32
+    assert -1 / 16 <= b.min() and b.max() < 1 / 16
 
 
 def test_serial_training_is_bit_reproducible(planted):

@@ -654,3 +654,48 @@ def test_shared_negatives_false_draws_per_pair(cls):
     assert "shared_negatives" in cls._learn_params
     with pytest.raises(ValueError, match="shared_negatives"):
         cls(shared_negatives="yes").fit(G)
+
+
+@pytest.mark.parametrize("cls", [Node2VecEmbedder, DeepWalkEmbedder])
+def test_shared_negatives_every_k_pairs(cls):
+    """shared_negatives=k (>= 2) draws fresh negatives every k pairs: other
+    vectors than True and False, deterministic; 0, 1 and negative ints are
+    refused (1 would read as True), numpy booleans accepted."""
+    G = nx.karate_club_graph()
+    params = dict(n_components=8, walk_length=20, n_walks=5, n_epochs=2,
+                  sample=0, hs=False, random_state=0)
+    every4 = cls(shared_negatives=4, **params).fit_transform(G)
+    np.testing.assert_array_equal(
+        every4, cls(shared_negatives=4, **params).fit_transform(G)
+    )
+    for other in (True, False):
+        assert not np.array_equal(
+            every4, cls(shared_negatives=other, **params).fit_transform(G)
+        )
+    np.testing.assert_array_equal(
+        cls(shared_negatives=np.bool_(False), **params).fit_transform(G),
+        cls(shared_negatives=False, **params).fit_transform(G),
+    )
+    for bad in (0, 1, -3, 2.5):
+        with pytest.raises(ValueError, match="shared_negatives"):
+            cls(shared_negatives=bad, **params).fit(G)
+
+
+@pytest.mark.parametrize("cls", [Node2VecEmbedder, DeepWalkEmbedder])
+def test_walk_embedders_start_at_walk_init_scale(cls, monkeypatch):
+    """The walk embedders hand WALK_INIT_SCALE (1: word2vec.c's start; see
+    its comment for the scales measured) to the engine, and it matters."""
+    seen = []
+    train = _node2vec.train_sgns
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("init_scale"))
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(_node2vec, "train_sgns", spy)
+    G = nx.karate_club_graph()
+    params = dict(n_components=8, walk_length=20, n_walks=5, random_state=0)
+    default = cls(**params).fit_transform(G)
+    assert seen == [_node2vec.WALK_INIT_SCALE] and _node2vec.WALK_INIT_SCALE == 1.0
+    monkeypatch.setattr(_node2vec, "WALK_INIT_SCALE", 2.0)
+    assert not np.array_equal(default, cls(**params).fit_transform(G))

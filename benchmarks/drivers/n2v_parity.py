@@ -1,0 +1,108 @@
+"""Node2VecEmbedder variants against gensim's skip-gram as pecanpy calls it:
+macro-F1 on bench_graph's splits, paired per seed (the same walks: the walk
+seeds are drawn first from ``random_state``), quality only, one thread.
+
+usage: python benchmarks/drivers/n2v_parity.py GRAPHS SEEDS VARIANT[,VARIANT...]
+e.g.   python benchmarks/drivers/n2v_parity.py cora,wiki 3 base,init2,shuffle
+
+A variant is ``+``-joined parts: ``base`` (defaults), ``initS`` (input
+vectors start S times word2vec.c's uniform [-0.5, 0.5) / d: ``init1`` is
+word2vec.c's start, ``init2`` gensim 4's [-1, 1) / d, the default since
+2026-12-03), ``shuffle`` (walk starts shuffled over all
+rounds at once, as pecanpy does, instead of one permutation per round),
+``perpair`` (shared_negatives=False), ``share=K`` (shared_negatives=K: a
+fresh draw of negatives every K >= 2 pairs of a window),
+``key=value`` (any estimator parameter, e.g. ``sample=0``).
+"""
+import os
+import statistics as st
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", ".."))
+
+import numpy as np  # noqa: E402
+
+import _graph_common as gc  # noqa: E402
+from skembed import Node2VecEmbedder  # noqa: E402
+from skembed._graph import _node2vec  # noqa: E402
+
+_scale = _node2vec.WALK_INIT_SCALE
+_Corpus = _node2vec._WalkCorpus
+
+
+
+
+class _Shuffled(_Corpus):
+    def __init__(self, A, walk_length, n_walks, p, q, seed, perm_seed, *a, **k):
+        super().__init__(A, walk_length, n_walks, p, q, seed, perm_seed, *a, **k)
+        np.random.default_rng(perm_seed + 1).shuffle(self.starts)
+
+
+def _parse(value):
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return {"True": True, "False": False}.get(value, value)
+
+
+def apply(variant):
+    """Patch the library for ``variant``; return the estimator kwargs."""
+    _node2vec.WALK_INIT_SCALE = _scale
+    _node2vec._WalkCorpus = _Corpus
+    kwargs = {}
+    for part in variant.split("+"):
+        if part.startswith("init"):
+            _node2vec.WALK_INIT_SCALE = float(part[4:])
+        elif part == "shuffle":
+            _node2vec._WalkCorpus = _Shuffled
+        elif part == "perpair":
+            kwargs["shared_negatives"] = False
+        elif part.startswith("share="):
+            kwargs["shared_negatives"] = int(part[6:])
+        elif "=" in part:
+            k, v = part.split("=", 1)
+            kwargs[k] = _parse(v)
+        elif part != "base":
+            raise SystemExit(f"unknown variant part {part!r}")
+    return kwargs
+
+
+def main():
+    graphs = sys.argv[1].split(",")
+    n_seeds = int(sys.argv[2])
+    variants = sys.argv[3].split(",")
+    for name in graphs:
+        g = gc.load_graph(name, log=lambda *a: None)
+        edges, labels = g.edges, np.asarray(g.labels)
+        splits = gc.make_splits(labels, n_splits=5, seed=42)
+        res = {v: ([], []) for v in variants}
+        for seed in range(n_seeds):
+            for v in variants:
+                kwargs = apply(v)
+                est = Node2VecEmbedder(random_state=seed, n_jobs=1, **kwargs)
+                t0 = time.process_time()
+                V = est.fit_transform(edges)
+                cpu = time.process_time() - t0
+                X, _ = gc.align_vectors(V, est.nodes_, labels.size)
+                f1 = gc.evaluate(X, labels, splits)["macro_f1"]
+                res[v][0].append(f1)
+                res[v][1].append(cpu)
+                print(name, seed, v, f"{f1:.4f}", f"{cpu:.1f}", flush=True)
+        base = variants[0]
+        for v in variants:
+            f1s, cpus = res[v]
+            d = [b - a for a, b in zip(res[base][0], f1s)]
+            r = st.mean(cpus) / st.mean(res[base][1])
+            print(f"| {name} | {v} | {st.mean(f1s):.4f} ± {st.pstdev(f1s):.4f} | "
+                  f"{st.mean(cpus):.1f} | {st.mean(d):+.4f} ("
+                  + " ".join(f"{x:+.3f}" for x in d) + f") | {r:.2f} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
