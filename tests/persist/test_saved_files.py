@@ -11,6 +11,12 @@ The entity model changed on purpose in issue #14 (level effects before the
 embeddings), so the pinned outputs moved; entity files saved before keep
 working as the model they were saved from, checked against that model's
 outputs (``entity_outputs_before_14.npz``, the pins of that time).
+
+Item2Vec's ``recommend(recency="auto")`` of issue #16 follows the fitted
+``recency_``; a model saved before it has none and keeps the 0.8 weighting
+it was saved with, so its scores are checked against the pins of that time
+(``item2vec_outputs_before_16.npz``), where today's fit of the (shuffled)
+fixture baskets finds no time order and weighs the query alike.
 """
 
 import numpy as np
@@ -26,6 +32,7 @@ from tests.test_pinned_outputs import _arrays, check_pinned, load_pinned
 
 SAVED = Path(__file__).resolve().parents[1] / "fixtures" / "saved"
 BEFORE_14 = SAVED / "entity_outputs_before_14.npz"
+BEFORE_16 = SAVED / "item2vec_outputs_before_16.npz"
 
 #: one small model per family and per kind of nested object
 FILES = (
@@ -54,9 +61,11 @@ def test_files_saved_before_the_layout_still_load(name):
     }
     assert got
     pinned = load_pinned()
-    if name.startswith("entity-"):
-        with np.load(BEFORE_14, allow_pickle=False) as before:
-            pinned = {**pinned, **{k: before[k] for k in before.files}}
+    before_file = {"entity-": BEFORE_14, "item2vec": BEFORE_16}
+    for prefix, path in before_file.items():
+        if name.startswith(prefix):
+            with np.load(path, allow_pickle=False) as before:
+                pinned = {**pinned, **{k: before[k] for k in before.files}}
     check_pinned(got, pinned)
 
 
