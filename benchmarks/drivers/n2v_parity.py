@@ -1,14 +1,15 @@
 """Node2VecEmbedder variants against gensim's skip-gram as pecanpy calls it:
 macro-F1 on bench_graph's splits, paired per seed (the same walks: the walk
-seeds are drawn first from ``random_state``), quality only, one thread.
+seeds are drawn first from ``random_state``), and fit CPU-s (ratios against
+the first variant; run under the benchmark lock for those), one thread.
 
 usage: python benchmarks/drivers/n2v_parity.py GRAPHS SEEDS VARIANT[,VARIANT...]
 e.g.   python benchmarks/drivers/n2v_parity.py cora,wiki 3 base,init2,shuffle
 
 A variant is ``+``-joined parts: ``base`` (defaults), ``initS`` (input
 vectors start S times word2vec.c's uniform [-0.5, 0.5) / d: ``init1`` is
-word2vec.c's start, ``init2`` gensim 4's [-1, 1) / d, the default since
-2026-12-03), ``shuffle`` (walk starts shuffled over all
+word2vec.c's start and the default, ``init2`` gensim 4's [-1, 1) / d),
+``shuffle`` (walk starts shuffled over all
 rounds at once, as pecanpy does, instead of one permutation per round),
 ``perpair`` (shared_negatives=False), ``share=K`` (shared_negatives=K: a
 fresh draw of negatives every K >= 2 pairs of a window),
@@ -31,8 +32,6 @@ from skembed._graph import _node2vec  # noqa: E402
 
 _scale = _node2vec.WALK_INIT_SCALE
 _Corpus = _node2vec._WalkCorpus
-
-
 
 
 class _Shuffled(_Corpus):

@@ -12,6 +12,7 @@ Two entry points:
   them.
 """
 
+import numbers
 import time
 import warnings
 from dataclasses import dataclass
@@ -162,7 +163,6 @@ def train_sgns(
     learning_rate=0.025,
     min_learning_rate=1e-4,
     shared_negatives=True,
-    negative_share=None,
     random_state=None,
     n_jobs=None,
     verbose=0,
@@ -229,17 +229,13 @@ def train_sgns(
     n_epochs : int
     learning_rate, min_learning_rate : float
         Linear decay from the first to the second over all epochs.
-    shared_negatives : bool
+    shared_negatives : bool or int
         Skip-gram only: draw the negatives once per centre token and share
         them across its context window (Ji et al. 2016), accumulating the
         output-vector gradients of the window; ``False`` draws fresh negatives
-        for every pair as word2vec.c does.
-    negative_share : int or None
-        Skip-gram only, overrides ``shared_negatives`` when given: the
-        number of consecutive pairs of a centre's window that share one
-        draw of negatives (their output gradients accumulated and applied
-        before the next draw); 0 = the whole window (``shared_negatives=
-        True``), 1 = every pair (``False``).
+        for every pair as word2vec.c does; an int ``k >= 2`` draws afresh
+        every ``k`` pairs of a window (the old draw's accumulated gradients
+        applied first), in between the two.
     random_state : int, RandomState or None
     n_jobs : int or None
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
@@ -289,6 +285,7 @@ def train_sgns(
     -------
     SGNSResult
     """
+    share = _negative_share(shared_negatives, subwords is not None)
     rng = check_random_state(random_state)
     counts = np.asarray(counts, dtype=np.int64)
     n_tokens = counts.shape[0]
@@ -360,7 +357,7 @@ def train_sgns(
         subwords=None if subwords is None else (sub_indptr, sub_ids),
         d_in=d_in, train_words=bool(train_words), sg=bool(sg), mode=mode,
         window=int(window), shrink=shrink, negative=int(negative),
-        share=_negative_share(shared_negatives, negative_share),
+        share=share,
         learning_rate=float(learning_rate),
         min_learning_rate=float(min_learning_rate), max_context=max_ctx,
         n_context=n_ctx, hs=bool(hs), hs_tree=hs_tree, w_hs=w_hs,
@@ -468,17 +465,25 @@ def train_sgns(
     )
 
 
-def _negative_share(shared_negatives, negative_share):
+def _negative_share(shared_negatives, subwords):
     """Pairs per draw of negatives (the kernels' ``share``): 0 = a whole
-    window, 1 = every pair."""
-    if negative_share is None:
+    window (``True``), 1 = every pair (``False``), ``k`` = every ``k``."""
+    if isinstance(shared_negatives, (bool, np.bool_)):
         return 0 if shared_negatives else 1
-    share = int(negative_share)
-    if share < 0:
+    if (
+        not isinstance(shared_negatives, numbers.Integral)
+        or shared_negatives < 2
+    ):
         raise ValueError(
-            f"negative_share must be None or >= 0; got {negative_share!r}."
+            "shared_negatives must be a bool or an int >= 2; got "
+            f"{shared_negatives!r}."
         )
-    return share
+    if subwords:
+        raise ValueError(
+            "shared_negatives must be a bool with subwords (the subword "
+            f"kernel shares a whole window or nothing); got {shared_negatives!r}."
+        )
+    return int(shared_negatives)
 
 
 def _block_runner(

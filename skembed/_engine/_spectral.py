@@ -202,6 +202,8 @@ def _scale(X, n_components, scale):
     (``"global"``: rows keep their relative norms)."""
     if scale == "rows":
         return _scale_rows(X, n_components)
+    if scale != "global":
+        raise ValueError(f"scale must be 'rows' or 'global'; got {scale!r}.")
     sq = np.einsum("ij,ij->i", X, X, dtype=np.float64)
     nonzero = int(np.count_nonzero(sq))
     if nonzero:

@@ -237,14 +237,11 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
         f"walks: {corpus.starts.shape[0]:,} walks, "
         f"{int(counts.sum()):,} nodes visited in {walk_seconds:.2f} s"
     )
-    shared = params.get("shared_negatives", True)
-    # True / False, or k >= 2: a fresh draw of negatives every k pairs
-    share = None if isinstance(shared, (bool, np.bool_)) else int(shared)
     res = train_sgns(
         corpus, counts, n_components=params["n_components"], sg=True,
         context="window", window=params["window"], shrink_window=True,
         negative=params["negative"], hs=params.get("hs", False),
-        shared_negatives=bool(shared), negative_share=share,
+        shared_negatives=params.get("shared_negatives", True),
         ns_exponent=params["ns_exponent"],
         sample=params["sample"], n_epochs=params["n_epochs"],
         learning_rate=params["learning_rate"], random_state=rng, n_jobs=n_jobs,

@@ -642,6 +642,21 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
             w = (1.0 / np.repeat(np.maximum(counts, 1), counts)).astype(np.float32)
         return sp.csr_matrix((w, ids, indptr), shape=(n, self.items_.shape[0]))
 
+    def _query_matrix(self, indptr, ids, counts, recency):
+        """Sparse (n_baskets, n_items) query weights of ``recommend``: the
+        mean of the known items, or with ``recency`` a weighted mean with
+        ``recency ** (positions before the last known item)`` (a mean, so
+        that ``inout`` scores stay log-odds)."""
+        pool = self._pool_matrix(indptr, ids, counts, "mean")
+        if recency is not None and recency != 1:
+            ends = np.repeat(pool.indptr[1:], np.diff(pool.indptr))
+            age = ends - 1 - np.arange(pool.indptr[-1])
+            w = np.power(float(recency), age)
+            rows = np.repeat(np.arange(pool.shape[0]), np.diff(pool.indptr))
+            sums = np.bincount(rows, weights=w, minlength=pool.shape[0])
+            pool.data = (w / sums[rows]).astype(np.float32)
+        return pool
+
     # -------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -786,12 +801,7 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
                     [ids[indptr[b] : indptr[b + 1] - 1] for b in rows]
                 )
                 qrow = np.repeat(np.arange(rows.shape[0]), q_len)
-                age = np.repeat(q_ptr[1:], q_len) - 1 - np.arange(flat.shape[0])
-                w = np.ones(flat.shape[0]) if recency is None else recency**age
-                w /= np.bincount(qrow, weights=w)[qrow]
-                pool = sp.csr_matrix(
-                    (w, flat, q_ptr), shape=(rows.shape[0], n_items)
-                )
+                pool = self._query_matrix(q_ptr, flat, q_len, recency)
                 h = np.asarray(pool @ self.item_vectors_, dtype=np.float32)
                 target = ids[indptr[rows + 1] - 1]
                 t_score = np.einsum("ij,ij->i", h, self.output_vectors_[target])
@@ -1055,23 +1065,14 @@ class Item2VecTransformer(ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         n_items = self.items_.shape[0]
         k = min(k, n_items)
         if last_n is None:
-            pool = self._pool_matrix(indptr, ids, counts, "mean")
+            pool = self._query_matrix(indptr, ids, counts, recency)
         else:
             ends = np.repeat(indptr[1:], counts)
             recent = np.arange(ids.shape[0]) >= ends - last_n
             q_counts = np.minimum(counts, last_n)
             q_indptr = np.zeros_like(indptr)
             np.cumsum(q_counts, out=q_indptr[1:])
-            pool = self._pool_matrix(q_indptr, ids[recent], q_counts, "mean")
-        if recency is not None and recency != 1:
-            # weight recency ** (positions before the last known item)
-            ends = np.repeat(pool.indptr[1:], np.diff(pool.indptr))
-            age = ends - 1 - np.arange(pool.indptr[-1])
-            w = np.power(float(recency), age)
-            rows = np.repeat(np.arange(pool.shape[0]), np.diff(pool.indptr))
-            sums = np.bincount(rows, weights=w, minlength=pool.shape[0])
-            # a weighted mean, so that inout scores stay log-odds
-            pool.data = (w / sums[rows]).astype(np.float32)
+            pool = self._query_matrix(q_indptr, ids[recent], q_counts, recency)
         if scoring in ("inout", "logsumexp"):
             targets = self.output_vectors_
             source = self.item_vectors_

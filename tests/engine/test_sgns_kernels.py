@@ -94,7 +94,7 @@ def test_skipgram_update_matches_numpy_reference():
     [
         dict(sg=True),
         dict(sg=True, shared_negatives=False),
-        dict(sg=True, negative_share=3),
+        dict(sg=True, shared_negatives=3),
         dict(sg=False),
         dict(sg=True, context="set"),
         dict(sg=True, context="shuffle", window=3),
@@ -111,28 +111,27 @@ def test_planted_topics_are_recovered(planted, params):
     assert _topic_precision(res.w_in, vocab, topics) >= 0.9
 
 
-def test_negative_share_generalises_shared_negatives(planted):
-    """negative_share=0 is shared_negatives=True and 1 is False, bit for
-    bit; k > 1 (a fresh draw every k pairs) is a third, reproducible
-    variant, and the whole window again when k exceeds its 2 * window
-    pairs; a negative value is refused."""
+def test_shared_negatives_every_k_pairs(planted):
+    """shared_negatives=k (a fresh draw every k pairs) is a third,
+    reproducible variant between True (the whole window) and False (every
+    pair), and the whole window again when k reaches its 2 * window pairs;
+    an int below 2 is refused, and so is k with subwords."""
     (indptr, ids), vocab, _ = planted
     kw = dict(n_components=8, n_epochs=2, random_state=3, window=20)
 
     def run(**extra):
         return train_sgns((indptr, ids), vocab.counts, **kw, **extra).w_in
 
-    np.testing.assert_array_equal(run(negative_share=0), run())
-    np.testing.assert_array_equal(
-        run(negative_share=1), run(shared_negatives=False)
-    )
-    a = run(negative_share=3)
-    np.testing.assert_array_equal(a, run(negative_share=3))
+    a = run(shared_negatives=3)
+    np.testing.assert_array_equal(a, run(shared_negatives=3))
     assert not np.array_equal(a, run())
     assert not np.array_equal(a, run(shared_negatives=False))
-    np.testing.assert_array_equal(run(negative_share=2 * kw["window"]), run())
-    with pytest.raises(ValueError, match="negative_share"):
-        run(negative_share=-1)
+    np.testing.assert_array_equal(run(shared_negatives=2 * kw["window"]), run())
+    for bad in (1, 0, -1, 2.5):
+        with pytest.raises(ValueError, match="shared_negatives must be"):
+            run(shared_negatives=bad)
+    with pytest.raises(ValueError, match="with subwords"):
+        run(shared_negatives=3, subwords=(None, None, 0))
 
 
 def test_init_scale_multiplies_the_start():
