@@ -363,16 +363,15 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         about ``log2(n_nodes)`` extra dot products per pair.
     shared_negatives : bool or int, default=True
         ``True``: the ``negative`` samples are drawn once per centre node and
-        shared by the pairs of its window (their output gradients summed),
-        our speed trick. ``False``: fresh negatives for every pair, as
-        gensim (and so pecanpy) draw them. An int ``k >= 2``: a fresh draw
-        every ``k`` pairs of a window, in between. Measured over 3 seeds
-        (``benchmarks/results/graph.md``), ``False`` raised macro-F1 from
-        0.800 to 0.806 on Cora and from 0.505 to 0.514 on Wiki (pecanpy
-        0.806 / 0.520; both gains within one seed-sd) for about 25 % more
-        fit CPU; on a held-out 10k-node graph it changed nothing. ``4``
-        gave 0.803 (Cora) and 0.514 (Wiki) for 9-12 % more fit CPU
-        (locked, paired: per pair 0.806 / 0.514 for 27 %).
+        shared by the pairs of its window, our speed trick (the output
+        vectors are still updated after every pair, in gensim's order).
+        ``False``: fresh negatives for every pair, as gensim (and so
+        pecanpy) draw them, for about 25 % more fit CPU. An int ``k >= 2``:
+        a fresh draw every ``k`` pairs of a window, in between. With the
+        defaults (3 seeds, ``benchmarks/results/graph.md``) ``True`` scores
+        0.806 (Cora) and 0.521 (Wiki) macro-F1, level with pecanpy's 0.806
+        / 0.520; per-pair draws gave 0.809 / 0.519 with the same start
+        (measured before the per-pair output updates).
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution (visit counts).
     sample : float, default=1e-3
