@@ -221,19 +221,25 @@ def test_a_callback_sees_epochs_and_chunks(every_line):
     assert rec.record[-1][0] == "teardown"
 
 
+def _w2v_search(windows):
+    """GridSearchCV over a Word2VecVectorizer + LogisticRegression pipeline
+    (2 epochs, 2 folds)."""
+    return GridSearchCV(
+        make_pipeline(
+            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
+            LogisticRegression(),
+        ),
+        {"word2vecvectorizer__window": list(windows)},
+        cv=2,
+    )
+
+
 @needs_callbacks
 def test_a_search_over_a_pipeline_reaches_our_epochs_and_chunks(every_line):
     """GridSearchCV -> Pipeline -> Word2VecVectorizer: our tasks nest."""
     docs = _docs(n_docs=600)
     y = np.arange(len(docs)) % 2
-    search = GridSearchCV(
-        make_pipeline(
-            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
-            LogisticRegression(),
-        ),
-        {"word2vecvectorizer__window": [2, 3]},
-        cv=2,
-    )
+    search = _w2v_search([2, 3])
     rec = Recording()
     search.set_callbacks(rec)
     search.fit(docs, y)
@@ -285,14 +291,7 @@ def test_a_search_gets_chunk_tasks_while_each_epoch_runs(every_line, monkeypatch
                 self.epochs[-1].append(len(kernel_calls))
 
     docs = _docs(n_docs=600)
-    search = GridSearchCV(
-        make_pipeline(
-            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
-            LogisticRegression(),
-        ),
-        {"word2vecvectorizer__window": [2]},
-        cv=2,
-    )
+    search = _w2v_search([2])
     stamping = Stamping()
     search.set_callbacks(stamping).fit(docs, np.arange(len(docs)) % 2)
     assert len(stamping.epochs) == 3 * 2  # 2 folds + refit, 2 epochs each
@@ -345,14 +344,7 @@ def test_progress_bar_runs(every_line, capsys):
     out = capsys.readouterr()
     assert "Word2VecVectorizer - epoch 2/2" in out.out + out.err
     # the user guide's recipe: a bar for the search, our epochs nested in it
-    search = GridSearchCV(
-        make_pipeline(
-            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
-            LogisticRegression(),
-        ),
-        {"word2vecvectorizer__window": [2, 3]},
-        cv=2,
-    )
+    search = _w2v_search([2, 3])
     search.set_callbacks(ProgressBar(max_propagation_depth=None))
     search.fit(docs, np.arange(len(docs)) % 2)
     out = capsys.readouterr()
