@@ -6,11 +6,12 @@ import numbers
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
+from scipy.sparse import csr_matrix
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from ._levels import _UNKNOWN
 
-__all__ = ["align_tables", "fold_level_codes", "fold_splitter"]
+__all__ = ["align_tables", "fold_level_codes", "fold_splitter", "newton_fold_table"]
 
 
 def fold_splitter(cv, classification, y_enc, shuffle, random_state):
@@ -71,3 +72,69 @@ def align_tables(fold_table, full_table, counts, unknown_trained):
     R, _ = orthogonal_procrustes(Aw, np.sqrt(omega) * (B - mu_b))
     aligned = (fold_table.astype(np.float64) - mu_a) @ R + mu_b
     return aligned.astype(fold_table.dtype)
+
+
+def newton_fold_table(table, codes, jac, grad, curv, prior_count, active, out_codes=None, out_jac=None, out_grad=None):
+    """A fold's embedding table by one Newton step from the full-data table.
+
+    The dense layers stay those of the full-data network; each level's row
+    ``e_l`` takes one (Gauss-Newton) step on the fold's own penalised loss,
+    ``sum over the fold's training rows of level l of loss_i(e) +
+    lam / 2 * |e - e_0|^2``, from the full-data row: ``e_l - (H_l + lam
+    I)^-1 (g_l + lam (e_l - e_0))`` with ``g_l = sum_i grad_i jac_i`` and
+    ``H_l = sum_i curv_i jac_i jac_i^T``. For a network linear in its
+    embedding rows and a squared loss the step is exact: it removes what the
+    rows outside the fold taught the table (the leak a cross-fit must
+    avoid) and keeps the full network's space, so nothing needs aligning.
+    ``lam`` is ``prior_count`` times the mean per-row curvature, the same
+    prior count the full table was shrunk with (:func:`_net.shrink_rows`).
+
+    Parameters
+    ----------
+    table : ndarray of shape (n_rows, d)
+        Full-data table (row 0 = unknown, kept as is: the prior mean).
+    codes : ndarray of shape (n,), int
+        Table rows of the fold's training samples.
+    jac : ndarray of shape (n, d)
+        Gradient of the network output with respect to the sample's row.
+    grad, curv : ndarray of shape (n,)
+        First and second derivative of each sample's loss with respect to
+        the network output.
+    prior_count : float
+    active : ndarray of bool, shape (d,)
+        Axes to update (the others are constant in the full table).
+
+    Returns
+    -------
+    ndarray of shape (n_rows, d), float64
+    """
+    full = table.astype(np.float64)
+    new = full.copy()
+    d = int(active.sum())
+    if d == 0 or codes.size == 0:
+        return new
+    J = jac[:, active]
+    n_rows = table.shape[0]
+    lam = float(prior_count) * float(np.mean(curv * (J * J).sum(axis=1))) / d
+    lam = max(lam, 1e-12)
+    # per-level sums as one sparse (levels x samples) product
+    S = csr_matrix(
+        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(n_rows, codes.size)
+    )
+    g = S @ (grad[:, None] * J)
+    outer = (curv[:, None, None] * J[:, :, None] * J[:, None, :]).reshape(-1, d * d)
+    H = (S @ outer).reshape(n_rows, d, d) + lam * np.eye(d)
+    e = full[:, active]
+    if out_codes is None:
+        rhs = g + lam * (e - e[0])
+    else:
+        S2 = csr_matrix(
+            (np.ones(out_codes.size), (out_codes, np.arange(out_codes.size))),
+            shape=(n_rows, out_codes.size),
+        )
+        rhs = -(S2 @ (out_grad[:, None] * out_jac[:, active]))
+    step = np.linalg.solve(H, rhs[:, :, None])[:, :, 0]
+    e = e - step
+    e[_UNKNOWN] = full[_UNKNOWN, active]
+    new[:, active] = e
+    return new

@@ -38,7 +38,12 @@ from .._fitted import (
 from .._progress import CallbackSupportMixin
 from .._scaleout import LazyTransformMixin, reject_lazy
 from . import _effects, _net
-from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
+from ._cross_fitting import (
+    align_tables,
+    fold_level_codes,
+    fold_splitter,
+    newton_fold_table,
+)
 from ._levels import (
     _FIRST,
     _MISSING,
@@ -68,6 +73,10 @@ _MANY_CLASSES = 10
 
 #: a float column with more distinct non-integer values is continuous
 _CONTINUOUS_MIN_UNIQUE = 50
+
+import os
+_CROSS_FIT = os.environ.get("EE_CROSSFIT", "newton")
+_DAMP = float(os.environ.get("EE_DAMP", "1"))
 
 
 def _is_datetime(col):
@@ -1027,6 +1036,27 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
         fold_nets = self.include_prediction or any(self.embeddings_kept_)
+        # embeddings only (no out-of-fold prediction asked): each fold's
+        # tables are one Newton step from the full-data tables instead of a
+        # network trained per fold (multiclass keeps the fold networks)
+        newton = (
+            fold_nets
+            and not self.include_prediction
+            and self.target_type_ != "multiclass"
+            and _CROSS_FIT in ("newton", "influence")
+        )
+        if newton:
+            fold_nets = False
+            net_out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
+            z_full = net_out + _effects.link(
+                self.target_type_,
+                _effects.effects_offset(self._intercept, self._effects, codes),
+            )[:, 0]
+            if self.target_type_ == "continuous":
+                g_full = z_full - y_enc
+            else:
+                g_full = 0.5 * (1.0 + np.tanh(0.5 * z_full)) - y_enc
+            prior = _effects.embedding_prior_counts(self.effect_shrinkage_)
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -1058,9 +1088,32 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 )
                 net = self._net
             tables = self._output_tables(intercept, effects, net)
+            if newton:
+                z = net_out[train_idx] + _effects.link(
+                    self.target_type_,
+                    _effects.effects_offset(intercept, effects, fold_train_codes),
+                )[:, 0]
+                y_tr = y_enc[train_idx]
+                if self.target_type_ == "continuous":
+                    grad, curv = z - y_tr, np.ones_like(z)
+                else:
+                    p = 0.5 * (1.0 + np.tanh(0.5 * z))
+                    grad, curv = p - y_tr, p * (1.0 - p)
             for j in range(codes.shape[1]):
                 table = tables[j]
-                if fold_nets and self.embeddings_kept_[j]:
+                if newton and self.embeddings_kept_[j]:
+                    full = full_tables[j][:, n_eff:]
+                    o = int(self._net.col_out[j])
+                    table[:, n_eff:] = newton_fold_table(
+                        full, fold_train_codes[:, j],
+                        jac[train_idx, o : o + full.shape[1]], grad, curv, prior[j],
+                        np.ptp(full, axis=0) > 0,
+                        **({} if _CROSS_FIT == "newton" else dict(
+                            out_codes=fold_codes[test_idx, j],
+                            out_jac=jac[test_idx, o : o + full.shape[1]],
+                            out_grad=g_full[test_idx] * _DAMP))
+                    )
+                elif fold_nets and self.embeddings_kept_[j]:
                     full = full_tables[j][:, n_eff:]
                     aligned = align_tables(
                         table[:, n_eff:], full, counts_list[j],

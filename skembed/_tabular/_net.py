@@ -571,3 +571,43 @@ def flatten_minor_axes(net, counts, fraction):
             continue
         minor = sd < fraction * sd.max()
         table[:, minor] = table[0, minor]
+
+
+def output_and_input_gradient(net, codes, numeric=None, batch_size=8192):
+    """Raw outputs and their gradient with respect to the embedding inputs.
+
+    For a network with one output, returns ``(out, jac)``: ``out`` of shape
+    (n,) and ``jac`` of shape (n, n_embed), row ``i`` being
+    ``d out_i / d x_i`` restricted to the concatenated embedding rows of
+    sample ``i`` (column ``j``'s block starts at ``col_out[j]``).
+    """
+    n = codes.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    jac = np.empty((n, net.n_embed), dtype=np.float64)
+    n_layers = len(net.weights)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            num = None if numeric is None else numeric[start:stop]
+            x = _input_matrix(net, codes[start:stop], num)
+            acts = [x]
+            a = x
+            for layer in range(n_layers - 1):
+                a = a @ net.weights[layer]
+                a += net.biases[layer]
+                np.maximum(a, 0.0, out=a)
+                acts.append(a)
+            o = a @ net.weights[-1] + net.biases[-1]
+            delta = np.ones((stop - start, 1), dtype=np.float32)
+            if net.skip is not None:
+                o += x @ net.skip
+                direct = delta @ net.skip.T
+            for layer in range(n_layers - 1, -1, -1):
+                delta = delta @ net.weights[layer].T
+                if layer > 0:
+                    delta *= acts[layer] > 0
+            if net.skip is not None:
+                delta += direct
+            out[start:stop] = o[:, 0]
+            jac[start:stop] = delta[:, : net.n_embed]
+    return out, jac
