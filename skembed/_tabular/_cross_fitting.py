@@ -1,3 +1,4 @@
+import os
 """Cross-fitting of EntityEmbeddingEncoder.fit_transform: the fold
 splitter, the level codes a fold's network may see, and the alignment of a
 fold's tables onto the full-data tables."""
@@ -74,7 +75,7 @@ def align_tables(fold_table, full_table, counts, unknown_trained):
     return aligned.astype(fold_table.dtype)
 
 
-def newton_fold_table(table, codes, jac, grad, curv, prior_count, active, out_codes=None, out_jac=None, out_grad=None):
+def newton_fold_table(table, codes, jac, grad, curv, prior_count, active, out_codes=None, out_jac=None, out_grad=None, in_grad=None):
     """A fold's embedding table by one Newton step from the full-data table.
 
     The dense layers stay those of the full-data network; each level's row
@@ -132,7 +133,15 @@ def newton_fold_table(table, codes, jac, grad, curv, prior_count, active, out_co
             (np.ones(out_codes.size), (out_codes, np.arange(out_codes.size))),
             shape=(n_rows, out_codes.size),
         )
-        rhs = -(S2 @ (out_grad[:, None] * out_jac[:, active]))
+        g_out = S2 @ (out_grad[:, None] * out_jac[:, active])
+        if in_grad is not None:
+            g_in = S @ (in_grad[:, None] * J)
+            n_out = np.bincount(out_codes, minlength=n_rows).astype(np.float64)
+            n_in = np.bincount(codes, minlength=n_rows).astype(np.float64)
+            frac = n_out / np.maximum(n_out + n_in, 1.0)
+            prior_term = lam * (e - e[0]) if os.environ.get("EE_CENTER") == "2" else 0.0
+            g_out = g_out - frac[:, None] * (g_out + g_in + prior_term)
+        rhs = -g_out
     step = np.linalg.solve(H, rhs[:, :, None])[:, :, 0]
     e = e - step
     e[_UNKNOWN] = full[_UNKNOWN, active]

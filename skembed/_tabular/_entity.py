@@ -1056,7 +1056,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 g_full = z_full - y_enc
             else:
                 g_full = 0.5 * (1.0 + np.tanh(0.5 * z_full)) - y_enc
-            prior = _effects.embedding_prior_counts(self.effect_shrinkage_)
+            prior = np.maximum(_effects.embedding_prior_counts(self.effect_shrinkage_), float(os.environ.get("EE_LAMMIN", "0")))
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -1111,7 +1111,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                         **({} if _CROSS_FIT == "newton" else dict(
                             out_codes=fold_codes[test_idx, j],
                             out_jac=jac[test_idx, o : o + full.shape[1]],
-                            out_grad=g_full[test_idx] * _DAMP))
+                            out_grad=g_full[test_idx] * _DAMP,
+                            in_grad=(g_full[train_idx] * _DAMP if os.environ.get("EE_CENTER") else None)))
                     )
                 elif fold_nets and self.embeddings_kept_[j]:
                     full = full_tables[j][:, n_eff:]
