@@ -1,6 +1,7 @@
 import os
 """Cross-fitting of EntityEmbeddingEncoder.fit_transform: the fold
-splitter, the level codes a fold's network may see, and the alignment of a
+splitter, the level codes a fold may see, the removal of a fold's influence
+from the full-data tables, and (for the fold networks) the alignment of a
 fold's tables onto the full-data tables."""
 
 import numbers
@@ -12,7 +13,13 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from ._levels import _UNKNOWN
 
-__all__ = ["align_tables", "fold_level_codes", "fold_splitter", "newton_fold_table"]
+__all__ = [
+    "align_tables",
+    "fold_level_codes",
+    "fold_splitter",
+    "level_sums",
+    "remove_fold_influence",
+]
 
 
 def fold_splitter(cv, classification, y_enc, shuffle, random_state):
@@ -75,75 +82,111 @@ def align_tables(fold_table, full_table, counts, unknown_trained):
     return aligned.astype(fold_table.dtype)
 
 
-def newton_fold_table(table, codes, jac, grad, curv, prior_count, active, out_codes=None, out_jac=None, out_grad=None, in_grad=None):
-    """A fold's embedding table by one Newton step from the full-data table.
+def level_sums(codes, n_rows, jac, grad, curv):
+    """Per table row: sample count, ``sum grad_i jac_i`` and
+    ``sum curv_i jac_i jac_i^T`` (the gradient and Gauss-Newton curvature
+    of the loss with respect to the row, summed over its samples).
 
-    The dense layers stay those of the full-data network; each level's row
-    ``e_l`` takes one (Gauss-Newton) step on the fold's own penalised loss,
-    ``sum over the fold's training rows of level l of loss_i(e) +
-    lam / 2 * |e - e_0|^2``, from the full-data row: ``e_l - (H_l + lam
-    I)^-1 (g_l + lam (e_l - e_0))`` with ``g_l = sum_i grad_i jac_i`` and
-    ``H_l = sum_i curv_i jac_i jac_i^T``. For a network linear in its
-    embedding rows and a squared loss the step is exact: it removes what the
-    rows outside the fold taught the table (the leak a cross-fit must
-    avoid) and keeps the full network's space, so nothing needs aligning.
-    ``lam`` is ``prior_count`` times the mean per-row curvature, the same
-    prior count the full table was shrunk with (:func:`_net.shrink_rows`).
+    Returns ``(count (n_rows,), g (n_rows, d), H (n_rows, d, d))``.
+    """
+    n, d = jac.shape
+    S = csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_rows, n))
+    count = np.bincount(codes, minlength=n_rows).astype(np.float64)
+    g = S @ (grad[:, None] * jac)
+    outer = (curv[:, None, None] * jac[:, :, None] * jac[:, None, :]).reshape(n, d * d)
+    H = (S @ outer).reshape(n_rows, d, d)
+    return count, g, H
+
+
+def remove_fold_influence(table, active, all_sums, fold_sums, lam):
+    """A fold's embedding table: the full-data table without what the
+    fold's samples taught it (influence removal by one Newton step).
+
+    The full-data network is kept (dense layers and the other columns'
+    rows); the rows of the levels the fold's samples use move by
+    ``(H_out + lam I)^-1 (g_fold - f g_all)``: ``H_out`` is the curvature of
+    the level's samples outside the fold, ``g_fold`` the gradient of its
+    samples in the fold and ``f`` their share of the level's samples. For a
+    squared loss on a model linear in the row and a table at its optimum,
+    ``g_all`` is the prior's pull and the step is exactly the row refitted
+    without the fold (the leave-fold-out solution); the centring on
+    ``f g_all`` keeps the fold's share of what early stopping left
+    unfitted from moving the row. ``lam`` is the ridge toward the prior.
 
     Parameters
     ----------
-    table : ndarray of shape (n_rows, d)
-        Full-data table (row 0 = unknown, kept as is: the prior mean).
-    codes : ndarray of shape (n,), int
-        Table rows of the fold's training samples.
-    jac : ndarray of shape (n, d)
-        Gradient of the network output with respect to the sample's row.
-    grad, curv : ndarray of shape (n,)
-        First and second derivative of each sample's loss with respect to
-        the network output.
-    prior_count : float
-    active : ndarray of bool, shape (d,)
-        Axes to update (the others are constant in the full table).
+    table : ndarray of shape (n_rows, d_full)
+        The full-data table (row 0, the unknown row, is left as is).
+    active : ndarray of bool, shape (d_full,)
+        Axes the sums were computed on (the non-constant ones).
+    all_sums, fold_sums : tuple
+        :func:`level_sums` of all samples and of the fold's samples.
+    lam : float
 
     Returns
     -------
-    ndarray of shape (n_rows, d), float64
+    ndarray of shape (n_rows, d_full), float64
     """
-    full = table.astype(np.float64)
-    new = full.copy()
-    d = int(active.sum())
-    if d == 0 or codes.size == 0:
+    new = table.astype(np.float64)
+    n_all, g_all, H_all = all_sums
+    n_fold, g_fold, H_fold = fold_sums
+    rows = np.flatnonzero((n_fold > 0) & (n_all > n_fold))
+    rows = rows[rows != _UNKNOWN]
+    if not rows.size or not active.any():
         return new
-    J = jac[:, active]
-    n_rows = table.shape[0]
-    lam = float(prior_count) * float(np.mean(curv * (J * J).sum(axis=1))) / d
-    lam = max(lam, 1e-12)
-    # per-level sums as one sparse (levels x samples) product
-    S = csr_matrix(
-        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(n_rows, codes.size)
-    )
-    g = S @ (grad[:, None] * J)
-    outer = (curv[:, None, None] * J[:, :, None] * J[:, None, :]).reshape(-1, d * d)
-    H = (S @ outer).reshape(n_rows, d, d) + lam * np.eye(d)
-    e = full[:, active]
-    if out_codes is None:
-        rhs = g + lam * (e - e[0])
+    d = int(active.sum())
+    H = H_all[rows] - H_fold[rows] + lam * np.eye(d)
+    share = n_fold[rows] / n_all[rows]
+    D = new[rows][:, active] - new[_UNKNOWN, active]
+    if os.environ.get("EE_FORM", "c2") == "c2":
+        g = g_fold[rows] - share[:, None] * (g_all[rows] + lam * D)
+    elif os.environ.get("EE_FORM") == "c1":
+        g = g_fold[rows] - share[:, None] * g_all[rows]
+    elif os.environ.get("EE_FORM") == "n":
+        g = -(g_all[rows] - g_fold[rows] + lam * D)
     else:
-        S2 = csr_matrix(
-            (np.ones(out_codes.size), (out_codes, np.arange(out_codes.size))),
-            shape=(n_rows, out_codes.size),
-        )
-        g_out = S2 @ (out_grad[:, None] * out_jac[:, active])
-        if in_grad is not None:
-            g_in = S @ (in_grad[:, None] * J)
-            n_out = np.bincount(out_codes, minlength=n_rows).astype(np.float64)
-            n_in = np.bincount(codes, minlength=n_rows).astype(np.float64)
-            frac = n_out / np.maximum(n_out + n_in, 1.0)
-            prior_term = lam * (e - e[0]) if os.environ.get("EE_CENTER") == "2" else 0.0
-            g_out = g_out - frac[:, None] * (g_out + g_in + prior_term)
-        rhs = -g_out
-    step = np.linalg.solve(H, rhs[:, :, None])[:, :, 0]
-    e = e - step
-    e[_UNKNOWN] = full[_UNKNOWN, active]
-    new[:, active] = e
+        g = g_fold[rows]
+    step = np.linalg.solve(H, g[:, :, None])[:, :, 0]
+    if os.environ.get("EE_CAP", "1") == "1":
+        # the fold's samples moved the row by at most their share of its
+        # distance to the unknown row
+        cap = share * np.linalg.norm(D, axis=1)
+        norm = np.linalg.norm(step, axis=1)
+        step *= np.minimum(1.0, cap / np.maximum(norm, 1e-300))[:, None]
+    block = new[rows][:, active] + step
+    sub = new[rows]
+    sub[:, active] = block
+    new[rows] = sub
     return new
+
+
+def calibrate_ridge(table, active, sums, grid=np.logspace(-3, 4, 15)):
+    """The ridge ``lam`` under which the table is closest to a penalised
+    optimum: early stopping, not a penalty, decided how far its rows moved
+    from the unknown row, so ``lam`` is fitted to the table itself.
+
+    For each candidate (``grid`` times the mean curvature of a sample per
+    axis), the rows a Newton step from the unknown row would give,
+    ``e_0 - (H_l + lam I)^-1 g_l(e_0)`` with ``g_l(e_0) = g_l - H_l (e_l -
+    e_0)`` (the loss linearised at the table), are compared with the
+    table's rows, count-weighted; the closest candidate is returned.
+    """
+    count, g, H = sums
+    rows = np.flatnonzero(count > 0)
+    rows = rows[rows != _UNKNOWN]
+    d = int(active.sum())
+    if not rows.size or d == 0:
+        return 1.0
+    D = table[rows][:, active].astype(np.float64) - table[_UNKNOWN, active]
+    Hr = H[rows]
+    g0 = g[rows] - np.einsum("lij,lj->li", Hr, D)
+    unit = float(np.trace(Hr, axis1=1, axis2=2).sum() / count[rows].sum()) / d
+    unit = max(unit, 1e-12)
+    best, best_err = unit, np.inf
+    for c in grid:
+        lam = c * unit
+        pred = -np.linalg.solve(Hr + lam * np.eye(d), g0[:, :, None])[:, :, 0]
+        err = float((count[rows] * ((D - pred) ** 2).sum(axis=1)).sum())
+        if err < best_err:
+            best, best_err = lam, err
+    return best

@@ -42,8 +42,11 @@ from ._cross_fitting import (
     align_tables,
     fold_level_codes,
     fold_splitter,
-    newton_fold_table,
+    calibrate_ridge,
+    level_sums,
+    remove_fold_influence,
 )
+import os
 from ._levels import (
     _FIRST,
     _MISSING,
@@ -73,10 +76,6 @@ _MANY_CLASSES = 10
 
 #: a float column with more distinct non-integer values is continuous
 _CONTINUOUS_MIN_UNIQUE = 50
-
-import os
-_CROSS_FIT = os.environ.get("EE_CROSSFIT", "newton")
-_DAMP = float(os.environ.get("EE_DAMP", "1"))
 
 
 def _is_datetime(col):
@@ -1036,27 +1035,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
         fold_nets = self.include_prediction or any(self.embeddings_kept_)
-        # embeddings only (no out-of-fold prediction asked): each fold's
-        # tables are one Newton step from the full-data tables instead of a
-        # network trained per fold (multiclass keeps the fold networks)
-        newton = (
-            fold_nets
-            and not self.include_prediction
-            and self.target_type_ != "multiclass"
-            and _CROSS_FIT in ("newton", "influence")
-        )
-        if newton:
+        influence = None
+        if fold_nets and not self.include_prediction and n_out == 1:
+            # the embeddings alone are asked for: each fold's tables are the
+            # full-data tables without that fold's influence, no fold network
             fold_nets = False
-            net_out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
-            z_full = net_out + _effects.link(
-                self.target_type_,
-                _effects.effects_offset(self._intercept, self._effects, codes),
-            )[:, 0]
-            if self.target_type_ == "continuous":
-                g_full = z_full - y_enc
-            else:
-                g_full = 0.5 * (1.0 + np.tanh(0.5 * z_full)) - y_enc
-            prior = np.maximum(_effects.embedding_prior_counts(self.effect_shrinkage_), float(os.environ.get("EE_LAMMIN", "0")))
+            influence = self._influence_terms(codes, numeric, y_enc)
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -1088,31 +1072,17 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 )
                 net = self._net
             tables = self._output_tables(intercept, effects, net)
-            if newton:
-                z = net_out[train_idx] + _effects.link(
-                    self.target_type_,
-                    _effects.effects_offset(intercept, effects, fold_train_codes),
-                )[:, 0]
-                y_tr = y_enc[train_idx]
-                if self.target_type_ == "continuous":
-                    grad, curv = z - y_tr, np.ones_like(z)
-                else:
-                    p = 0.5 * (1.0 + np.tanh(0.5 * z))
-                    grad, curv = p - y_tr, p * (1.0 - p)
             for j in range(codes.shape[1]):
                 table = tables[j]
-                if newton and self.embeddings_kept_[j]:
-                    full = full_tables[j][:, n_eff:]
-                    o = int(self._net.col_out[j])
-                    table[:, n_eff:] = newton_fold_table(
-                        full, fold_train_codes[:, j],
-                        jac[train_idx, o : o + full.shape[1]], grad, curv, prior[j],
-                        np.ptp(full, axis=0) > 0,
-                        **({} if _CROSS_FIT == "newton" else dict(
-                            out_codes=fold_codes[test_idx, j],
-                            out_jac=jac[test_idx, o : o + full.shape[1]],
-                            out_grad=g_full[test_idx] * _DAMP,
-                            in_grad=(g_full[train_idx] * _DAMP if os.environ.get("EE_CENTER") else None)))
+                if influence is not None and influence[j] is not None:
+                    active, jac, grad, curv, all_sums, lam = influence[j]
+                    table[:, n_eff:] = remove_fold_influence(
+                        full_tables[j][:, n_eff:], active, all_sums,
+                        level_sums(
+                            codes[test_idx, j], int(self._n_rows[j]),
+                            jac[test_idx], grad[test_idx], curv[test_idx],
+                        ),
+                        lam,
                     )
                 elif fold_nets and self.embeddings_kept_[j]:
                     full = full_tables[j][:, n_eff:]
@@ -1139,6 +1109,45 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             for j in range(codes.shape[1]):
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
         return out
+
+    def _influence_terms(self, codes, numeric, y_enc):
+        """Per column whose embedding is kept, what the cross-fit needs to
+        remove a fold's influence from its table (else None): the
+        non-constant axes, the gradient of the full model's output with
+        respect to the sample's row on those axes, the first and second
+        derivatives of each sample's loss, their per-level sums
+        (:func:`level_sums`) and the ridge ``lam``: the column's embedding
+        prior count (the one its rows were shrunk with) times the mean
+        curvature of a sample."""
+        out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
+        z = out + _effects.link(
+            self.target_type_,
+            _effects.effects_offset(self._intercept, self._effects, codes),
+        )[:, 0]
+        if self.target_type_ == "continuous":
+            grad, curv = z - y_enc, np.ones_like(z)
+        else:
+            p = 0.5 * (1.0 + np.tanh(0.5 * z))
+            grad, curv = p - y_enc, p * (1.0 - p)
+        prior = _effects.embedding_prior_counts(self.effect_shrinkage_)
+        terms = []
+        for j, kept in enumerate(self.embeddings_kept_):
+            table = self._net.table(j)
+            active = np.ptp(table, axis=0) > 0
+            if not kept or not active.any():
+                terms.append(None)
+                continue
+            o = int(self._net.col_out[j])
+            J = np.ascontiguousarray(jac[:, o : o + table.shape[1]][:, active])
+            sums = level_sums(codes[:, j], int(self._n_rows[j]), J, grad, curv)
+            if os.environ.get("EE_CAL", "1") == "1":
+                lam = calibrate_ridge(table, active, sums)
+            else:
+                lam = prior[j] * float(np.mean(curv * (J * J).sum(axis=1))) / J.shape[1]
+            if os.environ.get("EE_DBG"):
+                print("lam", j, lam, prior[j] * float(np.mean(curv * (J * J).sum(axis=1))) / J.shape[1])
+            terms.append((active, J, grad, curv, sums, max(lam, 1e-12)))
+        return terms
 
     # ---------------------------------------------------------------- encoding
     def _fitted_effects(self):
