@@ -1,4 +1,3 @@
-import os
 """Cross-fitting of EntityEmbeddingEncoder.fit_transform: the fold
 splitter, the level codes a fold may see, the removal of a fold's influence
 from the full-data tables, and (for the fold networks) the alignment of a
@@ -17,6 +16,7 @@ __all__ = [
     "align_tables",
     "fold_level_codes",
     "fold_splitter",
+    "calibrate_ridge",
     "level_sums",
     "remove_fold_influence",
 ]
@@ -103,15 +103,16 @@ def remove_fold_influence(table, active, all_sums, fold_sums, lam):
     fold's samples taught it (influence removal by one Newton step).
 
     The full-data network is kept (dense layers and the other columns'
-    rows); the rows of the levels the fold's samples use move by
-    ``(H_out + lam I)^-1 (g_fold - f g_all)``: ``H_out`` is the curvature of
-    the level's samples outside the fold, ``g_fold`` the gradient of its
-    samples in the fold and ``f`` their share of the level's samples. For a
-    squared loss on a model linear in the row and a table at its optimum,
-    ``g_all`` is the prior's pull and the step is exactly the row refitted
-    without the fold (the leave-fold-out solution); the centring on
-    ``f g_all`` keeps the fold's share of what early stopping left
-    unfitted from moving the row. ``lam`` is the ridge toward the prior.
+    rows); the row of each level the fold's samples use moves by
+    ``(H_out + lam I)^-1 g_fold``: ``g_fold`` is the gradient of the loss of
+    the level's samples in the fold, ``H_out`` the Gauss-Newton curvature of
+    its samples outside the fold. For a squared loss, a model linear in the
+    row and a table at the optimum of the loss plus ``lam / 2 |e - e_0|^2``,
+    this is exactly the row refitted without the fold (the influence of
+    the fold's samples removed). The table is early-stopped rather than
+    optimal, so ``lam`` comes from :func:`calibrate_ridge` and a row moves
+    at most by the fold's share of its samples times its distance to the
+    unknown row (what those samples can have taught it).
 
     Parameters
     ----------
@@ -128,7 +129,7 @@ def remove_fold_influence(table, active, all_sums, fold_sums, lam):
     ndarray of shape (n_rows, d_full), float64
     """
     new = table.astype(np.float64)
-    n_all, g_all, H_all = all_sums
+    n_all, _, H_all = all_sums
     n_fold, g_fold, H_fold = fold_sums
     rows = np.flatnonzero((n_fold > 0) & (n_all > n_fold))
     rows = rows[rows != _UNKNOWN]
@@ -136,26 +137,13 @@ def remove_fold_influence(table, active, all_sums, fold_sums, lam):
         return new
     d = int(active.sum())
     H = H_all[rows] - H_fold[rows] + lam * np.eye(d)
+    step = np.linalg.solve(H, g_fold[rows][:, :, None])[:, :, 0]
     share = n_fold[rows] / n_all[rows]
-    D = new[rows][:, active] - new[_UNKNOWN, active]
-    if os.environ.get("EE_FORM", "c2") == "c2":
-        g = g_fold[rows] - share[:, None] * (g_all[rows] + lam * D)
-    elif os.environ.get("EE_FORM") == "c1":
-        g = g_fold[rows] - share[:, None] * g_all[rows]
-    elif os.environ.get("EE_FORM") == "n":
-        g = -(g_all[rows] - g_fold[rows] + lam * D)
-    else:
-        g = g_fold[rows]
-    step = np.linalg.solve(H, g[:, :, None])[:, :, 0]
-    if os.environ.get("EE_CAP", "1") == "1":
-        # the fold's samples moved the row by at most their share of its
-        # distance to the unknown row
-        cap = share * np.linalg.norm(D, axis=1)
-        norm = np.linalg.norm(step, axis=1)
-        step *= np.minimum(1.0, cap / np.maximum(norm, 1e-300))[:, None]
-    block = new[rows][:, active] + step
     sub = new[rows]
-    sub[:, active] = block
+    cap = share * np.linalg.norm(sub[:, active] - new[_UNKNOWN, active], axis=1)
+    norm = np.linalg.norm(step, axis=1)
+    step *= np.minimum(1.0, cap / np.maximum(norm, 1e-300))[:, None]
+    sub[:, active] += step
     new[rows] = sub
     return new
 

@@ -46,7 +46,6 @@ from ._cross_fitting import (
     level_sums,
     remove_fold_influence,
 )
-import os
 from ._levels import (
     _FIRST,
     _MISSING,
@@ -1116,9 +1115,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         non-constant axes, the gradient of the full model's output with
         respect to the sample's row on those axes, the first and second
         derivatives of each sample's loss, their per-level sums
-        (:func:`level_sums`) and the ridge ``lam``: the column's embedding
-        prior count (the one its rows were shrunk with) times the mean
-        curvature of a sample."""
+        (:func:`level_sums`) and the ridge ``lam`` fitted to the table
+        (:func:`calibrate_ridge`)."""
         out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
         z = out + _effects.link(
             self.target_type_,
@@ -1129,7 +1127,6 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         else:
             p = 0.5 * (1.0 + np.tanh(0.5 * z))
             grad, curv = p - y_enc, p * (1.0 - p)
-        prior = _effects.embedding_prior_counts(self.effect_shrinkage_)
         terms = []
         for j, kept in enumerate(self.embeddings_kept_):
             table = self._net.table(j)
@@ -1140,13 +1137,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             o = int(self._net.col_out[j])
             J = np.ascontiguousarray(jac[:, o : o + table.shape[1]][:, active])
             sums = level_sums(codes[:, j], int(self._n_rows[j]), J, grad, curv)
-            if os.environ.get("EE_CAL", "1") == "1":
-                lam = calibrate_ridge(table, active, sums)
-            else:
-                lam = prior[j] * float(np.mean(curv * (J * J).sum(axis=1))) / J.shape[1]
-            if os.environ.get("EE_DBG"):
-                print("lam", j, lam, prior[j] * float(np.mean(curv * (J * J).sum(axis=1))) / J.shape[1])
-            terms.append((active, J, grad, curv, sums, max(lam, 1e-12)))
+            lam = calibrate_ridge(table, active, sums)
+            terms.append((active, J, grad, curv, sums, lam))
         return terms
 
     # ---------------------------------------------------------------- encoding
