@@ -137,9 +137,14 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     and ``NaT`` are one missing level with a row of its own.
 
     ``fit_transform`` cross-fits like :class:`~sklearn.preprocessing.TargetEncoder`:
-    with ``cv`` folds, the rows of each fold are encoded by effects and a
-    network fitted without them, the embeddings rotated onto the full-data
-    network's space by orthogonal Procrustes on the levels both share. ``transform`` always uses
+    with ``cv`` folds, the rows of each fold are encoded by level effects
+    fitted without them and by the full-data embedding tables with the
+    fold's influence removed (one Newton step per level, the network held
+    fixed, no network trained per fold). With ``include_prediction`` (whose
+    out-of-fold prediction needs a network that did not see the fold) and
+    for multiclass targets, a network is trained per fold instead and its
+    tables rotated onto the full-data network's space by orthogonal
+    Procrustes on the levels both share. ``transform`` always uses
     the full-data network, so **``fit(X, y).transform(X)`` differs from
     ``fit_transform(X, y)``**; the latter is what a downstream model should
     be trained on (the former leaks the target of the training rows).
@@ -995,9 +1000,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         """Fit, then encode ``X`` out-of-fold (cross-fitted) when ``cv`` is set.
 
         The full-data network is kept for later ``transform`` calls; the rows
-        of ``X`` are encoded by networks that did not see them, aligned to
-        the full-data embedding space. Hence ``fit(X, y).transform(X)`` is
-        *not* equal to ``fit_transform(X, y)``.
+        of each fold are encoded by level effects fitted without them and by
+        embedding tables from which their influence was removed (or, with
+        ``include_prediction`` and for multiclass targets, by a network
+        trained without them, aligned to the full-data embedding space).
+        Hence ``fit(X, y).transform(X)`` is *not* equal to
+        ``fit_transform(X, y)``.
 
         Parameters
         ----------
