@@ -628,3 +628,17 @@ def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
     calls.clear()
     enc.set_params(include_prediction=True).fit_transform(X, y)
     assert len(calls) == 4  # out-of-fold predictions need the fold networks
+
+
+@pytest.mark.slow
+def test_planted_interaction_survives_the_cross_fit():
+    # the embeddings a downstream model is trained on come from the cross-fit
+    # (fold tables without the fold's influence); trees must still find the
+    # interaction on transform's output of held-out rows
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    X, y = planted_interaction(n=4000, n_levels=10)
+    enc = EntityEmbeddingEncoder(random_state=0, cv=3)
+    Xcf = enc.fit_transform(X.iloc[:3000], y[:3000])
+    hgb = HistGradientBoostingRegressor(random_state=0).fit(Xcf, y[:3000])
+    assert hgb.score(enc.transform(X.iloc[3000:]), y[3000:]) > 0.7
