@@ -82,20 +82,31 @@ def align_tables(fold_table, full_table, counts, unknown_trained):
     return aligned.astype(fold_table.dtype)
 
 
-def level_sums(codes, n_rows, jac, grad, curv):
+def level_sums(codes, n_rows, jac, grad, curv, chunk=32768):
     """Per table row: sample count, ``sum grad_i jac_i`` and
     ``sum curv_i jac_i jac_i^T`` (the gradient and Gauss-Newton curvature
     of the loss with respect to the row, summed over its samples).
 
+    Summed over chunks of ``chunk`` samples, so that the per-sample outer
+    products never take more than ``chunk * d * d`` floats.
+
     Returns ``(count (n_rows,), g (n_rows, d), H (n_rows, d, d))``.
     """
     n, d = jac.shape
-    S = csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_rows, n))
     count = np.bincount(codes, minlength=n_rows).astype(np.float64)
-    g = S @ (grad[:, None] * jac)
-    outer = (curv[:, None, None] * jac[:, :, None] * jac[:, None, :]).reshape(n, d * d)
-    H = (S @ outer).reshape(n_rows, d, d)
-    return count, g, H
+    g = np.zeros((n_rows, d))
+    H = np.zeros((n_rows, d * d))
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        m = stop - start
+        S = csr_matrix(
+            (np.ones(m), (codes[start:stop], np.arange(m))), shape=(n_rows, m)
+        )
+        J = jac[start:stop].astype(np.float64)
+        g += S @ (grad[start:stop, None] * J)
+        outer = (curv[start:stop, None, None] * J[:, :, None] * J[:, None, :])
+        H += S @ outer.reshape(m, d * d)
+    return count, g, H.reshape(n_rows, d, d)
 
 
 def remove_fold_influence(table, active, all_sums, fold_sums, lam):

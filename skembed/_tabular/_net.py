@@ -577,13 +577,13 @@ def output_and_input_gradient(net, codes, numeric=None, batch_size=8192):
     """Raw outputs and their gradient with respect to the embedding inputs.
 
     For a network with one output, returns ``(out, jac)``: ``out`` of shape
-    (n,) and ``jac`` of shape (n, n_embed), row ``i`` being
+    (n,) (float64) and ``jac`` of shape (n, n_embed) (float32), row ``i`` being
     ``d out_i / d x_i`` restricted to the concatenated embedding rows of
     sample ``i`` (column ``j``'s block starts at ``col_out[j]``).
     """
     n = codes.shape[0]
     out = np.empty(n, dtype=np.float64)
-    jac = np.empty((n, net.n_embed), dtype=np.float64)
+    jac = np.empty((n, net.n_embed), dtype=np.float32)
     n_layers = len(net.weights)
     with threadpool_limits(limits=1, user_api="blas"):
         for start in range(0, n, batch_size):
