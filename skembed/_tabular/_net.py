@@ -207,6 +207,23 @@ def net_forward(net, codes, numeric=None, batch_size=8192, offset=None):
     return result
 
 
+def _dense_forward(net, x):
+    """The dense layers on the input matrix ``x``: the inputs of every layer
+    (``x``, then each hidden ReLU output) and the raw outputs (skip path
+    included)."""
+    acts = [x]
+    a = x
+    for layer in range(len(net.weights) - 1):
+        a = a @ net.weights[layer]
+        a += net.biases[layer]
+        np.maximum(a, 0.0, out=a)
+        acts.append(a)
+    out = a @ net.weights[-1] + net.biases[-1]
+    if net.skip is not None:
+        out += x @ net.skip
+    return acts, out
+
+
 def _loss_and_grad(task, out, y):
     """Mean loss and d(loss)/d(out) for one batch."""
     n = out.shape[0]
@@ -357,16 +374,7 @@ def _train_net(
                     bcodes[drop] = 0
             bnum = None if numeric is None else numeric[bidx]
             x = _input_matrix(net, bcodes, bnum, buf)
-            acts = [x]
-            a = x
-            for layer in range(n_layers - 1):
-                a = a @ net.weights[layer]
-                a += net.biases[layer]
-                np.maximum(a, 0.0, out=a)
-                acts.append(a)
-            out = a @ net.weights[-1] + net.biases[-1]
-            if net.skip is not None:
-                out += x @ net.skip
+            acts, out = _dense_forward(net, x)
             if offset is not None:
                 out += offset[bidx]
             loss, delta = _loss_and_grad(task, out, y[bidx])
@@ -590,17 +598,9 @@ def output_and_input_gradient(net, codes, numeric=None, batch_size=8192):
             stop = min(n, start + batch_size)
             num = None if numeric is None else numeric[start:stop]
             x = _input_matrix(net, codes[start:stop], num)
-            acts = [x]
-            a = x
-            for layer in range(n_layers - 1):
-                a = a @ net.weights[layer]
-                a += net.biases[layer]
-                np.maximum(a, 0.0, out=a)
-                acts.append(a)
-            o = a @ net.weights[-1] + net.biases[-1]
+            acts, o = _dense_forward(net, x)
             delta = np.ones((stop - start, 1), dtype=np.float32)
             if net.skip is not None:
-                o += x @ net.skip
                 direct = delta @ net.skip.T
             for layer in range(n_layers - 1, -1, -1):
                 delta = delta @ net.weights[layer].T
