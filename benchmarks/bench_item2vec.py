@@ -78,7 +78,7 @@ def _grid(space):
 
 
 #: parameters of ``recommend_batch`` rather than of the estimator
-RECOMMEND_PARAMS = ("scoring", "recency", "last_n")
+RECOMMEND_PARAMS = ("scoring", "recency", "last_n", "temperature")
 
 
 #: fitted models by (split, seed, estimator parameters): a tuned point that
@@ -206,10 +206,13 @@ def run_dataset(name, seeds, gensim, tune, log, space=SEARCH_SPACE, tuned=None,
         rows.append(summarise("gensim Word2Vec as item2vec (all pairs)", runs,
                               gensim_params))
         log(f"  gensim: {rows[-1]}")
-    runs = [fit_skembed(data.test, s) for s in seeds]
+    # the library's defaults, its dimension included (the other embedding
+    # rows have DIM unless their parameters say otherwise)
+    lib = {"n_components": defaults.n_components}
+    runs = [fit_skembed(data.test, s, **lib) for s in seeds]
     # the query weighting each default fit chose (recommend(recency="auto"))
     fitted = sorted({str(m.recency_) for (sid, _, p), (m, _) in _MODELS.items()
-                     if sid == id(data.test) and not p})
+                     if sid == id(data.test) and p == tuple(lib.items())})
     rows.append(summarise("skembed Item2VecTransformer, defaults", runs,
                           {"fitted recency_": "/".join(fitted)}))
     log(f"  skembed defaults: {rows[-1]}")
@@ -270,13 +273,17 @@ def write_report(path, results, argv, seeds, started, tuned_given=False):
         "skembed search) is made on a validation split cut from the training "
         "data the same way, then refitted on all training data and tested "
         "once. "
-        f"Embedding methods: {DIM} dimensions, one thread, mean ± sd over "
-        f"seeds {', '.join(map(str, seeds))}. skembed defaults: "
+        f"Embedding methods: one thread, mean ± sd over seeds "
+        f"{', '.join(map(str, seeds))}; {DIM} dimensions, except skembed's "
+        f"defaults row (the library default, `n_components={d.n_components}`) "
+        "and tuned points that set `n_components`. skembed defaults: "
         f"`context='{d.context}'`, `n_context={d.n_context}`, "
         f"`ns_exponent={d.ns_exponent}`, `n_epochs={d.n_epochs}`, "
         f"`negative={d.negative}`, `sample={d.sample}`, "
         f"`learning_rate={d.learning_rate}`; `recommend_batch` defaults "
-        f"`scoring='{rec_defaults['scoring']}'`, "
+        f"`scoring='{rec_defaults['scoring']}'` (`'inout'` when "
+        "`recency_` is set, `'logsumexp'` when it is None), "
+        f"`temperature={rec_defaults['temperature']}` (of `'logsumexp'`), "
         f"`recency={rec_defaults['recency']!r}` (query items weighted "
         "`recency ** age`, the last item age 0, when `fit` found the "
         "baskets time-ordered: `recency_` = 0.8, else alike: `recency_` = "
