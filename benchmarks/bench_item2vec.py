@@ -180,14 +180,15 @@ def search(data, space, log, seed=0):
 
 
 def run_dataset(name, seeds, gensim, tune, log, space=SEARCH_SPACE, tuned=None,
-                gensim_seeds=(0,)):
+                gensim_seeds=(0,), baseline_rows=None):
     data = common.load(name)
     log(f"{name}: {data.description}")
-    rows = []
+    # baselines do not depend on skembed: rows of an earlier run may be reused
+    rows = list(baseline_rows or [])
     # every baseline with the plain query; the item-kNN ones also with the
     # recency-weighted query of skembed's recommend, so that a gain from the
     # query weighting is not credited to the embedding
-    for b in common.BASELINES:
+    for b in common.BASELINES if baseline_rows is None else ():
         for recency in (None, RECENCY) if b in RECENCY_BASELINES else (None,):
             res = common.tune_baseline(b, data, log=lambda *_: None,
                                        recency=recency)
@@ -411,6 +412,10 @@ def main(argv=None):
     p.add_argument("--no-tune", action="store_true")
     p.add_argument("--tuned", default=None,
                    help="JSON {dataset: params}: skip the search, use these")
+    p.add_argument("--baselines-from", default=None,
+                   help="results JSON of an earlier run: copy its baseline "
+                        "rows (popularity, cosine, EASE, RP3beta) instead of "
+                        "tuning and fitting them again")
     p.add_argument("--out", default=str(HERE / "results" / "item2vec.md"))
     p.add_argument("--plot", default=str(
         HERE.parent / "docs" / "_static" / "item2vec_tuning.png"))
@@ -428,6 +433,13 @@ def main(argv=None):
         )
     # warm up the numba kernels before timing
     Item2VecTransformer(n_components=4, n_epochs=1).fit([[1, 2, 3], [2, 3]])
+    old_rows = {}
+    if args.baselines_from:
+        for res in json.loads(Path(args.baselines_from).read_text()):
+            old_rows[res["name"]] = [
+                r for r in res["rows"]
+                if not r["method"].startswith(("skembed", "gensim"))
+            ]
     results = []
     for name in names:
         results.append(
@@ -439,6 +451,7 @@ def main(argv=None):
                 tune=not (args.quick or args.no_tune),
                 log=lambda s: print(s, flush=True),
                 tuned=tuned.get(name),
+                baseline_rows=old_rows.get(name) if args.baselines_from else None,
             )
         )
     write_report(args.out, results, ["benchmarks/bench_item2vec.py", *argv],
