@@ -62,7 +62,9 @@ RECENCY_BASELINES = ("item-item cosine", "EASE")
 #: benchmark's own search walks it one parameter at a time from the defaults
 #: (``--search``), the full grid being too long for these shared machines
 SEARCH_SPACE = {
-    "ns_exponent": [-0.5, 0.0, 0.25, 0.5, 0.75],
+    "n_components": [64, 128],
+    "temperature": [1.0, 2.0],
+    "ns_exponent": [-0.5, 0.0, 0.25, 0.3, 0.5, 0.75],
     "n_epochs": [20, 50, 100],
     "learning_rate": [0.025, 0.05, 0.1],
     "n_context": [5, 10, 20],
