@@ -62,7 +62,9 @@ RECENCY_BASELINES = ("item-item cosine", "EASE")
 #: benchmark's own search walks it one parameter at a time from the defaults
 #: (``--search``), the full grid being too long for these shared machines
 SEARCH_SPACE = {
-    "ns_exponent": [-0.5, 0.0, 0.25, 0.5, 0.75],
+    "n_components": [64, 128],
+    "temperature": [1.0, 2.0],
+    "ns_exponent": [-0.5, 0.0, 0.25, 0.3, 0.5, 0.75],
     "n_epochs": [20, 50, 100],
     "learning_rate": [0.025, 0.05, 0.1],
     "n_context": [5, 10, 20],
@@ -78,7 +80,7 @@ def _grid(space):
 
 
 #: parameters of ``recommend_batch`` rather than of the estimator
-RECOMMEND_PARAMS = ("scoring", "recency", "last_n")
+RECOMMEND_PARAMS = ("scoring", "recency", "last_n", "temperature")
 
 
 #: fitted models by (split, seed, estimator parameters): a tuned point that
@@ -180,14 +182,15 @@ def search(data, space, log, seed=0):
 
 
 def run_dataset(name, seeds, gensim, tune, log, space=SEARCH_SPACE, tuned=None,
-                gensim_seeds=(0,)):
+                gensim_seeds=(0,), baseline_rows=None):
     data = common.load(name)
     log(f"{name}: {data.description}")
-    rows = []
+    # baselines do not depend on skembed: rows of an earlier run may be reused
+    rows = list(baseline_rows or [])
     # every baseline with the plain query; the item-kNN ones also with the
     # recency-weighted query of skembed's recommend, so that a gain from the
     # query weighting is not credited to the embedding
-    for b in common.BASELINES:
+    for b in common.BASELINES if baseline_rows is None else ():
         for recency in (None, RECENCY) if b in RECENCY_BASELINES else (None,):
             res = common.tune_baseline(b, data, log=lambda *_: None,
                                        recency=recency)
@@ -206,10 +209,13 @@ def run_dataset(name, seeds, gensim, tune, log, space=SEARCH_SPACE, tuned=None,
         rows.append(summarise("gensim Word2Vec as item2vec (all pairs)", runs,
                               gensim_params))
         log(f"  gensim: {rows[-1]}")
-    runs = [fit_skembed(data.test, s) for s in seeds]
+    # the library's defaults, its dimension included (the other embedding
+    # rows have DIM unless their parameters say otherwise)
+    lib = {"n_components": defaults.n_components}
+    runs = [fit_skembed(data.test, s, **lib) for s in seeds]
     # the query weighting each default fit chose (recommend(recency="auto"))
     fitted = sorted({str(m.recency_) for (sid, _, p), (m, _) in _MODELS.items()
-                     if sid == id(data.test) and not p})
+                     if sid == id(data.test) and p == tuple(lib.items())})
     rows.append(summarise("skembed Item2VecTransformer, defaults", runs,
                           {"fitted recency_": "/".join(fitted)}))
     log(f"  skembed defaults: {rows[-1]}")
@@ -270,13 +276,17 @@ def write_report(path, results, argv, seeds, started, tuned_given=False):
         "skembed search) is made on a validation split cut from the training "
         "data the same way, then refitted on all training data and tested "
         "once. "
-        f"Embedding methods: {DIM} dimensions, one thread, mean ± sd over "
-        f"seeds {', '.join(map(str, seeds))}. skembed defaults: "
+        f"Embedding methods: one thread, mean ± sd over seeds "
+        f"{', '.join(map(str, seeds))}; {DIM} dimensions, except skembed's "
+        f"defaults row (the library default, `n_components={d.n_components}`) "
+        "and tuned points that set `n_components`. skembed defaults: "
         f"`context='{d.context}'`, `n_context={d.n_context}`, "
         f"`ns_exponent={d.ns_exponent}`, `n_epochs={d.n_epochs}`, "
         f"`negative={d.negative}`, `sample={d.sample}`, "
         f"`learning_rate={d.learning_rate}`; `recommend_batch` defaults "
-        f"`scoring='{rec_defaults['scoring']}'`, "
+        f"`scoring='{rec_defaults['scoring']}'` (`'inout'` when "
+        "`recency_` is set, `'logsumexp'` when it is None), "
+        f"`temperature={rec_defaults['temperature']}` (of `'logsumexp'`), "
         f"`recency={rec_defaults['recency']!r}` (query items weighted "
         "`recency ** age`, the last item age 0, when `fit` found the "
         "baskets time-ordered: `recency_` = 0.8, else alike: `recency_` = "
@@ -404,6 +414,10 @@ def main(argv=None):
     p.add_argument("--no-tune", action="store_true")
     p.add_argument("--tuned", default=None,
                    help="JSON {dataset: params}: skip the search, use these")
+    p.add_argument("--baselines-from", default=None,
+                   help="results JSON of an earlier run: copy its baseline "
+                        "rows (popularity, cosine, EASE, RP3beta) instead of "
+                        "tuning and fitting them again")
     p.add_argument("--out", default=str(HERE / "results" / "item2vec.md"))
     p.add_argument("--plot", default=str(
         HERE.parent / "docs" / "_static" / "item2vec_tuning.png"))
@@ -421,6 +435,13 @@ def main(argv=None):
         )
     # warm up the numba kernels before timing
     Item2VecTransformer(n_components=4, n_epochs=1).fit([[1, 2, 3], [2, 3]])
+    old_rows = {}
+    if args.baselines_from:
+        for res in json.loads(Path(args.baselines_from).read_text()):
+            old_rows[res["name"]] = [
+                r for r in res["rows"]
+                if not r["method"].startswith(("skembed", "gensim"))
+            ]
     results = []
     for name in names:
         results.append(
@@ -432,6 +453,7 @@ def main(argv=None):
                 tune=not (args.quick or args.no_tune),
                 log=lambda s: print(s, flush=True),
                 tuned=tuned.get(name),
+                baseline_rows=old_rows.get(name) if args.baselines_from else None,
             )
         )
     write_report(args.out, results, ["benchmarks/bench_item2vec.py", *argv],

@@ -10,6 +10,7 @@ breaks its rule.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,49 @@ def test_no_import_cycles():
 def test_optional_extras_are_imported_lazily(extra):
     for _, path, lineno, _, external, top in imports():
         assert not (external == extra and top), f"{path}:{lineno}: top-level {extra}"
+
+
+def _architecture_tree(path=PACKAGE.parent / "ARCHITECTURE.md"):
+    """The ``skembed/`` tree block of ARCHITECTURE.md: ``{folder: text}``,
+    ``""`` for the lines outside every subpackage's section."""
+    text = path.read_text(encoding="utf8")
+    block = text.split("```\nskembed/\n", 1)[1].split("```", 1)[0]
+    sections, current = {"": []}, ""
+    for line in block.splitlines():
+        head = re.match(r"^  (_\w+)/", line)
+        if head:
+            current = head.group(1)
+            sections.setdefault(current, [])
+        elif re.match(r"^  \S", line):  # a top-level module line
+            current = ""
+        sections[current].append(line)
+    return {folder: "\n".join(lines) for folder, lines in sections.items()}
+
+
+def missing_from_architecture(known=None, tree=None):
+    """Modules that ARCHITECTURE.md's tree does not name (a subpackage's
+    modules in its folder's section, top-level ones as ``name.py``)."""
+    known = MODULES if known is None else known
+    tree = _architecture_tree() if tree is None else tree
+    missing = []
+    for name, path in known.items():
+        if name == "" or _is_package(path):
+            continue
+        parts = name.split(".")
+        if len(parts) == 1:
+            found = f"{parts[0]}.py" in "\n".join(tree.values())
+        else:
+            section = tree.get(parts[0], "")
+            found = re.search(rf"(?<!\w){re.escape(parts[-1])}(?!\w)", section)
+        if not found:
+            missing.append(f"skembed/{path.relative_to(PACKAGE).as_posix()}")
+    return missing
+
+
+def test_architecture_md_names_every_module():
+    """ARCHITECTURE.md stays true to the tree: a new module is listed there
+    (under its folder) in the change that adds it."""
+    missing = missing_from_architecture()
+    assert not missing, "modules missing from ARCHITECTURE.md's tree: " + ", ".join(
+        missing
+    )

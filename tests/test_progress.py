@@ -30,7 +30,7 @@ from skembed import (
     SpectralPropagation,
     Word2VecVectorizer,
 )
-from skembed._engine import _driver
+from skembed._engine import _driver, _sgns_kernels
 from skembed._progress import HAS_CALLBACKS, Progress
 
 needs_callbacks = pytest.mark.skipif(
@@ -221,19 +221,25 @@ def test_a_callback_sees_epochs_and_chunks(every_line):
     assert rec.record[-1][0] == "teardown"
 
 
+def _w2v_search(windows):
+    """GridSearchCV over a Word2VecVectorizer + LogisticRegression pipeline
+    (2 epochs, 2 folds)."""
+    return GridSearchCV(
+        make_pipeline(
+            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
+            LogisticRegression(),
+        ),
+        {"word2vecvectorizer__window": list(windows)},
+        cv=2,
+    )
+
+
 @needs_callbacks
 def test_a_search_over_a_pipeline_reaches_our_epochs_and_chunks(every_line):
     """GridSearchCV -> Pipeline -> Word2VecVectorizer: our tasks nest."""
     docs = _docs(n_docs=600)
     y = np.arange(len(docs)) % 2
-    search = GridSearchCV(
-        make_pipeline(
-            Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0),
-            LogisticRegression(),
-        ),
-        {"word2vecvectorizer__window": [2, 3]},
-        cv=2,
-    )
+    search = _w2v_search([2, 3])
     rec = Recording()
     search.set_callbacks(rec)
     search.fit(docs, y)
@@ -253,6 +259,46 @@ def test_a_search_over_a_pipeline_reaches_our_epochs_and_chunks(every_line):
     assert path[0] == "GridSearchCV:fit"
     assert "Pipeline:fit" in path
     assert path[-2] == "Word2VecVectorizer:fit"
+
+
+@needs_callbacks
+def test_a_search_gets_chunk_tasks_while_each_epoch_runs(every_line, monkeypatch):
+    """The in-epoch (chunk) tasks reach a search's callback between the
+    kernel calls of an epoch, not only when the epoch ends (where the
+    remaining ones are reported at once)."""
+    kernel_calls = []
+    serial = _sgns_kernels.sgns_epoch_serial
+
+    def counted(*args):
+        kernel_calls.append(None)
+        return serial(*args)
+
+    monkeypatch.setattr(_sgns_kernels, "sgns_epoch_serial", counted)
+
+    class Stamping(Recording):
+        """For each epoch, the kernel calls made when each chunk task ended."""
+
+        def __init__(self):
+            super().__init__()
+            self.epochs = []
+
+        def on_fit_task_begin(self, estimator, context):
+            if context.task_name.startswith("epoch"):
+                self.epochs.append([])
+
+        def on_fit_task_end(self, estimator, context):
+            if context.task_name == "chunk":
+                self.epochs[-1].append(len(kernel_calls))
+
+    docs = _docs(n_docs=600)
+    search = _w2v_search([2])
+    stamping = Stamping()
+    search.set_callbacks(stamping).fit(docs, np.arange(len(docs)) % 2)
+    assert len(stamping.epochs) == 3 * 2  # 2 folds + refit, 2 epochs each
+    for stamps in stamping.epochs:
+        assert len(stamps) == 100
+        # some chunk tasks ended before the epoch's last kernel call
+        assert min(stamps) < max(stamps)
 
 
 class _ContextPaths(Recording):
@@ -296,6 +342,13 @@ def test_progress_bar_runs(every_line, capsys):
     est = Word2VecVectorizer(n_components=8, n_epochs=2, min_count=1, random_state=0)
     est.set_callbacks(ProgressBar()).fit(docs)
     out = capsys.readouterr()
+    assert "Word2VecVectorizer - epoch 2/2" in out.out + out.err
+    # the user guide's recipe: a bar for the search, our epochs nested in it
+    search = _w2v_search([2, 3])
+    search.set_callbacks(ProgressBar(max_propagation_depth=None))
+    search.fit(docs, np.arange(len(docs)) % 2)
+    out = capsys.readouterr()
+    assert "GridSearchCV" in out.out + out.err
     assert "Word2VecVectorizer - epoch 2/2" in out.out + out.err
 
 

@@ -177,6 +177,11 @@ def _train_chunk_subword(
     the gradient goes, undivided, to every one of those rows (fastText and
     gensim's ``cbow_mean=1``).
     """
+    # The sentence loop's head (learning rate, subsampling) and the shrunk
+    # window bounds read as in _sgns_kernels._train_chunk: the steps are its
+    # inline helpers (_sentence_lr, _subsample); what repeats (~25 lines, the
+    # one run `duplicates --min-lines 10` still lists outside __init__s) is
+    # the loop's locals, kept written out in both hot loops.
     dim = w_in.shape[1]
     n_targets = negative + 1
     state = np.uint64(seed)

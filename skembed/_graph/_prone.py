@@ -75,8 +75,29 @@ _SPECTRAL_CONSTRAINTS = {
 }
 
 
-class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                    CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
+class _SpectralEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
+                        CallbackSupportMixin, LazyTransformMixin, TransformerMixin,
+                        BaseEstimator):
+    """What ProNEEmbedder and SpectralPropagation share besides the graph
+    plumbing: their fitted vectors, the public methods (bound in a class
+    body, see ``_graph/_base.py``) and the tags."""
+
+    _fitted_state: dict = {
+        "embedding_": array(np.float32, 2),
+        "loss_curve_": FLOATS,
+        "_n_features_out": INT,
+    }
+
+    transform = _GraphEmbedderMixin.transform
+    fit_transform = _GraphEmbedderMixin.fit_transform
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+class ProNEEmbedder(_SpectralEmbedder):
     """ProNE: node vectors by sparse matrix factorisation and spectral
     propagation.
 
@@ -225,11 +246,6 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
-    _fitted_state: dict = {
-        "embedding_": array(np.float32, 2),
-        "loss_curve_": FLOATS,
-        "_n_features_out": INT,
-    }
     _learn_params = (
         "n_components", "order", "mu", "theta", "output_scale", "propagate",
         "ns_exponent", "n_iter",
@@ -297,17 +313,8 @@ class ProNEEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         """
         return self._fit(X, _prone_learn)
 
-    transform = _GraphEmbedderMixin.transform
-    fit_transform = _GraphEmbedderMixin.fit_transform
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = []
-        return tags
-
-
-class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
-                          CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
+class SpectralPropagation(_SpectralEmbedder):
     """Spectral propagation of any graph embedder's node vectors.
 
     Fits ``embedder`` (a clone) on the graph, then filters its vectors with
@@ -409,9 +416,6 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
     }
     _fitted_state: dict = {
         "embedder_": instance_of(_GraphEmbedderMixin, "a graph embedder"),
-        "embedding_": array(np.float32, 2),
-        "loss_curve_": FLOATS,
-        "_n_features_out": INT,
     }
 
     def __init__(
@@ -508,11 +512,3 @@ class SpectralPropagation(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
         self : object
         """
         return self._fit(X, None)
-
-    transform = _GraphEmbedderMixin.transform
-    fit_transform = _GraphEmbedderMixin.fit_transform
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = []
-        return tags

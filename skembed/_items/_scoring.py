@@ -135,7 +135,8 @@ def recommendation_scorer(metric="ndcg", *, k=10, holdout="last", n_holdout=1,
         Draws the hidden items of ``holdout="random"``; fixed by default so
         that every candidate of a search is scored on the same items.
     **recommend_params
-        Passed to ``recommend_batch``: ``scoring``, ``last_n``, ``recency``.
+        Passed to ``recommend_batch``: ``scoring``, ``last_n``, ``recency``,
+        ``temperature``.
 
     Returns
     -------

@@ -1,16 +1,25 @@
 """Cross-fitting of EntityEmbeddingEncoder.fit_transform: the fold
-splitter, the level codes a fold's network may see, and the alignment of a
+splitter, the level codes a fold may see, the removal of a fold's influence
+from the full-data tables, and (for the fold networks) the alignment of a
 fold's tables onto the full-data tables."""
 
 import numbers
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
+from scipy.sparse import csr_matrix
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from ._levels import _UNKNOWN
 
-__all__ = ["align_tables", "fold_level_codes", "fold_splitter"]
+__all__ = [
+    "align_tables",
+    "fold_level_codes",
+    "fold_splitter",
+    "calibrate_ridge",
+    "level_sums",
+    "remove_fold_influence",
+]
 
 
 def fold_splitter(cv, classification, y_enc, shuffle, random_state):
@@ -71,3 +80,112 @@ def align_tables(fold_table, full_table, counts, unknown_trained):
     R, _ = orthogonal_procrustes(Aw, np.sqrt(omega) * (B - mu_b))
     aligned = (fold_table.astype(np.float64) - mu_a) @ R + mu_b
     return aligned.astype(fold_table.dtype)
+
+
+def level_sums(codes, n_rows, jac, grad, curv, chunk=32768):
+    """Per table row: sample count, ``sum grad_i jac_i`` and
+    ``sum curv_i jac_i jac_i^T`` (the gradient and Gauss-Newton curvature
+    of the loss with respect to the row, summed over its samples).
+
+    Summed over chunks of ``chunk`` samples, so that the per-sample outer
+    products never take more than ``chunk * d * d`` floats.
+
+    Returns ``(count (n_rows,), g (n_rows, d), H (n_rows, d, d))``.
+    """
+    n, d = jac.shape
+    count = np.bincount(codes, minlength=n_rows).astype(np.float64)
+    g = np.zeros((n_rows, d))
+    H = np.zeros((n_rows, d * d))
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        m = stop - start
+        S = csr_matrix(
+            (np.ones(m), (codes[start:stop], np.arange(m))), shape=(n_rows, m)
+        )
+        J = jac[start:stop].astype(np.float64)
+        g += S @ (grad[start:stop, None] * J)
+        outer = (curv[start:stop, None, None] * J[:, :, None] * J[:, None, :])
+        H += S @ outer.reshape(m, d * d)
+    return count, g, H.reshape(n_rows, d, d)
+
+
+def remove_fold_influence(table, active, all_sums, fold_sums, lam):
+    """A fold's embedding table: the full-data table without what the
+    fold's samples taught it (influence removal by one Newton step).
+
+    The full-data network is kept (dense layers and the other columns'
+    rows); the row of each level the fold's samples use moves by
+    ``(H_out + lam I)^-1 g_fold``: ``g_fold`` is the gradient of the loss of
+    the level's samples in the fold, ``H_out`` the Gauss-Newton curvature of
+    its samples outside the fold. For a squared loss, a model linear in the
+    row and a table at the optimum of the loss plus ``lam / 2 |e - e_0|^2``,
+    this is exactly the row refitted without the fold (the influence of
+    the fold's samples removed). The table is early-stopped rather than
+    optimal, so ``lam`` comes from :func:`calibrate_ridge` and a row moves
+    at most by the fold's share of its samples times its distance to the
+    unknown row (what those samples can have taught it).
+
+    Parameters
+    ----------
+    table : ndarray of shape (n_rows, d_full)
+        The full-data table (row 0, the unknown row, is left as is).
+    active : ndarray of bool, shape (d_full,)
+        Axes the sums were computed on (the non-constant ones).
+    all_sums, fold_sums : tuple
+        :func:`level_sums` of all samples and of the fold's samples.
+    lam : float
+
+    Returns
+    -------
+    ndarray of shape (n_rows, d_full), float64
+    """
+    new = table.astype(np.float64)
+    n_all, _, H_all = all_sums
+    n_fold, g_fold, H_fold = fold_sums
+    rows = np.flatnonzero((n_fold > 0) & (n_all > n_fold))
+    rows = rows[rows != _UNKNOWN]
+    if not rows.size or not active.any():
+        return new
+    d = int(active.sum())
+    H = H_all[rows] - H_fold[rows] + lam * np.eye(d)
+    step = np.linalg.solve(H, g_fold[rows][:, :, None])[:, :, 0]
+    share = n_fold[rows] / n_all[rows]
+    sub = new[rows]
+    cap = share * np.linalg.norm(sub[:, active] - new[_UNKNOWN, active], axis=1)
+    norm = np.linalg.norm(step, axis=1)
+    step *= np.minimum(1.0, cap / np.maximum(norm, 1e-300))[:, None]
+    sub[:, active] += step
+    new[rows] = sub
+    return new
+
+
+def calibrate_ridge(table, active, sums, grid=np.logspace(-3, 4, 15)):
+    """The ridge ``lam`` under which the table is closest to a penalised
+    optimum: early stopping, not a penalty, decided how far its rows moved
+    from the unknown row, so ``lam`` is fitted to the table itself.
+
+    For each candidate (``grid`` times the mean curvature of a sample per
+    axis), the rows a Newton step from the unknown row would give,
+    ``e_0 - (H_l + lam I)^-1 g_l(e_0)`` with ``g_l(e_0) = g_l - H_l (e_l -
+    e_0)`` (the loss linearised at the table), are compared with the
+    table's rows, count-weighted; the closest candidate is returned.
+    """
+    count, g, H = sums
+    rows = np.flatnonzero(count > 0)
+    rows = rows[rows != _UNKNOWN]
+    d = int(active.sum())
+    if not rows.size or d == 0:
+        return 1.0
+    D = table[rows][:, active].astype(np.float64) - table[_UNKNOWN, active]
+    Hr = H[rows]
+    g0 = g[rows] - np.einsum("lij,lj->li", Hr, D)
+    unit = float(np.trace(Hr, axis1=1, axis2=2).sum() / count[rows].sum()) / d
+    unit = max(unit, 1e-12)
+    best, best_err = unit, np.inf
+    for c in grid:
+        lam = c * unit
+        pred = -np.linalg.solve(Hr + lam * np.eye(d), g0[:, :, None])[:, :, 0]
+        err = float((count[rows] * ((D - pred) ** 2).sum(axis=1)).sum())
+        if err < best_err:
+            best, best_err = lam, err
+    return best

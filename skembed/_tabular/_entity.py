@@ -38,7 +38,14 @@ from .._fitted import (
 from .._progress import CallbackSupportMixin
 from .._scaleout import LazyTransformMixin, reject_lazy
 from . import _effects, _net
-from ._cross_fitting import align_tables, fold_level_codes, fold_splitter
+from ._cross_fitting import (
+    align_tables,
+    fold_level_codes,
+    fold_splitter,
+    calibrate_ridge,
+    level_sums,
+    remove_fold_influence,
+)
 from ._levels import (
     _FIRST,
     _MISSING,
@@ -130,9 +137,14 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     and ``NaT`` are one missing level with a row of its own.
 
     ``fit_transform`` cross-fits like :class:`~sklearn.preprocessing.TargetEncoder`:
-    with ``cv`` folds, the rows of each fold are encoded by effects and a
-    network fitted without them, the embeddings rotated onto the full-data
-    network's space by orthogonal Procrustes on the levels both share. ``transform`` always uses
+    with ``cv`` folds, the rows of each fold are encoded by level effects
+    fitted without them and by the full-data embedding tables with the
+    fold's influence removed (one Newton step per level, the network held
+    fixed, no network trained per fold). With ``include_prediction`` (whose
+    out-of-fold prediction needs a network that did not see the fold) and
+    for multiclass targets, a network is trained per fold instead and its
+    tables rotated onto the full-data network's space by orthogonal
+    Procrustes on the levels both share. ``transform`` always uses
     the full-data network, so **``fit(X, y).transform(X)`` differs from
     ``fit_transform(X, y)``**; the latter is what a downstream model should
     be trained on (the former leaks the target of the training rows).
@@ -988,9 +1000,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         """Fit, then encode ``X`` out-of-fold (cross-fitted) when ``cv`` is set.
 
         The full-data network is kept for later ``transform`` calls; the rows
-        of ``X`` are encoded by networks that did not see them, aligned to
-        the full-data embedding space. Hence ``fit(X, y).transform(X)`` is
-        *not* equal to ``fit_transform(X, y)``.
+        of each fold are encoded by level effects fitted without them and by
+        embedding tables from which their influence was removed (or, with
+        ``include_prediction`` and for multiclass targets, by a network
+        trained without them, aligned to the full-data embedding space).
+        Hence ``fit(X, y).transform(X)`` is *not* equal to
+        ``fit_transform(X, y)``.
 
         Parameters
         ----------
@@ -1027,6 +1042,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
         fold_nets = self.include_prediction or any(self.embeddings_kept_)
+        influence = None
+        if fold_nets and not self.include_prediction and n_out == 1:
+            # the embeddings alone are asked for: each fold's tables are the
+            # full-data tables without that fold's influence, no fold network
+            fold_nets = False
+            influence = self._influence_terms(codes, numeric, y_enc)
         fold = 0
         for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
             fold += 1
@@ -1060,7 +1081,17 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             tables = self._output_tables(intercept, effects, net)
             for j in range(codes.shape[1]):
                 table = tables[j]
-                if fold_nets and self.embeddings_kept_[j]:
+                if influence is not None and influence[j] is not None:
+                    active, jac, grad, curv, all_sums, lam = influence[j]
+                    table[:, n_eff:] = remove_fold_influence(
+                        full_tables[j][:, n_eff:], active, all_sums,
+                        level_sums(
+                            codes[test_idx, j], int(self._n_rows[j]),
+                            jac[test_idx], grad[test_idx], curv[test_idx],
+                        ),
+                        lam,
+                    )
+                elif fold_nets and self.embeddings_kept_[j]:
                     full = full_tables[j][:, n_eff:]
                     aligned = align_tables(
                         table[:, n_eff:], full, counts_list[j],
@@ -1085,6 +1116,38 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             for j in range(codes.shape[1]):
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
         return out
+
+    def _influence_terms(self, codes, numeric, y_enc):
+        """Per column whose embedding is kept, what the cross-fit needs to
+        remove a fold's influence from its table (else None): the
+        non-constant axes, the gradient of the full model's output with
+        respect to the sample's row on those axes, the first and second
+        derivatives of each sample's loss, their per-level sums
+        (:func:`level_sums`) and the ridge ``lam`` fitted to the table
+        (:func:`calibrate_ridge`)."""
+        out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
+        z = out + _effects.link(
+            self.target_type_,
+            _effects.effects_offset(self._intercept, self._effects, codes),
+        )[:, 0]
+        if self.target_type_ == "continuous":
+            grad, curv = z - y_enc, np.ones_like(z)
+        else:
+            p = 0.5 * (1.0 + np.tanh(0.5 * z))
+            grad, curv = p - y_enc, p * (1.0 - p)
+        terms = []
+        for j, kept in enumerate(self.embeddings_kept_):
+            table = self._net.table(j)
+            active = np.ptp(table, axis=0) > 0
+            if not kept or not active.any():
+                terms.append(None)
+                continue
+            o = int(self._net.col_out[j])
+            J = np.ascontiguousarray(jac[:, o : o + table.shape[1]][:, active])
+            sums = level_sums(codes[:, j], int(self._n_rows[j]), J, grad, curv)
+            lam = calibrate_ridge(table, active, sums)
+            terms.append((active, J, grad, curv, sums, lam))
+        return terms
 
     # ---------------------------------------------------------------- encoding
     def _fitted_effects(self):

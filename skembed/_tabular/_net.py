@@ -207,6 +207,23 @@ def net_forward(net, codes, numeric=None, batch_size=8192, offset=None):
     return result
 
 
+def _dense_forward(net, x):
+    """The dense layers on the input matrix ``x``: the inputs of every layer
+    (``x``, then each hidden ReLU output) and the raw outputs (skip path
+    included)."""
+    acts = [x]
+    a = x
+    for layer in range(len(net.weights) - 1):
+        a = a @ net.weights[layer]
+        a += net.biases[layer]
+        np.maximum(a, 0.0, out=a)
+        acts.append(a)
+    out = a @ net.weights[-1] + net.biases[-1]
+    if net.skip is not None:
+        out += x @ net.skip
+    return acts, out
+
+
 def _loss_and_grad(task, out, y):
     """Mean loss and d(loss)/d(out) for one batch."""
     n = out.shape[0]
@@ -357,16 +374,7 @@ def _train_net(
                     bcodes[drop] = 0
             bnum = None if numeric is None else numeric[bidx]
             x = _input_matrix(net, bcodes, bnum, buf)
-            acts = [x]
-            a = x
-            for layer in range(n_layers - 1):
-                a = a @ net.weights[layer]
-                a += net.biases[layer]
-                np.maximum(a, 0.0, out=a)
-                acts.append(a)
-            out = a @ net.weights[-1] + net.biases[-1]
-            if net.skip is not None:
-                out += x @ net.skip
+            acts, out = _dense_forward(net, x)
             if offset is not None:
                 out += offset[bidx]
             loss, delta = _loss_and_grad(task, out, y[bidx])
@@ -571,3 +579,35 @@ def flatten_minor_axes(net, counts, fraction):
             continue
         minor = sd < fraction * sd.max()
         table[:, minor] = table[0, minor]
+
+
+def output_and_input_gradient(net, codes, numeric=None, batch_size=8192):
+    """Raw outputs and their gradient with respect to the embedding inputs.
+
+    For a network with one output, returns ``(out, jac)``: ``out`` of shape
+    (n,) (float64) and ``jac`` of shape (n, n_embed) (float32), row ``i`` being
+    ``d out_i / d x_i`` restricted to the concatenated embedding rows of
+    sample ``i`` (column ``j``'s block starts at ``col_out[j]``).
+    """
+    n = codes.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    jac = np.empty((n, net.n_embed), dtype=np.float32)
+    n_layers = len(net.weights)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            num = None if numeric is None else numeric[start:stop]
+            x = _input_matrix(net, codes[start:stop], num)
+            acts, o = _dense_forward(net, x)
+            delta = np.ones((stop - start, 1), dtype=np.float32)
+            if net.skip is not None:
+                direct = delta @ net.skip.T
+            for layer in range(n_layers - 1, -1, -1):
+                delta = delta @ net.weights[layer].T
+                if layer > 0:
+                    delta *= acts[layer] > 0
+            if net.skip is not None:
+                delta += direct
+            out[start:stop] = o[:, 0]
+            jac[start:stop] = delta[:, : net.n_embed]
+    return out, jac

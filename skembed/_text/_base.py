@@ -8,10 +8,25 @@ parameters (``input``, ``lowercase``, ``token_pattern``, ``analyzer``...);
 
 import numpy as np
 
+from .._compat import StrOptions
 from .._progress import Progress
 from ._analyzer import build_analyzer, iter_documents
 
-__all__ = ["_TextMixin", "l2_normalize_rows"]
+__all__ = ["TEXT_CONSTRAINTS", "_TextMixin", "l2_normalize_rows"]
+
+#: ``_parameter_constraints`` of the ``CountVectorizer``-style parameters
+#: that :class:`_TextMixin` reads
+TEXT_CONSTRAINTS = {
+    "input": [StrOptions({"content", "filename", "file"})],
+    "encoding": [str],
+    "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+    "lowercase": ["boolean"],
+    "token_pattern": [str],
+    "stop_words": [StrOptions({"english"}), list, None],
+    "preprocessor": [callable, None],
+    "tokenizer": [StrOptions({"cjk", "jieba"}), callable, None],
+    "analyzer": [StrOptions({"word"}), callable],
+}
 
 
 def l2_normalize_rows(out):

@@ -32,7 +32,7 @@ from ._analyzer import (
     check_documents,
     describe_tokenizer,
 )
-from ._base import _TextMixin, l2_normalize_rows
+from ._base import TEXT_CONSTRAINTS, _TextMixin, l2_normalize_rows
 
 __all__ = ["Doc2VecVectorizer"]
 
@@ -199,15 +199,7 @@ class Doc2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         "infer_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "norm": [StrOptions({"l2"}), None],
-        "input": [StrOptions({"content", "filename", "file"})],
-        "encoding": [str],
-        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
-        "lowercase": ["boolean"],
-        "token_pattern": [str],
-        "stop_words": [StrOptions({"english"}), list, None],
-        "preprocessor": [callable, None],
-        "tokenizer": [StrOptions({"cjk", "jieba"}), callable, None],
-        "analyzer": [StrOptions({"word"}), callable],
+        **TEXT_CONSTRAINTS,
     }
 
     #: fitted state, saved by save_model (see :mod:`skembed._fitted`)
@@ -366,8 +358,10 @@ class Doc2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS):
         Parameters
         ----------
         X : iterable of str, bytes or token lists
-            Documents: a list, array, pandas Series, generator, or file
-            names / file objects with ``input="filename"`` / ``"file"``.
+            The training documents, one trained vector each (what
+            ``fit_transform`` returns): a list, array, pandas Series,
+            generator, or file names / file objects with
+            ``input="filename"`` / ``"file"``.
         y : None
             Ignored.
 

@@ -36,7 +36,7 @@ from ._analyzer import (
     check_documents,
     describe_tokenizer,
 )
-from ._base import _TextMixin, l2_normalize_rows
+from ._base import TEXT_CONSTRAINTS, _TextMixin, l2_normalize_rows
 
 __all__ = ["Word2VecVectorizer"]
 
@@ -266,15 +266,7 @@ class Word2VecVectorizer(_TextMixin, ClassNamePrefixFeaturesOutMixin, _BaseSGNS)
         "handle_empty": [StrOptions({"zeros", "error"})],
         "vectors": "no_validation",  # validated in fit (path, KeyedVectors, duck type)
         "fine_tune": ["boolean", Interval(Integral, 1, None, closed="left")],
-        "input": [StrOptions({"content", "filename", "file"})],
-        "encoding": [str],
-        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
-        "lowercase": ["boolean"],
-        "token_pattern": [str],
-        "stop_words": [StrOptions({"english"}), list, None],
-        "preprocessor": [callable, None],
-        "tokenizer": [StrOptions({"cjk", "jieba"}), callable, None],
-        "analyzer": [StrOptions({"word"}), callable],
+        **TEXT_CONSTRAINTS,
     }
 
     #: fitted state, saved by save_model (see :mod:`skembed._fitted`)

@@ -543,13 +543,16 @@ def test_recommend_logsumexp(fitted):
     logits = fitted.item_vectors_[rows].astype(np.float64) @ (
         fitted.output_vectors_.astype(np.float64).T
     )
-    for recency in (None, 0.5):
+    for recency, temperature in ((None, 1.0), (0.5, 1.0), (None, 2.0),
+                                 (0.5, 0.3)):
         age = np.arange(len(rows))[::-1]
         w = np.ones(len(rows)) if recency is None else recency ** age
         w /= w.sum()
-        ref = np.log((w[:, None] * np.exp(logits)).sum(axis=0))
+        ref = temperature * np.log(
+            (w[:, None] * np.exp(logits / temperature)).sum(axis=0)
+        )
         items, scores = fitted.recommend(b, k=4, scoring="logsumexp",
-                                         recency=recency)
+                                         recency=recency, temperature=temperature)
         assert not set(b) & set(items.tolist())
         np.testing.assert_allclose(
             scores, ref[[fitted.vocabulary_[i] for i in items]], rtol=1e-4,
@@ -569,6 +572,49 @@ def test_recommend_logsumexp(fitted):
         np.testing.assert_allclose(bs[row], one_s, rtol=1e-5)
     with pytest.raises(ValueError, match="scoring must be one of"):
         fitted.recommend(b, scoring="dot")
+    # the default temperature is 2; "inout" and "cosine" ignore it
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, scoring="logsumexp")[1],
+        fitted.recommend(b, k=4, scoring="logsumexp", temperature=2.0)[1],
+    )
+    np.testing.assert_array_equal(
+        fitted.recommend(b, k=4, scoring="inout", temperature=0.5)[1],
+        fitted.recommend(b, k=4, scoring="inout")[1],
+    )
+    for bad in (0, -1.0, float("nan"), float("inf"), True, "2"):
+        with pytest.raises(ValueError, match=r"temperature must be a float > 0"):
+            fitted.recommend(b, scoring="logsumexp", temperature=bad)
+
+
+def test_recommend_scoring_auto_follows_recency_():
+    """scoring="auto" (the default) is "inout" on baskets fit found
+    time-ordered and "logsumexp" on unordered ones (and on models saved
+    before recency_ existed, "inout" as they were saved with)."""
+    hists = _drifting_histories()
+    est = Item2VecTransformer(n_components=16, n_epochs=10, random_state=0)
+    rng = np.random.RandomState(1)
+    for baskets, scoring in (
+        (hists, "inout"),
+        ([list(rng.permutation(h)) for h in hists], "logsumexp"),
+    ):
+        est.fit(baskets)
+        q = [hists[0][:6], hists[1][:3], [], [hists[2][0]]]
+        items, scores = est.recommend_batch(q, k=5)
+        ref_items, ref_scores = est.recommend_batch(q, k=5, scoring=scoring)
+        np.testing.assert_array_equal(items, ref_items)
+        np.testing.assert_array_equal(scores, ref_scores)
+        np.testing.assert_array_equal(
+            est.recommend(q[0], k=5)[0], est.recommend(q[0], k=5, scoring=scoring)[0]
+        )
+    old = pickle.loads(pickle.dumps(est))
+    del old.recency_
+    q = hists[0][:6]
+    np.testing.assert_array_equal(
+        old.recommend(q, k=5)[1],
+        old.recommend(q, k=5, scoring="inout", recency=0.8)[1],
+    )
+    with pytest.raises(ValueError, match=r"scoring must be one of \('auto'"):
+        est.recommend(q, scoring="Auto")
 
 
 def test_recommend_logsumexp_chunks(fitted, monkeypatch):

@@ -16,7 +16,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skembed import EntityEmbeddingEncoder
-from skembed._tabular import _net, _net_kernels
+from skembed._tabular import _cross_fitting, _net, _net_kernels
 from tests.test_common import OUTPUT_CHECKS
 
 
@@ -547,3 +547,98 @@ def test_many_classes_from_integer_target_warn():
         warnings.simplefilter("error")
         _fast().fit(X, np.arange(200) % 5)  # ratings 0-4: no warning
         _fast(target_type="continuous").fit(X, y)
+
+
+# ------------------------------------------- cross-fit by influence removal
+def _linear_table(rng, n=4000, n_levels=20, d=2, lam=3.0):
+    """Samples ``y = <J_i, e_level> + noise`` and the ridge optimum table."""
+    codes = rng.randint(1, n_levels + 1, n)
+    jac = rng.randn(n, d) + 1.0
+    true = rng.randn(n_levels + 1, d) * 2.0
+    true[0] = 0.0
+    y = (jac * true[codes]).sum(axis=1) + 0.3 * rng.randn(n)
+    table = np.zeros((n_levels + 1, d))
+    for lv in range(1, n_levels + 1):
+        m = codes == lv
+        J = jac[m]
+        table[lv] = np.linalg.solve(J.T @ J + lam * np.eye(d), J.T @ y[m])
+    grad = (jac * table[codes]).sum(axis=1) - y
+    return codes, jac, y, table, grad
+
+
+def test_fold_influence_removal_is_the_leave_fold_out_refit_of_a_linear_model():
+    rng = np.random.RandomState(0)
+    lam = 3.0
+    codes, jac, y, table, grad = _linear_table(rng, lam=lam)
+    n_rows, active = table.shape[0], np.ones(2, dtype=bool)
+    curv = np.ones(len(y))
+    all_sums = _cross_fitting.level_sums(codes, n_rows, jac, grad, curv)
+    fold = rng.rand(len(y)) < 0.2
+    fold_sums = _cross_fitting.level_sums(
+        codes[fold], n_rows, jac[fold], grad[fold], curv[fold]
+    )
+    new = _cross_fitting.remove_fold_influence(table, active, all_sums, fold_sums, lam)
+    out = ~fold
+    for lv in range(1, n_rows):
+        m = out & (codes == lv)
+        J = jac[m]
+        exact = np.linalg.solve(J.T @ J + lam * np.eye(2), J.T @ y[m])
+        share = np.mean(fold[codes == lv])
+        step = np.linalg.norm(exact - table[lv])
+        if step < share * np.linalg.norm(table[lv]):  # the cap does not bind
+            np.testing.assert_allclose(new[lv], exact, rtol=1e-8, atol=1e-10)
+        # never more than the fold's share of the row's distance to the unknown row
+        assert np.linalg.norm(new[lv] - table[lv]) <= share * np.linalg.norm(
+            table[lv]
+        ) + 1e-12
+    np.testing.assert_array_equal(new[0], table[0])
+
+
+def test_calibrate_ridge_finds_the_penalty_of_an_optimal_table():
+    rng = np.random.RandomState(1)
+    codes, jac, y, table, grad = _linear_table(rng, n=3000, n_levels=300, lam=30.0)
+    sums = _cross_fitting.level_sums(
+        codes, table.shape[0], jac, grad, np.ones(len(y))
+    )
+    lam = _cross_fitting.calibrate_ridge(table, np.ones(2, dtype=bool), sums)
+    assert 30.0 / 4 < lam < 30.0 * 4  # the grid steps by 10 ** 0.5
+
+
+@pytest.mark.slow
+def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
+    X, y = planted_interaction(n=1500, n_levels=8)
+    calls = []
+    train = _net.train_net
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(_net, "train_net", counting)
+    enc = EntityEmbeddingEncoder(random_state=0, cv=3, n_components=3)
+    Xcf = enc.fit_transform(X, y)
+    assert all(enc.embeddings_kept_)
+    assert len(calls) == 1  # the full-data network only
+    # each fold's tables stay in the full network's space, near its rows
+    Xin = enc.transform(X)
+    emb = [1, 2, 3, 5, 6, 7]
+    err = np.linalg.norm(Xcf[:, emb] - Xin[:, emb], axis=1).mean()
+    spread = np.linalg.norm(Xin[:, emb] - Xin[:, emb].mean(axis=0), axis=1).mean()
+    assert 0 < err < 0.2 * spread
+    calls.clear()
+    enc.set_params(include_prediction=True).fit_transform(X, y)
+    assert len(calls) == 4  # out-of-fold predictions need the fold networks
+
+
+@pytest.mark.slow
+def test_planted_interaction_survives_the_cross_fit():
+    # the embeddings a downstream model is trained on come from the cross-fit
+    # (fold tables without the fold's influence); trees must still find the
+    # interaction on transform's output of held-out rows
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    X, y = planted_interaction(n=4000, n_levels=10)
+    enc = EntityEmbeddingEncoder(random_state=0, cv=3)
+    Xcf = enc.fit_transform(X.iloc[:3000], y[:3000])
+    hgb = HistGradientBoostingRegressor(random_state=0).fit(Xcf, y[:3000])
+    assert hgb.score(enc.transform(X.iloc[3000:]), y[3000:]) > 0.7
