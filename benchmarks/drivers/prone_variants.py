@@ -65,6 +65,24 @@ def finish(U, s, how, d):
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         X = X / np.maximum(norms, 1e-12) ** np.float32(power)
         return X * np.float32(np.sqrt(n * d / float((X.astype(np.float64) ** 2).sum())))
+    if how in ("us-median", "us-floor", "us-ceil", "us-floorlog"):
+        # U sqrt(S), rows keep their norms relative to the median row, which
+        # gets norm sqrt(d); "floor": no row below the median's norm,
+        # "ceil": none above it, "floorlog": below the median as "floor",
+        # above it 1 + log of the ratio
+        X = U * np.sqrt(s).astype(np.float32)
+        norms = np.linalg.norm(X, axis=1, keepdims=True)
+        med = float(np.median(norms[norms > 0]))
+        r = norms / med
+        if how == "us-floor":
+            r = np.maximum(r, 1.0)
+        elif how == "us-ceil":
+            r = np.minimum(r, 1.0)
+        elif how == "us-floorlog":
+            r = 1.0 + np.log(np.maximum(r, 1.0))
+        target = np.float32(np.sqrt(d)) * r.astype(np.float32)
+        return X * np.divide(target, norms, out=np.zeros_like(norms),
+                             where=norms > 0)
     raise ValueError(how)
 
 
@@ -96,6 +114,21 @@ VARIANTS = {
     "mid-white": {"mid": "white-row"},
     "mid-white+white": {"mid": "white-row", "out": "white"},
     "theta1": {"theta": 1.0},
+    "us-median": {"out": "us-median"},
+    "theta0.3": {"theta": 0.3},
+    "theta0.7": {"theta": 0.7},
+    "order7": {"order": 7},
+    "order20": {"order": 20},
+    "ns0.5": {"ns": 0.5},
+    "ns0.25": {"ns": 0.25},
+    "ns0": {"ns": 0.0},
+    "niter10": {"n_iter": 10},
+    "mu0.2": {"mu": 0.2},
+    "midglobal": {"mid": "us-global"},
+    "outpow0.5": {"out": "us-pow0.5"},
+    "us-floor": {"out": "us-floor"},
+    "us-ceil": {"out": "us-ceil"},
+    "us-floorlog": {"out": "us-floorlog"},
     "us-pow0.5": {"out": "us-pow0.5"},
     "us-pow0.75": {"out": "us-pow0.75"},
     "theta1+white": {"theta": 1.0, "out": "white"},
@@ -107,6 +140,14 @@ VARIANTS = {
     "niter3": {"n_iter": 3},
     "ns1": {"ns": 1.0},
 }
+
+
+def variant(name):
+    """A variant by name; ``a+b`` merges the parameters of ``a`` and ``b``."""
+    params = {}
+    for part in name.split("+"):
+        params.update(VARIANTS[part])
+    return params
 
 
 def main():
@@ -127,13 +168,13 @@ def main():
         for name in args.variants:
             t0 = time.process_time()
             with threadpool_limits(1):
-                X = run(A, args.dim, seed, VARIANTS[name])
+                X = run(A, args.dim, seed, variant(name))
             fit = time.process_time() - t0
             deg = np.diff(A.indptr)
             X[deg == 0] = 0
             res = gc.evaluate(X, g.labels, splits)
             rec = dict(graph=args.graph, seed=seed, variant=name,
-                       params=VARIANTS[name], splits=len(splits),
+                       params=variant(name), splits=len(splits),
                        macro_f1=res["macro_f1"], micro_f1=res["micro_f1"],
                        fit_cpu_s=round(fit, 2))
             print(json.dumps(rec), flush=True)
