@@ -8,11 +8,17 @@ e.g.   python benchmarks/drivers/n2v_parity.py cora,wiki 3 base,init2,shuffle
 
 A variant is ``+``-joined parts: ``base`` (defaults), ``initS`` (input
 vectors start S times word2vec.c's uniform [-0.5, 0.5) / d: ``init1`` is
-word2vec.c's start and the default, ``init2`` gensim 4's [-1, 1) / d),
+word2vec.c's start, ``init2`` gensim 4's [-1, 1) / d and the default),
+``outpair`` / ``outdraw`` (output vectors updated after every pair, as
+gensim and the default, or once per draw of negatives from the accumulated
+gradients, the default before 2026-12-03: ``init1+outdraw`` is that
+default),
 ``shuffle`` (walk starts shuffled over all
 rounds at once, as pecanpy does, instead of one permutation per round),
 ``perpair`` (shared_negatives=False), ``share=K`` (shared_negatives=K: a
 fresh draw of negatives every K >= 2 pairs of a window),
+``train=K`` (the same walks, the training's random stream re-seeded
+with ``K``: how much of a seed's score is the walks),
 ``key=value`` (any estimator parameter, e.g. ``sample=0``).
 """
 import os
@@ -31,7 +37,18 @@ from skembed import Node2VecEmbedder  # noqa: E402
 from skembed._graph import _node2vec  # noqa: E402
 
 _scale = _node2vec.WALK_INIT_SCALE
+_per_pair = _node2vec.WALK_OUTPUT_PER_PAIR
 _Corpus = _node2vec._WalkCorpus
+_train = _node2vec.train_sgns
+
+
+def _retrained(k):
+    """train_sgns with its own random stream ``k`` (init, negatives, windows,
+    subsampling), the walks unchanged."""
+    def train(*a, **kw):
+        kw["random_state"] = np.random.RandomState(k)
+        return _train(*a, **kw)
+    return train
 
 
 class _Shuffled(_Corpus):
@@ -52,13 +69,19 @@ def _parse(value):
 def apply(variant):
     """Patch the library for ``variant``; return the estimator kwargs."""
     _node2vec.WALK_INIT_SCALE = _scale
+    _node2vec.WALK_OUTPUT_PER_PAIR = _per_pair
     _node2vec._WalkCorpus = _Corpus
+    _node2vec.train_sgns = _train
     kwargs = {}
     for part in variant.split("+"):
         if part.startswith("init"):
             _node2vec.WALK_INIT_SCALE = float(part[4:])
+        elif part in ("outpair", "outdraw"):
+            _node2vec.WALK_OUTPUT_PER_PAIR = part == "outpair"
         elif part == "shuffle":
             _node2vec._WalkCorpus = _Shuffled
+        elif part.startswith("train="):
+            _node2vec.train_sgns = _retrained(int(part[6:]))
         elif part == "perpair":
             kwargs["shared_negatives"] = False
         elif part.startswith("share="):

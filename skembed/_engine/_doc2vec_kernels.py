@@ -94,7 +94,7 @@ def _dbow_chunk(
     if train_words:
         loss, n_pairs, _ = _train_chunk(
             indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
-            True, MODE_WINDOW, window, True, negative, 0, lr0, lr_min,
+            True, MODE_WINDOW, window, True, negative, 0, False, lr0, lr_min,
             pos0, total, seed_for(seed, _WORDS_STREAM, 0), sig, logsig, buf,
             targets, grad, neu1, neu1e, 0, 0, np.empty(1, dtype=np.int64),
             False, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),

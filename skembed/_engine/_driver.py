@@ -163,6 +163,7 @@ def train_sgns(
     learning_rate=0.025,
     min_learning_rate=1e-4,
     shared_negatives=True,
+    output_per_pair=False,
     random_state=None,
     n_jobs=None,
     verbose=0,
@@ -236,6 +237,13 @@ def train_sgns(
         for every pair as word2vec.c does; an int ``k >= 2`` draws afresh
         every ``k`` pairs of a window (the old draw's accumulated gradients
         applied first), in between the two.
+    output_per_pair : bool
+        Skip-gram with shared negatives (``shared_negatives`` not
+        ``False``), plain vectors only: update the output vectors of the
+        centre and of the shared negatives after every pair, as gensim and
+        word2vec.c do, instead of once per draw from the accumulated
+        gradients. The same arithmetic; each context then scores against
+        the vectors its predecessors in the window updated.
     random_state : int, RandomState or None
     n_jobs : int or None
         Threads. ``None``/1 runs the serial kernel (bit-reproducible for a
@@ -286,6 +294,12 @@ def train_sgns(
     SGNSResult
     """
     share = _negative_share(shared_negatives, subwords is not None)
+    if output_per_pair and (subwords is not None or documents is not None):
+        raise ValueError(
+            "output_per_pair=True is implemented for plain vectors only (no "
+            "subwords or documents); got output_per_pair=True with "
+            f"{'subwords' if subwords is not None else 'documents'}."
+        )
     rng = check_random_state(random_state)
     counts = np.asarray(counts, dtype=np.int64)
     n_tokens = counts.shape[0]
@@ -357,7 +371,7 @@ def train_sgns(
         subwords=None if subwords is None else (sub_indptr, sub_ids),
         d_in=d_in, train_words=bool(train_words), sg=bool(sg), mode=mode,
         window=int(window), shrink=shrink, negative=int(negative),
-        share=share,
+        share=share, out_per_pair=bool(output_per_pair),
         learning_rate=float(learning_rate),
         min_learning_rate=float(min_learning_rate), max_context=max_ctx,
         n_context=n_ctx, hs=bool(hs), hs_tree=hs_tree, w_hs=w_hs,
@@ -488,7 +502,7 @@ def _negative_share(shared_negatives, subwords):
 
 def _block_runner(
     threads, w_in, w_out, keep, nprob, nalias, sig, logsig, total, *, subwords,
-    d_in, train_words, sg, mode, window, shrink, negative, share,
+    d_in, train_words, sg, mode, window, shrink, negative, share, out_per_pair,
     learning_rate, min_learning_rate, max_context, n_context, hs, hs_tree, w_hs,
 ):
     """The epoch kernel for one CSR block, with every argument that does not
@@ -539,7 +553,7 @@ def _block_runner(
                 losses, pairs, words):
             kernel(indptr, ids, starts, chunk_pos, seeds, w_in, w_out, keep,
                    nprob, nalias, sg, mode, window, shrink, negative,
-                   share, learning_rate, min_learning_rate, total,
+                   share, out_per_pair, learning_rate, min_learning_rate, total,
                    sig, logsig, max_len, losses, pairs, words, threads,
                    max_context, n_context, hs, hs_indptr, hs_points, hs_codes,
                    w_hs)

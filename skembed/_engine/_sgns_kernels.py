@@ -272,7 +272,7 @@ def _hs_pair(l1, w, hs_indptr, hs_points, hs_codes, w_hs, lr, sig, logsig, neu1e
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _train_chunk(
     indptr, ids, s_begin, s_end, w_in, w_out, keep, nprob, nalias,
-    sg, mode, window, shrink, negative, share,
+    sg, mode, window, shrink, negative, share, out_per_pair,
     lr0, lr_min, pos0, total, seed, sig, logsig, buf, targets, grad, neu1, neu1e,
     max_context, n_context, ctx, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -305,6 +305,13 @@ def _train_chunk(
     applied when the draw changes: 0 = the whole window (Ji et al.'s shared
     negatives), 1 = fresh negatives for every pair (word2vec.c, gensim),
     ``k`` = a fresh draw every ``k`` pairs.
+
+    ``out_per_pair`` (skip-gram, ``share != 1``): the output vectors of the
+    centre and of the shared negatives are updated after every pair, as
+    gensim and word2vec.c do (so the next context node of the window
+    scores against the updated vectors), instead of accumulating their
+    gradients over the draw. No extra arithmetic (the accumulation pass is
+    saved); the engine default ``False`` keeps the accumulated updates.
 
     ``hs``: also train hierarchical softmax (the centre's Huffman path,
     :func:`huffman_tree`, output rows ``w_hs``) on every pair, before its
@@ -374,8 +381,9 @@ def _train_chunk(
                 t = alias_draw(z, nprob, nalias)
                 targets[k] = -1 if t == w else t
             if sg:
-                # accumulate output gradients unless every pair draws anew
-                accumulate = share != 1
+                # accumulate the output gradients of a draw, unless every
+                # pair draws anew or updates them at once
+                accumulate = share != 1 and not out_per_pair
                 if accumulate:
                     for k in range(n_targets):
                         for d in range(dim):
@@ -481,7 +489,7 @@ def _train_chunk(
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def _epoch_body(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, share,
+    nprob, nalias, sg, mode, window, shrink, negative, share, out_per_pair,
     lr0, lr_min, total, sig, logsig, max_len, c, losses, pairs, words,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -495,8 +503,8 @@ def _epoch_body(
     loss, n_pairs, n_words = _train_chunk(
         indptr, ids, chunk_starts[c], chunk_starts[c + 1], w_in, w_out, keep,
         nprob, nalias, sg, mode, window, shrink, negative, share,
-        lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig, logsig,
-        buf, targets, grad, neu1, neu1e, max_context, n_context, ctx,
+        out_per_pair, lr0, lr_min, chunk_pos[c], total, chunk_seeds[c], sig,
+        logsig, buf, targets, grad, neu1, neu1e, max_context, n_context, ctx,
         hs, hs_indptr, hs_points, hs_codes, w_hs,
     )
     losses[c] = loss
@@ -507,7 +515,7 @@ def _epoch_body(
 @njit(nogil=True, fastmath=True, cache=CACHE)
 def sgns_epoch_serial(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, share,
+    nprob, nalias, sg, mode, window, shrink, negative, share, out_per_pair,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -516,8 +524,8 @@ def sgns_epoch_serial(
         _epoch_body(
             indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
             keep, nprob, nalias, sg, mode, window, shrink, negative,
-            share, lr0, lr_min, total, sig, logsig, max_len, c,
-            losses, pairs, words, max_context, n_context, hs, hs_indptr,
+            share, out_per_pair, lr0, lr_min, total, sig, logsig,
+            max_len, c, losses, pairs, words, max_context, n_context, hs, hs_indptr,
             hs_points, hs_codes, w_hs,
         )
 
@@ -525,7 +533,7 @@ def sgns_epoch_serial(
 @njit(nogil=True, fastmath=True, parallel=True, cache=CACHE)
 def sgns_epoch_parallel(
     indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out, keep,
-    nprob, nalias, sg, mode, window, shrink, negative, share,
+    nprob, nalias, sg, mode, window, shrink, negative, share, out_per_pair,
     lr0, lr_min, total, sig, logsig, max_len, losses, pairs, words, n_threads,
     max_context, n_context, hs, hs_indptr, hs_points, hs_codes, w_hs,
 ):
@@ -543,8 +551,8 @@ def sgns_epoch_parallel(
             _epoch_body(
                 indptr, ids, chunk_starts, chunk_pos, chunk_seeds, w_in, w_out,
                 keep, nprob, nalias, sg, mode, window, shrink, negative,
-                share, lr0, lr_min, total, sig, logsig, max_len, c,
-                losses, pairs, words, max_context, n_context, hs, hs_indptr,
+                share, out_per_pair, lr0, lr_min, total, sig, logsig,
+                max_len, c, losses, pairs, words, max_context, n_context, hs, hs_indptr,
                 hs_points, hs_codes, w_hs,
             )
 

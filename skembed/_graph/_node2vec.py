@@ -49,18 +49,27 @@ WALK_PARTS = 10
 
 
 #: the input vectors start at this many times word2vec.c's uniform
-#: ``[-0.5, 0.5) / n_components`` (gensim 4, so pecanpy, starts at 2x). The
-#: output vectors start at zero, so the first updates of both scale with
-#: this start. A larger start helps the two small real graphs and hurts the
-#: 10k-node ones, so it stays at word2vec.c's. Defaults, seeds paired (same
-#: walks), bench_graph's splits, macro-F1 for scales 1 / 2 / 4 / 8 (16):
-#: Cora 0.7995 / 0.8024 / 0.8047 / 0.8083 (0.8081) and Wiki 0.5050 / 0.5110
-#: / 0.5167 / 0.5215 (0.5248), 3 seeds, every seed up from 1 to 2 and from
-#: 4 to 8 (pecanpy: 0.806 / 0.520); SBM-10k 0.6838 / 0.6783 / 0.6729 /
-#: 0.6689 and LFR-10k 0.8928 / 0.8908 / - / 0.8911, seed 0; fit CPU
-#: unchanged (benchmarks/drivers/n2v_parity.py; benchmarks/results/graph.md,
-#: 2026-12-03).
-WALK_INIT_SCALE = 1.0
+#: ``[-0.5, 0.5) / n_components``: 2 is gensim 4's ``[-1, 1) /
+#: n_components``, so pecanpy's. The output vectors start at zero, so the
+#: first updates of both scale with this start. gensim's start, chosen as
+#: the reference's, not fitted: with the output vectors updated per pair
+#: (below; macro-F1, 3 seeds paired, benchmarks/drivers/n2v_parity.py)
+#: 1 -> 2 gave Cora 0.8032 -> 0.8059, Wiki 0.5140 -> 0.5213 (every seed
+#: up) but SBM-10k 0.6890 -> 0.6846 and LFR-10k 0.8942 -> 0.8928 (every
+#: seed down); pecanpy 0.8055 / 0.5201 / 0.6801 / 0.8947. Larger starts
+#: help the small graphs more and hurt the 10k ones more (8x, accumulated
+#: updates: Cora 0.808, Wiki 0.522, SBM seed 0 -0.015). Fit CPU unchanged.
+#: (benchmarks/results/graph.md, 2026-12-03.)
+WALK_INIT_SCALE = 2.0
+
+#: the output vectors of the centre and of its shared negatives are updated
+#: after every pair of a window, in gensim's order, rather than once per
+#: window from the summed gradients (``train_sgns(output_per_pair=True)``):
+#: the same arithmetic, and each context node scores against the vectors
+#: the pairs before it moved. With word2vec.c's start (scale 1), 3 seeds
+#: paired, every seed up on every graph: Cora 0.7995 -> 0.8032, Wiki 0.5050
+#: -> 0.5140, SBM-10k 0.6875 -> 0.6890, LFR-10k 0.8927 -> 0.8942.
+WALK_OUTPUT_PER_PAIR = True
 
 #: fewer trained occurrences per node than this (walk tokens kept by
 #: subsampling, times epochs) warn that the vectors may stay untrained. On
@@ -246,7 +255,7 @@ def _node2vec_learn(A, params, random_state, n_jobs, verbose, name):
         sample=params["sample"], n_epochs=params["n_epochs"],
         learning_rate=params["learning_rate"], random_state=rng, n_jobs=n_jobs,
         verbose=verbose, name=name, progress=progress,
-        init_scale=WALK_INIT_SCALE,
+        init_scale=WALK_INIT_SCALE, output_per_pair=WALK_OUTPUT_PER_PAIR,
     )
     emb = res.w_in
     isolated = np.flatnonzero(counts == 0)
@@ -354,16 +363,15 @@ class Node2VecEmbedder(_BaseWalkEmbedder):
         about ``log2(n_nodes)`` extra dot products per pair.
     shared_negatives : bool or int, default=True
         ``True``: the ``negative`` samples are drawn once per centre node and
-        shared by the pairs of its window (their output gradients summed),
-        our speed trick. ``False``: fresh negatives for every pair, as
-        gensim (and so pecanpy) draw them. An int ``k >= 2``: a fresh draw
-        every ``k`` pairs of a window, in between. Measured over 3 seeds
-        (``benchmarks/results/graph.md``), ``False`` raised macro-F1 from
-        0.800 to 0.806 on Cora and from 0.505 to 0.514 on Wiki (pecanpy
-        0.806 / 0.520; both gains within one seed-sd) for about 25 % more
-        fit CPU; on a held-out 10k-node graph it changed nothing. ``4``
-        gave 0.803 (Cora) and 0.514 (Wiki) for 9-12 % more fit CPU
-        (locked, paired: per pair 0.806 / 0.514 for 27 %).
+        shared by the pairs of its window, our speed trick (the output
+        vectors are still updated after every pair, in gensim's order).
+        ``False``: fresh negatives for every pair, as gensim (and so
+        pecanpy) draw them, for about 25 % more fit CPU. An int ``k >= 2``:
+        a fresh draw every ``k`` pairs of a window, in between. With the
+        defaults (3 seeds, ``benchmarks/results/graph.md``) ``True`` scores
+        0.806 (Cora) and 0.521 (Wiki) macro-F1, level with pecanpy's 0.806
+        / 0.520; ``False`` 0.809 / 0.519 and ``4`` 0.809 / 0.522, within
+        the seed spread, for 19-35 % and 2-8 % more fit CPU (unlocked).
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution (visit counts).
     sample : float, default=1e-3

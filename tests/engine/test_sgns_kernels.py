@@ -89,6 +89,96 @@ def test_skipgram_update_matches_numpy_reference():
     assert res.n_pairs == 2 and res.n_words == 2
 
 
+def _window_reference(w_in, w_out, sentence, window, negative_token, lr,
+                      per_pair):
+    """Skip-gram over ``sentence`` with a fixed window and one negative that
+    is always ``negative_token`` (float64): the output vectors updated after
+    every pair (``per_pair``, gensim's order) or once per window from the
+    accumulated gradients."""
+    m = len(sentence)
+    for i, centre in enumerate(sentence):
+        grads = {}
+        for j in range(max(0, i - window), min(m, i + window + 1)):
+            if j == i:
+                continue
+            ctx = sentence[j]
+            neu1e = np.zeros(w_in.shape[1])
+            for t, label in [(centre, 1), (negative_token, 0)]:
+                g, _ = reference_step(w_in[ctx], w_out[t], label, lr)
+                neu1e += g * w_out[t]
+                if per_pair:
+                    w_out[t] += g * w_in[ctx]
+                else:
+                    grads[t] = grads.get(t, 0) + g * w_in[ctx]
+            w_in[ctx] += neu1e
+        for t, grad in grads.items():
+            w_out[t] += grad
+    return w_in, w_out
+
+
+@pytest.mark.parametrize("per_pair", [False, True])
+def test_output_per_pair_matches_numpy_reference(per_pair):
+    """With shared negatives, ``output_per_pair=True`` updates the output
+    vectors after every pair of a window (gensim's order), ``False`` once
+    per window from the summed gradients; both against a float64 loop."""
+    rng = np.random.RandomState(1)
+    dim, lr = 8, 0.5
+    w_in0 = rng.normal(scale=0.5, size=(4, dim)).astype(np.float32)
+    w_out0 = rng.normal(scale=0.5, size=(4, dim)).astype(np.float32)
+    sentence = [0, 1, 2]
+    res = train_sgns(
+        (np.array([0, 3]), np.array(sentence, dtype=np.int32)),
+        np.array([0, 0, 0, 5]),  # noise mass only on token 3
+        n_components=dim, window=2, shrink_window=False, negative=1, sample=0,
+        n_epochs=1, learning_rate=lr, min_learning_rate=lr, init=w_in0,
+        init_out=w_out0, random_state=0, total_tokens=3,
+        output_per_pair=per_pair,
+    )
+    w_in, w_out = _window_reference(
+        w_in0.astype(np.float64), w_out0.astype(np.float64), sentence, 2, 3,
+        lr, per_pair,
+    )
+    other_in, other_out = _window_reference(
+        w_in0.astype(np.float64), w_out0.astype(np.float64), sentence, 2, 3,
+        lr, not per_pair,
+    )
+    # the kernel uses a 1024-bin sigmoid table: agree to table precision
+    atol = 4e-3 * lr
+    np.testing.assert_allclose(res.w_in, w_in, atol=atol)
+    np.testing.assert_allclose(res.w_out, w_out, atol=atol)
+    # the two orders differ by far more than that here
+    assert np.abs(other_out - w_out).max() > 10 * atol
+
+
+def test_output_per_pair_options(planted):
+    """output_per_pair changes shared-negative training (reproducibly),
+    leaves per-pair negatives (already updated after every pair) bit-for-bit
+    alone, learns the planted topics, and is refused for subword and
+    document vectors."""
+    (indptr, ids), vocab, topics = planted
+    kw = dict(n_components=16, n_epochs=8, sample=0, random_state=0)
+
+    def run(**extra):
+        return train_sgns((indptr, ids), vocab.counts, **kw, **extra)
+
+    a = run(output_per_pair=True).w_in
+    np.testing.assert_array_equal(a, run(output_per_pair=True).w_in)
+    assert not np.array_equal(a, run().w_in)
+    assert not np.array_equal(
+        run(output_per_pair=True, shared_negatives=3).w_in,
+        run(shared_negatives=3).w_in,
+    )
+    np.testing.assert_array_equal(
+        run(output_per_pair=True, shared_negatives=False).w_in,
+        run(shared_negatives=False).w_in,
+    )
+    assert _topic_precision(a, vocab, topics) >= 0.9
+    with pytest.raises(ValueError, match="output_per_pair=True .* subwords"):
+        run(output_per_pair=True, subwords=(None, None, 0))
+    with pytest.raises(ValueError, match="output_per_pair=True .* documents"):
+        run(output_per_pair=True, documents=3)
+
+
 @pytest.mark.parametrize(
     "params",
     [

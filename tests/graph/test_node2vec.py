@@ -682,20 +682,28 @@ def test_shared_negatives_every_k_pairs(cls):
 
 
 @pytest.mark.parametrize("cls", [Node2VecEmbedder, DeepWalkEmbedder])
-def test_walk_embedders_start_at_walk_init_scale(cls, monkeypatch):
-    """The walk embedders hand WALK_INIT_SCALE (1: word2vec.c's start; see
-    its comment for the scales measured) to the engine, and it matters."""
+def test_walk_embedders_train_as_gensim_orders_it(cls, monkeypatch):
+    """The walk embedders hand WALK_INIT_SCALE (2: gensim's start) and
+    WALK_OUTPUT_PER_PAIR (True: output vectors updated after every pair, as
+    gensim) to the engine (see their comments for what was measured), and
+    both matter."""
     seen = []
     train = _node2vec.train_sgns
 
     def spy(*args, **kwargs):
-        seen.append(kwargs.get("init_scale"))
+        seen.append((kwargs.get("init_scale"), kwargs.get("output_per_pair")))
         return train(*args, **kwargs)
 
     monkeypatch.setattr(_node2vec, "train_sgns", spy)
     G = nx.karate_club_graph()
     params = dict(n_components=8, walk_length=20, n_walks=5, random_state=0)
     default = cls(**params).fit_transform(G)
-    assert seen == [_node2vec.WALK_INIT_SCALE] and _node2vec.WALK_INIT_SCALE == 1.0
-    monkeypatch.setattr(_node2vec, "WALK_INIT_SCALE", 2.0)
-    assert not np.array_equal(default, cls(**params).fit_transform(G))
+    assert seen == [(2.0, True)]
+    assert (_node2vec.WALK_INIT_SCALE, _node2vec.WALK_OUTPUT_PER_PAIR) == (
+        2.0, True,
+    )
+    monkeypatch.setattr(_node2vec, "WALK_INIT_SCALE", 1.0)
+    word2vec_start = cls(**params).fit_transform(G)
+    assert not np.array_equal(default, word2vec_start)
+    monkeypatch.setattr(_node2vec, "WALK_OUTPUT_PER_PAIR", False)
+    assert not np.array_equal(word2vec_start, cls(**params).fit_transform(G))
