@@ -127,6 +127,39 @@ def _subsample(ids, start, stop, keep, buf, state):
     return m, state
 
 
+@njit(nogil=True, inline="always")
+def _next_sentence(s, indptr, ids, keep, buf, pos, total, lr0, lr_span, state):
+    """Sentence ``s``: its learning rate (from its raw corpus position
+    ``pos``) and its kept tokens in ``buf``. Returns ``(lr, m, pos, state)``
+    with ``m`` kept tokens and ``pos`` moved past the sentence.
+
+    The head of every SGNS sentence loop (word2vec, fastText)."""
+    start = indptr[s]
+    stop = indptr[s + 1]
+    lr = _sentence_lr(pos, total, lr0, lr_span)
+    m, state = _subsample(ids, start, stop, keep, buf, state)
+    return lr, m, pos + (stop - start), state
+
+
+@njit(nogil=True, inline="always")
+def _window_bounds(i, m, window, shrink, state):
+    """Context bounds ``[lo, hi)`` of position ``i`` among ``m`` kept
+    tokens: ``window`` each side, shrunk to a uniform draw in
+    ``1..window`` per centre when ``shrink`` (word2vec.c's reduced
+    window). Returns ``(lo, hi, state)``."""
+    b = window
+    if shrink and window > 1:
+        state, z = next_random(state)
+        b = 1 + below(z, window)
+    lo = i - b
+    if lo < 0:
+        lo = 0
+    hi = i + b + 1
+    if hi > m:
+        hi = m
+    return lo, hi, state
+
+
 @njit(nogil=True, fastmath=True, inline="always")
 def _pair_update(h, neu1e, t, w_out, positive, lr, sig, logsig, learn_out,
                  skip_saturated=False):
@@ -329,13 +362,10 @@ def _train_chunk(
     pos = pos0
     lr_span = lr0 - lr_min
     for s in range(s_begin, s_end):
-        start = indptr[s]
-        stop = indptr[s + 1]
-        # learning rate for this sentence (raw position, before subsampling)
-        lr = _sentence_lr(pos, total, lr0, lr_span)
-        pos += stop - start
-        # frequent-token subsampling into buf
-        m, state = _subsample(ids, start, stop, keep, buf, state)
+        # learning rate (raw position, before subsampling); kept tokens in buf
+        lr, m, pos, state = _next_sentence(
+            s, indptr, ids, keep, buf, pos, total, lr0, lr_span, state
+        )
         n_words += m
         if m < 2:
             continue
@@ -357,16 +387,7 @@ def _train_chunk(
                 lo = 0
                 hi = m
             else:
-                b = window
-                if shrink and window > 1:
-                    state, z = next_random(state)
-                    b = 1 + below(z, window)
-                lo = i - b
-                if lo < 0:
-                    lo = 0
-                hi = i + b + 1
-                if hi > m:
-                    hi = m
+                lo, hi, state = _window_bounds(i, m, window, shrink, state)
             n_ctx = max_context if capped else hi - lo
             if sampled:
                 n_ctx = n_context

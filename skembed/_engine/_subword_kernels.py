@@ -19,12 +19,12 @@ import numpy as np
 from numba import njit, prange
 
 from ._numba_config import CACHE
-from ._random import alias_draw, below, next_random
+from ._random import alias_draw, next_random
 from ._sgns_kernels import (
     _negative_sampling,
+    _next_sentence,
     _pair_update,
-    _sentence_lr,
-    _subsample,
+    _window_bounds,
 )
 
 _FNV_OFFSET = np.uint64(2166136261)
@@ -177,11 +177,9 @@ def _train_chunk_subword(
     the gradient goes, undivided, to every one of those rows (fastText and
     gensim's ``cbow_mean=1``).
     """
-    # The sentence loop's head (learning rate, subsampling) and the shrunk
-    # window bounds read as in _sgns_kernels._train_chunk: the steps are its
-    # inline helpers (_sentence_lr, _subsample); what repeats (~25 lines, the
-    # one run `duplicates --min-lines 10` still lists outside __init__s) is
-    # the loop's locals, kept written out in both hot loops.
+    # The sentence loop's head and the shrunk window bounds are
+    # _sgns_kernels._train_chunk's inline helpers (_next_sentence,
+    # _window_bounds): the same draws in the same order as word2vec's.
     dim = w_in.shape[1]
     n_targets = negative + 1
     state = np.uint64(seed)
@@ -191,26 +189,15 @@ def _train_chunk_subword(
     pos = pos0
     lr_span = lr0 - lr_min
     for s in range(s_begin, s_end):
-        start = indptr[s]
-        stop = indptr[s + 1]
-        lr = _sentence_lr(pos, total, lr0, lr_span)
-        pos += stop - start
-        m, state = _subsample(ids, start, stop, keep, buf, state)
+        lr, m, pos, state = _next_sentence(
+            s, indptr, ids, keep, buf, pos, total, lr0, lr_span, state
+        )
         n_words += m
         if m < 2:
             continue
         for i in range(m):
             w = buf[i]
-            b = window
-            if shrink and window > 1:
-                state, z = next_random(state)
-                b = 1 + below(z, window)
-            lo = i - b
-            if lo < 0:
-                lo = 0
-            hi = i + b + 1
-            if hi > m:
-                hi = m
+            lo, hi, state = _window_bounds(i, m, window, shrink, state)
             if sg:
                 r0 = sub_indptr[w]
                 r1 = sub_indptr[w + 1]
