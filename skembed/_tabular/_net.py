@@ -265,18 +265,27 @@ class _Adam:
     """Dense Adam for the (small) weight matrices."""
 
     def __init__(self, params, beta1, beta2, eps):
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        # C-ordered whatever the layout of p: the kernel updates flat views
+        self.m = [np.zeros(p.shape, dtype=p.dtype) for p in params]
+        self.v = [np.zeros(p.shape, dtype=p.dtype) for p in params]
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
 
     def step(self, params, grads, lr_t):
+        """One Adam step on every array of ``params``, in place.
+
+        The kernel updates a flat view; a parameter that is not C-contiguous
+        (a transposed or sliced view) has no such view, so it is updated
+        through a flat copy that is written back."""
         b1, b2, eps = np.float32(self.beta1), np.float32(self.beta2), np.float32(self.eps)
         lr = np.float32(lr_t)
         for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
+            flat = p.reshape(-1)  # a view when p is C-contiguous, else a copy
             K.dense_adam_step(
-                p.reshape(-1), np.ascontiguousarray(g, dtype=np.float32).reshape(-1),
+                flat, np.ascontiguousarray(g, dtype=np.float32).reshape(-1),
                 m.reshape(-1), v.reshape(-1), lr, b1, b2, eps,
             )
+            if not p.flags.c_contiguous:
+                p[...] = flat.reshape(p.shape)
 
 
 def train_net(net, *args, **kwargs):

@@ -642,3 +642,26 @@ def test_planted_interaction_survives_the_cross_fit():
     Xcf = enc.fit_transform(X.iloc[:3000], y[:3000])
     hgb = HistGradientBoostingRegressor(random_state=0).fit(Xcf, y[:3000])
     assert hgb.score(enc.transform(X.iloc[3000:]), y[3000:]) > 0.7
+
+
+def test_adam_step_updates_non_contiguous_parameters():
+    """The network's Adam updates a transposed (non-C-contiguous) weight
+    matrix in place exactly as its C-ordered copy, moments included (the
+    kernel works on flat views; a copy must not swallow the update)."""
+    from skembed._tabular._net import _Adam
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(5, 3)).astype(np.float32)
+    w0 = w.copy()
+    grads = [rng.normal(size=(3, 5)).astype(np.float32) for _ in range(3)]
+    p_view = np.asarray(w.T)  # F-ordered view of shape (3, 5)
+    assert not p_view.flags.c_contiguous
+    p_copy = np.ascontiguousarray(p_view).copy()
+    a_view = _Adam([p_view], 0.9, 0.999, 1e-8)
+    a_copy = _Adam([p_copy], 0.9, 0.999, 1e-8)
+    for g in grads:
+        a_view.step([p_view], [g], 0.01)
+        a_copy.step([p_copy], [g], 0.01)
+    assert not np.array_equal(p_copy, w0.T)  # the steps moved the weights
+    np.testing.assert_array_equal(p_view, p_copy)
+    np.testing.assert_array_equal(w, p_copy.T)  # through the view, in place
