@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast bench docs clean
+.PHONY: demo test test-fast guards bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: $(VENV)/.installed-test
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# The cross-cutting tests a branch that changes outputs most often breaks
+# without noticing (pins, saved models, CLI digests, docs, README, layers).
+GUARDS := tests/test_pinned_outputs.py tests/persist/test_saved_files.py \
+	tests/test_cli.py tests/test_docs.py tests/test_readme.py \
+	tests/test_import_rules.py tests/test_fitted_state.py
+guards: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q $(GUARDS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_engine.py
