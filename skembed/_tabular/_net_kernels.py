@@ -39,7 +39,7 @@ def gather_rows(flat, elem_base, dims, col_out, codes, out):
                 out[i, o + k] = flat[s + k]
 
 
-@njit(nogil=True, fastmath=True, cache=CACHE)
+@njit(nogil=True, fastmath=True, error_model="numpy", cache=CACHE)
 def sparse_adam_step(
     flat,
     m,
@@ -88,6 +88,8 @@ def sparse_adam_step(
             o = col_out[j]
             for k in range(d):
                 acc[s + k] += grad[i, o + k]
+    c1 = np.float32(1.0) - beta1
+    c2 = np.float32(1.0) - beta2
     for t in range(nt):
         j = touched_col[t]
         d = dims[j]
@@ -95,28 +97,30 @@ def sparse_adam_step(
         for k in range(d):
             e = s + k
             gk = acc[e] + alpha * flat[e]
-            mk = beta1 * m[e] + (1.0 - beta1) * gk
-            vk = beta2 * v[e] + (1.0 - beta2) * gk * gk
+            mk = beta1 * m[e] + c1 * gk
+            vk = beta2 * v[e] + c2 * gk * gk
             m[e] = mk
             v[e] = vk
             flat[e] -= lr_t * mk / (np.sqrt(vk) + eps)
     return nt
 
 
-@njit(nogil=True, fastmath=True, cache=CACHE)
+@njit(nogil=True, fastmath=True, error_model="numpy", cache=CACHE)
 def dense_adam_step(p, g, m, v, lr_t, beta1, beta2, eps):
     """Adam step of one dense parameter in place, all arrays flat float32
     views of the same size (``g`` already holds the L2 term)."""
+    c1 = np.float32(1.0) - beta1
+    c2 = np.float32(1.0) - beta2
     for e in range(p.shape[0]):
         gk = g[e]
-        mk = beta1 * m[e] + (1.0 - beta1) * gk
-        vk = beta2 * v[e] + (1.0 - beta2) * gk * gk
+        mk = beta1 * m[e] + c1 * gk
+        vk = beta2 * v[e] + c2 * gk * gk
         m[e] = mk
         v[e] = vk
         p[e] -= lr_t * mk / (np.sqrt(vk) + eps)
 
 
-@njit(nogil=True, cache=CACHE)
+@njit(nogil=True, error_model="numpy", cache=CACHE)
 def _loss_and_delta(task, out, y, y_class, delta):
     """Summed loss of a batch and ``delta`` = d(mean loss)/d(out), float32.
 
@@ -164,7 +168,7 @@ def _loss_and_delta(task, out, y, y_class, delta):
     return total
 
 
-@njit(nogil=True, cache=CACHE)
+@njit(nogil=True, error_model="numpy", cache=CACHE)
 def train_batches(
     flat, emb_m, emb_v, acc, stamp, touched_col, touched_code,
     elem_base, row_base, dims, col_out,
