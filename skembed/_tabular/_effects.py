@@ -116,8 +116,8 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
                 pred += new_linear - linear
                 linear = new_linear
             for j, c in enumerate(cols):
-                b = effects[j][:, k].copy()
-                resid = t - pred + b[c]
+                bc = effects[j][c, k]
+                resid = t - pred + bc
                 s = np.bincount(c, weights=resid, minlength=n_rows[j])
                 sigma2, tau2 = _variance_components(counts[j], s, resid)
                 lam[j] = sigma2 / tau2 if tau2 > 0 else np.inf
@@ -126,7 +126,7 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
                 else:
                     new = np.zeros(int(n_rows[j]))
                 effects[j][:, k] = new
-                pred += new[c] - b[c]
+                pred += new[c] - bc
         shrinkage[:, k] = lam
     return intercept, effects, shrinkage
 

@@ -618,6 +618,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             if _is_datetime(col):
                 mats.append(_datetime_seconds(col))
                 continue
+            dtype = getattr(col, "dtype", None)
+            if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+                # already numbers: no round trip through object (8 ms of a
+                # 0.2 s cross-fit on hotel_rates' five numeric columns)
+                mats.append(np.asarray(col, dtype=np.float64))
+                continue
             try:
                 vals = pd.to_numeric(
                     pd.Series(np.asarray(col, dtype=object)), errors="raise"
