@@ -25,7 +25,7 @@ for fold, (tr, te) in enumerate(KFold(5, shuffle=True, random_state=0).split(X, 
     names = ee.get_feature_names_out()
     s2 = StandardScaler().fit(Ftr); Str, Ste = s2.transform(Ftr), s2.transform(Fte)
     eff = np.array(["_effect" in n for n in names])
-    emb = ~eff & (Ftr.std(axis=0) > 0)
+    emb = ~eff & (np.ptp(Ftr, axis=0) > 0)
     ohe = OneHotEncoder(handle_unknown="ignore").fit(Xtr[cat])
     Otr, Ote = ohe.transform(Xtr[cat]), ohe.transform(Xte[cat])
     k_emb = emb.sum(); k_eff = eff.sum()
