@@ -99,8 +99,13 @@ def level_sums(codes, n_rows, jac, grad, curv, chunk=32768):
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         m = stop - start
+        part = codes[start:stop]
+        # the level x sample indicator, built as CSR directly (samples in
+        # order within a level, as a COO -> CSR conversion would sum them)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(part, minlength=n_rows), out=indptr[1:])
         S = csr_matrix(
-            (np.ones(m), (codes[start:stop], np.arange(m))), shape=(n_rows, m)
+            (np.ones(m), np.argsort(part, kind="stable"), indptr), shape=(n_rows, m)
         )
         J = jac[start:stop].astype(np.float64)
         g += S @ (grad[start:stop, None] * J)

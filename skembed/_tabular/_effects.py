@@ -34,10 +34,10 @@ __all__ = ["effects_offset", "embedding_prior_counts", "fit_level_effects", "lin
 _EPS = 1e-12
 
 
-def _variance_components(codes, resid, n_rows, weights=None):
-    """Method-of-moments ``(sigma2, tau2)`` of a one-way random-effects model."""
-    n = np.bincount(codes, minlength=n_rows).astype(np.float64)
-    s = np.bincount(codes, weights=resid, minlength=n_rows)
+def _variance_components(n, s, resid):
+    """Method-of-moments ``(sigma2, tau2)`` of a one-way random-effects model
+    of ``resid``, from the rows per level ``n`` (float) and the per-level sums
+    ``s`` of ``resid``."""
     present = n > 0
     n_obs = float(n.sum())
     n_levels = int(present.sum())
@@ -93,10 +93,16 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
     effects = [np.zeros((int(r), len(targets))) for r in n_rows]
     shrinkage = np.full((n_cols, len(targets)), np.inf)
     cols = [np.ascontiguousarray(codes[:, j]) for j in range(n_cols)]
-    counts = [np.bincount(c, minlength=int(r)) for c, r in zip(cols, n_rows)]
+    counts = [
+        np.bincount(c, minlength=int(r)).astype(np.float64)
+        for c, r in zip(cols, n_rows)
+    ]
     if numeric is not None and numeric.shape[1]:
         design = np.asarray(numeric, dtype=np.float64)
         design = design - design.mean(axis=0)
+        # the least-squares solution of every sweep (and class) is one
+        # product with the pseudo-inverse: one SVD per fit, not one per sweep
+        solve = np.linalg.pinv(design)
     else:
         design = None
     for k, t in enumerate(targets):
@@ -105,22 +111,22 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
         lam = np.full(n_cols, np.nan)
         for _ in range(n_sweeps):
             if design is not None:
-                coef = np.linalg.lstsq(design, t - pred + linear, rcond=None)[0]
+                coef = solve @ (t - pred + linear)
                 new_linear = design @ coef
                 pred += new_linear - linear
                 linear = new_linear
             for j, c in enumerate(cols):
-                b = effects[j][:, k].copy()
-                resid = t - pred + b[c]
-                sigma2, tau2 = _variance_components(c, resid, n_rows[j])
+                bc = effects[j][c, k]
+                resid = t - pred + bc
+                s = np.bincount(c, weights=resid, minlength=n_rows[j])
+                sigma2, tau2 = _variance_components(counts[j], s, resid)
                 lam[j] = sigma2 / tau2 if tau2 > 0 else np.inf
                 if np.isfinite(lam[j]):
-                    s = np.bincount(c, weights=resid, minlength=n_rows[j])
                     new = s / (counts[j] + lam[j])
                 else:
                     new = np.zeros(int(n_rows[j]))
                 effects[j][:, k] = new
-                pred += new[c] - b[c]
+                pred += new[c] - bc
         shrinkage[:, k] = lam
     return intercept, effects, shrinkage
 

@@ -618,6 +618,12 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             if _is_datetime(col):
                 mats.append(_datetime_seconds(col))
                 continue
+            dtype = getattr(col, "dtype", None)
+            if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+                # already numbers: no round trip through object (8 ms of a
+                # 0.2 s cross-fit on hotel_rates' five numeric columns)
+                mats.append(np.asarray(col, dtype=np.float64))
+                continue
             try:
                 vals = pd.to_numeric(
                     pd.Series(np.asarray(col, dtype=object)), errors="raise"
@@ -1042,14 +1048,20 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         out = np.empty((n, width + n_pred), dtype=self.dtype)
         offsets = np.concatenate([[0], np.cumsum(widths)])
         fold_nets = self.include_prediction or any(self.embeddings_kept_)
+        splits = list(splitter.split(np.zeros((n, 1)), y))
         influence = None
         if fold_nets and not self.include_prediction and n_out == 1:
             # the embeddings alone are asked for: each fold's tables are the
             # full-data tables without that fold's influence, no fold network
             fold_nets = False
-            influence = self._influence_terms(codes, numeric, y_enc)
+            fold_of = np.zeros(n, dtype=np.int64)
+            for k, (_, test_idx) in enumerate(splits):
+                fold_of[np.asarray(test_idx)] = k
+            influence = self._influence_terms(
+                codes, numeric, y_enc, fold_of, len(splits)
+            )
         fold = 0
-        for train_idx, test_idx in splitter.split(np.zeros((n, 1)), y):
+        for train_idx, test_idx in splits:
             fold += 1
             train_idx = np.asarray(train_idx)
             test_idx = np.asarray(test_idx)
@@ -1082,14 +1094,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             for j in range(codes.shape[1]):
                 table = tables[j]
                 if influence is not None and influence[j] is not None:
-                    active, jac, grad, curv, all_sums, lam = influence[j]
+                    active, all_sums, fold_sums, lam = influence[j]
                     table[:, n_eff:] = remove_fold_influence(
                         full_tables[j][:, n_eff:], active, all_sums,
-                        level_sums(
-                            codes[test_idx, j], int(self._n_rows[j]),
-                            jac[test_idx], grad[test_idx], curv[test_idx],
-                        ),
-                        lam,
+                        fold_sums[fold - 1], lam,
                     )
                 elif fold_nets and self.embeddings_kept_[j]:
                     full = full_tables[j][:, n_eff:]
@@ -1117,14 +1125,15 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
         return out
 
-    def _influence_terms(self, codes, numeric, y_enc):
+    def _influence_terms(self, codes, numeric, y_enc, fold_of, n_folds):
         """Per column whose embedding is kept, what the cross-fit needs to
         remove a fold's influence from its table (else None): the
-        non-constant axes, the gradient of the full model's output with
-        respect to the sample's row on those axes, the first and second
-        derivatives of each sample's loss, their per-level sums
-        (:func:`level_sums`) and the ridge ``lam`` fitted to the table
-        (:func:`calibrate_ridge`)."""
+        non-constant axes, the per-level sums (:func:`level_sums`: count,
+        gradient, Gauss-Newton curvature of the loss with respect to the
+        row, through the full model) of all samples and of each fold's
+        samples (``fold_of``), and the ridge ``lam`` fitted to the table
+        (:func:`calibrate_ridge`). The sums are taken once per (level, fold)
+        pair; a level's total is the sum over its folds."""
         out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
         z = out + _effects.link(
             self.target_type_,
@@ -1144,9 +1153,18 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 continue
             o = int(self._net.col_out[j])
             J = np.ascontiguousarray(jac[:, o : o + table.shape[1]][:, active])
-            sums = level_sums(codes[:, j], int(self._n_rows[j]), J, grad, curv)
+            n_rows = int(self._n_rows[j])
+            by_fold = level_sums(
+                codes[:, j].astype(np.int64) * n_folds + fold_of,
+                n_rows * n_folds, J, grad, curv,
+            )
+            by_fold = [
+                s.reshape(n_rows, n_folds, *s.shape[1:]) for s in by_fold
+            ]
+            sums = tuple(s.sum(axis=1) for s in by_fold)
+            folds = [tuple(s[:, k] for s in by_fold) for k in range(n_folds)]
             lam = calibrate_ridge(table, active, sums)
-            terms.append((active, J, grad, curv, sums, lam))
+            terms.append((active, sums, folds, lam))
         return terms
 
     # ---------------------------------------------------------------- encoding

@@ -644,24 +644,25 @@ def test_planted_interaction_survives_the_cross_fit():
     assert hgb.score(enc.transform(X.iloc[3000:]), y[3000:]) > 0.7
 
 
-def test_adam_step_updates_non_contiguous_parameters():
-    """The network's Adam updates a transposed (non-C-contiguous) weight
-    matrix in place exactly as its C-ordered copy, moments included (the
-    kernel works on flat views; a copy must not swallow the update)."""
-    from skembed._tabular._net import _Adam
-
-    rng = np.random.default_rng(0)
-    w = rng.normal(size=(5, 3)).astype(np.float32)
-    w0 = w.copy()
-    grads = [rng.normal(size=(3, 5)).astype(np.float32) for _ in range(3)]
-    p_view = np.asarray(w.T)  # F-ordered view of shape (3, 5)
-    assert not p_view.flags.c_contiguous
-    p_copy = np.ascontiguousarray(p_view).copy()
-    a_view = _Adam([p_view], 0.9, 0.999, 1e-8)
-    a_copy = _Adam([p_copy], 0.9, 0.999, 1e-8)
-    for g in grads:
-        a_view.step([p_view], [g], 0.01)
-        a_copy.step([p_copy], [g], 0.01)
-    assert not np.array_equal(p_copy, w0.T)  # the steps moved the weights
-    np.testing.assert_array_equal(p_view, p_copy)
-    np.testing.assert_array_equal(w, p_copy.T)  # through the view, in place
+def test_training_updates_non_contiguous_parameters():
+    """A network whose weight matrix is a transposed (non-C-contiguous) view
+    trains exactly as its C-ordered twin: the training kernel works on
+    C-ordered arrays, so the driver swaps such a parameter for a C-ordered
+    copy inside the network, and the update must land there, not in a
+    discarded copy."""
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 6, size=(300, 2)).astype(np.int32)
+    y = (codes[:, 0] - 2.5) / 2.0
+    nets = [
+        _net.init_net([6, 6], [3, 3], 0, [8], 1, np.random.RandomState(1), 0.05)
+        for _ in range(2)
+    ]
+    w0 = nets[0].weights[0].copy()
+    nets[1].weights[0] = np.asarray(np.ascontiguousarray(w0.T).T)  # F-ordered
+    assert not nets[1].weights[0].flags.c_contiguous
+    for net in nets:
+        _train_plain(net, codes, y, "continuous")
+    assert not np.array_equal(nets[0].weights[0], w0)  # training moved them
+    for a, b in zip(nets[0].weights, nets[1].weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(nets[0].flat, nets[1].flat)
