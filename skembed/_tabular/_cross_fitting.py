@@ -114,6 +114,57 @@ def level_sums(codes, n_rows, jac, grad, curv, chunk=32768):
     return count, g, H.reshape(n_rows, d, d)
 
 
+#: Above this many bytes of per-(level, fold) curvature sums, the fold sums
+#: are taken one fold at a time when asked for (one more pass over the
+#: fold's samples each) instead of all at once.
+FOLD_SUMS_MAX_BYTES = 256 * 2**20
+
+
+def fold_level_sums(codes, n_rows, jac, grad, curv, fold_of, n_folds,
+                    max_bytes=None):
+    """:func:`level_sums` of all samples and of each fold's samples.
+
+    ``fold_of`` gives each sample's fold (``0 .. n_folds - 1``). Returns
+    ``(sums, folds)``: ``folds[k]`` is the sums of fold ``k``'s samples.
+    While ``n_rows * n_folds * d * d`` float64 fit in ``max_bytes``
+    (default :data:`FOLD_SUMS_MAX_BYTES`) they are taken in one pass, once
+    per (level, fold) pair, a level's total being the sum over its folds;
+    above it, the totals take one pass and each fold's sums are computed
+    when indexed, so memory stays ``O(n_rows * d * d)`` for any number of
+    levels.
+    """
+    d = jac.shape[1]
+    limit = FOLD_SUMS_MAX_BYTES if max_bytes is None else max_bytes
+    if n_rows * n_folds * d * d * 8 <= limit:
+        by_fold = level_sums(
+            np.asarray(codes, dtype=np.int64) * n_folds + fold_of,
+            n_rows * n_folds, jac, grad, curv,
+        )
+        by_fold = [s.reshape(n_rows, n_folds, *s.shape[1:]) for s in by_fold]
+        sums = tuple(s.sum(axis=1) for s in by_fold)
+        return sums, [tuple(s[:, k] for s in by_fold) for k in range(n_folds)]
+    return level_sums(codes, n_rows, jac, grad, curv), _FoldSums(
+        codes, n_rows, jac, grad, curv, fold_of, n_folds
+    )
+
+
+class _FoldSums:
+    """``folds[k]``: :func:`level_sums` of fold ``k``'s samples, on demand."""
+
+    def __init__(self, codes, n_rows, jac, grad, curv, fold_of, n_folds):
+        self._args = (codes, n_rows, jac, grad, curv)
+        self._fold_of = fold_of
+        self._n_folds = n_folds
+
+    def __len__(self):
+        return self._n_folds
+
+    def __getitem__(self, k):
+        codes, n_rows, jac, grad, curv = self._args
+        mask = self._fold_of == k
+        return level_sums(codes[mask], n_rows, jac[mask], grad[mask], curv[mask])
+
+
 def remove_fold_influence(table, active, all_sums, fold_sums, lam):
     """A fold's embedding table: the full-data table without what the
     fold's samples taught it (influence removal by one Newton step).

@@ -43,7 +43,7 @@ from ._cross_fitting import (
     fold_level_codes,
     fold_splitter,
     calibrate_ridge,
-    level_sums,
+    fold_level_sums,
     remove_fold_influence,
 )
 from ._levels import (
@@ -1128,12 +1128,11 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     def _influence_terms(self, codes, numeric, y_enc, fold_of, n_folds):
         """Per column whose embedding is kept, what the cross-fit needs to
         remove a fold's influence from its table (else None): the
-        non-constant axes, the per-level sums (:func:`level_sums`: count,
+        non-constant axes, the per-level sums (count,
         gradient, Gauss-Newton curvature of the loss with respect to the
         row, through the full model) of all samples and of each fold's
         samples (``fold_of``), and the ridge ``lam`` fitted to the table
-        (:func:`calibrate_ridge`). The sums are taken once per (level, fold)
-        pair; a level's total is the sum over its folds."""
+        (:func:`calibrate_ridge`), as :func:`fold_level_sums` takes them."""
         out, jac = _net.output_and_input_gradient(self._net, codes, numeric)
         z = out + _effects.link(
             self.target_type_,
@@ -1153,16 +1152,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 continue
             o = int(self._net.col_out[j])
             J = np.ascontiguousarray(jac[:, o : o + table.shape[1]][:, active])
-            n_rows = int(self._n_rows[j])
-            by_fold = level_sums(
-                codes[:, j].astype(np.int64) * n_folds + fold_of,
-                n_rows * n_folds, J, grad, curv,
+            sums, folds = fold_level_sums(
+                codes[:, j], int(self._n_rows[j]), J, grad, curv, fold_of,
+                n_folds,
             )
-            by_fold = [
-                s.reshape(n_rows, n_folds, *s.shape[1:]) for s in by_fold
-            ]
-            sums = tuple(s.sum(axis=1) for s in by_fold)
-            folds = [tuple(s[:, k] for s in by_fold) for k in range(n_folds)]
             lam = calibrate_ridge(table, active, sums)
             terms.append((active, sums, folds, lam))
         return terms

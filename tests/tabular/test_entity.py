@@ -594,6 +594,30 @@ def test_fold_influence_removal_is_the_leave_fold_out_refit_of_a_linear_model():
     np.testing.assert_array_equal(new[0], table[0])
 
 
+@pytest.mark.parametrize("max_bytes", [None, 0])
+def test_fold_level_sums_one_pass_or_fold_by_fold_agree(max_bytes):
+    # one pass over (level, fold) pairs while it fits the budget; fold by
+    # fold, on demand, above it (memory O(levels * d^2) for any level count)
+    rng = np.random.RandomState(2)
+    codes, jac, y, table, grad = _linear_table(rng, n=900, n_levels=40, lam=1.0)
+    curv = rng.rand(len(y))
+    fold_of = rng.randint(0, 3, size=len(y))
+    sums, folds = _cross_fitting.fold_level_sums(
+        codes, table.shape[0], jac, grad, curv, fold_of, 3, max_bytes=max_bytes
+    )
+    assert len(folds) == 3
+    direct = _cross_fitting.level_sums(codes, table.shape[0], jac, grad, curv)
+    for got, want in zip(sums, direct):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    for k in range(3):
+        m = fold_of == k
+        want = _cross_fitting.level_sums(
+            codes[m], table.shape[0], jac[m], grad[m], curv[m]
+        )
+        for got, w in zip(folds[k], want):
+            np.testing.assert_allclose(got, w, rtol=1e-12, atol=1e-12)
+
+
 def test_calibrate_ridge_finds_the_penalty_of_an_optimal_table():
     rng = np.random.RandomState(1)
     codes, jac, y, table, grad = _linear_table(rng, n=3000, n_levels=300, lam=30.0)
