@@ -11,10 +11,12 @@ negative-sampling distribution ``q_j ∝ (sum_i P_ij) ** ns_exponent`` (the
 column sums of ``P``: how much walk mass flows into ``j``), the matrix
 factorised holds, on the edges of ``A`` only::
 
-    F_ij = log P_ij - log q_j
+    F_ij = log P_ij - log(lambda q_j)
 
-the log-ratio of a one-step skip-gram model with one negative per pair. Its
-rank-``d`` randomized truncated SVD gives ``U sqrt(S)``.
+the log-ratio of a one-step skip-gram model with ``lambda`` negatives per
+pair (the shifted PMI of Levy and Goldberg, 2014; ProNE's reference code
+uses ``lambda = 1``). Its rank-``d`` randomized truncated SVD gives
+``U sqrt(S)``.
 
 Spectral propagation
 --------------------
@@ -159,8 +161,9 @@ def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
     return U, s, Vt
 
 
-def log_ratio_matrix(A, ns_exponent=0.75):
-    """ProNE's matrix ``log P_ij - log q_j`` on the edges of CSR ``A``."""
+def log_ratio_matrix(A, ns_exponent=0.75, negative=1.0):
+    """ProNE's matrix ``log P_ij - log(negative q_j)`` on the edges of CSR
+    ``A`` (``negative``: the paper's negative-sampling ratio lambda)."""
     strength = np.asarray(A.sum(axis=1)).ravel()
     inv = np.divide(1.0, strength, out=np.zeros_like(strength),
                     where=strength > 0)
@@ -170,6 +173,8 @@ def log_ratio_matrix(A, ns_exponent=0.75):
     neg /= neg.sum()
     # every column that holds an edge has inflow > 0, so both logs are finite
     data = np.log(p) - np.log(neg[A.indices])
+    if negative != 1.0:
+        data -= np.log(negative)
     return sp.csr_matrix(
         (data.astype(np.float32), A.indices, A.indptr), shape=A.shape
     )
@@ -291,8 +296,8 @@ def spectral_propagation(A, X, *, order, mu, theta,
 
 
 def prone_embedding(A, n_components, *, order, mu, theta,
-                    ns_exponent=0.75, n_iter=5, seed=0, threads=1,
-                    progress=None, scale="rows"):
+                    ns_exponent=0.75, negative=1.0, n_iter=5, seed=0,
+                    threads=1, progress=None, scale="rows"):
     """ProNE on a CSR adjacency: factorisation, then propagation.
 
     ``scale`` applies to the output (see the module doc); the factorisation
@@ -304,7 +309,7 @@ def prone_embedding(A, n_components, *, order, mu, theta,
     unit per power iteration) and "propagation", and a line for each.
     """
     t0 = time.perf_counter()
-    F = log_ratio_matrix(A, ns_exponent)
+    F = log_ratio_matrix(A, ns_exponent, negative)
     if progress is not None:
         progress.start("factorisation", n_iter, unit="steps")
     U, s, _ = randomized_svd(

@@ -57,7 +57,7 @@ def _prone_learn(A, params, random_state, n_jobs, verbose, name):
         emb, info = _spectral.prone_embedding(
             A, params["n_components"], order=order, mu=params["mu"],
             theta=params["theta"], ns_exponent=params["ns_exponent"],
-            n_iter=params["n_iter"], seed=seed, threads=n_jobs,
+            negative=params["negative"], n_iter=params["n_iter"], seed=seed, threads=n_jobs,
             progress=Progress(name, verbose), scale=params["output_scale"],
         )
     isolated = _isolated(A)
@@ -105,11 +105,11 @@ class ProNEEmbedder(_SpectralEmbedder):
     of its cost (Zhang et al., 2019). Two steps, both deterministic linear
     algebra on the sparse graph, no random walks and no SGD:
 
-    1. **Sparse matrix factorisation.** The matrix ``log P_ij - log q_j`` on
-       the edges, with ``P = D^-1 A`` the random-walk matrix and
-       ``q_j ∝ (sum_i P_ij) ** ns_exponent`` skip-gram's negative-sampling
-       distribution, is factorised by a randomized truncated SVD
-       (``U sqrt(S)``).
+    1. **Sparse matrix factorisation.** The matrix
+       ``log P_ij - log(negative q_j)`` on the edges, with ``P = D^-1 A``
+       the random-walk matrix and ``q_j ∝ (sum_i P_ij) ** ns_exponent``
+       skip-gram's negative-sampling distribution, is factorised by a
+       randomized truncated SVD (``U sqrt(S)``).
     2. **Spectral propagation.** The vectors are filtered with a Gaussian
        band filter of the normalised graph Laplacian centred at ``mu`` with
        width ``1/theta``, expanded in ``order`` Chebyshev polynomials (sparse
@@ -146,6 +146,14 @@ class ProNEEmbedder(_SpectralEmbedder):
         False returns the factorisation alone (the paper's "ProNE-SMF").
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution.
+    negative : float, default=5
+        Negative samples per positive pair (the paper's ratio lambda): the
+        factorised matrix is skip-gram's shifted log-ratio
+        ``log P_ij - log(negative q_j)``. 5 is :class:`Node2VecEmbedder`'s
+        default; the paper's reference code uses 1 (no shift), which scored
+        lower macro-F1 on LFR-50k (-0.005), LFR-10k (-0.004) and Cora
+        (-0.002), level on an SBM and higher on Wiki (+0.004, within one
+        sd) (3 seeds, ``benchmarks/results/graph.md``).
     n_iter : int, default=5
         Power iterations of the randomized SVD.
     graph : graph, default=None
@@ -236,6 +244,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         **_SPECTRAL_CONSTRAINTS,
         "propagate": ["boolean"],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "negative": [Interval(Real, 0, None, closed="neither")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
         "graph": "no_validation",
         "directed": ["boolean", None],
@@ -249,7 +258,7 @@ class ProNEEmbedder(_SpectralEmbedder):
     }
     _learn_params = (
         "n_components", "order", "mu", "theta", "output_scale", "propagate",
-        "ns_exponent", "n_iter",
+        "ns_exponent", "negative", "n_iter",
     )
 
     def __init__(
@@ -262,6 +271,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         output_scale="rows",
         propagate=True,
         ns_exponent=0.75,
+        negative=5,
         n_iter=5,
         graph=None,
         directed=None,
@@ -282,6 +292,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         self.output_scale = output_scale
         self.propagate = propagate
         self.ns_exponent = ns_exponent
+        self.negative = negative
         self.n_iter = n_iter
         self.graph = graph
         self.directed = directed
