@@ -13,18 +13,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.utils import check_random_state
 
-from .._compat import (
-    N_JOBS_CONSTRAINT,
-    HasMethods,
-    Interval,
-    StrOptions,
-    _fit_context,
-)
+from .._compat import Interval, StrOptions
 from .._engine import _spectral
 from .._progress import Progress
 from .._validation import numba_threads
-from ._base import COLUMN_CONSTRAINTS
-from ._prone import _isolated, _SpectralEmbedder
+from ._prone import (
+    _INPUT_CONSTRAINTS,
+    ProNEEmbedder,
+    _isolated,
+    _SpectralEmbedder,
+)
 
 __all__ = ["NetMFEmbedder"]
 
@@ -149,12 +147,10 @@ class NetMFEmbedder(_SpectralEmbedder):
     --------
     >>> import networkx as nx
     >>> from skembed import NetMFEmbedder
-    >>> G = nx.karate_club_graph()
-    >>> emb = NetMFEmbedder(n_components=8, random_state=0)
-    >>> emb.fit_transform(G).shape
-    (34, 8)
-    >>> emb.transform([0, 33]).shape
-    (2, 8)
+    >>> emb = NetMFEmbedder(n_components=4, window=5, random_state=0)
+    >>> X = emb.fit_transform(nx.karate_club_graph())
+    >>> X.shape, emb.get_feature_names_out()[:2].tolist()
+    ((34, 4), ['netmfembedder0', 'netmfembedder1'])
     """
 
     _parameter_constraints: dict = {
@@ -163,15 +159,7 @@ class NetMFEmbedder(_SpectralEmbedder):
         "negative": [Interval(Real, 0, None, closed="neither")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
         "output_scale": [StrOptions({"rows", "global"})],
-        "graph": "no_validation",
-        "directed": ["boolean", None],
-        "weighted": ["boolean", None],
-        **COLUMN_CONSTRAINTS,
-        "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
-        "memory": [None, "boolean", str, HasMethods(["cache"])],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
+        **_INPUT_CONSTRAINTS,
     }
     _learn_params = (
         "n_components", "window", "negative", "n_iter", "output_scale",
@@ -225,21 +213,5 @@ class NetMFEmbedder(_SpectralEmbedder):
             )
         return super()._learn_with_cache(A, learn)
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn node vectors from the graph.
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-            With ``graph=None``: the graph (networkx graph, square
-            scipy/NumPy adjacency matrix, or edge list). With ``graph=`` set:
-            a column of node ids.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, _netmf_learn)
+    _learn = staticmethod(_netmf_learn)
+    fit = ProNEEmbedder.fit

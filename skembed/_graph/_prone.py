@@ -75,6 +75,20 @@ _SPECTRAL_CONSTRAINTS = {
 }
 
 
+#: the graph input and run parameters of ProNEEmbedder and NetMFEmbedder
+_INPUT_CONSTRAINTS = {
+    "graph": "no_validation",
+    "directed": ["boolean", None],
+    "weighted": ["boolean", None],
+    **COLUMN_CONSTRAINTS,
+    "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
+    "memory": [None, "boolean", str, HasMethods(["cache"])],
+    "random_state": ["random_state"],
+    "n_jobs": N_JOBS_CONSTRAINT,
+    "verbose": ["verbose"],
+}
+
+
 class _SpectralEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
                         CallbackSupportMixin, LazyTransformMixin, TransformerMixin,
                         BaseEstimator):
@@ -246,20 +260,14 @@ class ProNEEmbedder(_SpectralEmbedder):
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
         "negative": [Interval(Real, 0, None, closed="neither")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
-        "graph": "no_validation",
-        "directed": ["boolean", None],
-        "weighted": ["boolean", None],
-        **COLUMN_CONSTRAINTS,
-        "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
-        "memory": [None, "boolean", str, HasMethods(["cache"])],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
+        **_INPUT_CONSTRAINTS,
     }
     _learn_params = (
         "n_components", "order", "mu", "theta", "output_scale", "propagate",
         "ns_exponent", "negative", "n_iter",
     )
+    #: the module-level learn function (``fit`` is shared with NetMF's)
+    _learn = staticmethod(_prone_learn)
 
     def __init__(
         self,
@@ -323,7 +331,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         -------
         self : object
         """
-        return self._fit(X, _prone_learn)
+        return self._fit(X, self._learn)
 
 
 class SpectralPropagation(_SpectralEmbedder):
