@@ -152,9 +152,9 @@ class ProNEEmbedder(_SpectralEmbedder):
         factor for the whole matrix (the same mean square of one per
         coordinate), so rows keep their relative norms, which follow the
         degrees. "global" scored higher macro-F1 on the LFR graphs (10k:
-        +0.011, 50k: +0.014; also sparse or Cora-sized ones) and a 1 M-edge
+        +0.010, 50k: +0.014; also sparse or Cora-sized ones) and a 1 M-edge
         degree-corrected SBM, level on a 10k SBM, lower on the two real
-        graphs, Cora (-0.007) and Wiki (-0.024); size and density did not
+        graphs, Cora (-0.003) and Wiki (-0.020); size and density did not
         predict which wins, so compare both on your graph (user guide).
     propagate : bool, default=True
         False returns the factorisation alone (the paper's "ProNE-SMF").
