@@ -763,7 +763,7 @@ def _fit_cpu(run):
 
 
 #: methods plotted without p, q (they ignore them)
-_PQ_FREE = ("prone", "prone-smf", "svd", "deepwalk")
+_PQ_FREE = ("prone", "prone-smf", "svd", "deepwalk", "netmf")
 
 
 def plot_quality_cpu(runs, path):

@@ -132,7 +132,8 @@ def make_estimator(cfg):
     """The estimator of ``cfg["estimator"]``: "node2vec" (default), "deepwalk",
     "prone",
     "prone-smf" (no propagation), "prone-global" (output_scale="global"),
-    "node2vec+prop" (SpectralPropagation of node2vec) or "svd" (the plain baseline: a truncated SVD of the
+    "node2vec+prop" (SpectralPropagation of node2vec), "netmf"
+    (NetMFEmbedder, the run's window) or "svd" (the plain baseline: a truncated SVD of the
     normalised adjacency, rows scaled by sqrt(n))."""
     import skembed
 
@@ -144,6 +145,10 @@ def make_estimator(cfg):
         return skembed.ProNEEmbedder(
             n_components=cfg["n_components"], propagate=kind != "prone-smf",
             **scale, **common
+        )
+    if kind == "netmf":
+        return skembed.NetMFEmbedder(
+            n_components=cfg["n_components"], window=cfg["window"], **common
         )
     if kind == "svd":
         return _SVDBaseline(cfg["n_components"], cfg["random_state"])
@@ -205,9 +210,11 @@ def main(config_path):
     # the spectral methods import only what a user of them imports (the
     # package face loads names lazily): no walk / SGNS modules, no profiling
     spectral = cfg.get("estimator") in ("prone", "prone-smf", "prone-global",
-                                        "svd")
+                                        "svd", "netmf")
     try:
-        if spectral:
+        if cfg.get("estimator") == "netmf":
+            skembed.NetMFEmbedder  # noqa: B018  (imports its modules)
+        elif spectral:
             skembed.ProNEEmbedder  # noqa: B018  (imports its modules)
         else:
             skembed.Node2VecEmbedder  # noqa: B018

@@ -28,7 +28,8 @@ What it does
   (``ProNEEmbedder`` with / without propagation), ``prone-global``
   (``ProNEEmbedder(output_scale="global")``), ``node2vec+prop``
   (``SpectralPropagation`` of node2vec), ``svd`` (truncated SVD of the
-  normalised adjacency), ``pecanpy-<Mode>``. The spectral ones ignore p, q
+  normalised adjacency), ``netmf`` (``NetMFEmbedder`` with the run's
+  window; graphs of at most 10,000 nodes), ``pecanpy-<Mode>``. The spectral ones ignore p, q
   and run once per graph; a table checks ProNE against the goals of issue
   #15 (whole-process and fit-only CPU-s ratios) and ``--plot`` draws
   macro-F1 against CPU-s.
@@ -79,7 +80,8 @@ PECANPY_METHODS = ("SparseOTF", "PreComp", "FirstOrderUnweighted", "DenseOTF")
 DEFAULT_METHODS = ("skembed", "pecanpy-SparseOTF", "pecanpy-PreComp")
 #: skembed methods besides node2vec ("skembed"): they ignore p, q and run
 #: once per graph (with the first p,q setting)
-SPECTRAL_METHODS = ("prone", "prone-smf", "prone-global", "node2vec+prop", "svd")
+SPECTRAL_METHODS = ("prone", "prone-smf", "prone-global", "node2vec+prop", "svd",
+                    "netmf")
 #: methods that ignore p, q (run once per graph): the spectral ones and
 #: ``deepwalk`` (DeepWalkEmbedder with its library defaults, hs=True since
 #: issue #15, and the walk settings of the run)

@@ -3,8 +3,8 @@
 Word2Vec and Doc2Vec for text, entity embeddings for categorical columns, Item2Vec for
 baskets and Node2Vec / DeepWalk / LINE for graphs, all trained by one
 numba-compiled skip-gram-with-negative-sampling engine (entity embeddings use
-a small numpy/numba neural net); ProNE for graphs by a spectral engine
-(randomized SVD and spectral propagation). ``summarize`` / ``ExtractiveSummarizer``
+a small numpy/numba neural net); ProNE and NetMF for graphs by a spectral
+engine (randomized SVD and spectral propagation). ``summarize`` / ``ExtractiveSummarizer``
 pick the central sentences of English or Chinese text (TextRank on sentence
 vectors, with MMR).
 
@@ -31,6 +31,7 @@ _PUBLIC = {
     "Item2VecTransformer": "._items._item2vec",
     "KeyedVectors": "._vectors._keyedvectors",
     "LINEEmbedder": "._graph._line",
+    "NetMFEmbedder": "._graph._netmf",
     "Node2VecEmbedder": "._graph._node2vec",
     "ProNEEmbedder": "._graph._prone",
     "SpectralPropagation": "._graph._prone",
@@ -55,6 +56,7 @@ __all__ = [
     "Item2VecTransformer",
     "KeyedVectors",
     "LINEEmbedder",
+    "NetMFEmbedder",
     "Node2VecEmbedder",
     "ProNEEmbedder",
     "SpectralPropagation",

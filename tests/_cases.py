@@ -23,6 +23,7 @@ from skembed import (
     Item2VecTransformer,
     KeyedVectors,
     LINEEmbedder,
+    NetMFEmbedder,
     Node2VecEmbedder,
     ProNEEmbedder,
     SpectralPropagation,
@@ -242,6 +243,12 @@ def _prone_graph_param():
     return est, [("transform", ["n0", "n3", "zz"])], (["n0", "n1"],)
 
 
+def _netmf():
+    G = _karate()
+    est = NetMFEmbedder(n_components=6, random_state=0).fit(G)
+    return est, [("transform", [0, 33, 5])], (G,)
+
+
 def _propagation():
     G = _karate()
     est = SpectralPropagation(
@@ -286,6 +293,7 @@ CASES = {
     "prone-karate": _prone,
     "prone-graph-frame": _prone_graph_param,
     "propagation-deepwalk": _propagation,
+    "netmf-karate": _netmf,
 }
 
 

@@ -23,6 +23,7 @@ from skembed import (
     FastTextVectorizer,
     Item2VecTransformer,
     LINEEmbedder,
+    NetMFEmbedder,
     Node2VecEmbedder,
     ProNEEmbedder,
     Word2VecVectorizer,
@@ -278,6 +279,11 @@ TABLE_CASES = {
     ),
     "prone-edges": (
         lambda: ProNEEmbedder(n_components=6, random_state=0),
+        pd.DataFrame(RING, columns=["src", "dst"]).assign(w=np.arange(59) % 3 + 1.0),
+        None,
+    ),
+    "netmf-edges": (
+        lambda: NetMFEmbedder(n_components=6, random_state=0),
         pd.DataFrame(RING, columns=["src", "dst"]).assign(w=np.arange(59) % 3 + 1.0),
         None,
     ),

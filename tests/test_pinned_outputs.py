@@ -53,6 +53,7 @@ CLOSE = (
     "summarizer-*/*",
     "keyedvectors/*",
     "prone-*/*",
+    "netmf-*/*",
     "propagation-*/*",
 )
 

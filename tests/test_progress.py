@@ -25,6 +25,7 @@ from skembed import (
     EntityEmbeddingEncoder,
     ExtractiveSummarizer,
     LINEEmbedder,
+    NetMFEmbedder,
     Node2VecEmbedder,
     ProNEEmbedder,
     SpectralPropagation,
@@ -188,8 +189,8 @@ def test_line_spectral_doc2vec_inference_and_entity_show_progress(
 def test_every_estimator_takes_callbacks():
     for cls in (
         Word2VecVectorizer, Doc2VecVectorizer, Node2VecEmbedder, LINEEmbedder,
-        ProNEEmbedder, SpectralPropagation, EntityEmbeddingEncoder,
-        ExtractiveSummarizer,
+        ProNEEmbedder, SpectralPropagation, NetMFEmbedder,
+        EntityEmbeddingEncoder, ExtractiveSummarizer,
     ):
         est = cls()
         assert est.set_callbacks(Recording()) is est

@@ -52,6 +52,8 @@ def finish(U, s, how, d):
     if how == "us-row":  # the current default: U sqrt(S), rows norm sqrt(d)
         X = U * np.sqrt(s).astype(np.float32)
         return S._scale_rows(X, d)
+    if how == "us1-row":  # U S, rows norm sqrt(d)
+        return S._scale_rows(U * s.astype(np.float32), d)
     if how == "white":  # U sqrt(n): every coordinate mean square 1
         return U * np.float32(np.sqrt(n))
     if how == "white-row":
@@ -86,18 +88,56 @@ def finish(U, s, how, d):
     raise ValueError(how)
 
 
+def log_ratio(A, ns=0.75, neg="inflow", shift=0.0, selfloop=False):
+    """``log P_ij - log q_j - shift`` on the edges: ``neg="inflow"`` is
+    the engine's ``q`` (column sums of ``P``), ``"degree"`` the walk's
+    stationary distribution (node frequency in a walk corpus, skip-gram's
+    unigram), both to the power ``ns``; ``selfloop`` factorises ``A + I``."""
+    if selfloop:
+        A = (A + sp.eye(A.shape[0], format="csr", dtype=A.dtype)).tocsr()
+    if neg == "inflow" and not shift:
+        return S.log_ratio_matrix(A, ns)
+    strength = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.divide(1.0, strength, out=np.zeros_like(strength),
+                    where=strength > 0)
+    p = A.data * np.repeat(inv, np.diff(A.indptr))
+    base = (np.bincount(A.indices, weights=p, minlength=A.shape[1])
+            if neg == "inflow" else strength)
+    q = base ** ns
+    q /= q.sum()
+    data = np.log(p) - np.log(q[A.indices]) - shift
+    return sp.csr_matrix((data.astype(np.float32), A.indices, A.indptr),
+                         shape=A.shape)
+
+
 def run(A, d, seed, v):
     """One variant -> (n, d') float32 embedding."""
     mu, theta, order = v.get("mu", 0.0), v.get("theta", 0.5), v.get("order", 10)
     rank = v.get("rank", d)
-    F = S.log_ratio_matrix(A, v.get("ns", 0.75))
+    F = log_ratio(A, v.get("ns", 0.75), v.get("neg", "inflow"),
+                  v.get("shift", 0.0), v.get("selfloop", False))
     # the estimator's seed for random_state=seed
     seed = int(np.random.RandomState(seed).randint(0, np.iinfo(np.int32).max))
-    U, s, _ = S.randomized_svd(F, rank, n_iter=v.get("n_iter", 5), seed=seed)
+    U, s, _ = S.randomized_svd(F, rank, n_iter=v.get("n_iter", 5), seed=seed,
+                               n_oversamples=v.get("os", 10))
     R = finish(U, s, v.get("mid", "us-row"), rank)
     if v.get("order", 10) <= 1:
         return R if rank == d else finish(*gram_svd(R, d), v.get("out", "us-row"), d)
     Y = S.chebyshev_filter(A, R, order=order, mu=mu, theta=theta)
+    if v.get("mix") or v.get("allpass"):
+        # the factorisation added back to the propagated block, both at a
+        # mean square row norm of one; "mix" adds it, "allpass" subtracts
+        # it (the filter I - g(L) is negative at the low end of the
+        # spectrum, where g > 1, so the propagated block points against R
+        # there: "mix" cancels the smooth part, "allpass" reinforces it)
+        w = v.get("mix", 0.0) - v.get("allpass", 0.0)
+        Y = Y / np.float32(np.sqrt((Y.astype(np.float64) ** 2).sum() / Y.shape[0]))
+        Y += np.float32(w) * R / np.float32(
+            np.sqrt((R.astype(np.float64) ** 2).sum() / R.shape[0]))
+    if v.get("concat2"):  # pre and post side by side, reduced to d
+        Rn = S._scale_rows(R.copy(), R.shape[1])
+        Yn = S._scale_rows(Y.copy(), Y.shape[1])
+        Y = np.hstack([Yn, Rn])
     U2, s2 = gram_svd(Y, d)
     out = finish(U2, s2, v.get("out", "us-row"), d)
     if v.get("concat"):
@@ -139,6 +179,23 @@ VARIANTS = {
     "mu0.1": {"mu": 0.1},
     "niter3": {"n_iter": 3},
     "ns1": {"ns": 1.0},
+    # 2026-12-03 (second session): factorisation and propagation input
+    "negdeg": {"neg": "degree"},
+    "negdeg1": {"neg": "degree", "ns": 1.0},
+    "shift1": {"shift": float(np.log(5.0))},  # 5 negatives, as node2vec
+    "shift2": {"shift": float(np.log(2.0))},
+    "shift10": {"shift": float(np.log(10.0))},
+    "selfloop": {"selfloop": True},
+    "os64": {"os": 64},
+    "os128": {"os": 128},
+    "mid-u": {"mid": "white"},
+    "mid-us1": {"mid": "us1-row"},
+    "out-us1": {"out": "us1-row"},
+    "mix0.5": {"mix": 0.5},
+    "allpass0.5": {"allpass": 0.5},
+    "allpass1": {"allpass": 1.0},
+    "mix1": {"mix": 1.0},
+    "concat2": {"concat2": True},
 }
 
 

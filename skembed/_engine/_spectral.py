@@ -11,10 +11,12 @@ negative-sampling distribution ``q_j ∝ (sum_i P_ij) ** ns_exponent`` (the
 column sums of ``P``: how much walk mass flows into ``j``), the matrix
 factorised holds, on the edges of ``A`` only::
 
-    F_ij = log P_ij - log q_j
+    F_ij = log P_ij - log(lambda q_j)
 
-the log-ratio of a one-step skip-gram model with one negative per pair. Its
-rank-``d`` randomized truncated SVD gives ``U sqrt(S)``.
+the log-ratio of a one-step skip-gram model with ``lambda`` negatives per
+pair (the shifted PMI of Levy and Goldberg, 2014; ProNE's reference code
+uses ``lambda = 1``). Its rank-``d`` randomized truncated SVD gives
+``U sqrt(S)``.
 
 Spectral propagation
 --------------------
@@ -56,6 +58,8 @@ from . import _spectral_kernels
 
 __all__ = [
     "log_ratio_matrix",
+    "netmf_embedding",
+    "netmf_matrix",
     "prone_embedding",
     "randomized_svd",
     "spectral_propagation",
@@ -92,6 +96,17 @@ class _Sparse:
                   else _spectral_kernels.chebyshev_step_serial)
         kernel(self.indptr, self.indices, self.data, X, np.float32(alpha),
                T1, T0, conv, np.float32(coef))
+
+
+class _Dense:
+    """A dense float32 matrix with the product of :class:`_Sparse` (BLAS)."""
+
+    def __init__(self, M):
+        self.M = M
+        self.shape = M.shape
+
+    def __matmul__(self, X):
+        return self.M @ np.ascontiguousarray(X, dtype=np.float32)
 
 
 def _sign_fix(U, Vt=None):
@@ -133,7 +148,8 @@ def _orthonormalize(Y):
 
 def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
                    threads=1, step=None):
-    """Randomized truncated SVD of a sparse matrix (Halko et al. 2011).
+    """Randomized truncated SVD of a sparse matrix (Halko et al. 2011), or
+    of a dense float32 ndarray (products by BLAS).
 
     Normalised power iterations; deterministic for a fixed ``seed`` (numpy
     ``Generator``, signs fixed). Returns ``U (float32), s, Vt``. ``step``,
@@ -143,8 +159,11 @@ def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
     k = min(n_components, n_rows, n_cols)
     r = min(k + n_oversamples, n_rows, n_cols)
     rng = np.random.default_rng(seed)
-    fwd = _Sparse(M, threads)
-    bwd = _Sparse(sp.csr_matrix(M).T.tocsr(), threads)
+    if isinstance(M, np.ndarray):
+        fwd, bwd = _Dense(M), _Dense(M.T)
+    else:
+        fwd = _Sparse(M, threads)
+        bwd = _Sparse(sp.csr_matrix(M).T.tocsr(), threads)
     Q = fwd @ rng.standard_normal((n_cols, r), dtype=np.float32)
     for i in range(n_iter):
         Q = fwd @ _orthonormalize(bwd @ _orthonormalize(Q))
@@ -159,8 +178,9 @@ def randomized_svd(M, n_components, *, n_oversamples=10, n_iter=5, seed=0,
     return U, s, Vt
 
 
-def log_ratio_matrix(A, ns_exponent=0.75):
-    """ProNE's matrix ``log P_ij - log q_j`` on the edges of CSR ``A``."""
+def log_ratio_matrix(A, ns_exponent=0.75, negative=1.0):
+    """ProNE's matrix ``log P_ij - log(negative q_j)`` on the edges of CSR
+    ``A`` (``negative``: the paper's negative-sampling ratio lambda)."""
     strength = np.asarray(A.sum(axis=1)).ravel()
     inv = np.divide(1.0, strength, out=np.zeros_like(strength),
                     where=strength > 0)
@@ -170,6 +190,8 @@ def log_ratio_matrix(A, ns_exponent=0.75):
     neg /= neg.sum()
     # every column that holds an edge has inflow > 0, so both logs are finite
     data = np.log(p) - np.log(neg[A.indices])
+    if negative != 1.0:
+        data -= np.log(negative)
     return sp.csr_matrix(
         (data.astype(np.float32), A.indices, A.indptr), shape=A.shape
     )
@@ -291,8 +313,8 @@ def spectral_propagation(A, X, *, order, mu, theta,
 
 
 def prone_embedding(A, n_components, *, order, mu, theta,
-                    ns_exponent=0.75, n_iter=5, seed=0, threads=1,
-                    progress=None, scale="rows"):
+                    ns_exponent=0.75, negative=1.0, n_iter=5, seed=0,
+                    threads=1, progress=None, scale="rows"):
     """ProNE on a CSR adjacency: factorisation, then propagation.
 
     ``scale`` applies to the output (see the module doc); the factorisation
@@ -304,7 +326,7 @@ def prone_embedding(A, n_components, *, order, mu, theta,
     unit per power iteration) and "propagation", and a line for each.
     """
     t0 = time.perf_counter()
-    F = log_ratio_matrix(A, ns_exponent)
+    F = log_ratio_matrix(A, ns_exponent, negative)
     if progress is not None:
         progress.start("factorisation", n_iter, unit="steps")
     U, s, _ = randomized_svd(
@@ -332,3 +354,75 @@ def prone_embedding(A, n_components, *, order, mu, theta,
         progress.log(f"propagation: order {order}, mu={mu:g}, theta={theta:g} in "
                f"{t2 - t1:.2f} s")
     return R, {"factorization": t1 - t0, "propagation": t2 - t1}
+
+
+def netmf_matrix(A, window=10, negative=1.0, threads=1, step=None):
+    """NetMF's matrix for a symmetric CSR ``A``, dense float32 ``(n, n)``::
+
+        log max(M, 1),  M = vol(A) / (negative T) (sum_{r=1..T} P^r) D^-1
+
+    with ``P = D^-1 A`` and ``T = window`` (Qiu et al., WSDM 2018: the
+    matrix DeepWalk with ``negative`` negatives and window ``T``
+    factorises implicitly). ``T`` sparse-dense products of ``(n, n)``
+    blocks; three such blocks in memory. ``step``, if given, is called
+    with the number of powers done after each.
+    """
+    strength = np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
+    inv = np.divide(1.0, strength, out=np.zeros_like(strength),
+                    where=strength > 0)
+    P = (sp.diags(inv) @ A).tocsr()
+    X = P.toarray().astype(np.float32)
+    total = X.copy()
+    P = _Sparse(P, threads)
+    Y = np.empty_like(X)
+    if step is not None:
+        step(1)
+    for r in range(2, window + 1):
+        P.axpby(X, out=Y)  # P^r
+        total += Y
+        X, Y = Y, X
+        if step is not None:
+            step(r)
+    del X, Y
+    # columns scaled by vol / (negative T d_j); isolated columns are 0
+    total *= (inv * (strength.sum() / (negative * window))).astype(np.float32)
+    np.maximum(total, np.float32(1.0), out=total)
+    np.log(total, out=total)
+    return total
+
+
+def netmf_embedding(A, n_components, *, window=10, negative=1.0, n_iter=5,
+                    seed=0, threads=1, progress=None, scale="rows"):
+    """NetMF on a CSR adjacency (symmetrised if directed): the dense matrix
+    of :func:`netmf_matrix`, its rank-``n_components`` randomized SVD,
+    ``U sqrt(S)`` scaled as ``scale`` says (see the module doc).
+
+    Returns ``(embedding float32 (n, n_components), info)``; ``progress``
+    sees the tasks "matrix" (one unit per power of ``P``) and
+    "factorisation" (one per power iteration).
+    """
+    t0 = time.perf_counter()
+    A = _symmetric(sp.csr_matrix(A))
+    if progress is not None:
+        progress.start("matrix", window, unit="steps")
+    M = netmf_matrix(A, window, negative, threads,
+                     step=None if progress is None else progress.advance)
+    if progress is not None:
+        progress.finish()
+        progress.start("factorisation", n_iter, unit="steps")
+    U, s, _ = randomized_svd(
+        M, n_components, n_iter=n_iter, seed=seed, threads=threads,
+        step=None if progress is None else progress.advance,
+    )
+    del M
+    if progress is not None:
+        progress.finish()
+    R = _scale(U * np.sqrt(s).astype(np.float32), n_components, scale)
+    if R.shape[1] < n_components:  # fewer nodes than dimensions
+        R = np.hstack([R, np.zeros((R.shape[0], n_components - R.shape[1]),
+                                   np.float32)])
+    seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress.log(f"NetMF: window {window}, rank-{n_components} SVD of a "
+                     f"{A.shape[0]:,} x {A.shape[0]:,} matrix in {seconds:.2f} s")
+    return R, {"training": seconds}

@@ -57,7 +57,7 @@ def _prone_learn(A, params, random_state, n_jobs, verbose, name):
         emb, info = _spectral.prone_embedding(
             A, params["n_components"], order=order, mu=params["mu"],
             theta=params["theta"], ns_exponent=params["ns_exponent"],
-            n_iter=params["n_iter"], seed=seed, threads=n_jobs,
+            negative=params["negative"], n_iter=params["n_iter"], seed=seed, threads=n_jobs,
             progress=Progress(name, verbose), scale=params["output_scale"],
         )
     isolated = _isolated(A)
@@ -72,6 +72,20 @@ _SPECTRAL_CONSTRAINTS = {
     "mu": [Interval(Real, 0, 2, closed="both")],
     "theta": [Interval(Real, 0, None, closed="left")],
     "output_scale": [StrOptions({"rows", "global"})],
+}
+
+
+#: the graph input and run parameters of ProNEEmbedder and NetMFEmbedder
+_INPUT_CONSTRAINTS = {
+    "graph": "no_validation",
+    "directed": ["boolean", None],
+    "weighted": ["boolean", None],
+    **COLUMN_CONSTRAINTS,
+    "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
+    "memory": [None, "boolean", str, HasMethods(["cache"])],
+    "random_state": ["random_state"],
+    "n_jobs": N_JOBS_CONSTRAINT,
+    "verbose": ["verbose"],
 }
 
 
@@ -105,11 +119,11 @@ class ProNEEmbedder(_SpectralEmbedder):
     of its cost (Zhang et al., 2019). Two steps, both deterministic linear
     algebra on the sparse graph, no random walks and no SGD:
 
-    1. **Sparse matrix factorisation.** The matrix ``log P_ij - log q_j`` on
-       the edges, with ``P = D^-1 A`` the random-walk matrix and
-       ``q_j ∝ (sum_i P_ij) ** ns_exponent`` skip-gram's negative-sampling
-       distribution, is factorised by a randomized truncated SVD
-       (``U sqrt(S)``).
+    1. **Sparse matrix factorisation.** The matrix
+       ``log P_ij - log(negative q_j)`` on the edges, with ``P = D^-1 A``
+       the random-walk matrix and ``q_j ∝ (sum_i P_ij) ** ns_exponent``
+       skip-gram's negative-sampling distribution, is factorised by a
+       randomized truncated SVD (``U sqrt(S)``).
     2. **Spectral propagation.** The vectors are filtered with a Gaussian
        band filter of the normalised graph Laplacian centred at ``mu`` with
        width ``1/theta``, expanded in ``order`` Chebyshev polynomials (sparse
@@ -138,14 +152,22 @@ class ProNEEmbedder(_SpectralEmbedder):
         factor for the whole matrix (the same mean square of one per
         coordinate), so rows keep their relative norms, which follow the
         degrees. "global" scored higher macro-F1 on the LFR graphs (10k:
-        +0.011, 50k: +0.014; also sparse or Cora-sized ones) and a 1 M-edge
+        +0.010, 50k: +0.014; also sparse or Cora-sized ones) and a 1 M-edge
         degree-corrected SBM, level on a 10k SBM, lower on the two real
-        graphs, Cora (-0.007) and Wiki (-0.024); size and density did not
+        graphs, Cora (-0.003) and Wiki (-0.020); size and density did not
         predict which wins, so compare both on your graph (user guide).
     propagate : bool, default=True
         False returns the factorisation alone (the paper's "ProNE-SMF").
     ns_exponent : float, default=0.75
         Exponent of the negative-sampling distribution.
+    negative : float, default=5
+        Negative samples per positive pair (the paper's ratio lambda): the
+        factorised matrix is skip-gram's shifted log-ratio
+        ``log P_ij - log(negative q_j)``. 5 is :class:`Node2VecEmbedder`'s
+        default; the paper's reference code uses 1 (no shift), which scored
+        lower macro-F1 on LFR-50k (-0.005), LFR-10k (-0.004) and Cora
+        (-0.002), level on an SBM and higher on Wiki (+0.004, within one
+        sd) (3 seeds, ``benchmarks/results/graph.md``).
     n_iter : int, default=5
         Power iterations of the randomized SVD.
     graph : graph, default=None
@@ -236,21 +258,16 @@ class ProNEEmbedder(_SpectralEmbedder):
         **_SPECTRAL_CONSTRAINTS,
         "propagate": ["boolean"],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "negative": [Interval(Real, 0, None, closed="neither")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
-        "graph": "no_validation",
-        "directed": ["boolean", None],
-        "weighted": ["boolean", None],
-        **COLUMN_CONSTRAINTS,
-        "handle_unknown": [StrOptions({"error", "zeros", "neighbors"})],
-        "memory": [None, "boolean", str, HasMethods(["cache"])],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
+        **_INPUT_CONSTRAINTS,
     }
     _learn_params = (
         "n_components", "order", "mu", "theta", "output_scale", "propagate",
-        "ns_exponent", "n_iter",
+        "ns_exponent", "negative", "n_iter",
     )
+    #: the module-level learn function (``fit`` is shared with NetMF's)
+    _learn = staticmethod(_prone_learn)
 
     def __init__(
         self,
@@ -262,6 +279,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         output_scale="rows",
         propagate=True,
         ns_exponent=0.75,
+        negative=5,
         n_iter=5,
         graph=None,
         directed=None,
@@ -282,6 +300,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         self.output_scale = output_scale
         self.propagate = propagate
         self.ns_exponent = ns_exponent
+        self.negative = negative
         self.n_iter = n_iter
         self.graph = graph
         self.directed = directed
@@ -312,7 +331,7 @@ class ProNEEmbedder(_SpectralEmbedder):
         -------
         self : object
         """
-        return self._fit(X, _prone_learn)
+        return self._fit(X, self._learn)
 
 
 class SpectralPropagation(_SpectralEmbedder):

@@ -29,6 +29,7 @@ import pandas as pd
 from .._engine._vocab import Vocabulary
 from .._graph._line import LINEEmbedder
 from .._graph._node2vec import DeepWalkEmbedder, EdgeFeatures, Node2VecEmbedder
+from .._graph._netmf import NetMFEmbedder
 from .._graph._prone import ProNEEmbedder, SpectralPropagation
 from .._items._item2vec import Item2VecTransformer
 from .._tabular._entity import EntityEmbeddingEncoder
@@ -55,6 +56,7 @@ ESTIMATORS = {
         FastTextVectorizer,
         Item2VecTransformer,
         LINEEmbedder,
+        NetMFEmbedder,
         Node2VecEmbedder,
         ProNEEmbedder,
         SpectralPropagation,

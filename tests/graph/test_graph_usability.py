@@ -15,6 +15,7 @@ from skembed import (
     DeepWalkEmbedder,
     KeyedVectors,
     LINEEmbedder,
+    NetMFEmbedder,
     Node2VecEmbedder,
     ProNEEmbedder,
 )
@@ -25,8 +26,9 @@ EMBEDDERS = [
     lambda **kw: DeepWalkEmbedder(walk_length=20, n_walks=10, sample=0, **SMALL, **kw),
     lambda **kw: LINEEmbedder(**SMALL, **kw),
     lambda **kw: ProNEEmbedder(**SMALL, **kw),
+    lambda **kw: NetMFEmbedder(**SMALL, **kw),
 ]
-IDS = ["node2vec", "deepwalk", "line", "prone"]
+IDS = ["node2vec", "deepwalk", "line", "prone", "netmf"]
 
 
 @pytest.fixture(scope="module")

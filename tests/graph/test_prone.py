@@ -83,6 +83,20 @@ def test_log_ratio_matrix_is_prone_matrix():
     i, j = np.nonzero(A.toarray())
     np.testing.assert_allclose(F[i, j], np.log(P[i, j]) - np.log(q[j]), rtol=1e-5)
     assert (F[A.toarray() == 0] == 0).all()
+    # negative samples per pair shift the log-ratio on the edges only
+    F5 = _spectral.log_ratio_matrix(sp.csr_matrix(A), negative=5.0).toarray()
+    np.testing.assert_allclose(F5[i, j], F[i, j] - np.log(5.0), rtol=1e-5,
+                               atol=1e-6)
+    assert (F5[A.toarray() == 0] == 0).all()
+
+
+def test_negative_is_a_learn_parameter_and_validated():
+    G = nx.karate_club_graph()
+    a = ProNEEmbedder(n_components=8, random_state=0).fit_transform(G)
+    b = ProNEEmbedder(n_components=8, negative=1, random_state=0).fit_transform(G)
+    assert not np.allclose(a, b)
+    with pytest.raises(ValueError, match="negative"):
+        ProNEEmbedder(negative=0).fit(G)
 
 
 def test_chebyshev_filter_matches_the_dense_formula():
