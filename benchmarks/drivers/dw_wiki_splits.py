@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 
 import _graph_common as gc  # noqa: E402
 from bench_graph_parity import openne_scores  # noqa: E402
+from n2v_parity import _parse  # noqa: E402  (key=value -> int/float/bool)
 from skembed import DeepWalkEmbedder  # noqa: E402
 
 
@@ -51,15 +52,6 @@ def openne_one_split(X, labels, seed):
     half = int(0.5 * idx.size)
     split = [(idx[perm[:half]], idx[perm[half:]])]
     return openne_scores(X, labels, split)
-
-
-def _parse(value):
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
-    return {"True": True, "False": False}.get(value, value)
 
 
 def main():
