@@ -6,6 +6,9 @@ the first variant; run under the benchmark lock for those), one thread.
 usage: python benchmarks/drivers/n2v_parity.py GRAPHS SEEDS VARIANT[,VARIANT...]
 e.g.   python benchmarks/drivers/n2v_parity.py cora,wiki 3 base,init2,shuffle
 
+SEEDS is a count (``3``: seeds 0, 1, 2) or a range ``A-B`` (``3-5``: seeds
+3, 4, 5). The summary rows give mean ± sd (n - 1) over the seeds.
+
 A variant is ``+``-joined parts: ``base`` (defaults), ``initS`` (input
 vectors start S times word2vec.c's uniform [-0.5, 0.5) / d: ``init1`` is
 word2vec.c's start, ``init2`` gensim 4's [-1, 1) / d and the default),
@@ -96,14 +99,18 @@ def apply(variant):
 
 def main():
     graphs = sys.argv[1].split(",")
-    n_seeds = int(sys.argv[2])
+    if "-" in sys.argv[2]:
+        first, last = (int(x) for x in sys.argv[2].split("-"))
+        seeds = range(first, last + 1)
+    else:
+        seeds = range(int(sys.argv[2]))
     variants = sys.argv[3].split(",")
     for name in graphs:
         g = gc.load_graph(name, log=lambda *a: None)
         edges, labels = g.edges, np.asarray(g.labels)
         splits = gc.make_splits(labels, n_splits=5, seed=42)
         res = {v: ([], []) for v in variants}
-        for seed in range(n_seeds):
+        for seed in seeds:
             for v in variants:
                 kwargs = apply(v)
                 est = Node2VecEmbedder(random_state=seed, n_jobs=1, **kwargs)
@@ -120,7 +127,8 @@ def main():
             f1s, cpus = res[v]
             d = [b - a for a, b in zip(res[base][0], f1s)]
             r = st.mean(cpus) / st.mean(res[base][1])
-            print(f"| {name} | {v} | {st.mean(f1s):.4f} ± {st.pstdev(f1s):.4f} | "
+            sd = st.stdev(f1s) if len(f1s) > 1 else 0.0
+            print(f"| {name} | {v} | {st.mean(f1s):.4f} ± {sd:.4f} | "
                   f"{st.mean(cpus):.1f} | {st.mean(d):+.4f} ("
                   + " ".join(f"{x:+.3f}" for x in d) + f") | {r:.2f} |",
                   flush=True)
