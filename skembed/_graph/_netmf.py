@@ -17,12 +17,7 @@ from .._compat import Interval, StrOptions
 from .._engine import _spectral
 from .._progress import Progress
 from .._validation import numba_threads
-from ._prone import (
-    _INPUT_CONSTRAINTS,
-    ProNEEmbedder,
-    _isolated,
-    _SpectralEmbedder,
-)
+from ._prone import _INPUT_CONSTRAINTS, _isolated, _SpectralEmbedder
 
 __all__ = ["NetMFEmbedder"]
 
@@ -214,4 +209,4 @@ class NetMFEmbedder(_SpectralEmbedder):
         return super()._learn_with_cache(A, learn)
 
     _learn = staticmethod(_netmf_learn)
-    fit = ProNEEmbedder.fit
+    fit = _SpectralEmbedder.fit  # bound here so that the API page lists it

@@ -57,7 +57,8 @@ def _prone_learn(A, params, random_state, n_jobs, verbose, name):
         emb, info = _spectral.prone_embedding(
             A, params["n_components"], order=order, mu=params["mu"],
             theta=params["theta"], ns_exponent=params["ns_exponent"],
-            negative=params["negative"], n_iter=params["n_iter"], seed=seed, threads=n_jobs,
+            negative=params["negative"], n_iter=params["n_iter"], seed=seed,
+            threads=n_jobs,
             progress=Progress(name, verbose), scale=params["output_scale"],
         )
     isolated = _isolated(A)
@@ -92,9 +93,11 @@ _INPUT_CONSTRAINTS = {
 class _SpectralEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
                         CallbackSupportMixin, LazyTransformMixin, TransformerMixin,
                         BaseEstimator):
-    """What ProNEEmbedder and SpectralPropagation share besides the graph
-    plumbing: their fitted vectors, the public methods (bound in a class
-    body, see ``_graph/_base.py``) and the tags."""
+    """What ProNEEmbedder, NetMFEmbedder and SpectralPropagation share besides
+    the graph plumbing: their fitted vectors, the public methods (bound in a
+    class body, see ``_graph/_base.py``), ``fit`` through the subclass's
+    module-level ``_learn`` function (SpectralPropagation has its own) and
+    the tags."""
 
     _fitted_state: dict = {
         "embedding_": array(np.float32, 2),
@@ -104,6 +107,25 @@ class _SpectralEmbedder(_GraphEmbedderMixin, ClassNamePrefixFeaturesOutMixin,
 
     transform = _GraphEmbedderMixin.transform
     fit_transform = _GraphEmbedderMixin.fit_transform
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn node vectors from the graph.
+
+        Parameters
+        ----------
+        X : graph or array-like of node ids
+            With ``graph=None``: the graph (networkx graph, square
+            scipy/NumPy adjacency matrix, or edge list). With ``graph=`` set:
+            a column of node ids.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, self._learn)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -266,8 +288,9 @@ class ProNEEmbedder(_SpectralEmbedder):
         "n_components", "order", "mu", "theta", "output_scale", "propagate",
         "ns_exponent", "negative", "n_iter",
     )
-    #: the module-level learn function (``fit`` is shared with NetMF's)
+    #: the module-level learn function ``fit`` calls
     _learn = staticmethod(_prone_learn)
+    fit = _SpectralEmbedder.fit  # bound here so that the API page lists it
 
     def __init__(
         self,
@@ -313,25 +336,6 @@ class ProNEEmbedder(_SpectralEmbedder):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn node vectors from the graph.
-
-        Parameters
-        ----------
-        X : graph or array-like of node ids
-            With ``graph=None``: the graph (networkx graph, square
-            scipy/NumPy adjacency matrix, or edge list). With ``graph=`` set:
-            a column of node ids.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, self._learn)
 
 
 class SpectralPropagation(_SpectralEmbedder):
