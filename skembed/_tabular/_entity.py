@@ -1138,11 +1138,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             self.target_type_,
             _effects.effects_offset(self._intercept, self._effects, codes),
         )[:, 0]
-        if self.target_type_ == "continuous":
-            grad, curv = z - y_enc, np.ones_like(z)
-        else:
-            p = 0.5 * (1.0 + np.tanh(0.5 * z))
-            grad, curv = p - y_enc, p * (1.0 - p)
+        grad, curv = _net.loss_derivatives(self.target_type_, z, y_enc)
         terms = []
         for j, kept in enumerate(self.embeddings_kept_):
             table = self._net.table(j)

@@ -225,30 +225,21 @@ def _dense_forward(net, x):
     return acts, out
 
 
-def _loss_and_grad(task, out, y):
-    """Mean loss and d(loss)/d(out) for one batch."""
-    n = out.shape[0]
-    if task == "continuous":
-        diff = out[:, 0] - y
-        loss = 0.5 * float(np.dot(diff, diff)) / n
-        return loss, (diff / n)[:, None].astype(np.float32)
-    if task == "binary":
-        z = out[:, 0].astype(np.float64)
-        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
-        p = 0.5 * (1.0 + np.tanh(0.5 * z))
-        return loss, ((p - y) / n)[:, None].astype(np.float32)
-    z = out.astype(np.float64)
-    z -= z.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(z).sum(axis=1))
-    rows = np.arange(n)
-    loss = float(np.mean(lse - z[rows, y]))
-    p = np.exp(z - lse[:, None])
-    p[rows, y] -= 1.0
-    return loss, (p / n).astype(np.float32)
-
-
 def _loss(task, out, y):
-    return _loss_and_grad(task, out, y)[0]
+    """Mean loss of a batch (the training loss is the kernel's,
+    ``_net_kernels._loss_and_delta``, the same arithmetic)."""
+    return float(np.mean(_row_losses(task, out, y)))
+
+
+def loss_derivatives(task, z, y):
+    """Per-row first and second derivatives of the loss with respect to the
+    single output ``z`` (continuous: squared error; binary: log-loss of the
+    logit), float64: ``(grad, curv)``."""
+    z = np.asarray(z, dtype=np.float64)
+    if task == "continuous":
+        return z - y, np.ones_like(z)
+    p = 0.5 * (1.0 + np.tanh(0.5 * z))
+    return p - y, p * (1.0 - p)
 
 
 def _score(task, out, y):
@@ -523,7 +514,7 @@ def shrink_rows(net, counts, prior_counts):
 
 
 def _row_losses(task, out, y):
-    """Per-row loss (the summands of :func:`_loss_and_grad`'s mean)."""
+    """Per-row loss (the summands of :func:`_loss`'s mean)."""
     if task == "continuous":
         return 0.5 * (out[:, 0].astype(np.float64) - y) ** 2
     if task == "binary":

@@ -126,7 +126,7 @@ def _loss_and_delta(task, out, y, y_class, delta):
 
     ``task`` 0: squared error on ``y``; 1: log-loss of the logit on 0/1
     ``y``; 2: softmax cross-entropy on class codes ``y_class``. The
-    arithmetic is the driver's (``_net._loss_and_grad``): float64, cast once.
+    arithmetic is the driver's (``_net._row_losses``): float64, cast once.
     """
     n, n_out = out.shape
     total = 0.0
