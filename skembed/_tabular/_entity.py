@@ -114,7 +114,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     """Encode categorical columns by level effects and supervised embeddings.
 
     Each categorical column becomes its **level effect** then its
-    **embedding**. The level effects are random intercepts fitted in closed
+    **embedding** (``encode`` selects one block or both). The level effects are random intercepts fitted in closed
     form: a few backfitting sweeps over the columns give each level
     ``sum of residuals / (n_l + sigma2 / tau2)``, a target encoding shrunk
     toward the unknown row by empirical Bayes (variance components by the
