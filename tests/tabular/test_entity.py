@@ -628,9 +628,9 @@ def test_calibrate_ridge_finds_the_penalty_of_an_optimal_table():
     assert 30.0 / 4 < lam < 30.0 * 4  # the grid steps by 10 ** 0.5
 
 
-@pytest.mark.slow
-def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
-    X, y = planted_interaction(n=1500, n_levels=8)
+@pytest.fixture
+def train_calls(monkeypatch):
+    """A list that grows by one per network training (``_net.train_net``)."""
     calls = []
     train = _net.train_net
 
@@ -639,6 +639,13 @@ def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
         return train(*args, **kwargs)
 
     monkeypatch.setattr(_net, "train_net", counting)
+    return calls
+
+
+@pytest.mark.slow
+def test_cross_fit_trains_fold_networks_only_for_the_prediction(train_calls):
+    X, y = planted_interaction(n=1500, n_levels=8)
+    calls = train_calls
     enc = EntityEmbeddingEncoder(random_state=0, cv=3, n_components=3)
     Xcf = enc.fit_transform(X, y)
     assert all(enc.embeddings_kept_)
@@ -720,16 +727,9 @@ def test_encode_selects_blocks_of_the_same_fit():
     assert full.transform(X).shape[1] == 2
 
 
-def test_encode_effects_trains_no_network(monkeypatch):
+def test_encode_effects_trains_no_network(train_calls):
     X, y = planted_interaction(n=1500, n_levels=8)
-    calls = []
-    train = _net.train_net
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return train(*args, **kwargs)
-
-    monkeypatch.setattr(_net, "train_net", counting)
+    calls = train_calls
     enc = EntityEmbeddingEncoder(random_state=0, cv=3, encode="effects")
     Xcf = enc.fit_transform(X, y)
     assert calls == [] and enc.n_iter_ == 0 and enc.best_epoch_ == 0
