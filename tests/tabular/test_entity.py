@@ -793,3 +793,25 @@ def test_encode_polars_names():
     enc.set_output(transform="polars")
     out = enc.transform(pl.from_pandas(X))
     assert isinstance(out, pl.DataFrame) and out.columns == ["a_effect", "b_effect"]
+
+
+def test_encode_on_a_model_saved_before_the_effects():
+    # entity files saved before #14 have no level effects: "effects" and
+    # "embeddings" cannot be told apart there, so only the default works
+    import warnings
+    from pathlib import Path
+
+    from skembed import load_model
+
+    path = Path(__file__).parents[1] / "fixtures" / "saved" / "entity-binary-cv.skembed"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # saved by an older version
+        enc = load_model(path)
+    assert enc.encode == "effects+embeddings"
+    names = enc.get_feature_names_out().tolist()
+    X = pd.DataFrame({c: [None] for c in enc.feature_names_in_})
+    enc.set_params(encode="effects")
+    for call in (enc.get_feature_names_out, lambda: enc.transform(X)):
+        with pytest.raises(ValueError, match="encode='effects' needs the level effects"):
+            call()
+    assert enc.set_params(encode="effects+embeddings").get_feature_names_out().tolist() == names
