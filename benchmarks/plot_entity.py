@@ -50,8 +50,8 @@ def main(argv=None):
         ("HGB", "TargetEncoder (cv=5)", "EE -> HGB  minus  TE -> HGB", "#1b3a5c", "EE (cv=5)"),
         ("linear", "OneHot (sparse)", "EE -> linear  minus  one-hot -> linear", "#3b75af", "EE (cv=5)"),
         ("KNN", "OneHot (sparse)", "EE -> KNN  minus  one-hot -> KNN", "#9bbbd9", "EE (cv=5)"),
-        ("KNN", "OneHot (sparse)", "EE effect columns -> KNN  minus  one-hot -> KNN",
-         "#d9a441", "EE (cv=5) effect columns"),
+        ("KNN", "OneHot (sparse)", "EE(encode='effects') -> KNN  minus  one-hot -> KNN",
+         "#d9a441", "EE (cv=5, encode='effects')"),
     ]
     fig, ax = plt.subplots(figsize=(8, 3.8))
     width = 0.2

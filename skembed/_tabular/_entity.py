@@ -114,7 +114,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     """Encode categorical columns by level effects and supervised embeddings.
 
     Each categorical column becomes its **level effect** then its
-    **embedding**. The level effects are random intercepts fitted in closed
+    **embedding** (``encode`` selects one block or both). The level effects are random intercepts fitted in closed
     form: a few backfitting sweeps over the columns give each level
     ``sum of residuals / (n_l + sigma2 / tau2)``, a target encoding shrunk
     toward the unknown row by empirical Bayes (variance components by the
@@ -209,6 +209,21 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     categorical_features : array-like of str, int or bool, default=None
         Columns to encode; ``None`` means every column not in
         ``numeric_features``.
+    encode : {"effects+embeddings", "effects", "embeddings"}, \
+            default="effects+embeddings"
+        Which blocks of each column's output ``transform`` returns (as
+        :class:`~sklearn.preprocessing.KBinsDiscretizer`'s ``encode`` picks
+        its output form): the level effect(s) then the embedding, the
+        ``*_effect`` columns only, or the ``*_emb`` columns only.
+        ``"effects"`` is the choice for distance-based models
+        (:class:`~sklearn.neighbors.KNeighborsRegressor` and the like) behind
+        a :class:`~sklearn.preprocessing.StandardScaler`: the embedding axes,
+        each scaled to unit variance there, are not aligned with the target
+        and outweigh the numeric columns (hotel_rates in
+        ``benchmarks/results/entity.md``: KNN R^2 0.71 with the effects, 0.53
+        with both blocks). With ``"effects"`` and no ``include_prediction``
+        the network is not trained (``embeddings_kept_`` is all False,
+        ``n_iter_`` is 0): a fit costs about what a target encoding does.
     include_prediction : bool, default=False
         Append the network's own output as extra columns (``"net_output"``:
         the prediction for a continuous target, the logit(s) otherwise);
@@ -239,7 +254,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         Embedding width of each categorical column.
     embeddings_ : dict of str to DataFrame
         Per categorical column, its output rows (level effect(s), then the
-        embedding) indexed by level, then ``"<unknown>"`` and (when missing
+        embedding, whatever ``encode``) indexed by level, then ``"<unknown>"`` and (when missing
         values were seen) ``"<missing>"``.
     effect_shrinkage_ : ndarray of shape (n_categorical, n_effects)
         ``sigma2 / tau2`` of each column (per class for multiclass): the
@@ -344,6 +359,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         "target_type": [StrOptions({"auto", "continuous", "binary", "multiclass"})],
         "numeric_features": [StrOptions({"auto"}), "array-like", None],
         "categorical_features": ["array-like", None],
+        "encode": [StrOptions({"effects+embeddings", "effects", "embeddings"})],
         "include_prediction": ["boolean"],
         "cv": [
             Interval(Integral, 2, None, closed="left"),
@@ -452,6 +468,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         target_type="auto",
         numeric_features="auto",
         categorical_features=None,
+        encode="effects+embeddings",
         include_prediction=False,
         cv=5,
         shuffle=True,
@@ -477,6 +494,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         self.target_type = target_type
         self.numeric_features = numeric_features
         self.categorical_features = categorical_features
+        self.encode = encode
         self.include_prediction = include_prediction
         self.cv = cv
         self.shuffle = shuffle
@@ -809,6 +827,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         return dims
 
     # ---------------------------------------------------------------- training
+    def _needs_network(self):
+        """Whether the output uses the network: its embeddings or its output."""
+        return self.include_prediction or self.encode != "effects"
+
     def _fit_effects(self, codes, numeric, y_enc):
         """Shrunken level effects (closed form), see ``_effects``."""
         n_eff = len(self.classes_) if self.target_type_ == "multiclass" else 1
@@ -847,6 +869,13 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             init_std=0.01,
             zero_output=True,
         )
+        if not self._needs_network():
+            # encode="effects": nothing in the output comes from the network
+            keep = [False] * codes.shape[1]
+            _net.flatten_tables(net, keep)
+            info = {"loss_curve": [], "validation_loss": [],
+                    "validation_scores": [], "n_iter": 0, "best_epoch": 0}
+            return intercept, effects, shrinkage, net, info, keep
         info = _net.train_net(
             net,
             codes,
@@ -950,9 +979,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
     def embeddings_(self):
         """dict of str to DataFrame: the output rows of each column's levels.
 
-        Per categorical column, its level effect(s) then its embedding, as
-        ``transform`` returns them, indexed by level, then ``"<unknown>"``
-        and (when missing values were seen) ``"<missing>"``. Built from the
+        Per categorical column, its level effect(s) then its embedding (both
+        blocks whatever ``encode``; ``transform`` returns the ones ``encode``
+        selects), indexed by level, then ``"<unknown>"`` and (when missing
+        values were seen) ``"<missing>"``. Built from the
         fitted arrays on each access, so the fitted state holds only arrays,
         lists and scalars (safe to share with skops).
         """
@@ -962,7 +992,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                 f"{type(self).__name__} is not fitted yet."
             )
         names = self._column_names()
-        out_names = self.get_feature_names_out().tolist()
+        out_names = self._block_names(names)
         tables = self._output_tables(*self._fitted_effects(), self._net)
         embeddings = {}
         start = 0
@@ -1022,15 +1052,18 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
-            Embeddings of the categorical columns.
+        X_out : ndarray of shape (n_samples, n_features_out)
+            Level effects and / or embeddings of the categorical columns
+            (``encode``), in the order of ``get_feature_names_out()``.
         """
         codes, numeric, y, y_enc, n_out, rng = self._fit(X, y)
         missing = codes == _MISSING
         no_unknown = np.zeros_like(missing)
         full_tables = self._output_tables(*self._fitted_effects(), self._net)
         if self.cv is None:
-            out = self._lookup_tables(full_tables, codes, no_unknown, missing)
+            out = self._lookup_tables(
+                self._encoded(full_tables), codes, no_unknown, missing
+            )
             if self.include_prediction:
                 out = np.hstack([out, self._net_output(
                     self._net, codes, numeric, *self._fitted_effects()
@@ -1123,6 +1156,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         if self.handle_missing == "return_nan":
             for j in range(codes.shape[1]):
                 out[missing[:, j], offsets[j] : offsets[j + 1]] = np.nan
+        if self.encode != "effects+embeddings":
+            keep = np.ones(out.shape[1], dtype=bool)
+            keep[:width] = self._encoded_mask()
+            out = out[:, keep]
         return out
 
     def _influence_terms(self, codes, numeric, y_enc, fold_of, n_folds):
@@ -1188,6 +1225,33 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             tables.append(np.hstack([eff, net.table(j).astype(np.float64)]))
         return tables
 
+    def _encoded_mask(self):
+        """Which columns of the full layout (each column's effects, then its
+        embedding) ``encode`` keeps."""
+        n_eff = self._n_effects()
+        if n_eff == 0 and self.encode != "effects+embeddings":
+            raise ValueError(
+                f"encode={self.encode!r} needs the level effects, which this "
+                "model (saved before they existed) does not have; use "
+                "encode='effects+embeddings'."
+            )
+        keep = []
+        for d in self.embedding_dims_:
+            keep += [self.encode != "embeddings"] * n_eff
+            keep += [self.encode != "effects"] * d
+        return np.asarray(keep, dtype=bool)
+
+    def _encoded(self, tables):
+        """The tables restricted to the blocks ``encode`` asks for."""
+        if self.encode == "effects+embeddings":
+            return tables
+        keep = self._encoded_mask()
+        out, start = [], 0
+        for t in tables:
+            out.append(t[:, keep[start : start + t.shape[1]]])
+            start += t.shape[1]
+        return out
+
     def _lookup_tables(self, tables, codes, unknown, missing):
         n = codes.shape[0]
         width = int(sum(t.shape[1] for t in tables))
@@ -1216,8 +1280,9 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, ``sum(embedding_dims_)``)
-            Embeddings, in the order of ``get_feature_names_out()``.
+        X_out : ndarray of shape (n_samples, n_features_out)
+            Level effects and / or embeddings (``encode``), in the order of
+            ``get_feature_names_out()``.
         """
         check_is_fitted(self)
         columns, _ = self._check_X(X, reset=False)
@@ -1233,7 +1298,9 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
                         f"Found unknown categories {shown} in column {names[j]!r} "
                         "during transform (handle_unknown='error')."
                     )
-        tables = self._output_tables(*self._fitted_effects(), self._net)
+        tables = self._encoded(
+            self._output_tables(*self._fitted_effects(), self._net)
+        )
         out = self._lookup_tables(tables, codes, unknown, missing)
         if self.include_prediction:
             numeric = self._numeric_matrix(columns, fit=False)
@@ -1301,7 +1368,10 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         return (e / e.sum(axis=1, keepdims=True))[:, : len(self.classes_)]
 
     def get_feature_names_out(self, input_features=None):
-        """Output names ``f"{column}_emb{k}"``.
+        """Output names: ``f"{column}_effect"`` (``_effect{k}`` per class for
+        a multiclass target) and ``f"{column}_emb{k}"`` per categorical
+        column, as ``encode`` selects them, then ``net_output``
+        (``include_prediction``).
 
         Parameters
         ----------
@@ -1315,6 +1385,18 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         """
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
+        out = self._block_names(names)
+        if self.encode != "effects+embeddings":
+            out = [n for n, k in zip(out, self._encoded_mask(), strict=True) if k]
+        if self.include_prediction:
+            k = self._n_prediction_columns()
+            out.extend(
+                ["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)]
+            )
+        return np.asarray(out, dtype=object)
+
+    def _block_names(self, names):
+        """Names of every column's effects and embedding, whatever ``encode``."""
         out = []
         n_eff = self._n_effects()
         for j, d in zip(self.categorical_features_, self.embedding_dims_, strict=True):
@@ -1323,12 +1405,7 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
             else:
                 out.extend(f"{names[j]}_effect{k}" for k in range(n_eff))
             out.extend(f"{names[j]}_emb{k}" for k in range(d))
-        if self.include_prediction:
-            k = self._n_prediction_columns()
-            out.extend(
-                ["net_output"] if k == 1 else [f"net_output{i}" for i in range(k)]
-            )
-        return np.asarray(out, dtype=object)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

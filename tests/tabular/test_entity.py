@@ -628,9 +628,9 @@ def test_calibrate_ridge_finds_the_penalty_of_an_optimal_table():
     assert 30.0 / 4 < lam < 30.0 * 4  # the grid steps by 10 ** 0.5
 
 
-@pytest.mark.slow
-def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
-    X, y = planted_interaction(n=1500, n_levels=8)
+@pytest.fixture
+def train_calls(monkeypatch):
+    """A list that grows by one per network training (``_net.train_net``)."""
     calls = []
     train = _net.train_net
 
@@ -639,6 +639,13 @@ def test_cross_fit_trains_fold_networks_only_for_the_prediction(monkeypatch):
         return train(*args, **kwargs)
 
     monkeypatch.setattr(_net, "train_net", counting)
+    return calls
+
+
+@pytest.mark.slow
+def test_cross_fit_trains_fold_networks_only_for_the_prediction(train_calls):
+    X, y = planted_interaction(n=1500, n_levels=8)
+    calls = train_calls
     enc = EntityEmbeddingEncoder(random_state=0, cv=3, n_components=3)
     Xcf = enc.fit_transform(X, y)
     assert all(enc.embeddings_kept_)
@@ -690,3 +697,121 @@ def test_training_updates_non_contiguous_parameters():
     for a, b in zip(nets[0].weights, nets[1].weights, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(nets[0].flat, nets[1].flat)
+
+
+# ------------------------------------------------------------------- encode
+def test_encode_selects_blocks_of_the_same_fit():
+    # every encode value returns the matching columns of the full output, in
+    # transform, the cross-fitted fit_transform and get_feature_names_out
+    X, y = planted_interaction(n=1500, n_levels=8)
+    full = EntityEmbeddingEncoder(random_state=0, cv=3, n_components=3)
+    cf_full = full.fit_transform(X, y)
+    tr_full = full.transform(X)
+    names = full.get_feature_names_out().tolist()
+    assert all(full.embeddings_kept_)
+    for encode, part in (("effects", "_effect"), ("embeddings", "_emb")):
+        idx = [i for i, n in enumerate(names) if part in n]
+        enc = clone(full).set_params(encode=encode)
+        cf = enc.fit_transform(X, y)
+        assert enc.get_feature_names_out().tolist() == [names[i] for i in idx]
+        np.testing.assert_array_equal(enc.transform(X), tr_full[:, idx])
+        # "embeddings": the same network and fold tables; "effects": no
+        # network, but the effects are fitted before it, so the same too
+        np.testing.assert_array_equal(cf, cf_full[:, idx])
+        # the fitted tables still show both blocks
+        assert enc.embeddings_["a"].columns.tolist() == [
+            n for n in names if n.startswith("a_")
+        ]
+    # encode can be changed after fit, like include_prediction
+    full.set_params(encode="effects")
+    assert full.transform(X).shape[1] == 2
+
+
+def test_encode_effects_trains_no_network(train_calls):
+    X, y = planted_interaction(n=1500, n_levels=8)
+    calls = train_calls
+    enc = EntityEmbeddingEncoder(random_state=0, cv=3, encode="effects")
+    Xcf = enc.fit_transform(X, y)
+    assert calls == [] and enc.n_iter_ == 0 and enc.best_epoch_ == 0
+    assert enc.embeddings_kept_ == [False, False] and enc.net_score_ is None
+    assert enc.get_feature_names_out().tolist() == ["a_effect", "b_effect"]
+    assert Xcf.shape == (1500, 2)
+    # the prediction needs the network: trained (full data and per fold)
+    enc.set_params(include_prediction=True).fit_transform(X, y)
+    assert len(calls) == 4
+    assert enc.get_feature_names_out().tolist() == [
+        "a_effect", "b_effect", "net_output"
+    ]
+
+
+def test_encode_multiclass_missing_and_pandas_output():
+    X, y, _ = planted(n=600)
+    X.loc[::7, "b"] = None
+    yc = (y > 0).astype(int) + (y > 1)
+    enc = _fast(encode="effects", cv=3, handle_missing="return_nan")
+    enc.set_output(transform="pandas")
+    out = enc.fit_transform(X, yc)
+    assert out.columns.tolist() == [f"{c}_effect{k}" for c in "ab" for k in range(3)]
+    assert out.loc[X["b"].isna(), "b_effect0"].isna().all()
+    assert not out["a_effect0"].isna().any()
+    emb = _fast(encode="embeddings").fit(X, yc).set_output(transform="pandas")
+    assert all("_emb" in c for c in emb.transform(X).columns)
+
+
+def test_encode_bad_value_and_grid_search():
+    X, y, _ = planted(n=600)
+    with pytest.raises(ValueError, match="'encode' parameter .* must be a str among"):
+        _fast(encode="both").fit(X, y)
+    pipe = make_pipeline(_fast(cv=3), Ridge())
+    gs = GridSearchCV(
+        pipe,
+        {"entityembeddingencoder__encode": ["effects+embeddings", "effects"]},
+        cv=2,
+    ).fit(X, y)
+    assert gs.best_params_["entityembeddingencoder__encode"] in (
+        "effects+embeddings", "effects"
+    )
+
+
+def test_encode_survives_save_model(tmp_path):
+    from skembed import load_model, save_model
+
+    X, y, _ = planted(n=400)
+    enc = _fast(encode="effects").fit(X, y)
+    save_model(enc, tmp_path / "e.skembed")
+    back = load_model(tmp_path / "e.skembed")
+    assert back.encode == "effects"
+    np.testing.assert_array_equal(back.transform(X), enc.transform(X))
+    assert back.get_feature_names_out().tolist() == ["a_effect", "b_effect"]
+
+
+def test_encode_polars_names():
+    pl = pytest.importorskip("polars")
+    X, y, _ = planted(n=400)
+    enc = _fast(encode="effects").fit(pl.from_pandas(X), y)
+    assert enc.get_feature_names_out().tolist() == ["a_effect", "b_effect"]
+    enc.set_output(transform="polars")
+    out = enc.transform(pl.from_pandas(X))
+    assert isinstance(out, pl.DataFrame) and out.columns == ["a_effect", "b_effect"]
+
+
+def test_encode_on_a_model_saved_before_the_effects():
+    # entity files saved before #14 have no level effects: "effects" and
+    # "embeddings" cannot be told apart there, so only the default works
+    import warnings
+    from pathlib import Path
+
+    from skembed import load_model
+
+    path = Path(__file__).parents[1] / "fixtures" / "saved" / "entity-binary-cv.skembed"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # saved by an older version
+        enc = load_model(path)
+    assert enc.encode == "effects+embeddings"
+    names = enc.get_feature_names_out().tolist()
+    X = pd.DataFrame({c: [None] for c in enc.feature_names_in_})
+    enc.set_params(encode="effects")
+    for call in (enc.get_feature_names_out, lambda: enc.transform(X)):
+        with pytest.raises(ValueError, match="encode='effects' needs the level effects"):
+            call()
+    assert enc.set_params(encode="effects+embeddings").get_feature_names_out().tolist() == names
