@@ -110,12 +110,15 @@ def _is_continuous(col):
 
 
 
-class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator):
+class EntityEmbeddingEncoder(
+    CallbackSupportMixin, LazyTransformMixin, TransformerMixin, BaseEstimator
+):
     """Encode categorical columns by level effects and supervised embeddings.
 
     Each categorical column becomes its **level effect** then its
-    **embedding** (``encode`` selects one block or both). The level effects are random intercepts fitted in closed
-    form: a few backfitting sweeps over the columns give each level
+    **embedding** (``encode`` selects one block or both). The level effects
+    are random intercepts fitted in closed form: a few backfitting sweeps
+    over the columns give each level
     ``sum of residuals / (n_l + sigma2 / tau2)``, a target encoding shrunk
     toward the unknown row by empirical Bayes (variance components by the
     method of moments, numeric features as linear terms); for a classifier,
@@ -254,8 +257,8 @@ class EntityEmbeddingEncoder(CallbackSupportMixin, LazyTransformMixin, Transform
         Embedding width of each categorical column.
     embeddings_ : dict of str to DataFrame
         Per categorical column, its output rows (level effect(s), then the
-        embedding, whatever ``encode``) indexed by level, then ``"<unknown>"`` and (when missing
-        values were seen) ``"<missing>"``.
+        embedding, whatever ``encode``) indexed by level, then
+        ``"<unknown>"`` and (when missing values were seen) ``"<missing>"``.
     effect_shrinkage_ : ndarray of shape (n_categorical, n_effects)
         ``sigma2 / tau2`` of each column (per class for multiclass): the
         prior count a level's effect is shrunk with; ``inf`` when the column
