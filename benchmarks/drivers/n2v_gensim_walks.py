@@ -6,9 +6,9 @@ Three steps, each its own command (gensim lives in pecanpy's venv)::
     # 1. skembed's walks of Node2VecEmbedder(random_state=SEED) -> OUT
     python benchmarks/drivers/n2v_gensim_walks.py dump GRAPH SEEDS OUT
     # 2. gensim Word2Vec on them, pecanpy's settings, one thread
-    /work/venvs/pecanpy/bin/python benchmarks/drivers/n2v_gensim_walks.py gensim OUT [shuffle]
+    /work/venvs/pecanpy/bin/python benchmarks/drivers/n2v_gensim_walks.py gensim OUT [shuffle|train=K]
     # 3. macro-F1 on bench_graph's five 50 % splits (seed 42)
-    python benchmarks/drivers/n2v_gensim_walks.py score GRAPH OUT [shuffle]
+    python benchmarks/drivers/n2v_gensim_walks.py score GRAPH OUT [shuffle|train=K]
 
 SEEDS as in ``n2v_parity.py`` (a count or ``A-B``). Step 1 stops each fit
 before training (the walks are a pure function of the seed), so it costs
@@ -16,7 +16,10 @@ only the walks. Step 2 calls ``Word2Vec(walks, vector_size=128, window=10,
 negative=5, sg=1, min_count=0, workers=1, epochs=1, seed=SEED)``, as
 ``benchmarks/_graph_worker_pecanpy.py`` does with pecanpy's walks;
 ``shuffle`` first shuffles the order of the walks (as pecanpy orders its
-starts: all rounds at once) and writes ``gensim_shuffle_SEED.npy``.
+starts: all rounds at once) and writes ``gensim_shuffle_SEED.npy``;
+``train=K`` gives gensim ``seed=K`` instead (the same walks, gensim's own
+training re-drawn: its start, windows and negatives) and writes
+``gensim_trainK_SEED.npy``.
 """
 import glob
 import os
@@ -73,10 +76,20 @@ def dump(graph, seeds, out):
         print("walks", seed, flush=True)
 
 
-def gensim(out, shuffle=False):
+def _tag(options):
+    for opt in options:
+        if opt == "shuffle":
+            return "gensim_shuffle"
+        if opt.startswith("train="):
+            return f"gensim_train{int(opt[6:])}"
+    return "gensim"
+
+
+def gensim(out, tag="gensim"):
     from gensim.models import Word2Vec
 
-    tag = "gensim_shuffle" if shuffle else "gensim"
+    shuffle = tag == "gensim_shuffle"
+    train = int(tag[12:]) if tag.startswith("gensim_train") else None
     for path in sorted(glob.glob(os.path.join(out, "walks_*.npz"))):
         seed = int(path.rsplit("_", 1)[1].split(".")[0])
         z = np.load(path)
@@ -89,7 +102,8 @@ def gensim(out, shuffle=False):
         n = int(ids.max()) + 1
         t0 = time.process_time()
         w2v = Word2Vec(walks, vector_size=128, window=10, negative=5, sg=1,
-                       min_count=0, workers=1, epochs=1, seed=seed)
+                       min_count=0, workers=1, epochs=1,
+                       seed=seed if train is None else train)
         cpu = time.process_time() - t0
         V = np.zeros((n, 128), dtype=np.float32)
         for i in range(n):
@@ -124,9 +138,8 @@ if __name__ == "__main__":
     if mode == "dump":
         dump(sys.argv[2], _seeds(sys.argv[3]), sys.argv[4])
     elif mode == "gensim":
-        gensim(sys.argv[2], shuffle="shuffle" in sys.argv[3:])
+        gensim(sys.argv[2], _tag(sys.argv[3:]))
     elif mode == "score":
-        tag = "gensim_shuffle" if "shuffle" in sys.argv[4:] else "gensim"
-        score(sys.argv[2], sys.argv[3], tag)
+        score(sys.argv[2], sys.argv[3], _tag(sys.argv[4:]))
     else:
         raise SystemExit(f"unknown mode {mode!r}: dump, gensim or score")

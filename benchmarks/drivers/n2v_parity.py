@@ -22,6 +22,10 @@ rounds at once, as pecanpy does, instead of one permutation per round),
 fresh draw of negatives every K >= 2 pairs of a window),
 ``train=K`` (the same walks, the training's random stream re-seeded
 with ``K``: how much of a seed's score is the walks),
+``sig=gensim`` (the sigmoid table read as gensim's and word2vec.c's
+compiled lookup reads it: the score ``f`` at ``-6 + 0.012 * floor(83 * (f +
+6))``, about ``0.996 f - 0.03``; see ``n2v_pair_check.py``), ``sig=shiftS``
+(the table at ``f - S``: the offset alone, e.g. ``sig=shift0.03``),
 ``key=value`` (any estimator parameter, e.g. ``sample=0``).
 """
 import os
@@ -37,12 +41,33 @@ import numpy as np  # noqa: E402
 
 import _graph_common as gc  # noqa: E402
 from skembed import Node2VecEmbedder  # noqa: E402
+from skembed._engine import _sgns_kernels  # noqa: E402
 from skembed._graph import _node2vec  # noqa: E402
 
 _scale = _node2vec.WALK_INIT_SCALE
 _per_pair = _node2vec.WALK_OUTPUT_PER_PAIR
 _Corpus = _node2vec._WalkCorpus
 _train = _node2vec.train_sgns
+_tables = _sgns_kernels.sigmoid_tables
+
+
+def _shifted_tables(kind):
+    """sigmoid_tables() whose bin ``i`` (centre ``x``) holds the sigmoid at
+    gensim's compiled read-out of ``x`` (``kind == "gensim"``) or at ``x -
+    S`` (``kind == "shiftS"``)."""
+    size = _sgns_kernels._TABLE_SIZE
+    x = (np.arange(size) + 0.5) / _sgns_kernels._TABLE_SCALE - _sgns_kernels._MAX_EXP
+    if kind == "gensim":
+        at = -6.0 + 0.012 * np.floor((x + 6.0) * (1000 // 6 // 2))
+    elif kind.startswith("shift"):
+        at = x - float(kind[5:])
+    else:
+        raise SystemExit(f"unknown sigmoid table {kind!r}")
+    sig = 1.0 / (1.0 + np.exp(-at))
+
+    def tables():
+        return sig.astype(np.float32), np.log(sig).astype(np.float32)
+    return tables
 
 
 def _retrained(k):
@@ -75,6 +100,7 @@ def apply(variant):
     _node2vec.WALK_OUTPUT_PER_PAIR = _per_pair
     _node2vec._WalkCorpus = _Corpus
     _node2vec.train_sgns = _train
+    _sgns_kernels.sigmoid_tables = _tables
     kwargs = {}
     for part in variant.split("+"):
         if part.startswith("init"):
@@ -85,6 +111,8 @@ def apply(variant):
             _node2vec._WalkCorpus = _Shuffled
         elif part.startswith("train="):
             _node2vec.train_sgns = _retrained(int(part[6:]))
+        elif part.startswith("sig="):
+            _sgns_kernels.sigmoid_tables = _shifted_tables(part[4:])
         elif part == "perpair":
             kwargs["shared_negatives"] = False
         elif part.startswith("share="):
