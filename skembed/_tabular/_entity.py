@@ -185,8 +185,9 @@ class EntityEmbeddingEncoder(
     n_iter_no_change : int, default=1
         Patience of early stopping, in epochs. 1 stops at the first epoch
         that does not improve: on the six benchmark tables a longer patience
-        (2) gave the same downstream scores over three seeds, at up to 1.7x
-        the CPU (``benchmarks/results/entity.md``).
+        (2) gave the same downstream scores of the encoded columns over three
+        seeds, at up to 1.7x the CPU (``benchmarks/results/entity.md``). The
+        network's own prediction (``include_prediction``) can gain from 2.
     tol : float, default=1e-4
         Minimal improvement of the validation loss.
     min_frequency : int, float or None, default=None
