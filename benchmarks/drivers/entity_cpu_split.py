@@ -10,7 +10,6 @@ import time
 
 root = os.environ["SKEMBED_ROOT"]
 sys.path.insert(0, root + "/benchmarks"); sys.path.insert(0, root)
-import numpy as np  # noqa: E402
 from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.preprocessing import TargetEncoder  # noqa: E402
 
