@@ -29,27 +29,40 @@ Plain arrays in and out, no validation.
 
 import numpy as np
 
+from ._net_kernels import effect_residual_sums, effect_update_pred
+
 __all__ = ["effects_offset", "embedding_prior_counts", "fit_level_effects", "link"]
 
 _EPS = 1e-12
 
 
-def _variance_components(n, s, resid):
-    """Method-of-moments ``(sigma2, tau2)`` of a one-way random-effects model
-    of ``resid``, from the rows per level ``n`` (float) and the per-level sums
-    ``s`` of ``resid``."""
+def _level_design(n):
+    """What :func:`_variance_components` needs of the rows per level ``n``
+    (float), fixed for a column: computed once per fit, not once per sweep.
+    Returns ``(present, n_present, n_obs, n_levels, denom)``."""
     present = n > 0
     n_obs = float(n.sum())
-    n_levels = int(present.sum())
+    n_present = n[present]
+    denom = n_obs - float(np.sum(n_present**2)) / n_obs if n_obs > 0 else 0.0
+    return present, n_present, n_obs, int(present.sum()), denom
+
+
+def _variance_components(n, s, resid, design=None):
+    """Method-of-moments ``(sigma2, tau2)`` of a one-way random-effects model
+    of ``resid``, from the rows per level ``n`` (float) and the per-level sums
+    ``s`` of ``resid`` (``design``: :func:`_level_design` of ``n``, if
+    already computed)."""
+    present, n_present, n_obs, n_levels, denom = (
+        _level_design(n) if design is None else design
+    )
     if n_levels < 2 or n_obs <= n_levels:
         return 1.0, 0.0
     ss_total = float(np.dot(resid, resid))
-    ss_levels = float(np.sum(s[present] ** 2 / n[present]))
+    ss_levels = float(np.sum(s[present] ** 2 / n_present))
     mean = float(s.sum()) / n_obs
     ss_within = max(ss_total - ss_levels, 0.0)
     ss_between = max(ss_levels - n_obs * mean * mean, 0.0)
     sigma2 = ss_within / (n_obs - n_levels)
-    denom = n_obs - float(np.sum(n[present] ** 2)) / n_obs
     tau2 = (ss_between - (n_levels - 1) * sigma2) / max(denom, _EPS)
     return max(sigma2, _EPS), max(tau2, 0.0)
 
@@ -105,6 +118,9 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
         solve = np.linalg.pinv(design)
     else:
         design = None
+    resid = np.empty(n)
+    designs = [_level_design(n_l) for n_l in counts]
+    sums = [np.empty(int(r)) for r in n_rows]
     for k, t in enumerate(targets):
         pred = np.full(n, intercept[k])
         linear = np.zeros(n)
@@ -116,17 +132,21 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
                 pred += new_linear - linear
                 linear = new_linear
             for j, c in enumerate(cols):
-                bc = effects[j][c, k]
-                resid = t - pred + bc
-                s = np.bincount(c, weights=resid, minlength=n_rows[j])
-                sigma2, tau2 = _variance_components(counts[j], s, resid)
+                # numba passes over the rows (the numpy expressions they
+                # replace cost 13 % of a cross-fitted hotel_rates fit)
+                old = effects[j][:, k].copy()
+                effect_residual_sums(c, old, t, pred, resid, sums[j])
+                s = sums[j]
+                sigma2, tau2 = _variance_components(
+                    counts[j], s, resid, designs[j]
+                )
                 lam[j] = sigma2 / tau2 if tau2 > 0 else np.inf
                 if np.isfinite(lam[j]):
                     new = s / (counts[j] + lam[j])
                 else:
                     new = np.zeros(int(n_rows[j]))
                 effects[j][:, k] = new
-                pred += new[c] - bc
+                effect_update_pred(c, old, new, pred)
         shrinkage[:, k] = lam
     return intercept, effects, shrinkage
 

@@ -297,3 +297,26 @@ def train_batches(
                          bcodes, delta, acc, stamp, step, touched_col, touched_code,
                          lr, b1, b2, eps32, alpha32)
     return step, total
+
+
+# ------------------------------------------------------- level effects (_effects)
+@njit(nogil=True, cache=CACHE)
+def effect_residual_sums(codes, old, target, pred, resid, sums):
+    """One backfitting update's first pass over the rows of a column:
+    ``resid = target - pred + old[codes]`` (the partial residual) and its
+    per-level sums ``sums`` (zeroed here), added in row order as
+    ``np.bincount(codes, weights=resid)`` adds them, so bit-identical."""
+    sums[:] = 0.0
+    for i in range(codes.shape[0]):
+        r = target[i] - pred[i] + old[codes[i]]
+        resid[i] = r
+        sums[codes[i]] += r
+
+
+@njit(nogil=True, cache=CACHE)
+def effect_update_pred(codes, old, new, pred):
+    """``pred += new[codes] - old[codes]``: the column's new effects replace
+    its old ones in the additive prediction."""
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        pred[i] += new[c] - old[c]

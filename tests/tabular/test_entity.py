@@ -815,3 +815,30 @@ def test_encode_on_a_model_saved_before_the_effects():
         with pytest.raises(ValueError, match="encode='effects' needs the level effects"):
             call()
     assert enc.set_params(encode="effects+embeddings").get_feature_names_out().tolist() == names
+
+
+@pytest.mark.parametrize(
+    "params, patience",
+    [({}, 1), ({"include_prediction": True}, 2), ({"n_iter_no_change": 3}, 3),
+     ({"include_prediction": True, "n_iter_no_change": 1}, 1)],
+)
+def test_auto_patience_follows_include_prediction(monkeypatch, params, patience):
+    # "auto": one epoch of patience for the encoded columns, two when the
+    # network's own prediction is part of the output
+    seen = []
+    train = _net.train_net
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs["n_iter_no_change"])
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(_net, "train_net", recording)
+    X, y = planted_interaction(n=400, n_levels=5)
+    EntityEmbeddingEncoder(random_state=0, cv=None, n_epochs=2, **params).fit(X, y)
+    assert seen == [patience]
+
+
+def test_bad_n_iter_no_change_names_the_argument():
+    X, y = planted_interaction(n=200, n_levels=4)
+    with pytest.raises(ValueError, match="n_iter_no_change"):
+        EntityEmbeddingEncoder(n_iter_no_change="long").fit(X, y)
