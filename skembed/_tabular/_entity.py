@@ -840,7 +840,7 @@ class EntityEmbeddingEncoder(
     def _patience(self):
         """``n_iter_no_change``, with ``"auto"`` resolved: the prediction
         column gains from a second epoch of patience, the encoded columns
-        do not (sixth #14 session, ``benchmarks/results/entity.md``)."""
+        do not (``benchmarks/results/entity.md``, issue #14)."""
         if self.n_iter_no_change == "auto":
             return 2 if self.include_prediction else 1
         return self.n_iter_no_change
