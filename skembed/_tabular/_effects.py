@@ -47,14 +47,11 @@ def _level_design(n):
     return present, n_present, n_obs, int(present.sum()), denom
 
 
-def _variance_components(n, s, resid, design=None):
+def _variance_components(s, resid, design):
     """Method-of-moments ``(sigma2, tau2)`` of a one-way random-effects model
-    of ``resid``, from the rows per level ``n`` (float) and the per-level sums
-    ``s`` of ``resid`` (``design``: :func:`_level_design` of ``n``, if
-    already computed)."""
-    present, n_present, n_obs, n_levels, denom = (
-        _level_design(n) if design is None else design
-    )
+    of ``resid``, from the per-level sums ``s`` of ``resid`` and
+    ``design``, the :func:`_level_design` of the column's rows per level."""
+    present, n_present, n_obs, n_levels, denom = design
     if n_levels < 2 or n_obs <= n_levels:
         return 1.0, 0.0
     ss_total = float(np.dot(resid, resid))
@@ -132,14 +129,12 @@ def fit_level_effects(codes, n_rows, y, task, n_outputs, numeric=None, n_sweeps=
                 pred += new_linear - linear
                 linear = new_linear
             for j, c in enumerate(cols):
-                # numba passes over the rows (the numpy expressions they
-                # replace cost 13 % of a cross-fitted hotel_rates fit)
+                # the passes over the rows in numba: 1.3-1.4x faster than
+                # the numpy expressions they replace, bit-identical
                 old = effects[j][:, k].copy()
                 effect_residual_sums(c, old, t, pred, resid, sums[j])
                 s = sums[j]
-                sigma2, tau2 = _variance_components(
-                    counts[j], s, resid, designs[j]
-                )
+                sigma2, tau2 = _variance_components(s, resid, designs[j])
                 lam[j] = sigma2 / tau2 if tau2 > 0 else np.inf
                 if np.isfinite(lam[j]):
                     new = s / (counts[j] + lam[j])

@@ -1,4 +1,5 @@
-"""numba kernels of the entity-embedding network (``_nn.py``).
+"""numba kernels of the entity-embedding network (``_net.py``) and the
+passes over the rows of the level effects' backfitting (``_effects.py``).
 
 Only numpy and numba are imported here (numba's ``np.dot`` calls the BLAS
 that scipy ships). All embedding tables of a network
